@@ -1,0 +1,18 @@
+import type { z } from 'zod';
+import { httpFunction } from '#shared/http/handler.ts';
+import type { CreateDepartmentRequest, UpdateDepartmentRequest } from '#shared/schemas/api.ts';
+import { createDepartment, rotateSecret, updateDepartment } from '#shared/usecases/departments.ts';
+import { lambdaDeps } from '#shared/wiring.ts';
+
+/** Administrators: departments and their webhook secrets. */
+export const handler = httpFunction('admin-api', {
+  createDepartment: async (req) => ({
+    status: 201,
+    body: await createDepartment(lambdaDeps(), req.principal, req.body as z.output<typeof CreateDepartmentRequest>),
+  }),
+  updateDepartment: async (req) => ({
+    status: 200,
+    body: await updateDepartment(lambdaDeps(), req.principal, req.pathParameters.code!, req.body as z.output<typeof UpdateDepartmentRequest>),
+  }),
+  rotateDepartmentSecret: async (req) => ({ status: 200, body: await rotateSecret(lambdaDeps(), req.principal, req.pathParameters.code!) }),
+});

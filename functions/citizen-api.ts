@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+import { httpFunction } from '#shared/http/handler.ts';
+import type { CreateCaseRequest, UploadRequest } from '#shared/schemas/api.ts';
+import { fileCase, viewCase, viewCertificate } from '#shared/usecases/cases.ts';
+import { createUpload } from '#shared/usecases/uploads.ts';
+import { lambdaDeps } from '#shared/wiring.ts';
+
+/** Applicants: uploads, filing, following a case, certificates. */
+export const handler = httpFunction('citizen-api', {
+  createUpload: async (req) => ({
+    status: 201,
+    body: await createUpload(lambdaDeps(), req.principal, req.body as z.output<typeof UploadRequest>),
+  }),
+  fileCase: async (req) => {
+    const result = await fileCase(lambdaDeps(), req.principal, req.body as z.output<typeof CreateCaseRequest>, req.headers['idempotency-key']);
+    return { status: result.status, body: result.body };
+  },
+  getCase: async (req) => ({ status: 200, body: await viewCase(lambdaDeps(), req.principal, req.pathParameters.caseId!) }),
+  getCertificate: async (req) => ({
+    status: 200,
+    body: await viewCertificate(lambdaDeps(), req.principal, req.pathParameters.certificateId!),
+  }),
+});

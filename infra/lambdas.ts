@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import type { HttpFunctionName } from '#shared/http/routes.ts';
+
+/** Every Lambda of the platform, once: the CDK stack builds them, the local runtime imports them. */
+export type LambdaName = HttpFunctionName | 'case-workflow';
+
+export const LAMBDAS: Record<LambdaName, { entry: string; description: string; memoryMb: number }> = {
+  'public-api': { entry: 'functions/public-api.ts', description: 'health, catalog, OpenAPI', memoryMb: 512 },
+  'citizen-api': { entry: 'functions/citizen-api.ts', description: 'uploads, filing, case view, certificates', memoryMb: 1024 },
+  'admin-api': { entry: 'functions/admin-api.ts', description: 'departments and webhook secrets', memoryMb: 512 },
+  'department-hooks': { entry: 'functions/department-hooks.ts', description: 'signed department webhooks', memoryMb: 1024 },
+  'case-workflow': { entry: 'functions/case-workflow.ts', description: 'Task states of the case state machine', memoryMb: 1024 },
+};
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const CASE_STATE_MACHINE_FILE = fileURLToPath(new URL('../statemachines/case.asl.json', import.meta.url));
+
+/** Resource names shared by both runtimes where a name is needed locally. */
+export const LOCAL_NAMES = {
+  table: 'yiwangtongban',
+  bucket: 'yiwangtongban-files',
+  stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:case',
+  functionArn: (name: LambdaName) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+};

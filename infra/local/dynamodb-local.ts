@@ -1,0 +1,99 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { createTableInput, TABLE } from '#shared/adapters/dynamodb/table.ts';
+import { StartupError } from './errors.ts';
+import { freePort } from './ports.ts';
+
+const require = createRequire(import.meta.url);
+
+/** Java ≥ 17 runs DynamoDB Local; say so in one line when it is missing or too old. */
+export function checkJava(): void {
+  const out = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (out.error) throw new StartupError('Java 17 or newer is needed to run DynamoDB Local, and `java` was not found on PATH');
+  const version = /version "(\d+)(?:\.(\d+))?/.exec(`${out.stderr}${out.stdout}`);
+  const major = version ? (version[1] === '1' ? Number(version[2]) : Number(version[1])) : 0;
+  if (major < 17) throw new StartupError(`Java 17 or newer is needed to run DynamoDB Local; found ${version ? version[0] : 'an unknown version'}`);
+}
+
+export type DynamoDbLocal = { endpoint: string; stop: () => Promise<void> };
+
+/**
+ * A DynamoDB Local left behind by a killed runtime still holds our database files: end it.
+ * Its pid is kept beside the data, and only a process that is still DynamoDB Local is touched.
+ */
+function reapOrphan(pidFile: string): void {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (cmdline.includes('DynamoDBLocal.jar')) process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+export async function startDynamoDbLocal(dataDir: string): Promise<DynamoDbLocal> {
+  const emulator = join(dirname(require.resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
+  mkdirSync(dataDir, { recursive: true });
+  const pidFile = join(dataDir, 'dynamodb-local.pid');
+  reapOrphan(pidFile);
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    'java',
+    [`-Djava.library.path=${join(emulator, 'DynamoDBLocal_lib')}`, '-Xmx512m', '-jar', join(emulator, 'DynamoDBLocal.jar'), '-port', String(port), '-dbPath', dataDir, '-sharedDb', '-disableTelemetry'],
+    { cwd: emulator, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  writeFileSync(pidFile, String(child.pid));
+  let output = '';
+  child.stdout?.on('data', (d) => (output = (output + d).slice(-2000)));
+  child.stderr?.on('data', (d) => (output = (output + d).slice(-2000)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const deadline = Date.now() + 60_000;
+  let up = false;
+  while (!up) {
+    const early = await Promise.race([exited, new Promise((r) => setTimeout(() => r('waiting'), 200))]);
+    if (early !== 'waiting') throw new StartupError(`DynamoDB Local exited at start (code ${early}): ${output.trim().split('\n').at(-1) ?? ''}`);
+    try {
+      await client.send(new ListTablesCommand({}));
+      up = true;
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new StartupError('DynamoDB Local did not answer within 60 s');
+      }
+    }
+  }
+  client.destroy();
+  return {
+    endpoint,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(pidFile, { force: true });
+    },
+  };
+}
+
+/** Creates the table from the same definition the CDK stack uses, if it is not there yet. */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TABLE.timeToLiveAttribute, Enabled: true } }),
+    );
+  } catch (err) {
+    if (!(err instanceof ResourceInUseException)) throw err;
+  }
+}

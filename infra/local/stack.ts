@@ -1,0 +1,124 @@
+import { accessSync, constants, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { HTTP_FUNCTIONS, type HttpFunctionName } from '#shared/http/routes.ts';
+import { DevTokenRequest } from '#shared/schemas/api.ts';
+import { zodErrors } from '#shared/schemas/validate.ts';
+import { CASE_STATE_MACHINE_FILE, LAMBDAS, LOCAL_NAMES, ROOT, type LambdaName } from '../lambdas.ts';
+import { checkJava, ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
+import { StartupError } from './errors.ts';
+import { createGateway, lambdaContext, type LambdaHandler } from './gateway.ts';
+import { gatewayClaims, loadOrCreateKeys, signDevToken, verifyToken } from './jwt.ts';
+import { portIsFree } from './ports.ts';
+import { S3RVER_CREDENTIALS, startS3Local } from './s3-local.ts';
+import { LocalStepFunctions } from './step-functions-local.ts';
+
+export type LocalStack = { url: string; stop: () => Promise<void>; stepFunctions: LocalStepFunctions };
+type Log = (msg: string, detail?: unknown) => void;
+
+function checkDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.W_OK);
+    const probe = join(dataDir, '.write-test');
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (err) {
+    throw new StartupError(`DATA_DIR ${dataDir} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+/**
+ * Starts the whole platform on one machine: DynamoDB Local, s3rver, the case state machine in
+ * aws-local-stepfunctions and the HTTP gateway, all keeping their data under dataDir.
+ */
+export async function startLocalStack(opts: { port: number; dataDir: string; log?: Log }): Promise<LocalStack> {
+  const log: Log = opts.log ?? ((msg, detail) => console.error(JSON.stringify({ level: 'WARN', msg, ...(detail as object) })));
+  checkJava();
+  checkDataDir(opts.dataDir);
+  if (!(await portIsFree(opts.port))) throw new StartupError(`port ${opts.port} is already in use; set PORT to a free one`);
+
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((err: Error) => log('stop failed', { error: err.message }));
+  };
+  try {
+    const dynamo = await startDynamoDbLocal(join(opts.dataDir, 'dynamodb'));
+    stops.push(dynamo.stop);
+    const s3 = await startS3Local(join(opts.dataDir, 's3'), [LOCAL_NAMES.bucket]);
+    stops.push(s3.stop);
+
+    const lambdas: Partial<Record<LambdaName, LambdaHandler>> = {};
+    const stepFunctions = new LocalStepFunctions(
+      CASE_STATE_MACHINE_FILE,
+      { CaseWorkflowFunctionArn: LOCAL_NAMES.functionArn('case-workflow') },
+      { [LOCAL_NAMES.functionArn('case-workflow')]: (input) => (lambdas['case-workflow'] as unknown as (e: unknown, c: unknown) => Promise<unknown>)(input, lambdaContext('case-workflow')) },
+      log,
+    );
+    const sfnEndpoint = await stepFunctions.listen();
+    stops.push(() => stepFunctions.stop());
+
+    // The Lambdas' environment: the same variables as in AWS, with the standard endpoint
+    // variables pointing the SDK clients at the stand-ins.
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+      TABLE_NAME: LOCAL_NAMES.table,
+      BUCKET_NAME: LOCAL_NAMES.bucket,
+      STATE_MACHINE_ARN: LOCAL_NAMES.stateMachineArn,
+      POWERTOOLS_SERVICE_NAME: 'yiwangtongban',
+    });
+    delete process.env.AWS_PROFILE;
+
+    const ddb = new DynamoDBClient({});
+    await ensureTable(ddb, LOCAL_NAMES.table);
+
+    for (const name of Object.keys(LAMBDAS) as LambdaName[]) {
+      const mod = (await import(pathToFileURL(join(ROOT, LAMBDAS[name].entry)).href)) as { handler: LambdaHandler };
+      lambdas[name] = mod.handler;
+    }
+
+    const keys = await loadOrCreateKeys(join(opts.dataDir, 'keys', 'jwt.json'));
+    const gateway: Server = createGateway({
+      functions: Object.fromEntries(HTTP_FUNCTIONS.map((f) => [f, lambdas[f]!])) as Record<HttpFunctionName, LambdaHandler>,
+      authorize: async (token) => gatewayClaims(await verifyToken(keys, token)),
+      localRoutes: {
+        issueDevToken: async (body) => {
+          const parsed = DevTokenRequest.safeParse(body);
+          if (!parsed.success) {
+            return { status: 422, body: { type: '/problems/validation-failed', title: 'The request breaks a rule', status: 422, detail: 'the body is not valid', errors: zodErrors(parsed.error) } };
+          }
+          const { token, expiresAt } = await signDevToken(keys, parsed.data);
+          return { status: 200, body: { token, expiresAt: expiresAt.toISOString() } };
+        },
+      },
+      log,
+    });
+    await new Promise<void>((resolve, reject) => {
+      gateway.once('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'EADDRINUSE' ? new StartupError(`port ${opts.port} is already in use; set PORT to a free one`) : err),
+      );
+      gateway.listen(opts.port, '127.0.0.1', resolve);
+    });
+    stops.push(() => new Promise<void>((resolve) => { gateway.closeAllConnections(); gateway.close(() => resolve()); }));
+
+    // Executions live in memory: start one again for every case still in progress. Each loads
+    // its case and carries on from the stored status.
+    const { DynamoStore } = await import('#shared/adapters/dynamodb/store.ts');
+    const open = await new DynamoStore(ddb, LOCAL_NAMES.table).listOpen();
+    for (const c of open) stepFunctions.startExecution(c.caseId, { caseId: c.caseId });
+    if (open.length) log(`resumed ${open.length} open case(s)`);
+
+    return { url: `http://127.0.0.1:${opts.port}`, stop, stepFunctions };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

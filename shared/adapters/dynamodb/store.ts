@@ -1,0 +1,308 @@
+import { TransactionCanceledException, ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { FINAL_STATUSES, type AuditEvent, type CaseRecord } from '../../domain/case.ts';
+import { ConcurrentModification, Conflict, NotFound } from '../../errors.ts';
+import {
+  DuplicateCompanion,
+  type CaseRepository,
+  type Certificate,
+  type CertificateRepository,
+  type Companion,
+  type Department,
+  type DepartmentRepository,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  type Upload,
+  type UploadRepository,
+  type WebhookLog,
+  type WorkflowWait,
+} from '../../ports/index.ts';
+import { keys } from './table.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const strip = <T extends Record<string, unknown>>(item: T | undefined): T | undefined => {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ttl: _t, entity: _e, ...rest } = item;
+  return rest as T;
+};
+
+const ttl = (at: Date) => Math.floor(at.getTime() / 1000);
+
+/** All persistence on the single table. One document client, created by the caller once per module. */
+export class DynamoStore
+  implements CaseRepository, UploadRepository, DepartmentRepository, CertificateRepository, IdempotencyStore, WebhookLog
+{
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(client: DynamoDBClient, private readonly tableName: string) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  // ---- cases -------------------------------------------------------------------------------
+
+  async get(caseId: string): Promise<CaseRecord | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.case(caseId), ConsistentRead: true }));
+    return strip(out.Item) as CaseRecord | undefined;
+  }
+
+  async getWithEvents(caseId: string): Promise<{ record: CaseRecord; events: AuditEvent[] } | undefined> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.case(caseId).pk },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    const caseItem = items.find((i) => i.sk === 'CASE');
+    if (!caseItem) return undefined;
+    const events = items.filter((i) => String(i.sk).startsWith('EVENT#')).map((i) => strip(i) as AuditEvent);
+    return { record: strip(caseItem) as CaseRecord, events };
+  }
+
+  async commit({ record, event, expectedVersion, companions = [] }: Parameters<CaseRepository['commit']>[0]): Promise<void> {
+    const caseItem = {
+      ...keys.case(record.caseId),
+      ...keys.applicantIndex(record.applicant.id, record.createdAt, record.caseId),
+      ...keys.departmentQueue(record.leadDepartment, record.status, record.createdAt),
+      entity: 'case',
+      ...record,
+    };
+    const items: TransactItem[] = [
+      {
+        Put:
+          expectedVersion === null
+            ? { TableName: this.tableName, Item: caseItem, ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                TableName: this.tableName,
+                Item: caseItem,
+                ConditionExpression: 'version = :v',
+                ExpressionAttributeValues: { ':v': expectedVersion },
+              },
+      },
+      {
+        // The audit trail is append-only: an event is never overwritten.
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.event(event.caseId, event.seq), entity: 'event', ...event },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...companions.map((c) => this.companionItem(c)),
+    ];
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) {
+        const reasons = err.CancellationReasons ?? [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed' || reasons[1]?.Code === 'ConditionalCheckFailed') {
+          throw new ConcurrentModification(`case ${record.caseId} was changed by someone else; reload and try again`);
+        }
+        const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+        if (failed >= 2) throw new DuplicateCompanion(companions[failed - 2]!);
+        if (reasons.some((r) => r.Code === 'TransactionConflict')) {
+          throw new ConcurrentModification(`case ${record.caseId} is being changed concurrently; try again`);
+        }
+      }
+      throw err;
+    }
+  }
+
+  private companionItem(c: Companion): TransactItem {
+    const table = this.tableName;
+    switch (c.kind) {
+      case 'reserveSupervisionCode':
+        return {
+          Put: {
+            TableName: table,
+            Item: { ...keys.supervisionCode(c.code), entity: 'supervisionCode', code: c.code, caseId: c.caseId },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        };
+      case 'claimUpload':
+        return {
+          Update: {
+            TableName: table,
+            Key: keys.upload(c.uploadId),
+            UpdateExpression: 'SET caseId = :case',
+            ConditionExpression: 'attribute_exists(pk) AND #owner = :owner AND attribute_not_exists(caseId)',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':case': c.caseId, ':owner': c.owner },
+          },
+        };
+      case 'rememberResponse':
+        return {
+          Put: {
+            TableName: table,
+            Item: { ...keys.idempotency(c.record.scope, c.record.key), entity: 'idempotency', ...c.record, ttl: ttl(c.expiresAt) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        };
+      case 'putCertificate':
+        return {
+          Put: {
+            TableName: table,
+            Item: {
+              ...keys.certificate(c.certificate.certificateId),
+              ...keys.holderIndex(c.certificate.holder.id, c.certificate.issuedAt, c.certificate.certificateId),
+              entity: 'certificate',
+              ...c.certificate,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        };
+      case 'rememberWebhook':
+        return {
+          Put: {
+            TableName: table,
+            Item: { ...keys.webhook(c.deptCode, c.webhookId), entity: 'webhook', ttl: ttl(c.expiresAt) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        };
+    }
+  }
+
+  async saveWait(caseId: string, wait: { stage: string; token: string }, whileStatus: readonly string[]): Promise<boolean> {
+    const names = whileStatus.map((_, i) => `:s${i}`);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: this.tableName,
+                Key: keys.case(caseId),
+                ConditionExpression: `#status IN (${names.join(', ')})`,
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: Object.fromEntries(whileStatus.map((s, i) => [names[i]!, s])),
+              },
+            },
+            { Put: { TableName: this.tableName, Item: { ...keys.wait(caseId), entity: 'wait', ...wait, whileStatus } } },
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      throw err;
+    }
+  }
+
+  async getWait(caseId: string): Promise<WorkflowWait | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.wait(caseId), ConsistentRead: true }));
+    return strip(out.Item) as WorkflowWait | undefined;
+  }
+
+  async listOpen(): Promise<Array<{ caseId: string; status: string }>> {
+    const open: Array<{ caseId: string; status: string }> = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'entity = :case',
+          ExpressionAttributeValues: { ':case': 'case' },
+          ProjectionExpression: 'caseId, #status',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        if (!FINAL_STATUSES.has(item.status)) open.push({ caseId: item.caseId, status: item.status });
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return open;
+  }
+
+  // ---- uploads -----------------------------------------------------------------------------
+
+  async putUpload(upload: Upload): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.upload(upload.uploadId), entity: 'upload', ...upload },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async getUpload(uploadId: string): Promise<Upload | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.upload(uploadId), ConsistentRead: true }));
+    return strip(out.Item) as Upload | undefined;
+  }
+
+  // ---- departments -------------------------------------------------------------------------
+
+  async getDepartment(code: string): Promise<Department | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.department(code), ConsistentRead: true }));
+    return strip(out.Item) as Department | undefined;
+  }
+
+  async createDepartment(dept: Department): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.department(dept.code), entity: 'department', ...dept },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new Conflict(`department ${dept.code} already exists`);
+      throw err;
+    }
+  }
+
+  async updateDepartment(dept: Department): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.department(dept.code), entity: 'department', ...dept },
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new NotFound(`department ${dept.code} does not exist`);
+      throw err;
+    }
+  }
+
+  // ---- certificates, idempotency, webhooks ------------------------------------------------
+
+  async getCertificate(certificateId: string): Promise<Certificate | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.certificate(certificateId) }));
+    return strip(out.Item) as Certificate | undefined;
+  }
+
+  async getResponse(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.idempotency(scope, key), ConsistentRead: true }),
+    );
+    return strip(out.Item) as IdempotencyRecord | undefined;
+  }
+
+  async seen(deptCode: string, webhookId: string): Promise<boolean> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.webhook(deptCode, webhookId), ConsistentRead: true }),
+    );
+    return out.Item !== undefined;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The single table: its key schema, written down once. The CDK stack, the local runtime (which
+ * creates the table in DynamoDB Local) and the adapter all read it from here.
+ *
+ * | entity            | pk                     | sk              | gsi1 (applicant / holder)             | gsi2 (department queue)          |
+ * | ----------------- | ---------------------- | --------------- | ------------------------------------- | -------------------------------- |
+ * | case              | CASE#<caseId>          | CASE            | APPLICANT#<sub> · CASE#<createdAt>#id | DEPT#<lead> · <status>#<created> |
+ * | audit event       | CASE#<caseId>          | EVENT#<seq:8>   |                                       |                                  |
+ * | workflow wait     | CASE#<caseId>          | WAIT            |                                       |                                  |
+ * | supervision code  | SUPCODE#<code>         | SUPCODE         |                                       |                                  |
+ * | upload            | UPLOAD#<uploadId>      | UPLOAD          |                                       |                                  |
+ * | department        | DEPT#<code>            | DEPT            |                                       |                                  |
+ * | certificate       | CERT#<certificateId>   | CERT            | HOLDER#<sub> · CERT#<issuedAt>#id     |                                  |
+ * | idempotent reply  | IDEMP#<scope>#<key>    | IDEMP           |                                       |                                  |
+ * | webhook id seen   | HOOK#<dept>#<id>       | HOOK            |                                       |                                  |
+ *
+ * `ttl` (epoch seconds) expires idempotent replies and webhook ids.
+ */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'ttl',
+  globalSecondaryIndexes: [
+    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+} as const;
+
+export const keys = {
+  case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
+  event: (caseId: string, seq: number) => ({ pk: `CASE#${caseId}`, sk: `EVENT#${String(seq).padStart(8, '0')}` }),
+  wait: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'WAIT' }),
+  supervisionCode: (code: string) => ({ pk: `SUPCODE#${code}`, sk: 'SUPCODE' }),
+  upload: (uploadId: string) => ({ pk: `UPLOAD#${uploadId}`, sk: 'UPLOAD' }),
+  department: (code: string) => ({ pk: `DEPT#${code}`, sk: 'DEPT' }),
+  certificate: (certificateId: string) => ({ pk: `CERT#${certificateId}`, sk: 'CERT' }),
+  idempotency: (scope: string, key: string) => ({ pk: `IDEMP#${scope}#${key}`, sk: 'IDEMP' }),
+  webhook: (deptCode: string, webhookId: string) => ({ pk: `HOOK#${deptCode}#${webhookId}`, sk: 'HOOK' }),
+  applicantIndex: (sub: string, createdAt: string, id: string) => ({ gsi1pk: `APPLICANT#${sub}`, gsi1sk: `CASE#${createdAt}#${id}` }),
+  holderIndex: (sub: string, issuedAt: string, id: string) => ({ gsi1pk: `HOLDER#${sub}`, gsi1sk: `CERT#${issuedAt}#${id}` }),
+  departmentQueue: (dept: string, status: string, createdAt: string) => ({ gsi2pk: `DEPT#${dept}`, gsi2sk: `${status}#${createdAt}` }),
+};
+
+/** DynamoDB's CreateTable input for the table, for the local runtime and the integration tests. */
+export function createTableInput(tableName: string) {
+  const attributes = new Set<string>([TABLE.partitionKey, TABLE.sortKey]);
+  for (const gsi of TABLE.globalSecondaryIndexes) {
+    attributes.add(gsi.partitionKey);
+    attributes.add(gsi.sortKey);
+  }
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+    KeySchema: [
+      { AttributeName: TABLE.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: TABLE.sortKey, KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: TABLE.globalSecondaryIndexes.map((gsi) => ({
+      IndexName: gsi.indexName,
+      KeySchema: [
+        { AttributeName: gsi.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: gsi.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    })),
+  };
+}

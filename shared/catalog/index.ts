@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { CATALOG } from './items.ts';
+import { DEPARTMENTS } from './departments.ts';
+import { ITEM_TYPE_NAMES, type CatalogItem } from './types.ts';
+
+export type { CatalogItem, Material, DepartmentRef } from './types.ts';
+export { DEPARTMENTS };
+
+const byCode = new Map(CATALOG.map((item) => [item.code, item]));
+
+export function findItem(code: string): CatalogItem | undefined {
+  return byCode.get(code);
+}
+
+export function listItems(): readonly CatalogItem[] {
+  return CATALOG;
+}
+
+/** The catalog entry as `GET /service-items` lists it. */
+export function summary(item: CatalogItem) {
+  return {
+    code: item.code,
+    name: item.name,
+    department: item.department.name,
+    itemType: item.itemType,
+    promisedDays: item.promisedDays,
+    statutoryDays: item.statutoryDays,
+    online: item.handling.online,
+    flags: item.flags,
+  };
+}
+
+/** The full guide as `GET /service-items/{code}` publishes it. */
+export function guide(item: CatalogItem) {
+  const { form, ...published } = item;
+  return {
+    ...published,
+    itemTypeName: ITEM_TYPE_NAMES[item.itemType],
+    formSchema: z.toJSONSchema(form, { target: 'draft-2020-12', io: 'input' }),
+  };
+}
+
+/** Every department the catalog names, lead or co-department, once. */
+export function catalogDepartments() {
+  return Object.values(DEPARTMENTS);
+}

@@ -1,0 +1,64 @@
+import type { z } from 'zod';
+
+export type DepartmentRef = { code: string; name: string };
+
+export type Material = {
+  id: string;
+  name: string;
+  required: boolean;
+  /** The platform fetches it from the certificate library or shared data (C2): no upload needed. */
+  fetchable: boolean;
+  /** Produced by the platform from the online form (the 申请书): the applicant uploads nothing. */
+  fromForm?: true;
+  /** Where a blank form or a filled-in sample can be downloaded. */
+  template?: string;
+  description: string;
+  form: 'original' | 'copy' | 'electronic';
+};
+
+export type ItemType = 'licensing' | 'confirmation' | 'benefit' | 'public_service';
+
+export const ITEM_TYPE_NAMES: Record<ItemType, string> = {
+  licensing: '行政许可',
+  confirmation: '行政确认',
+  benefit: '行政给付',
+  public_service: '公共服务',
+};
+
+/** Special lists of requirement A4 (WX 9). */
+export type ItemFlag =
+  | 'province_wide' // 全域通办
+  | 'nearby' // 就近办
+  | 'online' // 网上办
+  | 'mobile' // 掌上办
+  | 'no_certificate' // 免证办
+  | 'instant_approval' // 秒批
+  | 'assisted'; // 帮办代办
+
+/** One published service item: the guide of requirement A1, plus the zod schema of its form. */
+export type CatalogItem<Form extends z.ZodType = z.ZodType> = {
+  code: string;
+  version: number;
+  name: string;
+  basicCode: string;
+  implementationCode: string;
+  itemType: ItemType;
+  department: DepartmentRef;
+  coDepartments: DepartmentRef[];
+  legalBasis: string[];
+  acceptanceConditions: string[];
+  materials: Material[];
+  processSteps: { name: string; description: string; workingDays?: number }[];
+  statutoryDays: number;
+  promisedDays: number;
+  fee: { charged: false; basis: string } | { charged: true; amountYuan: number; basis: string };
+  handling: { online: boolean; hall: boolean; maxVisits: number; halls: string[] };
+  result: { type: string; name: string; sample: string };
+  consultationPhone: string;
+  complaintPhone: string;
+  faqs: { question: string; answer: string }[];
+  rightsAndRemedies: string;
+  flags: ItemFlag[];
+  form: Form;
+  formExample: z.input<Form>;
+};

@@ -1,0 +1,78 @@
+/**
+ * Named errors of the platform. Each carries the HTTP status it maps to; the mapping to
+ * RFC 9457 problem+json happens in one place (shared/http/middleware.ts).
+ */
+export type FieldError = { path: string; message: string };
+
+export abstract class AppError extends Error {
+  abstract readonly status: number;
+  abstract readonly slug: string;
+  abstract readonly title: string;
+  readonly errors?: FieldError[];
+
+  constructor(detail: string, errors?: FieldError[]) {
+    super(detail);
+    this.name = new.target.name;
+    if (errors?.length) this.errors = errors;
+  }
+}
+
+export class MalformedRequest extends AppError {
+  readonly status = 400;
+  readonly slug: string = 'malformed-request';
+  readonly title: string = 'Malformed request';
+}
+
+export class Unauthenticated extends AppError {
+  readonly status = 401;
+  readonly slug: string = 'unauthenticated';
+  readonly title: string = 'Missing or invalid credentials';
+}
+
+export class Forbidden extends AppError {
+  readonly status = 403;
+  readonly slug: string = 'forbidden';
+  readonly title: string = 'Not allowed';
+}
+
+export class NotFound extends AppError {
+  readonly status = 404;
+  readonly slug: string = 'not-found';
+  readonly title: string = 'Not found';
+}
+
+export class Conflict extends AppError {
+  readonly status = 409;
+  readonly slug: string = 'conflict';
+  readonly title: string = 'Conflict';
+}
+
+/** A transition the case's current status does not allow. */
+export class IllegalTransition extends Conflict {
+  override readonly slug = 'illegal-transition';
+  override readonly title = 'Action not allowed in the case’s current status';
+}
+
+/** Someone else changed the record between our read and our write. */
+export class ConcurrentModification extends Conflict {
+  override readonly slug = 'concurrent-modification';
+  override readonly title = 'The record was changed concurrently';
+}
+
+export class PayloadTooLarge extends AppError {
+  readonly status = 413;
+  readonly slug: string = 'payload-too-large';
+  readonly title: string = 'Payload too large';
+}
+
+export class UnsupportedMediaType extends AppError {
+  readonly status = 415;
+  readonly slug: string = 'unsupported-media-type';
+  readonly title: string = 'Unsupported media type';
+}
+
+export class RuleViolation extends AppError {
+  readonly status = 422;
+  readonly slug: string = 'validation-failed';
+  readonly title: string = 'The request breaks a rule';
+}

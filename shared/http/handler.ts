@@ -1,0 +1,103 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { AppError, MalformedRequest, NotFound, Unauthenticated } from '../errors.ts';
+import { validate } from '../schemas/validate.ts';
+import { principalFromClaims, type Principal } from './principal.ts';
+import { ROUTES, routeKey, type HttpFunctionName, type Route } from './routes.ts';
+
+export const logger = new Logger({ serviceName: 'yiwangtongban' });
+
+export type HttpRequest = {
+  route: Route;
+  pathParameters: Record<string, string>;
+  query: unknown;
+  /** The body, parsed and validated against the route's schema (raw for webhook routes). */
+  body: unknown;
+  rawBody: string;
+  headers: Record<string, string | undefined>;
+  principal?: Principal;
+};
+
+export type HttpResult = { status: number; body?: unknown; headers?: Record<string, string> };
+export type Operation = (req: HttpRequest) => Promise<HttpResult>;
+
+
+function rawBodyOf(event: APIGatewayProxyEventV2): string {
+  if (!event.body) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+function parseJson(raw: string): unknown {
+  if (raw.trim() === '') throw new MalformedRequest('the request needs a JSON body');
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new MalformedRequest('the body is not valid JSON');
+  }
+}
+
+function toRequest(event: APIGatewayProxyEventV2, routes: Map<string, Route>): HttpRequest {
+  const route = routes.get(event.routeKey);
+  if (!route) throw new NotFound(`no route ${event.requestContext.http.method} ${event.rawPath}`);
+  const rawBody = rawBodyOf(event);
+  const headers = event.headers ?? {};
+  let principal: Principal | undefined;
+  if (route.auth === 'jwt') {
+    const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: unknown } } }).authorizer?.jwt?.claims;
+    if (!claims) throw new Unauthenticated('a bearer token is required');
+    principal = principalFromClaims(claims);
+  }
+  const query = route.query ? validate(route.query, event.queryStringParameters ?? {}, 'query', 'the query') : undefined;
+  const body = route.body && route.auth !== 'webhook' ? validate(route.body, parseJson(rawBody), '', 'the body') : undefined;
+  return { route, pathParameters: (event.pathParameters ?? {}) as Record<string, string>, query, body, rawBody, headers, principal };
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}, contentType = 'application/json') => ({
+  statusCode: status,
+  headers: { 'content-type': contentType, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers },
+  body: body === undefined ? '' : JSON.stringify(body),
+});
+
+/** Maps every error to RFC 9457 problem+json, in one place; nothing else reaches the client. */
+export const problemJson = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => ({
+  onError: async function problemJsonOnError(request) {
+    const err = request.error;
+    const instance = request.event?.rawPath;
+    if (err instanceof AppError) {
+      request.response = json(
+        err.status,
+        { type: `/problems/${err.slug}`, title: err.title, status: err.status, detail: err.message, instance, ...(err.errors ? { errors: err.errors } : {}) },
+        {},
+        'application/problem+json',
+      );
+      return;
+    }
+    logger.error('unhandled error', { error: err as Error, routeKey: request.event?.routeKey });
+    request.response = json(
+      500,
+      { type: '/problems/internal', title: 'Internal error', status: 500, detail: 'Something went wrong on our side; it has been logged.', instance },
+      {},
+      'application/problem+json',
+    );
+  },
+});
+
+/** The Lambda handler of one HTTP function: the operations it serves, by operationId. */
+export function httpFunction(fn: HttpFunctionName, operations: Record<string, Operation>) {
+  const routes = new Map(ROUTES.filter((r) => r.fn === fn).map((r) => [routeKey(r), r]));
+  for (const r of routes.values()) {
+    if (!operations[r.operationId] && !r.localOnly) throw new Error(`${fn} has no operation ${r.operationId}`);
+  }
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(httpHeaderNormalizer())
+    .use(problemJson())
+    .handler(async function dispatch(event) {
+      const req = toRequest(event, routes);
+      const op = operations[req.route.operationId];
+      if (!op) throw new NotFound(`no route ${event.routeKey}`);
+      const result = await op(req);
+      return json(result.status, result.body, result.headers);
+    });
+}

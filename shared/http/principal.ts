@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { Unauthenticated } from '../errors.ts';
+
+export type Role = 'reviewer' | 'approver' | 'dept_admin' | 'admin';
+
+export type Principal =
+  | { kind: 'citizen'; sub: string; name: string; subjectType: 'person' | 'company' | 'organisation'; authLevel: 0 | 1 | 2 }
+  | { kind: 'staff'; sub: string; name: string; dept?: string; roles: Role[] };
+
+/**
+ * API Gateway's JWT authorizer hands claims to the function as strings, and flattens arrays into
+ * "[a b]"; the local gateway does the same. Parse both shapes.
+ */
+const roles = z
+  .union([z.array(z.string()), z.string()])
+  .transform((v) => (Array.isArray(v) ? v : v.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean)))
+  .pipe(z.array(z.enum(['reviewer', 'approver', 'dept_admin', 'admin'])));
+
+const Claims = z.object({
+  sub: z.string().min(1),
+  name: z.string().default(''),
+  subject_type: z.enum(['person', 'company', 'organisation']).default('person'),
+  auth_level: z.coerce.number().pipe(z.union([z.literal(0), z.literal(1), z.literal(2)])).default(0),
+  dept: z.string().optional(),
+  roles: roles.optional(),
+});
+
+export function principalFromClaims(claims: unknown): Principal {
+  const parsed = Claims.safeParse(claims);
+  if (!parsed.success) throw new Unauthenticated('the token’s claims are incomplete');
+  const c = parsed.data;
+  if (c.roles?.length) return { kind: 'staff', sub: c.sub, name: c.name, dept: c.dept, roles: c.roles };
+  return { kind: 'citizen', sub: c.sub, name: c.name, subjectType: c.subject_type, authLevel: c.auth_level };
+}

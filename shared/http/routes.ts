@@ -1,0 +1,197 @@
+import type { z } from 'zod';
+import * as api from '../schemas/api.ts';
+
+/**
+ * The route table: every HTTP route, once. The CDK stack makes API Gateway routes from it, the
+ * local gateway dispatches by it, the Lambda handlers look operations up by its route keys and
+ * GET /openapi.json is generated from it.
+ */
+export const HTTP_FUNCTIONS = ['public-api', 'citizen-api', 'admin-api', 'department-hooks'] as const;
+export type HttpFunctionName = (typeof HTTP_FUNCTIONS)[number];
+
+export type Auth =
+  /** anyone */
+  | 'none'
+  /** a bearer JWT, checked by API Gateway's JWT authorizer (locally by the gateway) */
+  | 'jwt'
+  /** a Standard Webhooks signature, checked by the handler against the department's secret */
+  | 'webhook';
+
+export type Route = {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  operationId: string;
+  summary: string;
+  fn: HttpFunctionName;
+  auth: Auth;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** Served by the local runtime only, never deployed. */
+  localOnly?: true;
+};
+
+const problems = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [c, { description: PROBLEM_TEXT[c] ?? 'error', schema: api.Problem }]));
+
+const PROBLEM_TEXT: Record<number, string> = {
+  400: 'malformed JSON',
+  401: 'no or bad credentials',
+  403: 'not allowed',
+  404: 'not found, or not yours',
+  409: 'conflict or illegal transition',
+  413: 'too large',
+  422: 'breaks a rule; `errors` lists the fields',
+};
+
+export const ROUTES: readonly Route[] = [
+  {
+    method: 'GET',
+    path: '/health',
+    operationId: 'getHealth',
+    summary: 'Liveness',
+    fn: 'public-api',
+    auth: 'none',
+    responses: { 200: { description: 'up', schema: api.Health } },
+  },
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    operationId: 'getOpenApi',
+    summary: 'This contract as OpenAPI 3.1',
+    fn: 'public-api',
+    auth: 'none',
+    responses: { 200: { description: 'the OpenAPI document' } },
+  },
+  {
+    method: 'GET',
+    path: '/service-items',
+    operationId: 'listServiceItems',
+    summary: 'The service catalog; `q` searches names',
+    fn: 'public-api',
+    auth: 'none',
+    query: api.ServiceItemQuery,
+    responses: { 200: { description: 'a page of items', schema: api.ServiceItemList }, ...problems(422) },
+  },
+  {
+    method: 'GET',
+    path: '/service-items/{code}',
+    operationId: 'getServiceItem',
+    summary: 'The full guide of one service item (办事指南)',
+    fn: 'public-api',
+    auth: 'none',
+    responses: { 200: { description: 'the guide', schema: api.Guide }, ...problems(404) },
+  },
+  {
+    method: 'POST',
+    path: '/uploads',
+    operationId: 'createUpload',
+    summary: 'Declare a material file and get a presigned PUT URL',
+    fn: 'citizen-api',
+    auth: 'jwt',
+    body: api.UploadRequest,
+    responses: { 201: { description: 'upload slot', schema: api.UploadResponse }, ...problems(400, 401, 403, 413, 422) },
+  },
+  {
+    method: 'POST',
+    path: '/cases',
+    operationId: 'fileCase',
+    summary: 'File an application (authentication level 2); honours Idempotency-Key',
+    fn: 'citizen-api',
+    auth: 'jwt',
+    body: api.CreateCaseRequest,
+    responses: { 201: { description: 'filed', schema: api.CreateCaseResponse }, ...problems(400, 401, 403, 409, 422) },
+  },
+  {
+    method: 'GET',
+    path: '/cases/{caseId}',
+    operationId: 'getCase',
+    summary: 'A case with its timeline and certificates (owner or its departments)',
+    fn: 'citizen-api',
+    auth: 'jwt',
+    responses: { 200: { description: 'the case', schema: api.CaseView }, ...problems(401, 404) },
+  },
+  {
+    method: 'GET',
+    path: '/certificates/{certificateId}',
+    operationId: 'getCertificate',
+    summary: 'One of the holder’s e-certificates',
+    fn: 'citizen-api',
+    auth: 'jwt',
+    responses: { 200: { description: 'the certificate', schema: api.CertificateView }, ...problems(401, 404) },
+  },
+  {
+    method: 'POST',
+    path: '/admin/departments',
+    operationId: 'createDepartment',
+    summary: 'Create a department; returns its webhook secret once',
+    fn: 'admin-api',
+    auth: 'jwt',
+    body: api.CreateDepartmentRequest,
+    responses: { 201: { description: 'created', schema: api.DepartmentSecretResponse }, ...problems(400, 401, 403, 409, 422) },
+  },
+  {
+    method: 'PUT',
+    path: '/admin/departments/{code}',
+    operationId: 'updateDepartment',
+    summary: 'Update a department’s name or webhook URL',
+    fn: 'admin-api',
+    auth: 'jwt',
+    body: api.UpdateDepartmentRequest,
+    responses: { 200: { description: 'updated', schema: api.DepartmentView }, ...problems(400, 401, 403, 404, 422) },
+  },
+  {
+    method: 'POST',
+    path: '/admin/departments/{code}/rotate-secret',
+    operationId: 'rotateDepartmentSecret',
+    summary: 'New webhook secret; the previous one keeps verifying for an overlap period',
+    fn: 'admin-api',
+    auth: 'jwt',
+    responses: { 200: { description: 'the new secret', schema: api.DepartmentSecretResponse }, ...problems(401, 403, 404) },
+  },
+  {
+    method: 'POST',
+    path: '/hooks/departments/{deptCode}',
+    operationId: 'receiveDepartmentWebhook',
+    summary: 'A department system’s signed action on a case (Standard Webhooks)',
+    fn: 'department-hooks',
+    auth: 'webhook',
+    body: api.WebhookIn,
+    responses: { 202: { description: 'applied (or a repeat, changing nothing)', schema: api.WebhookAccepted }, ...problems(400, 401, 404, 409, 413, 422) },
+  },
+  {
+    method: 'POST',
+    path: '/dev/token',
+    operationId: 'issueDevToken',
+    summary: 'Local runtime only: a signed test JWT',
+    fn: 'public-api',
+    auth: 'none',
+    body: api.DevTokenRequest,
+    responses: { 200: { description: 'a token', schema: api.DevTokenResponse }, ...problems(400, 422) },
+    localOnly: true,
+  },
+];
+
+export const routeKey = (r: Pick<Route, 'method' | 'path'>) => `${r.method} ${r.path}`;
+
+export function deployedRoutes(): Route[] {
+  return ROUTES.filter((r) => !r.localOnly);
+}
+
+/** Matches a concrete request path against the table, API Gateway style. */
+export function matchRoute(method: string, path: string): { route: Route; pathParameters: Record<string, string> } | undefined {
+  for (const route of ROUTES) {
+    if (route.method !== method) continue;
+    const names: string[] = [];
+    const pattern = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    const match = new RegExp(`^${pattern}$`).exec(path);
+    if (match) {
+      const pathParameters = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]));
+      return { route, pathParameters };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,20 @@
+/** Case time. Domain code never reads the system clock directly. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock tests and the local runtime can move. */
+export class MovableClock implements Clock {
+  constructor(private offsetMs = 0) {}
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  set(to: Date): void {
+    this.offsetMs = to.getTime() - Date.now();
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}

@@ -1,0 +1,118 @@
+import type { AuditEvent, CaseRecord } from '../domain/case.ts';
+import { Conflict } from '../errors.ts';
+
+/**
+ * The ports the use cases depend on. Adapters in shared/adapters implement them against AWS
+ * APIs (DynamoDB, S3, Step Functions); the local runtime points the same adapters at stand-ins.
+ */
+
+export type Upload = {
+  uploadId: string;
+  owner: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  objectKey: string;
+  createdAt: string;
+  expiresAt: string;
+  caseId?: string;
+};
+
+export type DepartmentSecret = { secret: string; createdAt: string; retiresAt?: string };
+
+export type Department = {
+  code: string;
+  name: string;
+  webhookUrl?: string;
+  secrets: DepartmentSecret[];
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type Certificate = {
+  certificateId: string;
+  caseId: string;
+  supervisionCode: string;
+  type: string;
+  name: string;
+  holder: { id: string; name: string };
+  issuer: { code: string; name: string };
+  issuedAt: string;
+  summary: Record<string, unknown>;
+};
+
+export type StoredResponse = { status: number; body: unknown };
+
+export type IdempotencyRecord = { scope: string; key: string; requestHash: string; response: StoredResponse };
+
+/** Extra writes that must commit atomically with a case change. */
+export type Companion =
+  | { kind: 'reserveSupervisionCode'; code: string; caseId: string }
+  | { kind: 'claimUpload'; uploadId: string; owner: string; caseId: string }
+  | { kind: 'rememberResponse'; record: IdempotencyRecord; expiresAt: Date }
+  | { kind: 'putCertificate'; certificate: Certificate }
+  | { kind: 'rememberWebhook'; deptCode: string; webhookId: string; expiresAt: Date };
+
+export interface CaseRepository {
+  get(caseId: string): Promise<CaseRecord | undefined>;
+  /** The case and its events in order, in one read. */
+  getWithEvents(caseId: string): Promise<{ record: CaseRecord; events: AuditEvent[] } | undefined>;
+  /**
+   * Writes the case (new, or asserting the version it was read at), its audit event and any
+   * companions in one transaction. Throws ConcurrentModification when the version moved,
+   * Conflict('duplicate') when a companion's uniqueness condition fails.
+   */
+  commit(change: { record: CaseRecord; event: AuditEvent; expectedVersion: number | null; companions?: Companion[] }): Promise<void>;
+  /** Records the task token of the workflow step waiting on this case, if the case is still in the given status. */
+  saveWait(caseId: string, wait: { stage: string; token: string }, whileStatus: readonly string[]): Promise<boolean>;
+  getWait(caseId: string): Promise<WorkflowWait | undefined>;
+  listOpen(): Promise<Array<{ caseId: string; status: string }>>;
+}
+
+export type WorkflowWait = { stage: string; token: string; whileStatus: string[] };
+
+export interface UploadRepository {
+  putUpload(upload: Upload): Promise<void>;
+  getUpload(uploadId: string): Promise<Upload | undefined>;
+}
+
+export interface DepartmentRepository {
+  getDepartment(code: string): Promise<Department | undefined>;
+  /** Throws Conflict when a department with the code exists. */
+  createDepartment(dept: Department): Promise<void>;
+  /** Replaces the department, asserting it exists. */
+  updateDepartment(dept: Department): Promise<void>;
+}
+
+export interface CertificateRepository {
+  getCertificate(certificateId: string): Promise<Certificate | undefined>;
+}
+
+export interface IdempotencyStore {
+  getResponse(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+}
+
+export interface WebhookLog {
+  seen(deptCode: string, webhookId: string): Promise<boolean>;
+}
+
+export interface BlobStore {
+  presignPut(key: string, opts: { contentType: string; size: number; sha256: string; expiresInSeconds: number }): Promise<{ url: string; headers: Record<string, string> }>;
+  /** Size and SHA-256 of a stored object, or undefined when there is none. */
+  digest(key: string): Promise<{ size: number; sha256: string } | undefined>;
+}
+
+/** The case workflow (Step Functions in AWS, aws-local-stepfunctions locally). */
+export interface Workflow {
+  start(caseId: string): Promise<void>;
+  /** Resumes a waiting step. Returns false when the token is no longer waiting (already resumed, or lost in a restart). */
+  resume(token: string, output: Record<string, unknown>): Promise<boolean>;
+}
+
+/** A uniqueness condition on a companion failed (code taken, upload already used, key replayed…). */
+export class DuplicateCompanion extends Conflict {
+  constructor(readonly companion: Companion) {
+    super(`duplicate ${companion.kind}`);
+  }
+}

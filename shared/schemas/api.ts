@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import { CASE_STATUSES } from '../domain/case.ts';
+
+/**
+ * The HTTP contract's bodies (api.md). Objects are strict: an unknown field is an error, which
+ * catches typos in clients instead of silently ignoring them.
+ */
+
+export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+export const ALLOWED_UPLOAD_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/ofd'] as const;
+
+const isoTime = z.string().describe('ISO 8601 with offset, Asia/Shanghai');
+const ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' });
+
+export const Health = z.object({ status: z.literal('ok') });
+
+export const PageQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const ServiceItemQuery = PageQuery.extend({ q: z.string().trim().max(50).optional() }).strict();
+
+export const ServiceItemSummary = z.object({
+  code: z.string(),
+  name: z.string(),
+  department: z.string(),
+  itemType: z.enum(['licensing', 'confirmation', 'benefit', 'public_service']),
+  promisedDays: z.number().int(),
+  statutoryDays: z.number().int(),
+  online: z.boolean(),
+  flags: z.array(z.string()),
+});
+
+export const ServiceItemList = z.object({ items: z.array(ServiceItemSummary), nextCursor: z.string().nullable() });
+
+const DepartmentRef = z.object({ code: z.string(), name: z.string() });
+
+export const Guide = ServiceItemSummary.omit({ department: true }).extend({
+  version: z.number().int(),
+  basicCode: z.string(),
+  implementationCode: z.string(),
+  itemTypeName: z.string(),
+  department: DepartmentRef,
+  coDepartments: z.array(DepartmentRef),
+  legalBasis: z.array(z.string()),
+  acceptanceConditions: z.array(z.string()),
+  materials: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      required: z.boolean(),
+      fetchable: z.boolean(),
+      fromForm: z.boolean().optional().describe('generated from the online form; nothing to upload'),
+      template: z.string().optional(),
+      description: z.string(),
+      form: z.enum(['original', 'copy', 'electronic']),
+    }),
+  ),
+  processSteps: z.array(z.object({ name: z.string(), description: z.string(), workingDays: z.number().optional() })),
+  fee: z.object({ charged: z.boolean(), amountYuan: z.number().optional(), basis: z.string() }),
+  handling: z.object({ online: z.boolean(), hall: z.boolean(), maxVisits: z.number(), halls: z.array(z.string()) }),
+  result: z.object({ type: z.string(), name: z.string(), sample: z.string() }),
+  consultationPhone: z.string(),
+  complaintPhone: z.string(),
+  faqs: z.array(z.object({ question: z.string(), answer: z.string() })),
+  rightsAndRemedies: z.string(),
+  formSchema: z.record(z.string(), z.unknown()).describe('JSON Schema (2020-12) of the application form'),
+  formExample: z.record(z.string(), z.unknown()).describe('a valid filled-in form'),
+});
+
+export const UploadRequest = z
+  .object({
+    fileName: z
+      .string()
+      .min(1)
+      .max(255)
+      .refine((n) => ![...n].some((c) => c === '/' || c === '\\' || c.charCodeAt(0) < 0x20), 'file name must not contain slashes or control characters'),
+    contentType: z.enum(ALLOWED_UPLOAD_TYPES, { message: `allowed types: ${ALLOWED_UPLOAD_TYPES.join(', ')}` }),
+    size: z.number().int().positive().describe(`bytes, at most ${MAX_UPLOAD_BYTES}`),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex SHA-256 of the file'),
+  })
+  .strict();
+
+export const UploadResponse = z.object({
+  uploadId: ulid,
+  url: z.string(),
+  method: z.literal('PUT'),
+  headers: z.record(z.string(), z.string()),
+  expiresAt: isoTime,
+});
+
+const MaterialRef = z.union([
+  z.object({ materialId: z.string().min(1), uploadId: ulid }).strict(),
+  z.object({ materialId: z.string().min(1), certificateId: ulid }).strict(),
+]);
+
+export const CreateCaseRequest = z
+  .object({
+    serviceItemCode: z.string().min(1).max(80),
+    form: z.record(z.string(), z.unknown()),
+    materials: z.array(MaterialRef).max(50).default([]),
+    delivery: z
+      .object({ method: z.enum(['pickup', 'mail']), address: z.string().min(6).max(200).optional() })
+      .strict()
+      .refine((d) => d.method !== 'mail' || !!d.address, { message: 'mail delivery needs an address', path: ['address'] })
+      .optional(),
+  })
+  .strict();
+
+export const CreateCaseResponse = z.object({
+  caseId: ulid,
+  supervisionCode: z.string(),
+  status: z.literal('submitted'),
+});
+
+const ActorView = z.object({ kind: z.enum(['applicant', 'department', 'system']), id: z.string() });
+
+export const CaseView = z.object({
+  caseId: ulid,
+  supervisionCode: z.string(),
+  serviceItem: z.object({ code: z.string(), version: z.number().int(), name: z.string() }),
+  status: z.enum(CASE_STATUSES),
+  light: z.enum(['green', 'yellow', 'red']),
+  applicant: z.object({ name: z.string(), subjectType: z.string() }),
+  departments: z.object({ lead: z.string(), co: z.array(z.string()) }),
+  form: z.record(z.string(), z.unknown()),
+  materials: z.array(z.object({ materialId: z.string(), source: z.string(), fileName: z.string().optional() })),
+  timeline: z.array(z.object({ at: isoTime, type: z.string(), actor: ActorView, note: z.string().optional() })),
+  documents: z.array(z.object({ docId: z.string(), name: z.string() })),
+  certificates: z.array(
+    z.object({ certificateId: z.string(), name: z.string(), supervisionCode: z.string(), issuedAt: isoTime, issuer: z.string() }),
+  ),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+
+export const CertificateView = z.object({
+  certificateId: ulid,
+  caseId: ulid,
+  supervisionCode: z.string(),
+  type: z.string(),
+  name: z.string(),
+  holder: z.object({ id: z.string(), name: z.string() }),
+  issuer: DepartmentRef,
+  issuedAt: isoTime,
+  summary: z.record(z.string(), z.unknown()),
+});
+
+const deptCode = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lower-case letters, digits and hyphens, 2–40 characters');
+
+/**
+ * Outbound webhooks are only delivered over HTTPS, except to loopback, which only the local runtime
+ * can reach; the full SSRF policy (private and link-local ranges) is applied when delivering.
+ */
+const webhookUrl = z
+  .url({ protocol: /^https?$/ })
+  .refine((u) => {
+    const url = new URL(u);
+    return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  }, 'webhook URL must use https');
+
+export const CreateDepartmentRequest = z.object({ code: deptCode, name: z.string().trim().min(2).max(60), webhookUrl }).strict();
+export const UpdateDepartmentRequest = z.object({ name: z.string().trim().min(2).max(60).optional(), webhookUrl }).strict();
+export const DepartmentView = z.object({ code: z.string(), name: z.string(), webhookUrl: z.string().optional() });
+export const DepartmentSecretResponse = DepartmentView.extend({
+  secret: z.string().describe('Standard Webhooks secret (whsec_…); shown only once'),
+});
+
+export const WebhookIn = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('case.accept'), caseId: ulid, data: z.object({ note: z.string().max(500).optional() }).strict().default({}) }).strict(),
+  z
+    .object({
+      type: z.literal('case.approve'),
+      caseId: ulid,
+      data: z
+        .object({
+          note: z.string().max(500).optional(),
+          certificate: z.object({ summary: z.record(z.string(), z.unknown()) }).strict().optional(),
+        })
+        .strict()
+        .default({}),
+    })
+    .strict(),
+]);
+export type WebhookIn = z.infer<typeof WebhookIn>;
+
+export const WebhookAccepted = z.object({ received: z.literal(true), caseId: z.string(), status: z.enum(CASE_STATUSES), duplicate: z.boolean() });
+
+export const DevTokenRequest = z
+  .object({
+    sub: z.string().min(1).max(64),
+    name: z.string().min(1).max(60),
+    subjectType: z.enum(['person', 'company', 'organisation']).default('person'),
+    authLevel: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(2),
+    dept: z.string().max(40).optional(),
+    roles: z.array(z.enum(['reviewer', 'approver', 'dept_admin', 'admin'])).max(4).optional(),
+  })
+  .strict();
+export const DevTokenResponse = z.object({ token: z.string(), expiresAt: isoTime });

@@ -1,0 +1,12 @@
+const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+
+/** ISO 8601 in Asia/Shanghai with its +08:00 offset, as the API promises. */
+export function toShanghaiIso(date: Date): string {
+  const shifted = new Date(date.getTime() + SHANGHAI_OFFSET_MS);
+  return shifted.toISOString().replace('Z', '+08:00');
+}
+
+/** The calendar date (YYYY-MM-DD) in Asia/Shanghai. */
+export function shanghaiDate(date: Date): string {
+  return toShanghaiIso(date).slice(0, 10);
+}

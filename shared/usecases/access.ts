@@ -1,0 +1,26 @@
+import type { CaseRecord } from '../domain/case.ts';
+import { Forbidden } from '../errors.ts';
+import type { Principal } from '../http/principal.ts';
+
+type Citizen = Extract<Principal, { kind: 'citizen' }>;
+type Staff = Extract<Principal, { kind: 'staff' }>;
+
+export function requireCitizen(p: Principal | undefined, minLevel: 0 | 1 | 2, doing: string): Citizen {
+  if (p?.kind !== 'citizen') throw new Forbidden(`${doing} is for applicants`);
+  if (p.authLevel < minLevel) {
+    throw new Forbidden(`${doing} needs authentication level ${minLevel}; your account is at level ${p.authLevel} — verify your identity first`);
+  }
+  return p;
+}
+
+export function requireAdmin(p: Principal | undefined): Staff {
+  if (p?.kind !== 'staff' || !p.roles.includes('admin')) throw new Forbidden('administrators only');
+  return p;
+}
+
+/** The applicant, or staff of a department working on the case. Everyone else must not learn it exists. */
+export function canSeeCase(p: Principal | undefined, record: CaseRecord): boolean {
+  if (!p) return false;
+  if (p.kind === 'citizen') return p.sub === record.applicant.id;
+  return !!p.dept && (p.dept === record.leadDepartment || record.coDepartments.includes(p.dept));
+}

@@ -1,0 +1,174 @@
+import type { z } from 'zod';
+import { findItem, type CatalogItem } from '../catalog/index.ts';
+import { fileCase as fileCaseRecord, type SubmittedMaterial } from '../domain/case.ts';
+import { makeSupervisionCode } from '../domain/supervision-code.ts';
+import { NotFound, RuleViolation, type FieldError } from '../errors.ts';
+import { zodErrors } from '../schemas/validate.ts';
+import type { Principal } from '../http/principal.ts';
+import { newId } from '../ids.ts';
+import { DuplicateCompanion, type Companion } from '../ports/index.ts';
+import type { CreateCaseRequest } from '../schemas/api.ts';
+import { shanghaiDate, toShanghaiIso } from '../time.ts';
+import { canSeeCase, requireCitizen } from './access.ts';
+import type { Deps } from './deps.ts';
+import { idempotencyOf, remember, replay } from './idempotency.ts';
+
+type CreateCase = z.output<typeof CreateCaseRequest>;
+
+/** Checks every material against the guide and the stored files; collects every problem at once. */
+async function checkMaterials(deps: Deps, owner: string, item: CatalogItem, body: CreateCase): Promise<{ materials: SubmittedMaterial[]; errors: FieldError[] }> {
+  const errors: FieldError[] = [];
+  const materials: SubmittedMaterial[] = [];
+  const given = new Set<string>();
+  await Promise.all(
+    body.materials.map(async (ref, i) => {
+      const path = `materials.${i}`;
+      const spec = item.materials.find((m) => m.id === ref.materialId);
+      if (spec?.fromForm) {
+        errors.push({ path: `${path}.materialId`, message: `"${ref.materialId}" is generated from the online form; do not upload it` });
+        return;
+      }
+      if (!spec) {
+        errors.push({ path: `${path}.materialId`, message: `"${ref.materialId}" is not a material of ${item.code}; see its guide` });
+        return;
+      }
+      if (given.has(ref.materialId)) {
+        errors.push({ path: `${path}.materialId`, message: `"${ref.materialId}" is given twice` });
+        return;
+      }
+      given.add(ref.materialId);
+      if ('certificateId' in ref) {
+        const cert = await deps.certificates.getCertificate(ref.certificateId);
+        if (!cert || cert.holder.id !== owner) errors.push({ path: `${path}.certificateId`, message: 'no such certificate of yours' });
+        else materials.push({ materialId: ref.materialId, source: 'certificate', certificateId: ref.certificateId });
+        return;
+      }
+      const upload = await deps.uploads.getUpload(ref.uploadId);
+      if (!upload || upload.owner !== owner) {
+        errors.push({ path: `${path}.uploadId`, message: 'no such upload of yours' });
+        return;
+      }
+      if (upload.caseId) {
+        errors.push({ path: `${path}.uploadId`, message: 'this upload already belongs to another case' });
+        return;
+      }
+      const stored = await deps.blobs.digest(upload.objectKey);
+      if (!stored) {
+        errors.push({ path: `${path}.uploadId`, message: 'the file has not been uploaded yet (PUT it to the upload URL first)' });
+        return;
+      }
+      if (stored.size !== upload.size || stored.sha256 !== upload.sha256) {
+        errors.push({ path: `${path}.uploadId`, message: 'the uploaded file does not match the declared size and SHA-256' });
+        return;
+      }
+      materials.push({
+        materialId: ref.materialId,
+        source: 'upload',
+        uploadId: upload.uploadId,
+        objectKey: upload.objectKey,
+        fileName: upload.fileName,
+        contentType: upload.contentType,
+        size: upload.size,
+        sha256: upload.sha256,
+      });
+    }),
+  );
+  for (const spec of item.materials) {
+    if (given.has(spec.id)) continue;
+    if (spec.fromForm) materials.push({ materialId: spec.id, source: 'form' });
+    // Never ask twice (C2): what the platform can fetch, it fetches.
+    else if (spec.fetchable) materials.push({ materialId: spec.id, source: 'shared_data' });
+    else if (spec.required) errors.push({ path: 'materials', message: `required material "${spec.id}" (${spec.name}) is missing` });
+  }
+  const order = new Map(item.materials.map((m, i) => [m.id, i]));
+  materials.sort((a, b) => order.get(a.materialId)! - order.get(b.materialId)!);
+  return { materials, errors };
+}
+
+export async function fileCase(deps: Deps, principal: Principal | undefined, body: CreateCase, idempotencyKey?: string) {
+  const applicant = requireCitizen(principal, 2, 'filing an application');
+  const idem = idempotencyOf(`${applicant.sub}:POST /cases`, idempotencyKey, body);
+  const previous = await replay(deps, idem);
+  if (previous) return previous;
+
+  const item = findItem(body.serviceItemCode);
+  if (!item) throw new RuleViolation('unknown service item', [{ path: 'serviceItemCode', message: `no service item "${body.serviceItemCode}"` }]);
+  const form = item.form.safeParse(body.form);
+  const { materials, errors } = await checkMaterials(deps, applicant.sub, item, body);
+  const allErrors = [...(form.success ? [] : zodErrors(form.error, 'form')), ...errors];
+  if (allErrors.length) throw new RuleViolation('the application is not complete or not valid', allErrors);
+
+  const now = deps.clock.now();
+  const caseId = newId(now);
+  for (let attempt = 1; ; attempt++) {
+    const supervisionCode = makeSupervisionCode(deps.regionCode, shanghaiDate(now));
+    const { record, event } = fileCaseRecord(
+      {
+        caseId,
+        supervisionCode,
+        serviceItem: { code: item.code, version: item.version, name: item.name },
+        applicant: { id: applicant.sub, name: applicant.name, subjectType: applicant.subjectType },
+        leadDepartment: item.department.code,
+        coDepartments: item.coDepartments.map((d) => d.code),
+        form: form.data,
+        materials,
+        ...(body.delivery ? { delivery: body.delivery } : {}),
+        createdAt: toShanghaiIso(now),
+      },
+      { kind: 'applicant', id: applicant.sub, name: applicant.name },
+    );
+    const response = { status: 201, body: { caseId, supervisionCode, status: 'submitted' as const } };
+    const companions: Companion[] = [
+      { kind: 'reserveSupervisionCode', code: supervisionCode, caseId },
+      ...materials.flatMap((m): Companion[] => (m.source === 'upload' ? [{ kind: 'claimUpload', uploadId: m.uploadId, owner: applicant.sub, caseId }] : [])),
+      ...(idem ? [remember(deps, idem, response)] : []),
+    ];
+    try {
+      await deps.cases.commit({ record, event, expectedVersion: null, companions });
+    } catch (err) {
+      if (!(err instanceof DuplicateCompanion)) throw err;
+      const c = err.companion;
+      if (c.kind === 'reserveSupervisionCode' && attempt < 5) continue;
+      if (c.kind === 'rememberResponse' && idem) {
+        const first = await replay(deps, idem);
+        if (first) return first;
+      }
+      if (c.kind === 'claimUpload') {
+        throw new RuleViolation('an upload was used by another case meanwhile', [{ path: 'materials', message: `upload ${c.uploadId} already belongs to another case` }]);
+      }
+      throw err;
+    }
+    await deps.workflow.start(caseId);
+    return response;
+  }
+}
+
+export async function viewCase(deps: Deps, principal: Principal | undefined, caseId: string) {
+  const found = await deps.cases.getWithEvents(caseId);
+  if (!found || !canSeeCase(principal, found.record)) throw new NotFound(`no case ${caseId}`);
+  const { record, events } = found;
+  const certificates = await Promise.all(record.certificates.map((id) => deps.certificates.getCertificate(id)));
+  return {
+    caseId: record.caseId,
+    supervisionCode: record.supervisionCode,
+    serviceItem: record.serviceItem,
+    status: record.status,
+    applicant: { name: record.applicant.name, subjectType: record.applicant.subjectType },
+    departments: { lead: record.leadDepartment, co: record.coDepartments },
+    form: record.form,
+    materials: record.materials.map((m) => ({ materialId: m.materialId, source: m.source, ...(m.source === 'upload' ? { fileName: m.fileName } : {}) })),
+    timeline: events.map((e) => ({ at: e.at, type: e.type, actor: { kind: e.actor.kind, id: e.actor.id }, ...(e.note ? { note: e.note } : {}) })),
+    documents: [],
+    certificates: certificates.flatMap((c) =>
+      c ? [{ certificateId: c.certificateId, name: c.name, supervisionCode: c.supervisionCode, issuedAt: c.issuedAt, issuer: c.issuer.name }] : [],
+    ),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+export async function viewCertificate(deps: Deps, principal: Principal | undefined, certificateId: string) {
+  const cert = await deps.certificates.getCertificate(certificateId);
+  if (!cert || principal?.kind !== 'citizen' || cert.holder.id !== principal.sub) throw new NotFound(`no certificate ${certificateId}`);
+  return cert;
+}

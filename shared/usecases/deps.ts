@@ -1,0 +1,28 @@
+import type { Clock } from '../ports/clock.ts';
+import type {
+  BlobStore,
+  CaseRepository,
+  CertificateRepository,
+  DepartmentRepository,
+  IdempotencyStore,
+  UploadRepository,
+  WebhookLog,
+  Workflow,
+} from '../ports/index.ts';
+
+/** What the use cases need from the outside world. Built once per Lambda module (shared/wiring.ts). */
+export type Deps = {
+  cases: CaseRepository;
+  uploads: UploadRepository;
+  departments: DepartmentRepository;
+  certificates: CertificateRepository;
+  idempotency: IdempotencyStore;
+  webhooks: WebhookLog;
+  blobs: BlobStore;
+  workflow: Workflow;
+  /** Case time: deadlines, timers, notices. Tests and the local runtime may move it. */
+  clock: Clock;
+  /** Real time, for security checks (token and URL expiry, webhook timestamps, secret overlap). */
+  realClock: Clock;
+  regionCode: string;
+};
