@@ -1,0 +1,30 @@
+import { App, Validations, type AppProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { StatefulStack } from './stacks/stateful.ts';
+import { StatelessStack } from './stacks/stateless.ts';
+import { filesBucketName, TABLE_NAME } from './names.ts';
+
+/** The CDK app: stateful and stateless stacks, wired by typed props, checked by cdk-nag. */
+/** Feature flags the stacks rely on, set here so tests and `cdk synth` build the same app. */
+const FEATURE_FLAGS = {
+  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+  '@aws-cdk/aws-iam:minimizePolicies': true,
+  '@aws-cdk/core:checkSecretUsage': true,
+};
+
+export function buildApp(props: AppProps = {}) {
+  const app = new App({ ...props, context: { ...FEATURE_FLAGS, ...props.context } });
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  const issuer = (app.node.tryGetContext('jwtIssuer') as string | undefined) ?? 'https://auth.yiwangtongban.invalid/';
+  const audience = (app.node.tryGetContext('jwtAudience') as string | undefined) ?? 'yiwangtongban';
+  const stateful = new StatefulStack(app, 'Yiwangtongban-Stateful', { env });
+  const stateless = new StatelessStack(app, 'Yiwangtongban-Stateless', {
+    env,
+    tableName: TABLE_NAME,
+    bucketName: filesBucketName(),
+    jwt: { issuer, audience: [audience] },
+  });
+  stateless.addStackDependency(stateful, 'functions use the table and bucket');
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, stateful, stateless };
+}

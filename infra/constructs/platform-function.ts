@@ -1,0 +1,114 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import { TABLE } from '#shared/adapters/dynamodb/table.ts';
+import { LAMBDAS, ROOT, type LambdaName } from '../lambdas.ts';
+
+export type PlatformFunctionProps = {
+  name: LambdaName;
+  environment?: Record<string, string>;
+};
+
+const TABLE_ACTIONS = {
+  R: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
+  RW: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+};
+const BUCKET_ACTIONS = { R: ['s3:GetObject'], RW: ['s3:GetObject', 's3:PutObject'] };
+
+/** Records why a cdk-nag finding is acceptable, next to the construct it concerns. */
+export function acknowledge(scope: Construct, id: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-${id}`, reason });
+}
+
+/**
+ * Every Lambda of the platform, with the defaults fixed once: Node 22 on arm64, an ESM bundle with
+ * source maps, X-Ray tracing, its own log group with a retention, and least-privilege grants
+ * through intent-revealing methods.
+ */
+export class PlatformFunction extends Construct {
+  readonly fn: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: PlatformFunctionProps) {
+    super(scope, id);
+    const spec = LAMBDAS[props.name];
+    const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.SIX_MONTHS, removalPolicy: RemovalPolicy.RETAIN });
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: join(ROOT, spec.entry),
+      projectRoot: ROOT,
+      depsLockFilePath: join(ROOT, 'package-lock.json'),
+      description: spec.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: spec.memoryMb,
+      timeout: Duration.seconds(29),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'yiwangtongban',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        // Some dependencies are CommonJS and call require(); give the ESM bundle one.
+        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+    acknowledge(this, 'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs.');
+    acknowledge(this, 'IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions.');
+    acknowledge(this, 'L1', 'Pinned to Node.js 22, the major the project targets (engines.node) and runs locally; both move together.');
+  }
+
+  /** The single table and its named indexes, nothing else. */
+  bindTable({ tableName, access }: { tableName: string; access: 'R' | 'RW' }): this {
+    const tableArn = Stack.of(this).formatArn({ service: 'dynamodb', resource: 'table', resourceName: tableName });
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: TABLE_ACTIONS[access],
+        resources: [tableArn, ...TABLE.globalSecondaryIndexes.map((gsi) => `${tableArn}/index/${gsi.indexName}`)],
+      }),
+    );
+    this.fn.addEnvironment('TABLE_NAME', tableName);
+    return this;
+  }
+
+  /** Objects of the files bucket (materials, notices, certificates). */
+  bindBucket({ bucketName, access }: { bucketName: string; access: 'R' | 'RW' }): this {
+    this.fn.addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: BUCKET_ACTIONS[access], resources: [`arn:${Stack.of(this).partition}:s3:::${bucketName}/*`] }),
+    );
+    this.fn.addEnvironment('BUCKET_NAME', bucketName);
+    acknowledge(
+      this,
+      'IAM5[Resource::arn:<AWS::Partition>:s3:::yiwangtongban-files-<AWS::AccountId>-<AWS::Region>/*]',
+      'Object keys are generated ids; the grant covers objects of the platform’s own files bucket and no bucket-level actions.',
+    );
+    return this;
+  }
+
+  /** May start the case workflow (one execution per case). */
+  allowStartWorkflow(stateMachineArn: string): this {
+    this.fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['states:StartExecution'], resources: [stateMachineArn] }));
+    this.fn.addEnvironment('STATE_MACHINE_ARN', stateMachineArn);
+    return this;
+  }
+
+  /** May resume a waiting step of the case workflow with its task token. */
+  allowResumeWorkflow(stateMachineArn: string): this {
+    this.fn.addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [stateMachineArn] }),
+    );
+    this.fn.addEnvironment('STATE_MACHINE_ARN', stateMachineArn);
+    return this;
+  }
+}

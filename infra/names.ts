@@ -1,0 +1,10 @@
+import { Aws } from 'aws-cdk-lib';
+import { LOCAL_NAMES } from './lambdas.ts';
+
+/**
+ * Physical names both stacks agree on. The stateless stack builds ARNs from them instead of
+ * importing the stateful stack's exports, so grants name exact resources and the stacks can be
+ * deployed independently.
+ */
+export const TABLE_NAME = LOCAL_NAMES.table;
+export const filesBucketName = () => `yiwangtongban-files-${Aws.ACCOUNT_ID}-${Aws.REGION}`;

@@ -1,0 +1,94 @@
+import { ArnFormat, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { deployedRoutes, HTTP_FUNCTIONS, type HttpFunctionName } from '#shared/http/routes.ts';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { acknowledge, PlatformFunction } from '../constructs/platform-function.ts';
+import { CASE_STATE_MACHINE_FILE } from '../lambdas.ts';
+
+export type StatelessStackProps = StackProps & {
+  /** Physical names of the stateful stack's table and bucket (infra/names.ts). */
+  tableName: string;
+  bucketName: string;
+  /** The identity provider whose JWTs the API accepts. */
+  jwt: { issuer: string; audience: string[] };
+};
+
+/** Everything that can be redeployed at will: functions, the case workflow, the HTTP API. */
+export class StatelessStack extends Stack {
+  readonly api: HttpApi;
+  readonly stateMachine: StateMachine;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    // A fixed name lets functions be granted the workflow's ARN without a dependency cycle
+    // (the workflow's definition names the case-workflow function).
+    const stateMachineName = `${this.stackName}-case`;
+    const stateMachineArn = this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const table = { tableName: props.tableName, access: 'RW' as const };
+
+    const fns: Record<HttpFunctionName, PlatformFunction> = {
+      'public-api': new PlatformFunction(this, 'PublicApi', { name: 'public-api' }),
+      'citizen-api': new PlatformFunction(this, 'CitizenApi', { name: 'citizen-api' })
+        .bindTable(table)
+        .bindBucket({ bucketName: props.bucketName, access: 'RW' })
+        .allowStartWorkflow(stateMachineArn),
+      'admin-api': new PlatformFunction(this, 'AdminApi', { name: 'admin-api' }).bindTable(table),
+      'department-hooks': new PlatformFunction(this, 'DepartmentHooks', { name: 'department-hooks' })
+        .bindTable(table)
+        .allowResumeWorkflow(stateMachineArn),
+    };
+    const caseWorkflow = new PlatformFunction(this, 'CaseWorkflow', { name: 'case-workflow' })
+      .bindTable(table)
+      .allowResumeWorkflow(stateMachineArn);
+
+    const workflowLogs = new LogGroup(this, 'CaseWorkflowLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    this.stateMachine = new StateMachine(this, 'CaseWorkflowStateMachine', {
+      stateMachineName,
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromFile(CASE_STATE_MACHINE_FILE),
+      definitionSubstitutions: { CaseWorkflowFunctionArn: caseWorkflow.fn.functionArn },
+      tracingEnabled: true,
+      logs: { destination: workflowLogs, level: LogLevel.ALL, includeExecutionData: true },
+    });
+    // Exactly this function, no versions or aliases.
+    this.stateMachine.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['lambda:InvokeFunction'], resources: [caseWorkflow.fn.functionArn] }));
+    acknowledge(this.stateMachine, 'IAM5[Resource::*]', 'X-Ray and CloudWatch Logs delivery actions of Step Functions take no resource ARNs.');
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    const integrations = Object.fromEntries(
+      HTTP_FUNCTIONS.map((name) => [name, new HttpLambdaIntegration(`${name}-integration`, fns[name].fn)]),
+    ) as Record<HttpFunctionName, HttpLambdaIntegration>;
+    this.api = new HttpApi(this, 'Api', {
+      description: '一网通办 HTTP API (api.md)',
+      // Unmatched routes reach the public function, which answers 404 as problem+json.
+      defaultIntegration: integrations['public-api'],
+      createDefaultStage: false,
+    });
+    this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 200, burstLimit: 400 },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
+    });
+    const jwt = new HttpJwtAuthorizer('Jwt', props.jwt.issuer, { jwtAudience: props.jwt.audience });
+    for (const route of deployedRoutes()) {
+      const [added] = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrations[route.fn],
+        ...(route.auth === 'jwt' ? { authorizer: jwt } : {}),
+      });
+      if (route.auth === 'none') acknowledge(added!, 'APIG4', 'Public by design: anyone may read health, the catalog and the contract.');
+      if (route.auth === 'webhook') acknowledge(added!, 'APIG4', 'Department systems authenticate with a Standard Webhooks signature, verified in the handler against the department’s secret.');
+    }
+    acknowledge(this.api.node.findChild('DefaultRoute'), 'APIG4', 'Unmatched routes only ever get a 404 problem+json from the public function.');
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
+  }
+}
