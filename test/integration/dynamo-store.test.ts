@@ -1,0 +1,83 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
+import { decide, fileCase, verifyChain, type Actor } from '#shared/domain/case.ts';
+import { ConcurrentModification } from '#shared/errors.ts';
+import { DuplicateCompanion } from '#shared/ports/index.ts';
+import { freshStore } from '../support/deps.ts';
+
+const applicant: Actor = { kind: 'applicant', id: 'u-1', name: '陈' };
+const dept: Actor = { kind: 'department', id: 'fz-scjg', via: 'webhook' };
+let store: DynamoStore;
+let n = 0;
+
+function newCase(code = `350100-261123-AAAAAAA${n}-0`) {
+  n += 1;
+  return fileCase(
+    {
+      caseId: `01KAQ3Z6Y2V8J5M0N4C7R1T9${String(n).padStart(2, '0')}`,
+      supervisionCode: code,
+      serviceItem: { code: 'food-business-licence', version: 1, name: '食品经营许可' },
+      applicant: { id: 'u-1', name: '陈', subjectType: 'person' },
+      leadDepartment: 'fz-scjg',
+      coDepartments: [],
+      form: { a: 1 },
+      materials: [],
+      createdAt: '2026-11-23T10:00:00.000+08:00',
+    },
+    applicant,
+  );
+}
+
+beforeAll(async () => {
+  ({ store } = await freshStore());
+});
+
+describe('F5 case and audit event written together (DynamoDB Local)', () => {
+  it('stores a new case with its first event and reads both back in order', async () => {
+    const { record, event } = newCase();
+    await store.commit({ record, event, expectedVersion: null, companions: [{ kind: 'reserveSupervisionCode', code: record.supervisionCode, caseId: record.caseId }] });
+    const next = decide(record, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00');
+    await store.commit({ record: next.record, event: next.event, expectedVersion: record.version });
+    const read = await store.getWithEvents(record.caseId);
+    expect(read?.record.status).toBe('accepted');
+    expect(read?.events.map((e) => e.type)).toEqual(['case.submitted', 'case.accepted']);
+    expect(verifyChain(read!.events)).toEqual({ valid: true });
+  });
+
+  it('refuses a write based on a stale version and leaves no event behind', async () => {
+    const { record, event } = newCase();
+    await store.commit({ record, event, expectedVersion: null });
+    const a = decide(record, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00');
+    await store.commit({ record: a.record, event: a.event, expectedVersion: record.version });
+    const stale = decide(record, { type: 'accept' }, { ...dept, id: 'fz-other' }, '2026-11-23T11:00:01.000+08:00');
+    await expect(store.commit({ record: stale.record, event: { ...stale.event, seq: 3 }, expectedVersion: record.version })).rejects.toBeInstanceOf(ConcurrentModification);
+    const read = await store.getWithEvents(record.caseId);
+    expect(read?.events).toHaveLength(2);
+    expect(read?.events[1]?.actor.id).toBe('fz-scjg');
+  });
+
+  it('refuses a second case with a supervision code already taken, writing nothing', async () => {
+    const first = newCase('350100-261123-DUPLICAT-0');
+    await store.commit({ record: first.record, event: first.event, expectedVersion: null, companions: [{ kind: 'reserveSupervisionCode', code: 'DUP', caseId: first.record.caseId }] });
+    const second = newCase('350100-261123-DUPLICAT-0');
+    await expect(
+      store.commit({ record: second.record, event: second.event, expectedVersion: null, companions: [{ kind: 'reserveSupervisionCode', code: 'DUP', caseId: second.record.caseId }] }),
+    ).rejects.toBeInstanceOf(DuplicateCompanion);
+    expect(await store.get(second.record.caseId)).toBeUndefined();
+  });
+
+  it('registers a workflow wait only while the case is in the given status', async () => {
+    const { record, event } = newCase();
+    await store.commit({ record, event, expectedVersion: null });
+    expect(await store.saveWait(record.caseId, { stage: 'acceptance', token: 't1' }, ['submitted'])).toBe(true);
+    expect(await store.getWait(record.caseId)).toMatchObject({ stage: 'acceptance', token: 't1', whileStatus: ['submitted'] });
+    expect(await store.saveWait(record.caseId, { stage: 'decision', token: 't2' }, ['accepted'])).toBe(false);
+    expect((await store.getWait(record.caseId))?.token).toBe('t1');
+  });
+
+  it('lists the cases still in progress', async () => {
+    const open = await store.listOpen();
+    expect(open.length).toBeGreaterThan(0);
+    expect(open.every((c) => !['completed', 'rejected', 'denied', 'withdrawn'].includes(c.status))).toBe(true);
+  });
+});

@@ -1,0 +1,137 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Conflict, Forbidden, NotFound, PayloadTooLarge, RuleViolation } from '#shared/errors.ts';
+import { isValidSupervisionCode } from '#shared/domain/supervision-code.ts';
+import { fileCase, viewCase } from '#shared/usecases/cases.ts';
+import type { Deps } from '#shared/usecases/deps.ts';
+import { createUpload } from '#shared/usecases/uploads.ts';
+import { integrationDeps, RecordingWorkflow } from '../support/deps.ts';
+import { citizen, individualBusinessApplication, pdf, sha256, uploadFile } from '../support/fixtures.ts';
+
+let deps: Deps & { workflow: RecordingWorkflow };
+
+beforeAll(async () => {
+  deps = (await integrationDeps()) as typeof deps;
+});
+
+async function ruleErrors(p: Promise<unknown>) {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(RuleViolation);
+  return (err as RuleViolation).errors!;
+}
+
+describe('C1 filing a case', () => {
+  it('files a complete application: submitted, with a valid supervision code and a started workflow', async () => {
+    const body = await individualBusinessApplication(deps);
+    const res = await fileCase(deps, citizen(), body);
+    expect(res.status).toBe(201);
+    expect(res.body.status).toBe('submitted');
+    expect(isValidSupervisionCode(res.body.supervisionCode)).toBe(true);
+    expect(deps.workflow.started).toContain(res.body.caseId);
+    const view = await viewCase(deps, citizen(), res.body.caseId);
+    expect(view.timeline.map((t) => t.type)).toEqual(['case.submitted']);
+    // The application form comes from the online form, the ID card from the certificate library (C2).
+    expect(view.materials.map((m) => [m.materialId, m.source])).toEqual([
+      ['application-form', 'form'],
+      ['id-card', 'shared_data'],
+      ['premises-proof', 'upload'],
+    ]);
+  });
+
+  it('needs authentication level 2', async () => {
+    const body = await individualBusinessApplication(deps);
+    await expect(fileCase(deps, citizen({ authLevel: 1 }), body)).rejects.toBeInstanceOf(Forbidden);
+  });
+
+  it('lists every broken form field and missing material at once (422)', async () => {
+    const errors = await ruleErrors(
+      fileCase(deps, citizen(), {
+        serviceItemCode: 'individual-business-registration',
+        form: { operatorName: '陈', idNumber: '350102198806123014', organisationForm: '家庭经营' },
+        materials: [],
+      }),
+    );
+    const paths = errors.map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['form.operatorName', 'form.idNumber', 'form.premises', 'form.businessScope', 'materials']));
+    expect(errors.find((e) => e.path === 'form.idNumber')?.message).toContain('GB 11643');
+    expect(errors.find((e) => e.path === 'materials')?.message).toContain('premises-proof');
+  });
+
+  it('refuses an unknown service item and an unknown material', async () => {
+    expect(await ruleErrors(fileCase(deps, citizen(), { serviceItemCode: 'nope', form: {}, materials: [] }))).toEqual([
+      { path: 'serviceItemCode', message: 'no service item "nope"' },
+    ]);
+    const body = await individualBusinessApplication(deps);
+    const errors = await ruleErrors(fileCase(deps, citizen(), { ...body, materials: [...body.materials, { materialId: 'passport', uploadId: body.materials[0]!.uploadId }] }));
+    expect(errors[0]?.path).toBe('materials.1.materialId');
+  });
+
+  it('refuses a material whose stored file differs from its declared SHA-256', async () => {
+    const declared = pdf('declared');
+    const slot = await createUpload(deps, citizen(), { fileName: 'a.pdf', contentType: 'application/pdf', size: declared.length, sha256: sha256(declared) });
+    const other = pdf('swapped!');
+    await fetch(slot.url, { method: 'PUT', headers: slot.headers, body: other });
+    const body = await individualBusinessApplication(deps);
+    const errors = await ruleErrors(fileCase(deps, citizen(), { ...body, materials: [{ materialId: 'premises-proof', uploadId: slot.uploadId }] }));
+    expect(errors).toEqual([{ path: 'materials.0.uploadId', message: 'the uploaded file does not match the declared size and SHA-256' }]);
+  });
+
+  it('refuses a declared upload that was never PUT, and someone else’s upload', async () => {
+    const content = pdf('never');
+    const slot = await createUpload(deps, citizen(), { fileName: 'n.pdf', contentType: 'application/pdf', size: content.length, sha256: sha256(content) });
+    const body = await individualBusinessApplication(deps);
+    const notPut = await ruleErrors(fileCase(deps, citizen(), { ...body, materials: [{ materialId: 'premises-proof', uploadId: slot.uploadId }] }));
+    expect(notPut[0]?.message).toContain('not been uploaded');
+    const othersUpload = await uploadFile(deps, citizen({ sub: 'u-other' }), pdf('other'));
+    const foreign = await ruleErrors(fileCase(deps, citizen(), { ...body, materials: [{ materialId: 'premises-proof', uploadId: othersUpload.uploadId }] }));
+    expect(foreign[0]?.message).toBe('no such upload of yours');
+  });
+
+  it('does not let one upload serve two cases', async () => {
+    const body = await individualBusinessApplication(deps);
+    await fileCase(deps, citizen(), body);
+    const errors = await ruleErrors(fileCase(deps, citizen(), body));
+    expect(errors[0]?.message).toContain('already belongs to another case');
+  });
+});
+
+describe('uploads: size and type checked before signing', () => {
+  it('refuses more than 20 MiB with 413 and a type outside pdf/jpeg/png/ofd is caught by the schema', async () => {
+    await expect(createUpload(deps, citizen(), { fileName: 'big.pdf', contentType: 'application/pdf', size: 20 * 1024 * 1024 + 1, sha256: 'a'.repeat(64) })).rejects.toBeInstanceOf(PayloadTooLarge);
+  });
+});
+
+describe('Idempotency-Key on filing', () => {
+  it('returns the first response for a repeat, files one case only', async () => {
+    const body = await individualBusinessApplication(deps);
+    const first = await fileCase(deps, citizen(), body, 'key-1');
+    const again = await fileCase(deps, citizen(), body, 'key-1');
+    expect(again).toEqual(first);
+    expect(deps.workflow.started.filter((id) => id === first.body.caseId)).toHaveLength(1);
+  });
+
+  it('answers 409 when the same key comes with another body', async () => {
+    const body = await individualBusinessApplication(deps);
+    await fileCase(deps, citizen(), body, 'key-2');
+    await expect(fileCase(deps, citizen(), { ...body, form: { ...body.form, employees: 3 } }, 'key-2')).rejects.toBeInstanceOf(Conflict);
+  });
+
+  it('keeps keys apart between applicants', async () => {
+    const a = await fileCase(deps, citizen(), await individualBusinessApplication(deps), 'shared-key');
+    const other = citizen({ sub: 'u-wang', name: '王建国' });
+    const b = await fileCase(deps, other, await individualBusinessApplication(deps, other), 'shared-key');
+    expect(b.body.caseId).not.toBe(a.body.caseId);
+  });
+});
+
+describe('H1 who can see a case', () => {
+  it('shows the case to its applicant and its department, and answers 404 to anyone else', async () => {
+    const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
+    await expect(viewCase(deps, citizen(), body.caseId)).resolves.toMatchObject({ caseId: body.caseId });
+    await expect(viewCase(deps, { kind: 'staff', sub: 's', name: '李', dept: 'fz-scjg', roles: ['reviewer'] }, body.caseId)).resolves.toBeTruthy();
+    await expect(viewCase(deps, citizen({ sub: 'u-stranger' }), body.caseId)).rejects.toBeInstanceOf(NotFound);
+    await expect(viewCase(deps, { kind: 'staff', sub: 's', name: '张', dept: 'fz-gaj', roles: ['reviewer'] }, body.caseId)).rejects.toBeInstanceOf(NotFound);
+  });
+});

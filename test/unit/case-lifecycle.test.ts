@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { decide, fileCase, verifyChain, type Actor, type AuditEvent, type CaseRecord } from '#shared/domain/case.ts';
+import { IllegalTransition } from '#shared/errors.ts';
+
+const applicant: Actor = { kind: 'applicant', id: 'u-1', name: '陈美玲' };
+const dept: Actor = { kind: 'department', id: 'fz-scjg', via: 'webhook' };
+const system: Actor = { kind: 'system', id: 'workflow' };
+
+function filed() {
+  return fileCase(
+    {
+      caseId: '01KAQ3Z6Y2V8J5M0N4C7R1T9XB',
+      supervisionCode: '350100-261123-7K3M9QXA-R',
+      serviceItem: { code: 'food-business-licence', version: 1, name: '食品经营许可（新办）' },
+      applicant: { id: 'u-1', name: '陈美玲', subjectType: 'person' },
+      leadDepartment: 'fz-scjg',
+      coDepartments: [],
+      form: {},
+      materials: [],
+      createdAt: '2026-11-23T10:00:00.000+08:00',
+    },
+    applicant,
+  );
+}
+
+function run(...steps: Array<[Parameters<typeof decide>[1], Actor]>): { record: CaseRecord; events: AuditEvent[] } {
+  const first = filed();
+  let record = first.record;
+  const events = [first.event];
+  for (const [command, actor] of steps) {
+    const next = decide(record, command, actor, '2026-11-23T11:00:00.000+08:00');
+    record = next.record;
+    events.push(next.event);
+  }
+  return { record, events };
+}
+
+describe('case lifecycle: filing to completion', () => {
+  it('goes submitted → accepted → approved → completed, one audit event per step', () => {
+    const { record, events } = run([{ type: 'accept' }, dept], [{ type: 'approve' }, dept], [{ type: 'complete', certificateId: 'C1' }, system]);
+    expect(record.status).toBe('completed');
+    expect(record.certificates).toEqual(['C1']);
+    expect(events.map((e) => e.type)).toEqual(['case.submitted', 'case.accepted', 'case.approved', 'case.completed']);
+    expect(events.map((e) => [e.fromStatus, e.toStatus])).toEqual([
+      [null, 'submitted'],
+      ['submitted', 'accepted'],
+      ['accepted', 'approved'],
+      ['approved', 'completed'],
+    ]);
+    expect(record.version).toBe(4);
+  });
+
+  it('refuses approval before acceptance', () => {
+    expect(() => run([{ type: 'approve' }, dept])).toThrow(IllegalTransition);
+  });
+
+  it('refuses a second acceptance', () => {
+    expect(() => run([{ type: 'accept' }, dept], [{ type: 'accept' }, dept])).toThrow(IllegalTransition);
+  });
+
+  it('lets only the workflow complete a case, and only departments accept', () => {
+    expect(() => run([{ type: 'accept' }, dept], [{ type: 'approve' }, dept], [{ type: 'complete', certificateId: 'C1' }, dept])).toThrow(IllegalTransition);
+    expect(() => run([{ type: 'accept' }, applicant])).toThrow(IllegalTransition);
+  });
+
+  it('keeps the approval’s certificate details and note on the record', () => {
+    const first = filed();
+    const accepted = decide(first.record, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00');
+    const approved = decide(accepted.record, { type: 'approve', certificate: { summary: { no: 'JY1' } } }, dept, '2026-11-23T12:00:00.000+08:00', '材料齐全');
+    expect(approved.event.data).toEqual({ certificate: { summary: { no: 'JY1' } } });
+    expect(approved.event.note).toBe('材料齐全');
+  });
+});
+
+describe('F5 tamper-evident record', () => {
+  it('chains each event to its predecessor, and an intact chain verifies', () => {
+    const { events } = run([{ type: 'accept' }, dept], [{ type: 'approve' }, dept]);
+    expect(events[1]!.prevHash).toBe(events[0]!.hash);
+    expect(verifyChain(events)).toEqual({ valid: true });
+  });
+
+  it('detects an edited event', () => {
+    const { events } = run([{ type: 'accept' }, dept], [{ type: 'approve' }, dept]);
+    const tampered = events.map((e) => (e.seq === 2 ? { ...e, at: '2026-11-20T09:00:00.000+08:00' } : e));
+    expect(verifyChain(tampered)).toEqual({ valid: false, brokenAt: 2 });
+  });
+
+  it('detects a removed event', () => {
+    const { events } = run([{ type: 'accept' }, dept], [{ type: 'approve' }, dept]);
+    expect(verifyChain([events[0]!, events[2]!])).toEqual({ valid: false, brokenAt: 3 });
+  });
+});

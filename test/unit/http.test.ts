@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { httpFunction } from '#shared/http/handler.ts';
+import { openApiDocument } from '#shared/http/openapi.ts';
+import { principalFromClaims } from '#shared/http/principal.ts';
+import { deployedRoutes, matchRoute, ROUTES, routeKey } from '#shared/http/routes.ts';
+import { Conflict } from '#shared/errors.ts';
+
+function event(routeKeyValue: string, body?: string, claims?: Record<string, string>): APIGatewayProxyEventV2 {
+  const [method, path] = routeKeyValue.split(' ') as [string, string];
+  return {
+    version: '2.0',
+    routeKey: routeKeyValue,
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    requestContext: { http: { method, path }, ...(claims ? { authorizer: { jwt: { claims, scopes: [] } } } : {}) } as APIGatewayProxyEventV2['requestContext'],
+    ...(body !== undefined ? { body } : {}),
+    isBase64Encoded: false,
+  };
+}
+const ctx = {} as Context;
+
+const handler = httpFunction('admin-api', {
+  createDepartment: async () => {
+    throw new Conflict('department fz-x already exists');
+  },
+  updateDepartment: async () => {
+    throw new Error('database password is hunter2');
+  },
+  rotateDepartmentSecret: async () => ({ status: 200, body: { ok: true } }),
+});
+const admin = { sub: 'a', name: 'A', roles: '[admin]' };
+
+describe('errors are problem+json, never stack traces', () => {
+  it('answers malformed JSON with 400', async () => {
+    const res = await handler(event('POST /admin/departments', '{"code":', admin), ctx);
+    expect(res.statusCode).toBe(400);
+    expect(res.headers?.['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(res.body!)).toMatchObject({ status: 400, title: 'Malformed request' });
+  });
+
+  it('answers a rule violation with 422 listing every failing field', async () => {
+    const res = await handler(event('POST /admin/departments', JSON.stringify({ code: 'X', extra: 1 }), admin), ctx);
+    expect(res.statusCode).toBe(422);
+    const body = JSON.parse(res.body!);
+    expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['(body)', 'code', 'name', 'webhookUrl']);
+  });
+
+  it('maps a named error to its status', async () => {
+    const res = await handler(event('POST /admin/departments', JSON.stringify({ code: 'fz-x', name: '某局', webhookUrl: 'https://x.example/hook' }), admin), ctx);
+    expect(res.statusCode).toBe(409);
+    expect(JSON.parse(res.body!).detail).toBe('department fz-x already exists');
+  });
+
+  it('hides what an unexpected error says', async () => {
+    const res = await handler(event('PUT /admin/departments/{code}', JSON.stringify({ webhookUrl: 'https://x.example/hook' }), admin), ctx);
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('hunter2');
+    expect(res.body).not.toMatch(/at .*\.ts/);
+  });
+
+  it('answers a route it does not serve with 404', async () => {
+    const res = await handler(event('GET /nowhere'), ctx);
+    expect(res.statusCode).toBe(404);
+  });
+});
+
+describe('B2 principals from API Gateway claims', () => {
+  it('reads a citizen with the level as a string, as API Gateway passes it', () => {
+    expect(principalFromClaims({ sub: 'u', name: '王', subject_type: 'person', auth_level: '2' })).toEqual({
+      kind: 'citizen', sub: 'u', name: '王', subjectType: 'person', authLevel: 2,
+    });
+  });
+
+  it('reads staff roles flattened to "[a b]" or as an array', () => {
+    expect(principalFromClaims({ sub: 's', name: '李', dept: 'fz-scjg', roles: '[reviewer approver]' })).toMatchObject({ kind: 'staff', roles: ['reviewer', 'approver'] });
+    expect(principalFromClaims({ sub: 's', name: '李', roles: ['admin'] })).toMatchObject({ kind: 'staff', roles: ['admin'] });
+  });
+
+  it('refuses unknown roles', () => {
+    expect(() => principalFromClaims({ sub: 's', roles: '[root]' })).toThrow();
+  });
+});
+
+describe('the route table', () => {
+  it('has one route per method and path', () => {
+    const keys = ROUTES.map(routeKey);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('matches concrete paths and extracts parameters', () => {
+    expect(matchRoute('GET', '/cases/01KAQ3Z6Y2V8J5M0N4C7R1T9XB')).toMatchObject({ route: { operationId: 'getCase' }, pathParameters: { caseId: '01KAQ3Z6Y2V8J5M0N4C7R1T9XB' } });
+    expect(matchRoute('POST', '/admin/departments/fz-scjg/rotate-secret')?.route.operationId).toBe('rotateDepartmentSecret');
+    expect(matchRoute('DELETE', '/cases/x')).toBeUndefined();
+  });
+
+  it('never deploys the local-only routes', () => {
+    expect(deployedRoutes().some((r) => r.path.startsWith('/dev/'))).toBe(false);
+  });
+
+  it('is published as OpenAPI 3.1 with every route', () => {
+    const doc = openApiDocument() as { openapi: string; paths: Record<string, Record<string, { operationId: string }>> };
+    expect(doc.openapi).toBe('3.1.0');
+    const ops = Object.values(doc.paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
+    expect(ops.sort()).toEqual(ROUTES.map((r) => r.operationId).sort());
+    const fileCase = doc.paths['/cases']!.post as unknown as { requestBody: { content: { 'application/json': { schema: { required: string[] } } } } };
+    expect(fileCase.requestBody.content['application/json'].schema.required).toContain('serviceItemCode');
+  });
+});
