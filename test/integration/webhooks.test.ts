@@ -1,0 +1,123 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
+import { Conflict, Forbidden, IllegalTransition, NotFound, PayloadTooLarge, RuleViolation, Unauthenticated } from '#shared/errors.ts';
+import { fileCase, viewCase } from '#shared/usecases/cases.ts';
+import { receiveDepartmentWebhook } from '#shared/usecases/department-actions.ts';
+import { createDepartment, rotateSecret, updateDepartment } from '#shared/usecases/departments.ts';
+import type { Deps } from '#shared/usecases/deps.ts';
+import { integrationDeps, RecordingWorkflow } from '../support/deps.ts';
+import { admin, citizen, individualBusinessApplication } from '../support/fixtures.ts';
+
+let deps: Deps & { workflow: RecordingWorkflow };
+let secret: string;
+let seq = 0;
+
+function signed(body: unknown, opts: { key?: string; at?: Date; id?: string } = {}) {
+  const raw = JSON.stringify(body);
+  const id = opts.id ?? `msg_${++seq}`;
+  const at = opts.at ?? new Date();
+  const signature = new Webhook(opts.key ?? secret).sign(id, at, raw);
+  return { raw, headers: { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature } };
+}
+
+const send = (body: unknown, opts?: Parameters<typeof signed>[1], dept = 'fz-scjg') => {
+  const { raw, headers } = signed(body, opts);
+  return receiveDepartmentWebhook(deps, dept, headers, raw);
+};
+
+async function newCase() {
+  return (await fileCase(deps, citizen(), await individualBusinessApplication(deps))).body.caseId;
+}
+
+beforeAll(async () => {
+  deps = (await integrationDeps()) as typeof deps;
+  secret = (await rotateSecret(deps, admin, 'fz-scjg')).secret;
+});
+
+describe('E5 departments and their webhook secrets', () => {
+  it('creates a department and shows a Standard Webhooks secret once', async () => {
+    const res = await createDepartment(deps, admin, { code: 'fz-test', name: '测试局', webhookUrl: 'https://dept.example/hooks' });
+    expect(res.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(Buffer.from(res.secret.slice(6), 'base64').length).toBeGreaterThanOrEqual(24);
+  });
+
+  it('answers 409 for a code that exists, including one seeded with the catalog', async () => {
+    await expect(createDepartment(deps, admin, { code: 'fz-test', name: '测试局', webhookUrl: 'https://dept.example/hooks' })).rejects.toBeInstanceOf(Conflict);
+    await expect(createDepartment(deps, admin, { code: 'fz-wjw', name: '卫健委', webhookUrl: 'https://dept.example/hooks' })).rejects.toBeInstanceOf(Conflict);
+  });
+
+  it('is for administrators only', async () => {
+    await expect(rotateSecret(deps, citizen(), 'fz-scjg')).rejects.toBeInstanceOf(Forbidden);
+    await expect(rotateSecret(deps, { kind: 'staff', sub: 's', name: '李', dept: 'fz-scjg', roles: ['dept_admin'] }, 'fz-scjg')).rejects.toBeInstanceOf(Forbidden);
+  });
+
+  it('updates a department and 404s an unknown one', async () => {
+    await expect(updateDepartment(deps, admin, 'fz-test', { webhookUrl: 'https://dept.example/v2' })).resolves.toMatchObject({ webhookUrl: 'https://dept.example/v2', name: '测试局' });
+    await expect(updateDepartment(deps, admin, 'fz-none', { webhookUrl: 'https://dept.example/v2' })).rejects.toBeInstanceOf(NotFound);
+  });
+});
+
+describe('E5 signed department webhooks: accept and approve', () => {
+  it('accepts then approves a case; each resumes the workflow step waiting for it', async () => {
+    const caseId = await newCase();
+    await deps.cases.saveWait(caseId, { stage: 'acceptance', token: 'tok-accept' }, ['submitted']);
+    expect(await send({ type: 'case.accept', caseId, data: {} })).toMatchObject({ status: 'accepted', duplicate: false });
+    expect(deps.workflow.resumed.at(-1)).toEqual({ token: 'tok-accept', output: { event: 'case.accepted' } });
+    await deps.cases.saveWait(caseId, { stage: 'decision', token: 'tok-decide' }, ['accepted']);
+    expect(await send({ type: 'case.approve', caseId, data: { note: '符合条件' } })).toMatchObject({ status: 'approved' });
+    expect(deps.workflow.resumed.at(-1)?.token).toBe('tok-decide');
+    const view = await viewCase(deps, citizen(), caseId);
+    expect(view.timeline.map((t) => [t.type, t.actor.id])).toEqual([
+      ['case.submitted', 'u-chen'],
+      ['case.accepted', 'fz-scjg'],
+      ['case.approved', 'fz-scjg'],
+    ]);
+  });
+
+  it('answers 409 for an action the status forbids, and changes nothing', async () => {
+    const caseId = await newCase();
+    await expect(send({ type: 'case.approve', caseId, data: {} })).rejects.toBeInstanceOf(IllegalTransition);
+    expect((await deps.cases.get(caseId))?.status).toBe('submitted');
+  });
+
+  it('refuses a bad signature, a stale timestamp and a signature by another secret (401)', async () => {
+    const caseId = await newCase();
+    const body = { type: 'case.accept', caseId, data: {} };
+    const { raw, headers } = signed(body);
+    await expect(receiveDepartmentWebhook(deps, 'fz-scjg', headers, raw.replace('}', ' }'))).rejects.toBeInstanceOf(Unauthenticated);
+    await expect(send(body, { at: new Date(Date.now() - 6 * 60_000) })).rejects.toBeInstanceOf(Unauthenticated);
+    await expect(send(body, { at: new Date(Date.now() + 6 * 60_000) })).rejects.toBeInstanceOf(Unauthenticated);
+    await expect(send(body, { key: `whsec_${Buffer.alloc(32, 7).toString('base64')}` })).rejects.toBeInstanceOf(Unauthenticated);
+    expect((await deps.cases.get(caseId))?.status).toBe('submitted');
+  });
+
+  it('changes nothing when a webhook-id is repeated', async () => {
+    const caseId = await newCase();
+    const first = await send({ type: 'case.accept', caseId, data: {} }, { id: 'msg_repeat' });
+    const again = await send({ type: 'case.accept', caseId, data: {} }, { id: 'msg_repeat' });
+    expect(first.duplicate).toBe(false);
+    expect(again).toMatchObject({ duplicate: true, status: 'accepted' });
+    expect((await deps.cases.getWithEvents(caseId))?.events).toHaveLength(2);
+  });
+
+  it('keeps the old secret valid for an overlap period after rotation', async () => {
+    const caseId = await newCase();
+    const old = secret;
+    secret = (await rotateSecret(deps, admin, 'fz-scjg')).secret;
+    expect(await send({ type: 'case.accept', caseId, data: {} }, { key: old })).toMatchObject({ status: 'accepted' });
+  });
+
+  it('lets only the case’s departments act, and only the lead accept', async () => {
+    const caseId = await newCase();
+    const police = (await rotateSecret(deps, admin, 'fz-gaj')).secret;
+    await expect(send({ type: 'case.accept', caseId, data: {} }, { key: police }, 'fz-gaj')).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it('answers malformed and invalid bodies clearly, and refuses bodies over 256 KiB', async () => {
+    const caseId = await newCase();
+    await expect(send({ type: 'case.teleport', caseId, data: {} })).rejects.toBeInstanceOf(RuleViolation);
+    await expect(send({ type: 'case.accept', caseId, data: {}, extra: true })).rejects.toBeInstanceOf(RuleViolation);
+    const big = 'x'.repeat(256 * 1024);
+    await expect(send({ type: 'case.accept', caseId, data: { note: big } })).rejects.toBeInstanceOf(PayloadTooLarge);
+  });
+});

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { StepFunctionsWorkflow } from '#shared/adapters/sfn/workflow.ts';
+import { fileCase, viewCase } from '#shared/usecases/cases.ts';
+import { actOnCase } from '#shared/usecases/department-actions.ts';
+import type { Deps } from '#shared/usecases/deps.ts';
+import { runWorkflowTask } from '#shared/usecases/workflow-tasks.ts';
+import { CASE_STATE_MACHINE_FILE, LOCAL_NAMES } from '../../infra/lambdas.ts';
+import { LocalStepFunctions } from '../../infra/local/step-functions-local.ts';
+import { S3RVER_CREDENTIALS } from '../../infra/local/s3-local.ts';
+import { integrationDeps } from '../support/deps.ts';
+import { citizen, individualBusinessApplication } from '../support/fixtures.ts';
+
+const fnArn = LOCAL_NAMES.functionArn('case-workflow');
+let deps: Deps;
+let sfn: LocalStepFunctions;
+const dept = { kind: 'department' as const, id: 'fz-scjg', via: 'webhook' as const };
+
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+beforeAll(async () => {
+  const base = await integrationDeps();
+  sfn = new LocalStepFunctions(CASE_STATE_MACHINE_FILE, { CaseWorkflowFunctionArn: fnArn }, { [fnArn]: (input) => runWorkflowTask(deps, input) });
+  const endpoint = await sfn.listen();
+  // The real Step Functions adapter and SDK client, talking to the local endpoint.
+  const workflow = new StepFunctionsWorkflow(new SFNClient({ endpoint, region: 'us-east-1', credentials: S3RVER_CREDENTIALS }), LOCAL_NAMES.stateMachineArn);
+  deps = { ...base, workflow };
+});
+
+afterAll(async () => {
+  await sfn.stop();
+});
+
+describe('G1 the case workflow (same ASL, aws-local-stepfunctions)', () => {
+  it('waits for acceptance, then the decision, then issues the certificate and completes', async () => {
+    const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
+    const waiting = await until(() => deps.cases.getWait(body.caseId), (w) => w?.stage === 'acceptance');
+    expect(waiting?.whileStatus).toEqual(['submitted']);
+
+    await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'accept' } });
+    expect((await until(() => deps.cases.getWait(body.caseId), (w) => w?.stage === 'decision'))?.stage).toBe('decision');
+
+    await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'approve', certificate: { summary: { registrationNo: '92350102MA8X1234' } } } });
+    const done = await until(() => viewCase(deps, citizen(), body.caseId), (v) => v.status === 'completed');
+    expect(done.status).toBe('completed');
+    expect(done.certificates).toHaveLength(1);
+    expect(done.certificates[0]).toMatchObject({ name: '营业执照（个体工商户）', supervisionCode: body.supervisionCode, issuer: '福州市市场监督管理局' });
+    const cert = await deps.certificates.getCertificate(done.certificates[0]!.certificateId);
+    expect(cert?.summary).toMatchObject({ registrationNo: '92350102MA8X1234' });
+    expect(sfn.runningExecutions()).not.toContain(body.caseId);
+  });
+
+  it('carries on when the department acted before the workflow began waiting', async () => {
+    const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
+    // Act at once; the execution may not have registered its wait yet.
+    await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'accept' } });
+    await until(() => deps.cases.getWait(body.caseId), (w) => w?.stage === 'decision');
+    await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'approve' } });
+    expect((await until(() => deps.cases.get(body.caseId), (c) => c?.status === 'completed'))?.status).toBe('completed');
+  });
+
+  it('picks up where the case stands when an execution is started again (restart)', async () => {
+    const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
+    await until(() => deps.cases.getWait(body.caseId), (w) => w?.stage === 'acceptance');
+    await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'accept' } });
+    await until(() => deps.cases.getWait(body.caseId), (w) => w?.stage === 'decision');
+    // A second runtime with no memory of the first execution.
+    const fresh = new LocalStepFunctions(CASE_STATE_MACHINE_FILE, { CaseWorkflowFunctionArn: fnArn }, { [fnArn]: (input) => runWorkflowTask(freshDeps, input) });
+    const freshEndpoint = await fresh.listen();
+    const freshDeps: Deps = { ...deps, workflow: new StepFunctionsWorkflow(new SFNClient({ endpoint: freshEndpoint, region: 'us-east-1', credentials: S3RVER_CREDENTIALS }), LOCAL_NAMES.stateMachineArn) };
+    const before = (await deps.cases.getWait(body.caseId))?.token;
+    fresh.startExecution(body.caseId, { caseId: body.caseId });
+    const after = await until(() => deps.cases.getWait(body.caseId), (w) => w?.token !== before);
+    expect(after?.stage).toBe('decision');
+    await actOnCase(freshDeps, dept, { caseId: body.caseId, command: { type: 'approve' } });
+    expect((await until(() => deps.cases.get(body.caseId), (c) => c?.status === 'completed'))?.status).toBe('completed');
+    await fresh.stop();
+  });
+});
