@@ -6,7 +6,7 @@ import { DynamoStore } from './adapters/dynamodb/store.ts';
 import { StepFunctionsWorkflow } from './adapters/sfn/workflow.ts';
 import { config } from './config.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
-import type { Deps } from './usecases/deps.ts';
+import { depsOnOneTable, type Deps } from './usecases/deps.ts';
 
 /**
  * Builds the adapters from configuration. In AWS the SDK finds its endpoints itself; locally the
@@ -20,19 +20,13 @@ export function buildDeps(overrides: { clock?: Clock } = {}): Deps {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  return {
-    cases: store,
-    uploads: store,
-    departments: store,
-    certificates: store,
-    idempotency: store,
-    webhooks: store,
+  return depsOnOneTable(store, {
     blobs: new S3BlobStore(s3, config.bucketName),
     workflow: new StepFunctionsWorkflow(new SFNClient({}), config.stateMachineArn),
     clock: overrides.clock ?? systemClock,
     realClock: systemClock,
     regionCode: config.regionCode,
-  };
+  });
 }
 
 let deps: Deps | undefined;

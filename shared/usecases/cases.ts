@@ -85,11 +85,13 @@ async function checkMaterials(deps: Deps, owner: string, item: CatalogItem, body
   return { materials, errors };
 }
 
-export async function fileCase(deps: Deps, principal: Principal | undefined, body: CreateCase, idempotencyKey?: string) {
+type Filed = { status: number; body: { caseId: string; supervisionCode: string; status: 'submitted' } };
+
+export async function fileCase(deps: Deps, principal: Principal | undefined, body: CreateCase, idempotencyKey?: string): Promise<Filed> {
   const applicant = requireCitizen(principal, 2, 'filing an application');
   const idem = idempotencyOf(`${applicant.sub}:POST /cases`, idempotencyKey, body);
   const previous = await replay(deps, idem);
-  if (previous) return previous;
+  if (previous) return previous as Filed;
 
   const item = findItem(body.serviceItemCode);
   if (!item) throw new RuleViolation('unknown service item', [{ path: 'serviceItemCode', message: `no service item "${body.serviceItemCode}"` }]);
@@ -131,7 +133,7 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
       if (c.kind === 'reserveSupervisionCode' && attempt < 5) continue;
       if (c.kind === 'rememberResponse' && idem) {
         const first = await replay(deps, idem);
-        if (first) return first;
+        if (first) return first as Filed;
       }
       if (c.kind === 'claimUpload') {
         throw new RuleViolation('an upload was used by another case meanwhile', [{ path: 'materials', message: `upload ${c.uploadId} already belongs to another case` }]);

@@ -26,3 +26,10 @@ export type Deps = {
   realClock: Clock;
   regionCode: string;
 };
+
+/** The single table serves every repository port. */
+export type OneTableStore = Deps['cases'] & Deps['uploads'] & Deps['departments'] & Deps['certificates'] & Deps['idempotency'] & Deps['webhooks'];
+
+export function depsOnOneTable(store: OneTableStore, rest: Omit<Deps, 'cases' | 'uploads' | 'departments' | 'certificates' | 'idempotency' | 'webhooks'>): Deps {
+  return { cases: store, uploads: store, departments: store, certificates: store, idempotency: store, webhooks: store, ...rest };
+}

@@ -10,7 +10,7 @@ import { citizen, individualBusinessApplication, pdf, sha256, uploadFile } from 
 let deps: Deps & { workflow: RecordingWorkflow };
 
 beforeAll(async () => {
-  deps = (await integrationDeps()) as typeof deps;
+  deps = await integrationDeps();
 });
 
 async function ruleErrors(p: Promise<unknown>) {

@@ -30,7 +30,7 @@ async function newCase() {
 }
 
 beforeAll(async () => {
-  deps = (await integrationDeps()) as typeof deps;
+  deps = await integrationDeps();
   secret = (await rotateSecret(deps, admin, 'fz-scjg')).secret;
 });
 

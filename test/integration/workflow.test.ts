@@ -8,7 +8,7 @@ import { runWorkflowTask } from '#shared/usecases/workflow-tasks.ts';
 import { CASE_STATE_MACHINE_FILE, LOCAL_NAMES } from '../../infra/lambdas.ts';
 import { LocalStepFunctions } from '../../infra/local/step-functions-local.ts';
 import { S3RVER_CREDENTIALS } from '../../infra/local/s3-local.ts';
-import { integrationDeps } from '../support/deps.ts';
+import { integrationDeps, until } from '../support/deps.ts';
 import { citizen, individualBusinessApplication } from '../support/fixtures.ts';
 
 const fnArn = LOCAL_NAMES.functionArn('case-workflow');
@@ -16,14 +16,6 @@ let deps: Deps;
 let sfn: LocalStepFunctions;
 const dept = { kind: 'department' as const, id: 'fz-scjg', via: 'webhook' as const };
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 beforeAll(async () => {
   const base = await integrationDeps();

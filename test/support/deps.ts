@@ -6,7 +6,7 @@ import { S3BlobStore } from '#shared/adapters/s3/blob-store.ts';
 import { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
 import { MovableClock, systemClock } from '#shared/ports/clock.ts';
 import type { Workflow } from '#shared/ports/index.ts';
-import type { Deps } from '#shared/usecases/deps.ts';
+import { depsOnOneTable, type Deps } from '#shared/usecases/deps.ts';
 import { ensureTable } from '../../infra/local/dynamodb-local.ts';
 import { S3RVER_CREDENTIALS } from '../../infra/local/s3-local.ts';
 import { TEST_BUCKET } from './stand-ins.ts';
@@ -50,20 +50,20 @@ export class RecordingWorkflow implements Workflow {
 }
 
 /** The use cases' dependencies on the real local stand-ins, with a recording workflow by default. */
-export async function integrationDeps(overrides: Partial<Deps> = {}): Promise<Deps & { workflow: Workflow; clock: MovableClock }> {
+export async function integrationDeps(): Promise<Deps & { workflow: RecordingWorkflow; clock: MovableClock }> {
   const { store } = await freshStore();
-  return {
-    cases: store,
-    uploads: store,
-    departments: store,
-    certificates: store,
-    idempotency: store,
-    webhooks: store,
-    blobs: new S3BlobStore(s3Client(), TEST_BUCKET),
-    workflow: new RecordingWorkflow(),
-    clock: new MovableClock(),
-    realClock: systemClock,
-    regionCode: '350100',
-    ...overrides,
-  } as Deps & { workflow: Workflow; clock: MovableClock };
+  const workflow = new RecordingWorkflow();
+  const clock = new MovableClock();
+  const deps = depsOnOneTable(store, { blobs: new S3BlobStore(s3Client(), TEST_BUCKET), workflow, clock, realClock: systemClock, regionCode: '350100' });
+  return { ...deps, workflow, clock };
+}
+
+/** Polls until a condition holds (or the time is up, returning the last value for the assertion to report). */
+export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }

@@ -1,0 +1,165 @@
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
+import { findItem } from '#shared/catalog/index.ts';
+import { ROOT } from '../../infra/lambdas.ts';
+import { freePort } from '../../infra/local/ports.ts';
+import { failedStart, startPlatform, type Platform } from '../support/platform.ts';
+import { pdf, sha256 } from '../support/fixtures.ts';
+import { until } from '../support/deps.ts';
+
+const run = promisify(execFile);
+const dataDir = mkdtempSync(join(tmpdir(), 'ywtb-e2e-'));
+let port: number;
+let platform: Platform;
+
+async function api(path: string, init: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+  const res = await fetch(`${platform.url}${path}`, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: {
+      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...init.headers,
+    },
+    ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, type: res.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };
+}
+
+const token = async (claims: Record<string, unknown>) => (await api('/dev/token', { body: claims })).body.token as string;
+
+async function fileIndividualBusiness(citizen: string) {
+  const content = pdf(`premises ${Math.random()}`);
+  const slot = (await api('/uploads', { token: citizen, body: { fileName: 'p.pdf', contentType: 'application/pdf', size: content.length, sha256: sha256(content) } })).body;
+  await fetch(slot.url, { method: 'PUT', headers: slot.headers, body: content });
+  const res = await api('/cases', {
+    token: citizen,
+    body: { serviceItemCode: 'individual-business-registration', form: findItem('individual-business-registration')!.formExample, materials: [{ materialId: 'premises-proof', uploadId: slot.uploadId }] },
+  });
+  expect(res.status).toBe(201);
+  return res.body.caseId as string;
+}
+
+function hook(secret: string, dept: string, body: unknown) {
+  const raw = JSON.stringify(body);
+  const id = `msg_${Math.random().toString(36).slice(2)}`;
+  const now = new Date();
+  return api(`/hooks/departments/${dept}`, {
+    body: raw,
+    headers: { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, now, raw) },
+  });
+}
+
+
+beforeAll(async () => {
+  port = await freePort();
+  platform = await startPlatform({ PORT: String(port), DATA_DIR: dataDir });
+});
+
+afterAll(async () => {
+  if (platform?.proc.exitCode === null) {
+    platform.proc.kill('SIGTERM');
+    await platform.exited;
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('README walkthrough, verbatim, against npm start', () => {
+  it('takes a case from a token to completed with its certificate', async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.split('<!-- walkthrough:start -->')[1]!.split('<!-- walkthrough:end -->')[0]!;
+    const blocks = [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(blocks.length).toBeGreaterThan(3);
+    const work = mkdtempSync(join(tmpdir(), 'ywtb-walk-'));
+    const script = join(work, 'walkthrough.sh');
+    writeFileSync(script, `set -euo pipefail\n${blocks.join('\n')}`);
+    chmodSync(script, 0o755);
+    const { stdout } = await run('bash', [script], { cwd: work, env: { ...process.env, BASE: platform.url }, timeout: 60_000 });
+    rmSync(work, { recursive: true, force: true });
+    expect(stdout).toContain('PUT 200');
+    expect(stdout).toContain('"status": "completed"');
+    expect(stdout).toMatch(/"case.submitted",\s*"case.accepted",\s*"case.approved",\s*"case.completed"/);
+    expect(stdout).toContain('"name": "营业执照（个体工商户）"');
+    expect(stdout).toContain('"registrationNo": "92350102MA8X1234"');
+  });
+});
+
+describe('bad input over HTTP: a clear problem+json, nothing changed', () => {
+  it('answers malformed JSON 400, a broken rule 422, an unknown route 404, no token 401, low level 403', async () => {
+    const citizen = await token({ sub: 'u-e2e', name: '测试', authLevel: 2 });
+    const malformed = await api('/cases', { token: citizen, body: '{"serviceItemCode":' });
+    expect(malformed).toMatchObject({ status: 400, type: 'application/problem+json' });
+    const invalid = await api('/cases', { token: citizen, body: { serviceItemCode: 'food-business-licence', form: { creditCode: '91350102MA8RB2K5WX' } } });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['form.creditCode', 'form.operatorName', 'materials']));
+    expect(JSON.stringify(invalid.body)).not.toMatch(/\.ts:\d+/);
+    expect(await api('/no/such/route')).toMatchObject({ status: 404, type: 'application/problem+json' });
+    expect((await api('/cases', { body: {} })).status).toBe(401);
+    expect((await api('/cases', { body: {}, token: 'not-a-jwt' })).status).toBe(401);
+    const level1 = await token({ sub: 'u-e2e1', name: '测试', authLevel: 1 });
+    expect((await api('/cases', { token: level1, body: { serviceItemCode: 'food-business-licence', form: {} } })).status).toBe(403);
+    expect((await api('/openapi.json')).body.openapi).toBe('3.1.0');
+  });
+});
+
+describe('kill -9 while cases wait for their department', () => {
+  it('loses nothing, and the department’s next actions still work after a restart', async () => {
+    const citizen = await token({ sub: 'u-restart', name: '王建国', authLevel: 2 });
+    const admin = await token({ sub: 'admin', name: '管理员', roles: ['admin'] });
+    const secret = (await api('/admin/departments/fz-scjg/rotate-secret', { method: 'POST', token: admin })).body.secret as string;
+    const waitingForDecision = await fileIndividualBusiness(citizen);
+    const waitingForAcceptance = await fileIndividualBusiness(citizen);
+    expect((await hook(secret, 'fz-scjg', { type: 'case.accept', caseId: waitingForDecision, data: {} })).status).toBe(202);
+
+    const before = (await api(`/cases/${waitingForDecision}`, { token: citizen })).body;
+    platform.proc.kill('SIGKILL');
+    await platform.exited;
+    platform = await startPlatform({ PORT: String(port), DATA_DIR: dataDir });
+
+    // The old token and secret still work: both are kept under DATA_DIR.
+    expect((await api(`/cases/${waitingForDecision}`, { token: citizen })).body).toEqual(before);
+    expect((await hook(secret, 'fz-scjg', { type: 'case.approve', caseId: waitingForDecision, data: {} })).body).toMatchObject({ status: 'approved' });
+    expect((await hook(secret, 'fz-scjg', { type: 'case.accept', caseId: waitingForAcceptance, data: {} })).body).toMatchObject({ status: 'accepted' });
+    const done = await until(() => api(`/cases/${waitingForDecision}`, { token: citizen }), (r) => r.body.status === 'completed');
+    expect(done.body.status).toBe('completed');
+    expect(done.body.certificates).toHaveLength(1);
+    expect(done.body.timeline.map((t: { type: string }) => t.type)).toEqual(['case.submitted', 'case.accepted', 'case.approved', 'case.completed']);
+    expect((await hook(secret, 'fz-scjg', { type: 'case.approve', caseId: waitingForAcceptance, data: {} })).body).toMatchObject({ status: 'approved' });
+    expect((await until(() => api(`/cases/${waitingForAcceptance}`, { token: citizen }), (r) => r.body.status === 'completed')).body.status).toBe('completed');
+  });
+});
+
+describe('starting and stopping', () => {
+  it('says in one line when the port is busy, Java is missing or DATA_DIR is not writable', async () => {
+    const busy = await failedStart({ PORT: String(port), DATA_DIR: mkdtempSync(join(tmpdir(), 'ywtb-busy-')) });
+    expect(busy.code).toBe(1);
+    expect(busy.output.trim()).toBe(`port ${port} is already in use; set PORT to a free one`);
+
+    const noJava = await failedStart({ PORT: String(await freePort()), DATA_DIR: mkdtempSync(join(tmpdir(), 'ywtb-nojava-')), PATH: '/nonexistent' });
+    expect(noJava.code).toBe(1);
+    expect(noJava.output.trim()).toMatch(/^Java 17 or newer is needed/);
+    expect(noJava.output.trim().split('\n')).toHaveLength(1);
+
+    const readOnly = mkdtempSync(join(tmpdir(), 'ywtb-ro-'));
+    writeFileSync(join(readOnly, 'file'), '');
+    const notWritable = await failedStart({ PORT: String(await freePort()), DATA_DIR: join(readOnly, 'file', 'data') });
+    expect(notWritable.code).toBe(1);
+    expect(notWritable.output.trim()).toMatch(/^DATA_DIR .* is not writable/);
+    expect(notWritable.output.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('stops everything it started on SIGTERM', async () => {
+    const pidFile = join(dataDir, 'dynamodb', 'dynamodb-local.pid');
+    const javaPid = Number(readFileSync(pidFile, 'utf8'));
+    platform.proc.kill('SIGTERM');
+    expect(await platform.exited).toBe(0);
+    expect(existsSync(pidFile)).toBe(false);
+    expect(existsSync(`/proc/${javaPid}`)).toBe(false);
+    mkdirSync(dataDir, { recursive: true });
+  });
+});

@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { TABLE } from '#shared/adapters/dynamodb/table.ts';
+import { deployedRoutes } from '#shared/http/routes.ts';
+import { buildApp } from '../../infra/app.ts';
+
+// Synthesizing without bundling keeps this a fast unit of the template; `npx cdk synth` bundles.
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+let stateful: Template;
+let stateless: Template;
+let report: { pluginReports: Array<{ pluginName: string; conclusion: string; violations: unknown[]; suppressedViolations: Array<{ acknowledgedReason?: string; reason?: string }> }> };
+
+beforeAll(() => {
+  const built = buildApp({ context: NO_BUNDLING });
+  const assembly = built.app.synth();
+  stateful = Template.fromStack(built.stateful);
+  stateless = Template.fromStack(built.stateless);
+  report = JSON.parse(readFileSync(`${assembly.directory}/validation-report.json`, 'utf8'));
+});
+
+describe('stateful stack', () => {
+  it('has one table with the key schema and GSIs of shared/adapters/dynamodb/table.ts, PITR and deletion protection', () => {
+    stateful.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    stateful.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+        TimeToLiveSpecification: { AttributeName: TABLE.timeToLiveAttribute, Enabled: true },
+        GlobalSecondaryIndexes: TABLE.globalSecondaryIndexes.map((g) =>
+          Match.objectLike({ IndexName: g.indexName, KeySchema: [{ AttributeName: g.partitionKey, KeyType: 'HASH' }, { AttributeName: g.sortKey, KeyType: 'RANGE' }] }),
+        ),
+        Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
+      }),
+    });
+  });
+
+  it('keeps files in a private, encrypted, versioned bucket that refuses plain HTTP', () => {
+    stateful.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: Match.anyValue(),
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'files/' }),
+    });
+    const policies = stateful.findResources('AWS::S3::BucketPolicy');
+    const denies = Object.values(policies).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Effect: string; Condition?: unknown }> } } }).Properties.PolicyDocument.Statement);
+    expect(denies.some((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }))).toBe(true);
+  });
+});
+
+describe('stateless stack', () => {
+  it('runs every function on Node.js 22, arm64, with X-Ray tracing and its own log group', () => {
+    const fns = stateless.findResources('AWS::Lambda::Function');
+    expect(Object.keys(fns)).toHaveLength(5);
+    for (const fn of Object.values(fns) as Array<{ Properties: Record<string, unknown> }>) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogGroup: { Ref: expect.stringMatching(/Logs/) } } });
+    }
+  });
+
+  it('routes every deployed route of the route table, with the JWT authorizer exactly on the JWT routes', () => {
+    const routes = Object.values(stateless.findResources('AWS::ApiGatewayV2::Route')) as Array<{ Properties: { RouteKey: string; AuthorizationType?: string } }>;
+    const byKey = new Map(routes.map((r) => [r.Properties.RouteKey, r.Properties.AuthorizationType ?? 'NONE']));
+    for (const r of deployedRoutes()) expect(byKey.get(`${r.method} ${r.path}`), `${r.method} ${r.path}`).toBe(r.auth === 'jwt' ? 'JWT' : 'NONE');
+    expect(byKey.has('POST /dev/token')).toBe(false);
+    expect(byKey.has('$default')).toBe(true);
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', JwtConfiguration: { Audience: ['yiwangtongban'], Issuer: Match.anyValue() } });
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }), DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 200 }) });
+  });
+
+  it('runs the case state machine from statemachines/case.asl.json with the function substituted', () => {
+    stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      DefinitionSubstitutions: { CaseWorkflowFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('CaseWorkflowFunction'), 'Arn'] } },
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+    });
+  });
+
+  it('grants least privilege: no wildcard actions, DynamoDB on the table and its named indexes only', () => {
+    const statements = Object.values(stateless.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Action: string | string[]; Resource: unknown }> } } }).Properties.PolicyDocument.Statement,
+    );
+    for (const s of statements) {
+      for (const action of [s.Action].flat()) expect(action).not.toMatch(/^(\*|[a-z0-9]+:\*)$/);
+      if ([s.Action].flat().some((a) => a.startsWith('dynamodb:'))) expect(JSON.stringify(s.Resource)).not.toContain('index/*');
+    }
+  });
+});
+
+describe('cdk-nag AwsSolutions checks', () => {
+  it('pass, with a written reason for every acknowledged finding', () => {
+    const nag = report.pluginReports.find((r) => r.pluginName === 'AwsSolutions')!;
+    expect(nag.conclusion).toBe('success');
+    expect(nag.violations).toEqual([]);
+    for (const s of nag.suppressedViolations) expect((s.acknowledgedReason ?? s.reason ?? '').length).toBeGreaterThan(20);
+  });
+
+  it('do catch a violation (the check is live)', () => {
+    const app = new App({ context: NO_BUNDLING });
+    const stack = new Stack(app, 'Bad');
+    new Bucket(stack, 'Open');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow();
+  });
+});
