@@ -22,3 +22,15 @@ export const LOCAL_NAMES = {
   stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:case',
   functionArn: (name: LambdaName) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
 };
+
+/** How every Lambda is bundled: used by the CDK construct and by the benchmark's size and init figures. */
+export const BUNDLING = {
+  target: 'node22',
+  minify: true,
+  sourceMap: true,
+  mainFields: ['module', 'main'],
+  // Some dependencies are CommonJS and call require(); give the ESM bundle one.
+  banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  // The Node.js 22 Lambda runtime ships the AWS SDK v3.
+  externalModules: ['@aws-sdk/*'],
+};

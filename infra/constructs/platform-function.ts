@@ -6,7 +6,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { TABLE } from '#shared/adapters/dynamodb/table.ts';
-import { LAMBDAS, ROOT, type LambdaName } from '../lambdas.ts';
+import { BUNDLING, LAMBDAS, ROOT, type LambdaName } from '../lambdas.ts';
 
 export type PlatformFunctionProps = {
   name: LambdaName;
@@ -52,16 +52,7 @@ export class PlatformFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: 'yiwangtongban',
         ...props.environment,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        // Some dependencies are CommonJS and call require(); give the ESM bundle one.
-        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-        externalModules: ['@aws-sdk/*'],
-      },
+      bundling: { format: OutputFormat.ESM, ...BUNDLING },
     });
     acknowledge(this, 'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs.');
     acknowledge(this, 'IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions.');

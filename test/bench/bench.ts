@@ -1,0 +1,123 @@
+/**
+ * `npm run bench`: files N cases through the local HTTP API and prints throughput and p50/p99
+ * latency of POST /cases and GET /cases/{id}; then, for every Lambda, its bundle size (built with
+ * the CDK construct's settings) and module initialisation time in a fresh Node process.
+ * Figures, not assertions: CI does not run this.
+ *
+ * BENCH_CASES (default 200) and BENCH_CONCURRENCY (default 8) tune the run.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { findItem } from '#shared/catalog/index.ts';
+import { BUNDLING, LAMBDAS, ROOT, type LambdaName } from '../../infra/lambdas.ts';
+import { freePort } from '../../infra/local/ports.ts';
+import { startPlatform } from '../support/platform.ts';
+
+const N = Number(process.env.BENCH_CASES ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+async function timed<T>(items: T[], fn: (item: T) => Promise<void>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < items.length) {
+        const item = items[next++]!;
+        const t0 = performance.now();
+        await fn(item);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { throughput: items.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+async function httpFigures() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ywtb-bench-'));
+  const platform = await startPlatform({ PORT: String(await freePort()), DATA_DIR: dataDir });
+  try {
+    const post = async <T = Record<string, string>>(path: string, body: unknown, token?: string, headers: Record<string, string> = {}): Promise<T> => {
+      const res = await fetch(`${platform.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        body: JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    };
+    const { token } = await post('/dev/token', { sub: 'bench', name: '压测用户', authLevel: 2 });
+    const form = findItem('individual-business-registration')!.formExample;
+
+    // Not timed: one uploaded file per case.
+    const uploads: string[] = [];
+    for (let i = 0; i < N; i++) {
+      const content = Buffer.from(`%PDF-1.4\nbench ${i}\n`);
+      const slot = await post<{ uploadId: string; url: string; headers: Record<string, string> }>('/uploads', { fileName: `p${i}.pdf`, contentType: 'application/pdf', size: content.length, sha256: createHash('sha256').update(content).digest('hex') }, token);
+      await fetch(slot.url, { method: 'PUT', headers: slot.headers, body: content });
+      uploads.push(slot.uploadId);
+    }
+
+    const caseIds: string[] = [];
+    const filing = await timed(uploads, async (uploadId) => {
+      const res = await post('/cases', { serviceItemCode: 'individual-business-registration', form, materials: [{ materialId: 'premises-proof', uploadId }] }, token);
+      caseIds.push(res.caseId);
+    });
+    const reading = await timed(caseIds, async (caseId) => {
+      const res = await fetch(`${platform.url}/cases/${caseId}`, { headers: { authorization: `Bearer ${token}` } });
+      if (!res.ok) throw new Error(`GET /cases: ${res.status}`);
+      await res.arrayBuffer();
+    });
+    return { filing, reading };
+  } finally {
+    platform.proc.kill('SIGTERM');
+    await platform.exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function lambdaFigures() {
+  // Inside the project so the bundles resolve the SDK from node_modules, as the runtime provides it.
+  const outDir = join(ROOT, 'node_modules', '.cache', 'bench-bundles');
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const rows: Array<{ name: LambdaName; kib: number; initMs: number }> = [];
+  for (const [name, spec] of Object.entries(LAMBDAS) as Array<[LambdaName, (typeof LAMBDAS)[LambdaName]]>) {
+    const outfile = join(outDir, `${name}.mjs`);
+    await build({
+      entryPoints: [join(ROOT, spec.entry)],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: BUNDLING.target,
+      minify: BUNDLING.minify,
+      mainFields: BUNDLING.mainFields,
+      banner: { js: BUNDLING.banner },
+      external: BUNDLING.externalModules,
+      logLevel: 'silent',
+    });
+    const probe = join(outDir, `${name}.probe.mjs`);
+    writeFileSync(probe, `const t0 = performance.now(); await import(${JSON.stringify(outfile)}); console.log(performance.now() - t0);`);
+    const runs = Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, [probe], { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1' } }).trim())).sort((a, b) => a - b);
+    rows.push({ name, kib: statSync(outfile).size / 1024, initMs: runs[2]! });
+  }
+  return rows;
+}
+
+const fmt = (n: number) => n.toFixed(1).padStart(8);
+const { filing, reading } = await httpFigures();
+console.log(`\n${N} cases, concurrency ${CONCURRENCY}, local stack (DynamoDB Local, s3rver, aws-local-stepfunctions)\n`);
+console.log('route                 req/s    p50 ms    p99 ms');
+console.log(`POST /cases        ${fmt(filing.throughput)}  ${fmt(filing.p50)}  ${fmt(filing.p99)}`);
+console.log(`GET /cases/{id}    ${fmt(reading.throughput)}  ${fmt(reading.p50)}  ${fmt(reading.p99)}`);
+console.log('\nlambda               bundle KiB   init ms (median of 5, SDK loaded from node_modules)');
+for (const row of await lambdaFigures()) console.log(`${row.name.padEnd(20)} ${fmt(row.kib)}    ${fmt(row.initMs)}`);
