@@ -68,7 +68,7 @@ async function httpFigures() {
 
     const caseIds: string[] = [];
     const filing = await timed(uploads, async (uploadId) => {
-      const res = await post('/cases', { serviceItemCode: 'individual-business-registration', form, materials: [{ materialId: 'premises-proof', uploadId }] }, token);
+      const res = await post<{ caseId: string }>('/cases', { serviceItemCode: 'individual-business-registration', form, materials: [{ materialId: 'premises-proof', uploadId }] }, token);
       caseIds.push(res.caseId);
     });
     const reading = await timed(caseIds, async (caseId) => {
