@@ -5,28 +5,45 @@ import { S3BlobStore } from './adapters/s3/blob-store.ts';
 import { DynamoStore } from './adapters/dynamodb/store.ts';
 import { StepFunctionsWorkflow } from './adapters/sfn/workflow.ts';
 import { config } from './config.ts';
-import { systemClock, type Clock } from './ports/clock.ts';
-import { depsOnOneTable, type Deps } from './usecases/deps.ts';
+import { systemClock } from './ports/clock.ts';
+import type { Deps } from './usecases/deps.ts';
 
 /**
- * Builds the adapters from configuration. In AWS the SDK finds its endpoints itself; locally the
- * standard AWS_ENDPOINT_URL_* variables point the very same clients at the stand-ins.
+ * Builds the adapters from configuration, each on first use: a function is given only the
+ * environment (and permissions) of the adapters it uses, so nothing may be built ahead of need.
+ * In AWS the SDK finds its endpoints itself; locally the standard AWS_ENDPOINT_URL_* variables
+ * point the very same clients at the stand-ins.
  */
-export function buildDeps(overrides: { clock?: Clock } = {}): Deps {
-  const store = new DynamoStore(new DynamoDBClient({}), config.tableName);
-  const s3 = new S3Client({
-    forcePathStyle: config.s3ForcePathStyle,
-    // Only add checksums we ask for; the default would sign a CRC32 of an empty body into PUT URLs.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  return depsOnOneTable(store, {
-    blobs: new S3BlobStore(s3, config.bucketName),
-    workflow: new StepFunctionsWorkflow(new SFNClient({}), config.stateMachineArn),
-    clock: overrides.clock ?? systemClock,
+export function buildDeps(): Deps {
+  let store: DynamoStore | undefined;
+  let blobs: S3BlobStore | undefined;
+  let workflow: StepFunctionsWorkflow | undefined;
+  const table = () => (store ??= new DynamoStore(new DynamoDBClient({}), config.tableName));
+  return {
+    get cases() { return table(); },
+    get uploads() { return table(); },
+    get departments() { return table(); },
+    get certificates() { return table(); },
+    get idempotency() { return table(); },
+    get webhooks() { return table(); },
+    get blobs() {
+      return (blobs ??= new S3BlobStore(
+        new S3Client({
+          forcePathStyle: config.s3ForcePathStyle,
+          // Only add checksums we ask for; the default would sign a CRC32 of an empty body into PUT URLs.
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+        }),
+        config.bucketName,
+      ));
+    },
+    get workflow() {
+      return (workflow ??= new StepFunctionsWorkflow(new SFNClient({}), config.stateMachineArn));
+    },
+    clock: systemClock,
     realClock: systemClock,
     regionCode: config.regionCode,
-  });
+  };
 }
 
 let deps: Deps | undefined;

@@ -110,3 +110,34 @@ describe('cdk-nag AwsSolutions checks', () => {
     expect(() => app.synth()).toThrow();
   });
 });
+
+describe('each function’s environment is enough for the adapters its code uses', () => {
+  it('builds the dependencies from exactly the variables the template gives each function', async () => {
+    const { buildDeps } = await import('#shared/wiring.ts');
+    const fns = Object.values(stateless.findResources('AWS::Lambda::Function')) as Array<{ Properties: { Description: string; Environment: { Variables: Record<string, unknown> } } }>;
+    const needs: Record<string, Array<'cases' | 'blobs' | 'workflow'>> = {
+      'health, catalog, OpenAPI': [],
+      'uploads, filing, case view, certificates': ['cases', 'blobs', 'workflow'],
+      'departments and webhook secrets': ['cases'],
+      'signed department webhooks': ['cases', 'workflow'],
+      'Task states of the case state machine': ['cases', 'workflow'],
+    };
+    const saved = { ...process.env };
+    try {
+      for (const fn of fns) {
+        for (const k of ['TABLE_NAME', 'BUCKET_NAME', 'STATE_MACHINE_ARN']) delete process.env[k];
+        for (const [k, v] of Object.entries(fn.Properties.Environment.Variables)) process.env[k] = typeof v === 'string' ? v : 'resolved-at-deploy';
+        process.env.AWS_REGION = 'us-east-1';
+        const deps = buildDeps();
+        const wanted = needs[fn.Properties.Description]!;
+        expect(wanted, fn.Properties.Description).toBeDefined();
+        for (const port of wanted) expect(() => deps[port], `${fn.Properties.Description} → ${port}`).not.toThrow();
+        for (const port of (['cases', 'blobs', 'workflow'] as const).filter((p) => !wanted.includes(p))) {
+          expect(() => deps[port], `${fn.Properties.Description} must not reach ${port}`).toThrow(/is not set/);
+        }
+      }
+    } finally {
+      process.env = saved;
+    }
+  });
+});
