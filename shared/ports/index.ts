@@ -110,9 +110,12 @@ export interface Workflow {
   resume(token: string, output: Record<string, unknown>): Promise<boolean>;
 }
 
-/** A uniqueness condition on a companion failed (code taken, upload already used, key replayed…). */
+/** Uniqueness conditions on companions failed (code taken, upload already used, key replayed…). */
 export class DuplicateCompanion extends Conflict {
-  constructor(readonly companion: Companion) {
-    super(`duplicate ${companion.kind}`);
+  constructor(readonly failed: Companion[]) {
+    super(`duplicate ${failed.map((c) => c.kind).join(', ')}`);
+  }
+  has(kind: Companion['kind']): Companion | undefined {
+    return this.failed.find((c) => c.kind === kind);
   }
 }

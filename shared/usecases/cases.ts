@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { findItem, type CatalogItem } from '../catalog/index.ts';
 import { fileCase as fileCaseRecord, type SubmittedMaterial } from '../domain/case.ts';
 import { makeSupervisionCode } from '../domain/supervision-code.ts';
-import { NotFound, RuleViolation, type FieldError } from '../errors.ts';
+import { ConcurrentModification, NotFound, RuleViolation, type FieldError } from '../errors.ts';
 import { zodErrors } from '../schemas/validate.ts';
 import type { Principal } from '../http/principal.ts';
 import { newId } from '../ids.ts';
@@ -128,16 +128,17 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
     try {
       await deps.cases.commit({ record, event, expectedVersion: null, companions });
     } catch (err) {
-      if (!(err instanceof DuplicateCompanion)) throw err;
-      const c = err.companion;
-      if (c.kind === 'reserveSupervisionCode' && attempt < 5) continue;
-      if (c.kind === 'rememberResponse' && idem) {
+      // The same request racing itself: whoever wrote first answers for both.
+      if (idem && (err instanceof ConcurrentModification || (err instanceof DuplicateCompanion && err.has('rememberResponse')))) {
         const first = await replay(deps, idem);
         if (first) return first as Filed;
       }
-      if (c.kind === 'claimUpload') {
-        throw new RuleViolation('an upload was used by another case meanwhile', [{ path: 'materials', message: `upload ${c.uploadId} already belongs to another case` }]);
+      if (!(err instanceof DuplicateCompanion)) throw err;
+      const claimed = err.has('claimUpload');
+      if (claimed?.kind === 'claimUpload') {
+        throw new RuleViolation('an upload was used by another case meanwhile', [{ path: 'materials', message: `upload ${claimed.uploadId} already belongs to another case` }]);
       }
+      if (err.has('reserveSupervisionCode') && attempt < 5) continue;
       throw err;
     }
     await deps.workflow.start(caseId);

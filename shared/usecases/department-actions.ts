@@ -53,7 +53,7 @@ export async function actOnCase(deps: Deps, actor: Extract<Actor, { kind: 'depar
       await deps.cases.commit({ record: next, event, expectedVersion: record.version, companions });
     } catch (err) {
       if (err instanceof ConcurrentModification && attempt < MAX_ATTEMPTS) continue;
-      if (err instanceof DuplicateCompanion && err.companion.kind === 'rememberWebhook') return { record, duplicate: true };
+      if (err instanceof DuplicateCompanion && err.has('rememberWebhook')) return { record, duplicate: true };
       throw err;
     }
     // Read the wait only after the commit: a step that registers later sees the new status itself.

@@ -118,6 +118,15 @@ describe('Idempotency-Key on filing', () => {
     await expect(fileCase(deps, citizen(), { ...body, form: { ...body.form, employees: 3 } }, 'key-2')).rejects.toBeInstanceOf(Conflict);
   });
 
+  it('files one case when the same request races itself, and every copy gets the first response', async () => {
+    const body = await individualBusinessApplication(deps);
+    const results = await Promise.all(Array.from({ length: 6 }, () => fileCase(deps, citizen(), body, 'race-key')));
+    const ids = new Set(results.map((r) => r.body.caseId));
+    expect(ids.size).toBe(1);
+    expect(results.every((r) => r.status === 201)).toBe(true);
+    expect(await deps.cases.get([...ids][0]!)).toBeDefined();
+  });
+
   it('keeps keys apart between applicants', async () => {
     const a = await fileCase(deps, citizen(), await individualBusinessApplication(deps), 'shared-key');
     const other = citizen({ sub: 'u-wang', name: '王建国' });

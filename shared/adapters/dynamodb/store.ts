@@ -114,8 +114,8 @@ export class DynamoStore
         if (reasons[0]?.Code === 'ConditionalCheckFailed' || reasons[1]?.Code === 'ConditionalCheckFailed') {
           throw new ConcurrentModification(`case ${record.caseId} was changed by someone else; reload and try again`);
         }
-        const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-        if (failed >= 2) throw new DuplicateCompanion(companions[failed - 2]!);
+        const failed = companions.filter((_, i) => reasons[i + 2]?.Code === 'ConditionalCheckFailed');
+        if (failed.length) throw new DuplicateCompanion(failed);
         if (reasons.some((r) => r.Code === 'TransactionConflict')) {
           throw new ConcurrentModification(`case ${record.caseId} is being changed concurrently; try again`);
         }
