@@ -8,12 +8,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { findItem } from '#shared/catalog/index.ts';
-import { BUNDLING, LAMBDAS, ROOT, type LambdaName } from '../../infra/lambdas.ts';
+import { bundleLambda } from '../../infra/bundle.ts';
+import { LAMBDAS, type LambdaName } from '../../infra/lambdas.ts';
 import { freePort } from '../../infra/local/ports.ts';
 import { startPlatform } from '../support/platform.ts';
 
@@ -85,27 +85,10 @@ async function httpFigures() {
 }
 
 async function lambdaFigures() {
-  // Inside the project so the bundles resolve the SDK from node_modules, as the runtime provides it.
-  const outDir = join(ROOT, 'node_modules', '.cache', 'bench-bundles');
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
   const rows: Array<{ name: LambdaName; kib: number; initMs: number }> = [];
-  for (const [name, spec] of Object.entries(LAMBDAS) as Array<[LambdaName, (typeof LAMBDAS)[LambdaName]]>) {
-    const outfile = join(outDir, `${name}.mjs`);
-    await build({
-      entryPoints: [join(ROOT, spec.entry)],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: BUNDLING.target,
-      minify: BUNDLING.minify,
-      mainFields: BUNDLING.mainFields,
-      banner: { js: BUNDLING.banner },
-      external: BUNDLING.externalModules,
-      logLevel: 'silent',
-    });
-    const probe = join(outDir, `${name}.probe.mjs`);
+  for (const name of Object.keys(LAMBDAS) as LambdaName[]) {
+    const outfile = await bundleLambda(name);
+    const probe = `${outfile}.probe.mjs`;
     writeFileSync(probe, `const t0 = performance.now(); await import(${JSON.stringify(outfile)}); console.log(performance.now() - t0);`);
     const runs = Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, [probe], { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1' } }).trim())).sort((a, b) => a - b);
     rows.push({ name, kib: statSync(outfile).size / 1024, initMs: runs[2]! });

@@ -1,0 +1,32 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { bundleLambda } from '../../infra/bundle.ts';
+import { LAMBDAS, ROOT, type LambdaName } from '../../infra/lambdas.ts';
+
+const outDir = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'test-bundles-'));
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+type Handler = (event: unknown, context: Context) => Promise<{ statusCode: number; body: string; headers: Record<string, string> }>;
+
+describe('the Lambda bundles, built as CDK builds them', () => {
+  it.each(Object.keys(LAMBDAS) as LambdaName[])('%s loads as an ES module without any configuration', async (name) => {
+    const file = await bundleLambda(name, outDir);
+    const mod = (await import(pathToFileURL(file).href)) as { handler: unknown };
+    expect(typeof mod.handler).toBe('function');
+  });
+
+  it('public-api serves health, a guide and a problem+json 404 from its bundle', async () => {
+    const { handler } = (await import(pathToFileURL(await bundleLambda('public-api', outDir)).href)) as { handler: Handler };
+    const event = (routeKey: string, rawPath: string, pathParameters?: Record<string, string>) =>
+      ({ version: '2.0', routeKey, rawPath, rawQueryString: '', headers: {}, requestContext: { http: { method: 'GET', path: rawPath } }, isBase64Encoded: false, ...(pathParameters ? { pathParameters } : {}) }) as unknown as APIGatewayProxyEventV2;
+    expect(JSON.parse((await handler(event('GET /health', '/health'), {} as Context)).body)).toEqual({ status: 'ok' });
+    const guide = await handler(event('GET /service-items/{code}', '/service-items/basic-pension-claim', { code: 'basic-pension-claim' }), {} as Context);
+    expect(JSON.parse(guide.body).name).toBe('城镇职工基本养老保险待遇申领');
+    const missing = await handler(event('$default', '/nowhere'), {} as Context);
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toBe('application/problem+json');
+  });
+});
