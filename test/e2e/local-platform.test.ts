@@ -81,6 +81,7 @@ describe('README walkthrough, verbatim, against npm start', () => {
     chmodSync(script, 0o755);
     const { stdout } = await run('bash', [script], { cwd: work, env: { ...process.env, BASE: platform.url }, timeout: 60_000 });
     rmSync(work, { recursive: true, force: true });
+    expect(stdout).toContain('"name": "个体工商户设立登记"'); // the catalog search
     expect(stdout).toContain('PUT 200');
     expect(stdout).toContain('"status": "completed"');
     expect(stdout).toMatch(/"case.submitted",\s*"case.accepted",\s*"case.approved",\s*"case.completed"/);
