@@ -27,9 +27,19 @@ export function lambdaContext(functionName: string): Context {
   };
 }
 
-const problem = (res: ServerResponse, status: number, title: string, detail: string) => {
+/** What API Gateway itself refuses, in the platform's problem+json shape. */
+const PROBLEMS = {
+  400: ['malformed-request', 'Malformed request'],
+  401: ['unauthenticated', 'Missing or invalid credentials'],
+  404: ['not-found', 'Not found'],
+  413: ['payload-too-large', 'Payload too large'],
+  500: ['internal', 'Internal error'],
+} as const;
+
+const problem = (res: ServerResponse, status: keyof typeof PROBLEMS, detail: string) => {
+  const [slug, title] = PROBLEMS[status];
   res.writeHead(status, { 'content-type': 'application/problem+json' });
-  res.end(JSON.stringify({ type: `/problems/${title.toLowerCase().replaceAll(' ', '-')}`, title, status, detail }));
+  res.end(JSON.stringify({ type: `/problems/${slug}`, title, status, detail }));
 };
 
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
@@ -63,19 +73,19 @@ export function createGateway(opts: {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const method = req.method ?? 'GET';
       const body = await readBody(req);
-      if (body === 'too-large') return problem(res, 413, 'Payload too large', `the gateway accepts at most ${MAX_BODY_BYTES} bytes`);
+      if (body === 'too-large') return problem(res, 413, `the gateway accepts at most ${MAX_BODY_BYTES} bytes`);
       const matched = matchRoute(method, url.pathname);
-      if (!matched) return problem(res, 404, 'Not found', `no route ${method} ${url.pathname}`);
+      if (!matched) return problem(res, 404, `no route ${method} ${url.pathname}`);
       const { route, pathParameters } = matched;
 
       if (route.localOnly) {
         const local = opts.localRoutes[route.operationId];
-        if (!local) return problem(res, 404, 'Not found', `no route ${method} ${url.pathname}`);
+        if (!local) return problem(res, 404, `no route ${method} ${url.pathname}`);
         let parsed: unknown;
         try {
           parsed = body.length ? JSON.parse(body.toString('utf8')) : undefined;
         } catch {
-          return problem(res, 400, 'Malformed request', 'the body is not valid JSON');
+          return problem(res, 400, 'the body is not valid JSON');
         }
         const out = await local(parsed);
         res.writeHead(out.status, { 'content-type': out.status >= 400 ? 'application/problem+json' : 'application/json' });
@@ -88,11 +98,11 @@ export function createGateway(opts: {
       let claims: Record<string, string> | undefined;
       if (route.auth === 'jwt') {
         const token = /^Bearer (.+)$/i.exec(headers.authorization ?? '')?.[1];
-        if (!token) return problem(res, 401, 'Unauthenticated', 'a bearer token is required');
+        if (!token) return problem(res, 401, 'a bearer token is required');
         try {
           claims = await opts.authorize(token);
         } catch {
-          return problem(res, 401, 'Unauthenticated', 'the bearer token is not valid or has expired');
+          return problem(res, 401, 'the bearer token is not valid or has expired');
         }
       }
       const event = toEvent(req, url, route, pathParameters, headers, body, claims);
@@ -101,7 +111,7 @@ export function createGateway(opts: {
       res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
     } catch (err) {
       opts.log('gateway error', { error: (err as Error).message });
-      if (!res.headersSent) problem(res, 500, 'Internal error', 'Something went wrong on our side; it has been logged.');
+      if (!res.headersSent) problem(res, 500, 'Something went wrong on our side; it has been logged.');
       else res.end();
     }
   });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
 import { HTTP_FUNCTIONS, type HttpFunctionName } from '#shared/http/routes.ts';
 import { DevTokenRequest } from '#shared/schemas/api.ts';
 import { zodErrors } from '#shared/schemas/validate.ts';
@@ -111,7 +112,6 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
 
     // Executions live in memory: start one again for every case still in progress. Each loads
     // its case and carries on from the stored status.
-    const { DynamoStore } = await import('#shared/adapters/dynamodb/store.ts');
     const open = await new DynamoStore(ddb, LOCAL_NAMES.table).listOpen();
     for (const c of open) stepFunctions.startExecution(c.caseId, { caseId: c.caseId });
     if (open.length) log(`resumed ${open.length} open case(s)`);

@@ -23,7 +23,7 @@ function build() {
       parameters: [
         ...params,
         ...query.map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
-        ...(route.operationId === 'fileCase' ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }] : []),
+        ...(route.idempotent ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }] : []),
         ...(route.auth === 'webhook'
           ? ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } }))
           : []),

@@ -27,6 +27,8 @@ export type Route = {
   query?: z.ZodType;
   body?: z.ZodType;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** Honours the Idempotency-Key header (api.md conventions). */
+  idempotent?: true;
   /** Served by the local runtime only, never deployed. */
   localOnly?: true;
 };
@@ -100,6 +102,7 @@ export const ROUTES: readonly Route[] = [
     fn: 'citizen-api',
     auth: 'jwt',
     body: api.CreateCaseRequest,
+    idempotent: true,
     responses: { 201: { description: 'filed', schema: api.CreateCaseResponse }, ...problems(400, 401, 403, 409, 422) },
   },
   {

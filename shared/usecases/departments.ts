@@ -26,8 +26,7 @@ export async function loadDepartment(deps: Deps, code: string): Promise<{ dept: 
   if (stored) return { dept: stored, stored: true };
   const seeded = catalogDepartments().find((d) => d.code === code);
   if (!seeded) return undefined;
-  const at = '1970-01-01T08:00:00+08:00';
-  return { dept: { code: seeded.code, name: seeded.name, secrets: [], createdAt: at, updatedAt: at }, stored: false };
+  return { dept: { code: seeded.code, name: seeded.name, secrets: [], createdAt: '', updatedAt: '' }, stored: false };
 }
 
 /** Secrets that verify now: the current one, and rotated-out ones still inside their overlap. */
@@ -49,7 +48,8 @@ export async function createDepartment(deps: Deps, principal: Principal | undefi
 
 async function save(deps: Deps, dept: Department, stored: boolean) {
   if (stored) await deps.departments.updateDepartment(dept);
-  else await deps.departments.createDepartment(dept);
+  // A catalog department is written for the first time: it is created now.
+  else await deps.departments.createDepartment({ ...dept, createdAt: dept.updatedAt });
 }
 
 export async function updateDepartment(deps: Deps, principal: Principal | undefined, code: string, body: z.output<typeof UpdateDepartmentRequest>) {
