@@ -8,7 +8,7 @@ export const LAMBDAS: Record<LambdaName, { entry: string; description: string; m
   'public-api': { entry: 'functions/public-api.ts', description: 'health, catalog, OpenAPI', memoryMb: 512 },
   'citizen-api': { entry: 'functions/citizen-api.ts', description: 'uploads, filing, case view, certificates', memoryMb: 1024 },
   'admin-api': { entry: 'functions/admin-api.ts', description: 'departments and webhook secrets', memoryMb: 512 },
-  'department-hooks': { entry: 'functions/department-hooks.ts', description: 'signed department webhooks', memoryMb: 1024 },
+  'department-hooks': { entry: 'functions/department-hooks.ts', description: 'department actions: signed webhooks and staff', memoryMb: 1024 },
   'case-workflow': { entry: 'functions/case-workflow.ts', description: 'Task states of the case state machine', memoryMb: 1024 },
 };
 

@@ -5,6 +5,13 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { freePort } from './ports.ts';
 
 type JsonObject = Record<string, unknown>;
+type AslState = {
+  Type: string;
+  Resource?: string;
+  ItemProcessor?: { States: Record<string, AslState> };
+  Iterator?: { States: Record<string, AslState> };
+  Branches?: Array<{ States: Record<string, AslState> }>;
+};
 type TaskHandler = (input: unknown) => Promise<unknown>;
 
 /** Fills ${Name} placeholders exactly as CDK's definitionSubstitutions do. */
@@ -39,11 +46,19 @@ export class LocalStepFunctions {
   ) {
     const definition = JSON.parse(substitute(readFileSync(aslFile, 'utf8'), substitutions));
     this.machine = new StateMachine(definition);
-    for (const [name, state] of Object.entries(definition.States as Record<string, { Type: string; Resource?: string }>)) {
+    this.bindTasks(definition.States);
+  }
+
+  /** Every Task state, also inside Map and Parallel states, runs the function its Resource names. */
+  private bindTasks(states: Record<string, AslState>): void {
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type === 'Map') this.bindTasks((state.ItemProcessor ?? state.Iterator)!.States);
+      if (state.Type === 'Parallel') for (const branch of state.Branches ?? []) this.bindTasks(branch.States);
       if (state.Type !== 'Task' || !state.Resource) continue;
-      this.overrides[name] = state.Resource.endsWith('.waitForTaskToken')
+      const resource = state.Resource;
+      this.overrides[name] = resource.endsWith('.waitForTaskToken')
         ? (input) => this.waitForToken(name, input as { FunctionName: string; Payload: JsonObject })
-        : (input) => this.invoke(state.Resource!, input);
+        : (input) => this.invoke(resource, input);
     }
   }
 

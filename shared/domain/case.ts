@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { IllegalTransition } from '../errors.ts';
+import { Conflict, Forbidden, IllegalTransition } from '../errors.ts';
 
 /**
  * The case lifecycle (api.md "Case statuses"). Pure: given a case and a command it returns the
@@ -32,6 +32,23 @@ export type SubmittedMaterial =
   | { materialId: string; source: 'shared_data' }
   | { materialId: string; source: 'form' };
 
+export type SupplementItem = { materialId: string; reason: string };
+
+/** 一次性告知: one notice listing everything to fix, and the applicant's answer to it. */
+export type SupplementRequest = {
+  requestedBy: string;
+  at: string;
+  items: SupplementItem[];
+  /** A further request about materials newly supplied in answer to the previous one (D2). */
+  followUp: boolean;
+  answer?: { at: string; materialIds: string[]; note?: string };
+};
+
+export type Opinion = { opinion: 'agree' | 'disagree'; note?: string; at: string };
+
+export type CaseDocument = { docId: string; kind: DocumentKind; name: string; objectKey: string; issuedAt: string };
+export type DocumentKind = 'acceptance_notice' | 'rejection_notice' | 'supplement_notice' | 'denial_notice';
+
 export type CaseRecord = {
   caseId: string;
   supervisionCode: string;
@@ -43,6 +60,10 @@ export type CaseRecord = {
   form: unknown;
   materials: SubmittedMaterial[];
   delivery?: { method: 'pickup' | 'mail'; address?: string };
+  supplementRequests: SupplementRequest[];
+  /** Co-departments' opinions in joint processing (E3), by department code. */
+  opinions: Record<string, Opinion>;
+  documents: CaseDocument[];
   certificates: string[];
   createdAt: string;
   updatedAt: string;
@@ -56,7 +77,16 @@ export type CaseRecord = {
 export type AuditEventType =
   | 'case.submitted'
   | 'case.accepted'
+  | 'case.rejected'
+  | 'case.supplement_requested'
+  | 'case.supplemented'
+  | 'case.withdrawn'
+  | 'case.step_recorded'
+  | 'case.opinion_given'
+  | 'case.suspended'
+  | 'case.resumed'
   | 'case.approved'
+  | 'case.denied'
   | 'case.completed';
 
 export type AuditEvent = {
@@ -69,6 +99,8 @@ export type AuditEvent = {
   toStatus: CaseStatus;
   note?: string;
   data?: Record<string, unknown>;
+  /** Notices issued with this step. */
+  documents?: string[];
   prevHash: string;
   hash: string;
 };
@@ -111,12 +143,18 @@ export function verifyChain(events: readonly AuditEvent[]): { valid: true } | { 
   return { valid: true };
 }
 
-export type NewCase = Omit<CaseRecord, 'status' | 'version' | 'lastEventSeq' | 'lastEventHash' | 'certificates' | 'updatedAt'>;
+export type NewCase = Omit<
+  CaseRecord,
+  'status' | 'version' | 'lastEventSeq' | 'lastEventHash' | 'certificates' | 'updatedAt' | 'supplementRequests' | 'opinions' | 'documents'
+>;
 
 export function fileCase(input: NewCase, actor: Actor): { record: CaseRecord; event: AuditEvent } {
   const base: CaseRecord = {
     ...input,
     status: 'submitted',
+    supplementRequests: [],
+    opinions: {},
+    documents: [],
     certificates: [],
     updatedAt: input.createdAt,
     version: 1,
@@ -136,20 +174,112 @@ export function fileCase(input: NewCase, actor: Actor): { record: CaseRecord; ev
 
 export type Command =
   | { type: 'accept' }
+  | { type: 'reject'; reasons: string[] }
+  | { type: 'request_supplement'; items: SupplementItem[] }
+  | { type: 'supplement'; materials: SubmittedMaterial[]; note?: string }
+  | { type: 'withdraw'; reason?: string }
+  | { type: 'record_step'; step: 'site_inspection' | 'expert_review' | 'third_party_review'; result: string; note?: string }
+  | { type: 'opinion'; opinion: 'agree' | 'disagree'; note?: string }
+  | { type: 'suspend'; reason: string }
+  | { type: 'resume' }
   | { type: 'approve'; certificate?: { summary: Record<string, unknown> } }
+  | { type: 'deny'; reasons: string[] }
   | { type: 'complete'; certificateId: string };
 
-type Rule = { from: readonly CaseStatus[]; to: CaseStatus; event: AuditEventType; by: Actor['kind'] };
+export type CommandType = Command['type'];
 
-const RULES: Record<Command['type'], Rule> = {
-  accept: { from: ['submitted'], to: 'accepted', event: 'case.accepted', by: 'department' },
-  approve: { from: ['accepted'], to: 'approved', event: 'case.approved', by: 'department' },
+type Rule = {
+  from: readonly CaseStatus[];
+  /** The status after the command; absent when the status stays (a recorded step, an opinion). */
+  to?: CaseStatus;
+  event: AuditEventType;
+  by: Actor['kind'];
+  /** Which of the case's departments may give it. */
+  who?: 'lead' | 'co';
+};
+
+const BEFORE_DECISION: readonly CaseStatus[] = ['submitted', 'awaiting_supplement', 'accepted', 'suspended'];
+
+export const RULES: Record<CommandType, Rule> = {
+  accept: { from: ['submitted'], to: 'accepted', event: 'case.accepted', by: 'department', who: 'lead' },
+  reject: { from: ['submitted'], to: 'rejected', event: 'case.rejected', by: 'department', who: 'lead' },
+  request_supplement: { from: ['submitted'], to: 'awaiting_supplement', event: 'case.supplement_requested', by: 'department', who: 'lead' },
+  supplement: { from: ['awaiting_supplement'], to: 'submitted', event: 'case.supplemented', by: 'applicant' },
+  withdraw: { from: BEFORE_DECISION, to: 'withdrawn', event: 'case.withdrawn', by: 'applicant' },
+  record_step: { from: ['accepted'], event: 'case.step_recorded', by: 'department' },
+  opinion: { from: ['accepted'], event: 'case.opinion_given', by: 'department', who: 'co' },
+  suspend: { from: ['accepted'], to: 'suspended', event: 'case.suspended', by: 'department', who: 'lead' },
+  resume: { from: ['suspended'], to: 'accepted', event: 'case.resumed', by: 'department', who: 'lead' },
+  approve: { from: ['accepted'], to: 'approved', event: 'case.approved', by: 'department', who: 'lead' },
+  deny: { from: ['accepted'], to: 'denied', event: 'case.denied', by: 'department', who: 'lead' },
   complete: { from: ['approved'], to: 'completed', event: 'case.completed', by: 'system' },
 };
 
-/** The statuses from which a command is allowed; the workflow uses this to know what it waits for. */
-export function allowedFrom(command: Command['type']): readonly CaseStatus[] {
-  return RULES[command].from;
+/** Co-departments still to give their opinion while the case is under review. */
+export function pendingOpinions(record: CaseRecord): string[] {
+  return record.status === 'accepted' ? record.coDepartments.filter((d) => !record.opinions[d]) : [];
+}
+
+/** The extra rules some commands carry beyond "which status, which actor". */
+function check(record: CaseRecord, command: Command, actor: Actor): void {
+  switch (command.type) {
+    case 'request_supplement': {
+      // D2: the notice lists everything at once. Only materials newly supplied in answer to the
+      // previous notice may be asked about again.
+      const previous = record.supplementRequests.at(-1);
+      if (!previous) return;
+      const newly = new Set(previous.answer?.materialIds ?? []);
+      const others = command.items.filter((i) => !newly.has(i.materialId)).map((i) => i.materialId);
+      if (others.length) {
+        throw new Conflict(
+          `the one-time notice (一次性告知) was already given on ${previous.at}; a further request may only concern materials newly supplied in answer to it, not ${others.join(', ')}`,
+        );
+      }
+      return;
+    }
+    case 'opinion':
+      if (record.opinions[actor.id]) throw new Conflict(`${actor.id} already gave its opinion on ${record.opinions[actor.id]!.at}`);
+      return;
+    case 'approve': {
+      const pending = pendingOpinions(record);
+      if (pending.length) throw new Conflict(`waiting for the opinions of ${pending.join(', ')} before a decision`);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** The record after a command: status, and what the command adds to the case. */
+function apply(record: CaseRecord, command: Command, actor: Actor, at: string, to: CaseStatus | undefined): CaseRecord {
+  const next: CaseRecord = { ...record, status: to ?? record.status, updatedAt: at, version: record.version + 1 };
+  switch (command.type) {
+    case 'request_supplement':
+      next.supplementRequests = [
+        ...record.supplementRequests,
+        { requestedBy: actor.id, at, items: command.items, followUp: record.supplementRequests.length > 0 },
+      ];
+      break;
+    case 'supplement': {
+      const supplied = new Set(command.materials.map((m) => m.materialId));
+      next.materials = [...record.materials.filter((m) => !supplied.has(m.materialId)), ...command.materials];
+      const last = record.supplementRequests.at(-1)!;
+      next.supplementRequests = [
+        ...record.supplementRequests.slice(0, -1),
+        { ...last, answer: { at, materialIds: [...supplied], ...(command.note ? { note: command.note } : {}) } },
+      ];
+      break;
+    }
+    case 'opinion':
+      next.opinions = { ...record.opinions, [actor.id]: { opinion: command.opinion, ...(command.note ? { note: command.note } : {}), at } };
+      break;
+    case 'complete':
+      next.certificates = [...record.certificates, command.certificateId];
+      break;
+    default:
+      break;
+  }
+  return next;
 }
 
 export function decide(
@@ -157,26 +287,32 @@ export function decide(
   command: Command,
   actor: Actor,
   at: string,
-  note?: string,
+  opts: { note?: string; documents?: CaseDocument[] } = {},
 ): { record: CaseRecord; event: AuditEvent } {
   const rule = RULES[command.type];
-  if (actor.kind !== rule.by) throw new IllegalTransition(`${actor.kind} cannot ${command.type} a case`);
-  if (!rule.from.includes(record.status)) {
-    throw new IllegalTransition(`a case in status "${record.status}" cannot move to "${rule.to}"`);
+  if (actor.kind !== rule.by) throw new IllegalTransition(`${actor.kind === 'applicant' ? 'an applicant' : `a ${actor.kind}`} cannot ${command.type.replace('_', ' ')} a case`);
+  if (rule.who === 'lead' && actor.id !== record.leadDepartment) {
+    throw new Forbidden(`only the lead department ${record.leadDepartment} can ${command.type.replace('_', ' ')} this case`);
   }
+  if (rule.who === 'co' && !record.coDepartments.includes(actor.id)) throw new Forbidden('only co-departments give opinions');
+  if (!rule.from.includes(record.status)) {
+    throw new IllegalTransition(`a case in status "${record.status}" does not allow ${command.type.replace('_', ' ')}`);
+  }
+  check(record, command, actor);
   const { type: _type, ...details } = command;
+  // Uploaded materials are on the case already; the event keeps which ones and where from.
+  const data = command.type === 'supplement' ? { materialIds: command.materials.map((m) => m.materialId) } : details;
+  const next = apply(record, command, actor, at, rule.to);
+  if (opts.documents?.length) next.documents = [...next.documents, ...opts.documents];
   const { event, head } = chain(record, {
     at,
     type: rule.event,
     actor,
     fromStatus: record.status,
-    toStatus: rule.to,
-    ...(note ? { note } : {}),
-    ...(Object.keys(details).length ? { data: details } : {}),
+    toStatus: next.status,
+    ...(opts.note ? { note: opts.note } : {}),
+    ...(Object.keys(data).length ? { data } : {}),
+    ...(opts.documents?.length ? { documents: opts.documents.map((d) => d.docId) } : {}),
   });
-  const certificates = command.type === 'complete' ? [...record.certificates, command.certificateId] : record.certificates;
-  return {
-    record: { ...record, ...head, status: rule.to, certificates, updatedAt: at, version: record.version + 1 },
-    event,
-  };
+  return { record: { ...next, ...head }, event };
 }

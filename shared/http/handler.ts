@@ -29,8 +29,9 @@ function rawBodyOf(event: APIGatewayProxyEventV2): string {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
+/** An empty body is no body: the route's schema says whether one is needed. */
 function parseJson(raw: string): unknown {
-  if (raw.trim() === '') throw new MalformedRequest('the request needs a JSON body');
+  if (raw.trim() === '') return undefined;
   try {
     return JSON.parse(raw);
   } catch {

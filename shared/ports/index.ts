@@ -1,4 +1,5 @@
 import type { AuditEvent, CaseRecord } from '../domain/case.ts';
+import type { Wait } from '../domain/workflow.ts';
 import { Conflict } from '../errors.ts';
 
 /**
@@ -64,13 +65,13 @@ export interface CaseRepository {
    * Conflict('duplicate') when a companion's uniqueness condition fails.
    */
   commit(change: { record: CaseRecord; event: AuditEvent; expectedVersion: number | null; companions?: Companion[] }): Promise<void>;
-  /** Records the task token of the workflow step waiting on this case, if the case is still in the given status. */
-  saveWait(caseId: string, wait: { stage: string; token: string }, whileStatus: readonly string[]): Promise<boolean>;
-  getWait(caseId: string): Promise<WorkflowWait | undefined>;
+  /** Records the task token of a workflow step waiting on this case (one per stage and department). */
+  saveWait(caseId: string, wait: Wait): Promise<void>;
+  listWaits(caseId: string): Promise<Wait[]>;
+  /** Forgets a wait, unless it was replaced by a newer token meanwhile. */
+  deleteWait(caseId: string, wait: Wait): Promise<void>;
   listOpen(): Promise<Array<{ caseId: string; status: string }>>;
 }
-
-export type WorkflowWait = { stage: string; token: string; whileStatus: string[] };
 
 export interface UploadRepository {
   putUpload(upload: Upload): Promise<void>;

@@ -179,25 +179,45 @@ export const DepartmentSecretResponse = DepartmentView.extend({
   secret: z.string().describe('Standard Webhooks secret (whsec_…); shown only once'),
 });
 
-export const WebhookIn = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('case.accept'), caseId: ulid, data: z.object({ note: z.string().max(500).optional() }).strict().default({}) }).strict(),
-  z
-    .object({
-      type: z.literal('case.approve'),
-      caseId: ulid,
-      data: z
-        .object({
-          note: z.string().max(500).optional(),
-          certificate: z.object({ summary: z.record(z.string(), z.unknown()) }).strict().optional(),
-        })
-        .strict()
-        .default({}),
-    })
-    .strict(),
-]);
+const note = z.string().trim().max(500).optional();
+const reasons = z.array(z.string().trim().min(2).max(500)).min(1, 'give at least one reason').max(20);
+
+/**
+ * Department actions (api.md "Department webhook types"), the same for department systems
+ * (webhook, with `caseId`) and for staff in a browser (the case is in the path).
+ */
+function departmentActions<E extends z.ZodRawShape>(envelope: E) {
+  const action = <T extends string, D extends z.ZodRawShape>(type: T, data: D) =>
+    z.object({ ...envelope, type: z.literal(type), data: z.object({ ...data, note }).strict() }).strict();
+  return z.discriminatedUnion('type', [
+    action('case.accept', {}),
+    action('case.reject', { reasons }),
+    action('case.request_supplement', {
+      items: z
+        .array(z.object({ materialId: z.string().min(1).max(80), reason: z.string().trim().min(2).max(500) }).strict())
+        .min(1, 'list every material to fix')
+        .max(50),
+    }),
+    action('case.record_step', { step: z.enum(['site_inspection', 'expert_review', 'third_party_review']), result: z.string().trim().min(1).max(2000) }),
+    action('case.opinion', { opinion: z.enum(['agree', 'disagree']) }),
+    action('case.suspend', { reason: z.string().trim().min(2).max(500) }),
+    action('case.resume', {}),
+    action('case.approve', { certificate: z.object({ summary: z.record(z.string(), z.unknown()) }).strict().optional() }),
+    action('case.deny', { reasons }),
+  ]);
+}
+
+export const WebhookIn = departmentActions({ caseId: ulid });
 export type WebhookIn = z.infer<typeof WebhookIn>;
+export const StaffAction = departmentActions({});
+export type StaffAction = z.infer<typeof StaffAction>;
+
+export const SupplementRequest = z.object({ materials: z.array(MaterialRef).min(1).max(50), note: z.string().trim().max(500).optional() }).strict();
+export const WithdrawRequest = z.object({ reason: z.string().trim().max(500).optional() }).strict().default({});
+export const CaseStatusResponse = z.object({ caseId: z.string(), status: z.enum(CASE_STATUSES) });
 
 export const WebhookAccepted = z.object({ received: z.literal(true), caseId: z.string(), status: z.enum(CASE_STATUSES), duplicate: z.boolean() });
+
 
 export const DevTokenRequest = z
   .object({

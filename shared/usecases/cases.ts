@@ -15,14 +15,26 @@ import { idempotencyOf, remember, replay } from './idempotency.ts';
 
 type CreateCase = z.output<typeof CreateCaseRequest>;
 
-/** Checks every material against the guide and the stored files; collects every problem at once. */
-async function checkMaterials(deps: Deps, owner: string, item: CatalogItem, body: CreateCase): Promise<{ materials: SubmittedMaterial[]; errors: FieldError[] }> {
+type MaterialRef = z.output<typeof CreateCaseRequest>['materials'][number];
+
+/**
+ * Checks materials against the guide and the stored files, collecting every problem at once.
+ * When filing (`complete`), what the platform can fetch or generate is added and whatever
+ * required is still missing is reported.
+ */
+export async function checkMaterials(
+  deps: Deps,
+  owner: string,
+  item: CatalogItem,
+  refs: MaterialRef[],
+  opts: { complete: boolean; prefix?: string },
+): Promise<{ materials: SubmittedMaterial[]; errors: FieldError[] }> {
   const errors: FieldError[] = [];
   const materials: SubmittedMaterial[] = [];
   const given = new Set<string>();
   await Promise.all(
-    body.materials.map(async (ref, i) => {
-      const path = `materials.${i}`;
+    refs.map(async (ref, i) => {
+      const path = `${opts.prefix ?? 'materials'}.${i}`;
       const spec = item.materials.find((m) => m.id === ref.materialId);
       if (spec?.fromForm) {
         errors.push({ path: `${path}.materialId`, message: `"${ref.materialId}" is generated from the online form; do not upload it` });
@@ -49,7 +61,7 @@ async function checkMaterials(deps: Deps, owner: string, item: CatalogItem, body
         return;
       }
       if (upload.caseId) {
-        errors.push({ path: `${path}.uploadId`, message: 'this upload already belongs to another case' });
+        errors.push({ path: `${path}.uploadId`, message: 'this upload already belongs to a case' });
         return;
       }
       const stored = await deps.blobs.digest(upload.objectKey);
@@ -73,17 +85,23 @@ async function checkMaterials(deps: Deps, owner: string, item: CatalogItem, body
       });
     }),
   );
-  for (const spec of item.materials) {
-    if (given.has(spec.id)) continue;
-    if (spec.fromForm) materials.push({ materialId: spec.id, source: 'form' });
-    // Never ask twice (C2): what the platform can fetch, it fetches.
-    else if (spec.fetchable) materials.push({ materialId: spec.id, source: 'shared_data' });
-    else if (spec.required) errors.push({ path: 'materials', message: `required material "${spec.id}" (${spec.name}) is missing` });
+  if (opts.complete) {
+    for (const spec of item.materials) {
+      if (given.has(spec.id)) continue;
+      if (spec.fromForm) materials.push({ materialId: spec.id, source: 'form' });
+      // Never ask twice (C2): what the platform can fetch, it fetches.
+      else if (spec.fetchable) materials.push({ materialId: spec.id, source: 'shared_data' });
+      else if (spec.required) errors.push({ path: 'materials', message: `required material "${spec.id}" (${spec.name}) is missing` });
+    }
   }
   const order = new Map(item.materials.map((m, i) => [m.id, i]));
   materials.sort((a, b) => order.get(a.materialId)! - order.get(b.materialId)!);
   return { materials, errors };
 }
+
+/** Uploads become part of a case in the same transaction that records them. */
+export const claimsOf = (materials: SubmittedMaterial[], owner: string, caseId: string): Companion[] =>
+  materials.flatMap((m): Companion[] => (m.source === 'upload' ? [{ kind: 'claimUpload', uploadId: m.uploadId, owner, caseId }] : []));
 
 type Filed = { status: number; body: { caseId: string; supervisionCode: string; status: 'submitted' } };
 
@@ -96,7 +114,7 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
   const item = findItem(body.serviceItemCode);
   if (!item) throw new RuleViolation('unknown service item', [{ path: 'serviceItemCode', message: `no service item "${body.serviceItemCode}"` }]);
   const form = item.form.safeParse(body.form);
-  const { materials, errors } = await checkMaterials(deps, applicant.sub, item, body);
+  const { materials, errors } = await checkMaterials(deps, applicant.sub, item, body.materials, { complete: true });
   const allErrors = [...(form.success ? [] : zodErrors(form.error, 'form')), ...errors];
   if (allErrors.length) throw new RuleViolation('the application is not complete or not valid', allErrors);
 
@@ -122,7 +140,7 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
     const response = { status: 201, body: { caseId, supervisionCode, status: 'submitted' as const } };
     const companions: Companion[] = [
       { kind: 'reserveSupervisionCode', code: supervisionCode, caseId },
-      ...materials.flatMap((m): Companion[] => (m.source === 'upload' ? [{ kind: 'claimUpload', uploadId: m.uploadId, owner: applicant.sub, caseId }] : [])),
+      ...claimsOf(materials, applicant.sub, caseId),
       ...(idem ? [remember(deps, idem, response)] : []),
     ];
     try {
@@ -161,7 +179,9 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
     form: record.form,
     materials: record.materials.map((m) => ({ materialId: m.materialId, source: m.source, ...(m.source === 'upload' ? { fileName: m.fileName } : {}) })),
     timeline: events.map((e) => ({ at: e.at, type: e.type, actor: { kind: e.actor.kind, id: e.actor.id }, ...(e.note ? { note: e.note } : {}) })),
-    documents: [],
+    ...(record.supplementRequests.length ? { supplementRequest: record.supplementRequests.at(-1) } : {}),
+    ...(record.coDepartments.length ? { opinions: record.opinions } : {}),
+    documents: record.documents.map((d) => ({ docId: d.docId, kind: d.kind, name: d.name, issuedAt: d.issuedAt })),
     certificates: certificates.flatMap((c) =>
       c ? [{ certificateId: c.certificateId, name: c.name, supervisionCode: c.supervisionCode, issuedAt: c.issuedAt, issuer: c.issuer.name }] : [],
     ),

@@ -1,22 +1,61 @@
 import { Webhook } from 'standardwebhooks';
-import { decide, type Actor, type CaseRecord, type Command } from '../domain/case.ts';
-import { ConcurrentModification, Forbidden, MalformedRequest, NotFound, PayloadTooLarge, Unauthenticated } from '../errors.ts';
-import { DuplicateCompanion, type Companion } from '../ports/index.ts';
-import { WebhookIn } from '../schemas/api.ts';
+import { findItem } from '../catalog/index.ts';
+import type { Command, CommandType } from '../domain/case.ts';
+import { Forbidden, MalformedRequest, NotFound, PayloadTooLarge, RuleViolation, Unauthenticated } from '../errors.ts';
+import type { Principal, Role } from '../http/principal.ts';
+import { StaffAction, WebhookIn } from '../schemas/api.ts';
 import { validate } from '../schemas/validate.ts';
-import { toShanghaiIso } from '../time.ts';
+import { actOnCase, caseFor, type Action } from './case-actions.ts';
 import type { Deps } from './deps.ts';
 import { activeSecrets, loadDepartment } from './departments.ts';
 
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
-/** Repeated webhook ids are remembered at least this long (Standard Webhooks asks for the tolerance window; we keep a day). */
-const REMEMBER_WEBHOOK_MS = 24 * 3600_000;
-const MAX_ATTEMPTS = 5;
 
-type Action = { caseId: string; command: Command; note?: string };
+/** Which staff role may give which command (B3: by role per step). */
+export const ROLES_FOR: Record<Exclude<CommandType, 'supplement' | 'withdraw' | 'complete'>, Role[]> = {
+  accept: ['reviewer'],
+  reject: ['reviewer'],
+  request_supplement: ['reviewer'],
+  record_step: ['reviewer', 'approver'],
+  opinion: ['reviewer', 'approver'],
+  suspend: ['approver'],
+  resume: ['approver'],
+  approve: ['approver'],
+  deny: ['approver'],
+};
 
-/** Commands only the lead department may give. */
-const LEAD_ONLY: ReadonlySet<Command['type']> = new Set(['accept', 'approve']);
+type DepartmentMessage = StaffAction;
+
+function toAction(caseId: string, msg: DepartmentMessage): Action {
+  const { note, ...data } = msg.data as { note?: string } & Record<string, unknown>;
+  const type = msg.type.slice('case.'.length) as keyof typeof ROLES_FOR;
+  const keepsNote = type === 'record_step' || type === 'opinion';
+  const command = { type, ...data, ...(keepsNote && note ? { note } : {}) } as Command;
+  return { caseId, command, ...(note ? { note } : {}) };
+}
+
+/** A supplement request names materials of the case's guide, each once (D2). */
+async function checkSupplementItems(deps: Deps, deptCode: string, action: Action): Promise<void> {
+  if (action.command.type !== 'request_supplement') return;
+  const record = await caseFor(deps, { kind: 'department', id: deptCode, via: 'webhook' }, action.caseId);
+  const item = findItem(record.serviceItem.code);
+  const known = new Set(item?.materials.map((m) => m.id));
+  const seen = new Set<string>();
+  const errors = action.command.items.flatMap((i, n) => {
+    const path = `data.items.${n}.materialId`;
+    if (!known.has(i.materialId)) return [{ path, message: `"${i.materialId}" is not a material of ${record.serviceItem.code}` }];
+    if (seen.has(i.materialId)) return [{ path, message: `"${i.materialId}" is listed twice` }];
+    seen.add(i.materialId);
+    return [];
+  });
+  if (errors.length) throw new RuleViolation('the supplement request names unknown materials', errors);
+}
+
+async function act(deps: Deps, deptCode: string, via: 'webhook' | 'staff', action: Action, extra: { webhookId?: string; staffId?: string } = {}) {
+  await checkSupplementItems(deps, deptCode, action);
+  const actor = { kind: 'department' as const, id: deptCode, via, ...(extra.staffId ? { staffId: extra.staffId } : {}) };
+  return actOnCase(deps, actor, action, { webhookId: extra.webhookId });
+}
 
 function verify(secrets: string[], headers: Record<string, string | undefined>, rawBody: string): void {
   const wanted = { 'webhook-id': headers['webhook-id'] ?? '', 'webhook-timestamp': headers['webhook-timestamp'] ?? '', 'webhook-signature': headers['webhook-signature'] ?? '' };
@@ -30,52 +69,6 @@ function verify(secrets: string[], headers: Record<string, string | undefined>, 
     }
   }
   throw new Unauthenticated('the webhook signature does not verify, or its timestamp is outside ±5 minutes');
-}
-
-/**
- * One department action on a case: decide the transition, write it with its audit event in one
- * transaction (retrying when someone else changed the case meanwhile, after which the decision is
- * taken again and may well be refused), then wake the workflow step waiting for it.
- */
-export async function actOnCase(deps: Deps, actor: Extract<Actor, { kind: 'department' }>, action: Action, webhookId?: string) {
-  for (let attempt = 1; ; attempt++) {
-    const record = await deps.cases.get(action.caseId);
-    if (!record || !involves(record, actor.id)) throw new NotFound(`no case ${action.caseId} for department ${actor.id}`);
-    if (LEAD_ONLY.has(action.command.type) && record.leadDepartment !== actor.id) {
-      throw new Forbidden(`only the lead department ${record.leadDepartment} can ${action.command.type} this case`);
-    }
-    const at = toShanghaiIso(deps.clock.now());
-    const { record: next, event } = decide(record, action.command, actor, at, action.note);
-    const companions: Companion[] = webhookId
-      ? [{ kind: 'rememberWebhook', deptCode: actor.id, webhookId, expiresAt: new Date(deps.realClock.now().getTime() + REMEMBER_WEBHOOK_MS) }]
-      : [];
-    try {
-      await deps.cases.commit({ record: next, event, expectedVersion: record.version, companions });
-    } catch (err) {
-      if (err instanceof ConcurrentModification && attempt < MAX_ATTEMPTS) continue;
-      if (err instanceof DuplicateCompanion && err.has('rememberWebhook')) return { record, duplicate: true };
-      throw err;
-    }
-    // Read the wait only after the commit: a step that registers later sees the new status itself.
-    const wait = await deps.cases.getWait(record.caseId);
-    if (wait && event.fromStatus && wait.whileStatus.includes(event.fromStatus)) {
-      await deps.workflow.resume(wait.token, { event: event.type });
-    }
-    return { record: next, duplicate: false };
-  }
-}
-
-function involves(record: CaseRecord, dept: string): boolean {
-  return record.leadDepartment === dept || record.coDepartments.includes(dept);
-}
-
-function toAction(msg: WebhookIn): Action {
-  switch (msg.type) {
-    case 'case.accept':
-      return { caseId: msg.caseId, command: { type: 'accept' }, note: msg.data.note };
-    case 'case.approve':
-      return { caseId: msg.caseId, command: { type: 'approve', certificate: msg.data.certificate }, note: msg.data.note };
-  }
 }
 
 /** POST /hooks/departments/{deptCode}: verify, parse, deduplicate, act. */
@@ -92,12 +85,23 @@ export async function receiveDepartmentWebhook(deps: Deps, deptCode: string, hea
   }
   const msg = validate(WebhookIn, json, '', 'the webhook');
   const webhookId = headers['webhook-id']!;
-  const actor = { kind: 'department' as const, id: deptCode, via: 'webhook' as const };
   if (await deps.webhooks.seen(deptCode, webhookId)) {
-    const record = await deps.cases.get(msg.caseId);
-    if (!record || !involves(record, deptCode)) throw new NotFound(`no case ${msg.caseId} for department ${deptCode}`);
+    const record = await caseFor(deps, { kind: 'department', id: deptCode, via: 'webhook' }, msg.caseId);
     return { received: true as const, caseId: record.caseId, status: record.status, duplicate: true };
   }
-  const { record, duplicate } = await actOnCase(deps, actor, toAction(msg), webhookId);
+  const { type, data } = msg;
+  const { record, duplicate } = await act(deps, deptCode, 'webhook', toAction(msg.caseId, { type, data } as DepartmentMessage), { webhookId });
   return { received: true as const, caseId: record.caseId, status: record.status, duplicate };
+}
+
+/** POST /department/cases/{caseId}/actions: the same actions, by staff whose role allows them. */
+export async function staffAction(deps: Deps, principal: Principal | undefined, caseId: string, msg: StaffAction) {
+  if (principal?.kind !== 'staff' || !principal.dept) throw new Forbidden('department staff only');
+  const action = toAction(caseId, msg);
+  const allowed = ROLES_FOR[action.command.type as keyof typeof ROLES_FOR];
+  if (!principal.roles.some((r) => allowed.includes(r))) {
+    throw new Forbidden(`${msg.type} needs the role ${allowed.join(' or ')}; you have ${principal.roles.join(', ') || 'none'}`);
+  }
+  const { record } = await act(deps, principal.dept, 'staff', action, { staffId: principal.sub });
+  return { caseId: record.caseId, status: record.status };
 }

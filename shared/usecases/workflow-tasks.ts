@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { findItem } from '../catalog/index.ts';
-import { decide } from '../domain/case.ts';
+import { decide, pendingOpinions } from '../domain/case.ts';
+import { isWaitOver, type Wait } from '../domain/workflow.ts';
 import { ConcurrentModification, NotFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Certificate } from '../ports/index.ts';
@@ -21,6 +22,7 @@ export const WorkflowTask = z.discriminatedUnion('action', [
       caseId: z.string(),
       stage: z.string(),
       whileStatus: z.array(z.enum(CASE_STATUSES)).min(1),
+      dept: z.string().optional(),
       taskToken: z.string().min(1),
     })
     .strict(),
@@ -36,14 +38,21 @@ export async function runWorkflowTask(deps: Deps, input: unknown): Promise<Recor
     case 'load': {
       const record = await deps.cases.get(task.caseId);
       if (!record) throw new NotFound(`no case ${task.caseId}`);
-      return { status: record.status, version: record.version };
+      return { status: record.status, pendingOpinions: pendingOpinions(record) };
     }
     case 'await': {
-      // Register the token only while the case still waits in this stage. If the action already
-      // happened (it raced us, or the workflow was restarted), go straight on.
-      const waiting = await deps.cases.saveWait(task.caseId, { stage: task.stage, token: task.taskToken }, task.whileStatus);
-      if (!waiting) await deps.workflow.resume(task.taskToken, { event: 'already-moved-on' });
-      return { waiting };
+      // Register first, then look: if the awaited action already happened (it raced us, or the
+      // workflow was started again after a restart), go straight on. The acting side looks at the
+      // waits after its commit, so between the two nobody's wake-up is lost.
+      const { action: _a, caseId, taskToken, ...rest } = task;
+      const wait: Wait = { ...rest, token: taskToken };
+      await deps.cases.saveWait(caseId, wait);
+      const record = await deps.cases.get(caseId);
+      if (!record || isWaitOver(record, wait)) {
+        await deps.workflow.resume(taskToken, { status: record?.status ?? 'gone' });
+        await deps.cases.deleteWait(caseId, wait);
+      }
+      return { registered: true };
     }
     case 'issueCertificate':
       return issueCertificate(deps, task.caseId);

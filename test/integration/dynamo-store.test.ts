@@ -49,11 +49,11 @@ describe('F5 case and audit event written together (DynamoDB Local)', () => {
     await store.commit({ record, event, expectedVersion: null });
     const a = decide(record, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00');
     await store.commit({ record: a.record, event: a.event, expectedVersion: record.version });
-    const stale = decide(record, { type: 'accept' }, { ...dept, id: 'fz-other' }, '2026-11-23T11:00:01.000+08:00');
+    const stale = decide(record, { type: 'reject', reasons: ['材料不全'] }, dept, '2026-11-23T11:00:01.000+08:00');
     await expect(store.commit({ record: stale.record, event: { ...stale.event, seq: 3 }, expectedVersion: record.version })).rejects.toBeInstanceOf(ConcurrentModification);
     const read = await store.getWithEvents(record.caseId);
-    expect(read?.events).toHaveLength(2);
-    expect(read?.events[1]?.actor.id).toBe('fz-scjg');
+    expect(read?.record.status).toBe('accepted');
+    expect(read?.events.map((e) => e.type)).toEqual(['case.submitted', 'case.accepted']);
   });
 
   it('refuses a second case with a supervision code already taken, writing nothing', async () => {
@@ -66,13 +66,18 @@ describe('F5 case and audit event written together (DynamoDB Local)', () => {
     expect(await store.get(second.record.caseId)).toBeUndefined();
   });
 
-  it('registers a workflow wait only while the case is in the given status', async () => {
+  it('keeps one wait per stage and department, and forgets one only by its own token', async () => {
     const { record, event } = newCase();
     await store.commit({ record, event, expectedVersion: null });
-    expect(await store.saveWait(record.caseId, { stage: 'acceptance', token: 't1' }, ['submitted'])).toBe(true);
-    expect(await store.getWait(record.caseId)).toMatchObject({ stage: 'acceptance', token: 't1', whileStatus: ['submitted'] });
-    expect(await store.saveWait(record.caseId, { stage: 'decision', token: 't2' }, ['accepted'])).toBe(false);
-    expect((await store.getWait(record.caseId))?.token).toBe('t1');
+    await store.saveWait(record.caseId, { stage: 'opinion', dept: 'fz-zjj', whileStatus: ['accepted'], token: 't1' });
+    await store.saveWait(record.caseId, { stage: 'opinion', dept: 'fz-rfb', whileStatus: ['accepted'], token: 't2' });
+    await store.saveWait(record.caseId, { stage: 'opinion', dept: 'fz-zjj', whileStatus: ['accepted'], token: 't3' });
+    expect((await store.listWaits(record.caseId)).map((w) => w.token).sort()).toEqual(['t2', 't3']);
+    await store.deleteWait(record.caseId, { stage: 'opinion', dept: 'fz-zjj', whileStatus: ['accepted'], token: 't1' });
+    expect(await store.listWaits(record.caseId)).toHaveLength(2);
+    await store.deleteWait(record.caseId, { stage: 'opinion', dept: 'fz-zjj', whileStatus: ['accepted'], token: 't3' });
+    expect((await store.listWaits(record.caseId)).map((w) => w.token)).toEqual(['t2']);
+    expect((await store.getWithEvents(record.caseId))?.events).toHaveLength(1);
   });
 
   it('lists the cases still in progress', async () => {

@@ -93,7 +93,7 @@ describe('C1 filing a case', () => {
     const body = await individualBusinessApplication(deps);
     await fileCase(deps, citizen(), body);
     const errors = await ruleErrors(fileCase(deps, citizen(), body));
-    expect(errors[0]?.message).toContain('already belongs to another case');
+    expect(errors[0]?.message).toBe('this upload already belongs to a case');
   });
 });
 

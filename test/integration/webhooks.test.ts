@@ -60,10 +60,10 @@ describe('E5 departments and their webhook secrets', () => {
 describe('E5 signed department webhooks: accept and approve', () => {
   it('accepts then approves a case; each resumes the workflow step waiting for it', async () => {
     const caseId = await newCase();
-    await deps.cases.saveWait(caseId, { stage: 'acceptance', token: 'tok-accept' }, ['submitted']);
+    await deps.cases.saveWait(caseId, { stage: 'acceptance', whileStatus: ['submitted'], token: 'tok-accept' });
     expect(await send({ type: 'case.accept', caseId, data: {} })).toMatchObject({ status: 'accepted', duplicate: false });
-    expect(deps.workflow.resumed.at(-1)).toEqual({ token: 'tok-accept', output: { event: 'case.accepted' } });
-    await deps.cases.saveWait(caseId, { stage: 'decision', token: 'tok-decide' }, ['accepted']);
+    expect(deps.workflow.resumed.at(-1)).toEqual({ token: 'tok-accept', output: { status: 'accepted' } });
+    await deps.cases.saveWait(caseId, { stage: 'decision', whileStatus: ['accepted'], token: 'tok-decide' });
     expect(await send({ type: 'case.approve', caseId, data: { note: '符合条件' } })).toMatchObject({ status: 'approved' });
     expect(deps.workflow.resumed.at(-1)?.token).toBe('tok-decide');
     const view = await viewCase(deps, citizen(), caseId);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { StepFunctionsWorkflow } from '#shared/adapters/sfn/workflow.ts';
 import { fileCase, viewCase } from '#shared/usecases/cases.ts';
-import { actOnCase } from '#shared/usecases/department-actions.ts';
+import { actOnCase } from '#shared/usecases/case-actions.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
 import { runWorkflowTask } from '#shared/usecases/workflow-tasks.ts';
 import { CASE_STATE_MACHINE_FILE, LOCAL_NAMES } from '../../infra/lambdas.ts';
@@ -15,6 +15,7 @@ const fnArn = LOCAL_NAMES.functionArn('case-workflow');
 let deps: Deps;
 let sfn: LocalStepFunctions;
 const dept = { kind: 'department' as const, id: 'fz-scjg', via: 'webhook' as const };
+const waitOf = async (caseId: string, stage: string) => (await deps.cases.listWaits(caseId)).find((w) => w.stage === stage);
 
 
 beforeAll(async () => {
@@ -33,11 +34,11 @@ afterAll(async () => {
 describe('G1 the case workflow (same ASL, aws-local-stepfunctions)', () => {
   it('waits for acceptance, then the decision, then issues the certificate and completes', async () => {
     const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
-    const waiting = await until(() => deps.cases.getWait(body.caseId), (w) => w?.stage === 'acceptance');
+    const waiting = await until(() => waitOf(body.caseId, 'acceptance'), (w) => w !== undefined);
     expect(waiting?.whileStatus).toEqual(['submitted']);
 
     await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'accept' } });
-    expect((await until(() => deps.cases.getWait(body.caseId), (w) => w?.stage === 'decision'))?.stage).toBe('decision');
+    expect((await until(() => waitOf(body.caseId, 'decision'), (w) => w !== undefined))?.stage).toBe('decision');
 
     await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'approve', certificate: { summary: { registrationNo: '92350102MA8X1234' } } } });
     const done = await until(() => viewCase(deps, citizen(), body.caseId), (v) => v.status === 'completed');
@@ -53,23 +54,23 @@ describe('G1 the case workflow (same ASL, aws-local-stepfunctions)', () => {
     const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
     // Act at once; the execution may not have registered its wait yet.
     await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'accept' } });
-    await until(() => deps.cases.getWait(body.caseId), (w) => w?.stage === 'decision');
+    await until(() => waitOf(body.caseId, 'decision'), (w) => w !== undefined);
     await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'approve' } });
     expect((await until(() => deps.cases.get(body.caseId), (c) => c?.status === 'completed'))?.status).toBe('completed');
   });
 
   it('picks up where the case stands when an execution is started again (restart)', async () => {
     const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
-    await until(() => deps.cases.getWait(body.caseId), (w) => w?.stage === 'acceptance');
+    await until(() => waitOf(body.caseId, 'acceptance'), (w) => w !== undefined);
     await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'accept' } });
-    await until(() => deps.cases.getWait(body.caseId), (w) => w?.stage === 'decision');
+    await until(() => waitOf(body.caseId, 'decision'), (w) => w !== undefined);
     // A second runtime with no memory of the first execution.
     const fresh = new LocalStepFunctions(CASE_STATE_MACHINE_FILE, { CaseWorkflowFunctionArn: fnArn }, { [fnArn]: (input) => runWorkflowTask(freshDeps, input) });
     const freshEndpoint = await fresh.listen();
     const freshDeps: Deps = { ...deps, workflow: new StepFunctionsWorkflow(new SFNClient({ endpoint: freshEndpoint, region: 'us-east-1', credentials: S3RVER_CREDENTIALS }), LOCAL_NAMES.stateMachineArn) };
-    const before = (await deps.cases.getWait(body.caseId))?.token;
+    const before = (await waitOf(body.caseId, 'decision'))?.token;
     fresh.startExecution(body.caseId, { caseId: body.caseId });
-    const after = await until(() => deps.cases.getWait(body.caseId), (w) => w?.token !== before);
+    const after = await until(() => waitOf(body.caseId, 'decision'), (w) => w !== undefined && w.token !== before);
     expect(after?.stage).toBe('decision');
     await actOnCase(freshDeps, dept, { caseId: body.caseId, command: { type: 'approve' } });
     expect((await until(() => deps.cases.get(body.caseId), (c) => c?.status === 'completed'))?.status).toBe('completed');

@@ -66,7 +66,7 @@ describe('case lifecycle: filing to completion', () => {
   it('keeps the approval’s certificate details and note on the record', () => {
     const first = filed();
     const accepted = decide(first.record, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00');
-    const approved = decide(accepted.record, { type: 'approve', certificate: { summary: { no: 'JY1' } } }, dept, '2026-11-23T12:00:00.000+08:00', '材料齐全');
+    const approved = decide(accepted.record, { type: 'approve', certificate: { summary: { no: 'JY1' } } }, dept, '2026-11-23T12:00:00.000+08:00', { note: '材料齐全' });
     expect(approved.event.data).toEqual({ certificate: { summary: { no: 'JY1' } } });
     expect(approved.event.note).toBe('材料齐全');
   });

@@ -1,5 +1,6 @@
 import { TransactionCanceledException, ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -9,6 +10,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { FINAL_STATUSES, type AuditEvent, type CaseRecord } from '../../domain/case.ts';
+import { waitKey, type Wait } from '../../domain/workflow.ts';
 import { ConcurrentModification, Conflict, NotFound } from '../../errors.ts';
 import {
   DuplicateCompanion,
@@ -23,7 +25,6 @@ import {
   type Upload,
   type UploadRepository,
   type WebhookLog,
-  type WorkflowWait,
 } from '../../ports/index.ts';
 import { keys } from './table.ts';
 
@@ -178,35 +179,36 @@ export class DynamoStore
     }
   }
 
-  async saveWait(caseId: string, wait: { stage: string; token: string }, whileStatus: readonly string[]): Promise<boolean> {
-    const names = whileStatus.map((_, i) => `:s${i}`);
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              ConditionCheck: {
-                TableName: this.tableName,
-                Key: keys.case(caseId),
-                ConditionExpression: `#status IN (${names.join(', ')})`,
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: Object.fromEntries(whileStatus.map((s, i) => [names[i]!, s])),
-              },
-            },
-            { Put: { TableName: this.tableName, Item: { ...keys.wait(caseId), entity: 'wait', ...wait, whileStatus } } },
-          ],
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
-      throw err;
-    }
+  async saveWait(caseId: string, wait: Wait): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.wait(caseId, waitKey(wait)), entity: 'wait', ...wait } }));
   }
 
-  async getWait(caseId: string): Promise<WorkflowWait | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.wait(caseId), ConsistentRead: true }));
-    return strip(out.Item) as WorkflowWait | undefined;
+  async listWaits(caseId: string): Promise<Wait[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :wait)',
+        ExpressionAttributeValues: { ':pk': keys.case(caseId).pk, ':wait': 'WAIT#' },
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).map((i) => strip(i) as Wait);
+  }
+
+  async deleteWait(caseId: string, wait: Wait): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.wait(caseId, waitKey(wait)),
+          ConditionExpression: '#token = :token',
+          ExpressionAttributeNames: { '#token': 'token' },
+          ExpressionAttributeValues: { ':token': wait.token },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
   }
 
   async listOpen(): Promise<Array<{ caseId: string; status: string }>> {

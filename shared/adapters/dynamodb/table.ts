@@ -6,7 +6,7 @@
  * | ----------------- | ---------------------- | --------------- | ------------------------------------- | -------------------------------- |
  * | case              | CASE#<caseId>          | CASE            | APPLICANT#<sub> · CASE#<createdAt>#id | DEPT#<lead> · <status>#<created> |
  * | audit event       | CASE#<caseId>          | EVENT#<seq:8>   |                                       |                                  |
- * | workflow wait     | CASE#<caseId>          | WAIT            |                                       |                                  |
+ * | workflow wait     | CASE#<caseId>          | WAIT#<stage>[#dept] |                                       |                                  |
  * | supervision code  | SUPCODE#<code>         | SUPCODE         |                                       |                                  |
  * | upload            | UPLOAD#<uploadId>      | UPLOAD          |                                       |                                  |
  * | department        | DEPT#<code>            | DEPT            |                                       |                                  |
@@ -29,7 +29,7 @@ export const TABLE = {
 export const keys = {
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
   event: (caseId: string, seq: number) => ({ pk: `CASE#${caseId}`, sk: `EVENT#${String(seq).padStart(8, '0')}` }),
-  wait: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'WAIT' }),
+  wait: (caseId: string, key: string) => ({ pk: `CASE#${caseId}`, sk: `WAIT#${key}` }),
   supervisionCode: (code: string) => ({ pk: `SUPCODE#${code}`, sk: 'SUPCODE' }),
   upload: (uploadId: string) => ({ pk: `UPLOAD#${uploadId}`, sk: 'UPLOAD' }),
   department: (code: string) => ({ pk: `DEPT#${code}`, sk: 'DEPT' }),

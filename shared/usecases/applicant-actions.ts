@@ -1,0 +1,49 @@
+import type { z } from 'zod';
+import { findItem } from '../catalog/index.ts';
+import { IllegalTransition, NotFound, RuleViolation } from '../errors.ts';
+import type { Principal } from '../http/principal.ts';
+import type { SupplementRequest, WithdrawRequest } from '../schemas/api.ts';
+import { requireCitizen } from './access.ts';
+import { actOnCase, caseFor } from './case-actions.ts';
+import { checkMaterials, claimsOf } from './cases.ts';
+import type { Deps } from './deps.ts';
+
+const applicantOf = (p: Principal | undefined) => {
+  const citizen = requireCitizen(p, 0, 'answering for a case');
+  return { kind: 'applicant' as const, id: citizen.sub, name: citizen.name };
+};
+
+/** POST /cases/{caseId}/supplements: the one answer to the supplement notice, with every material it asked for. */
+export async function supplementCase(deps: Deps, principal: Principal | undefined, caseId: string, body: z.output<typeof SupplementRequest>) {
+  const actor = applicantOf(principal);
+  const record = await caseFor(deps, actor, caseId);
+  const request = record.supplementRequests.at(-1);
+  if (record.status !== 'awaiting_supplement' || !request) {
+    throw new IllegalTransition(`a case in status "${record.status}" is not waiting for materials`);
+  }
+  const item = findItem(record.serviceItem.code);
+  if (!item) throw new NotFound(`service item ${record.serviceItem.code} is gone`);
+  const asked = new Set(request.items.map((i) => i.materialId));
+  const { materials, errors } = await checkMaterials(deps, actor.id, item, body.materials, { complete: false });
+  body.materials.forEach((m, i) => {
+    if (!asked.has(m.materialId)) errors.push({ path: `materials.${i}.materialId`, message: `"${m.materialId}" was not asked for` });
+  });
+  for (const id of asked) {
+    if (!body.materials.some((m) => m.materialId === id)) errors.push({ path: 'materials', message: `"${id}" was asked for and is missing` });
+  }
+  if (errors.length) throw new RuleViolation('the supplement does not answer the request', errors);
+  const { record: next } = await actOnCase(
+    deps,
+    actor,
+    { caseId, command: { type: 'supplement', materials, ...(body.note ? { note: body.note } : {}) }, ...(body.note ? { note: body.note } : {}) },
+    { companions: claimsOf(materials, actor.id, caseId) },
+  );
+  return { caseId, status: next.status };
+}
+
+/** POST /cases/{caseId}/withdraw: the applicant takes the application back before a decision. */
+export async function withdrawCase(deps: Deps, principal: Principal | undefined, caseId: string, body: z.output<typeof WithdrawRequest>) {
+  const actor = applicantOf(principal);
+  const { record } = await actOnCase(deps, actor, { caseId, command: { type: 'withdraw', ...(body.reason ? { reason: body.reason } : {}) }, ...(body.reason ? { note: body.reason } : {}) });
+  return { caseId, status: record.status };
+}

@@ -1,0 +1,79 @@
+import { decide, type Actor, type CaseDocument, type CaseRecord, type Command } from '../domain/case.ts';
+import { isWaitOver } from '../domain/workflow.ts';
+import { ConcurrentModification, NotFound } from '../errors.ts';
+import { DuplicateCompanion, type Companion } from '../ports/index.ts';
+import { toShanghaiIso } from '../time.ts';
+import type { Deps } from './deps.ts';
+
+export type CaseActor = Extract<Actor, { kind: 'department' | 'applicant' }>;
+export type Action = { caseId: string; command: Command; note?: string };
+
+const MAX_ATTEMPTS = 5;
+
+function involves(record: CaseRecord, actor: CaseActor): boolean {
+  if (actor.kind === 'applicant') return record.applicant.id === actor.id;
+  return record.leadDepartment === actor.id || record.coDepartments.includes(actor.id);
+}
+
+/** The case as this actor may see it; anyone else learns nothing (404). */
+export async function caseFor(deps: Deps, actor: CaseActor, caseId: string): Promise<CaseRecord> {
+  const record = await deps.cases.get(caseId);
+  if (!record || !involves(record, actor)) throw new NotFound(`no case ${caseId}`);
+  return record;
+}
+
+/**
+ * One action on a case: decide the transition, write it with its audit event in one transaction
+ * (retrying when someone else changed the case meanwhile — the decision is then taken again on
+ * the fresh case, and may well be refused), then wake the workflow steps that were waiting for it.
+ */
+export async function actOnCase(
+  deps: Deps,
+  actor: CaseActor,
+  action: Action,
+  opts: {
+    webhookId?: string;
+    companions?: Companion[];
+    /** Notices to issue with this step, made from the case as it will be. */
+    documents?: (record: CaseRecord) => Promise<CaseDocument[]>;
+  } = {},
+): Promise<{ record: CaseRecord; duplicate: boolean }> {
+  for (let attempt = 1; ; attempt++) {
+    const record = await caseFor(deps, actor, action.caseId);
+    const at = toShanghaiIso(deps.clock.now());
+    // Decide once to be refused early (before any notice is made), then with the notices.
+    let decided = decide(record, action.command, actor, at, { note: action.note });
+    if (opts.documents) decided = decide(record, action.command, actor, at, { note: action.note, documents: await opts.documents(decided.record) });
+    const companions: Companion[] = [
+      ...(opts.companions ?? []),
+      ...(opts.webhookId && actor.kind === 'department'
+        ? [{ kind: 'rememberWebhook' as const, deptCode: actor.id, webhookId: opts.webhookId, expiresAt: new Date(deps.realClock.now().getTime() + 24 * 3600_000) }]
+        : []),
+    ];
+    try {
+      await deps.cases.commit({ record: decided.record, event: decided.event, expectedVersion: record.version, companions });
+    } catch (err) {
+      if (err instanceof ConcurrentModification && attempt < MAX_ATTEMPTS) continue;
+      if (err instanceof DuplicateCompanion && err.has('rememberWebhook')) return { record, duplicate: true };
+      throw err;
+    }
+    await resumeWaitsOver(deps, decided.record);
+    return { record: decided.record, duplicate: false };
+  }
+}
+
+/**
+ * Wakes every workflow step whose wait this change ended. Called after the commit: a step that
+ * registers its wait later checks the case itself, so no wake-up is lost either way.
+ */
+export async function resumeWaitsOver(deps: Deps, record: CaseRecord): Promise<void> {
+  const waits = await deps.cases.listWaits(record.caseId);
+  await Promise.all(
+    waits
+      .filter((w) => isWaitOver(record, w))
+      .map(async (w) => {
+        await deps.workflow.resume(w.token, { status: record.status });
+        await deps.cases.deleteWait(record.caseId, w);
+      }),
+  );
+}
