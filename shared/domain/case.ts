@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Conflict, Forbidden, IllegalTransition } from '../errors.ts';
+import { Conflict, Forbidden, IllegalTransition, RuleViolation } from '../errors.ts';
 
 /**
  * The case lifecycle (api.md "Case statuses"). Pure: given a case and a command it returns the
@@ -237,6 +237,10 @@ function check(record: CaseRecord, command: Command, actor: Actor): void {
       }
       return;
     }
+    case 'reject':
+    case 'deny':
+      if (!command.reasons.some((r) => r.trim())) throw new RuleViolation(`${command.type} needs at least one reason`, [{ path: 'data.reasons', message: 'give at least one reason' }]);
+      return;
     case 'opinion':
       if (record.opinions[actor.id]) throw new Conflict(`${actor.id} already gave its opinion on ${record.opinions[actor.id]!.at}`);
       return;
