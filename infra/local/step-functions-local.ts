@@ -33,7 +33,7 @@ type Pending = { resolve: (output: unknown) => void; reject: (err: Error) => voi
 export class LocalStepFunctions {
   private readonly machine: StateMachine;
   private readonly overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
-  private readonly running = new Map<string, Promise<unknown>>();
+  private readonly running = new Map<string, { result: Promise<unknown>; abort: () => void }>();
   private readonly pending = new Map<string, Pending>();
   private server?: Server;
   endpoint = '';
@@ -86,12 +86,13 @@ export class LocalStepFunctions {
     const execution = this.machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: this.overrides as never },
       context: { Task: { Token: `local:${name}` } },
+      noThrowOnAbort: true,
     });
     const result = execution.result.then(
       (output) => output,
       (err: Error) => this.log(`execution ${name} failed`, { error: err.message }),
     );
-    this.running.set(name, result);
+    this.running.set(name, { result, abort: execution.abort });
     void result.finally(() => this.running.delete(name));
     return { started: true };
   }
@@ -160,11 +161,11 @@ export class LocalStepFunctions {
     return this.endpoint;
   }
 
+  /** Ends every execution where it stands; the cases keep their state, and a restart carries on. */
   async stop(): Promise<void> {
-    for (const [token, waiting] of this.pending) {
-      this.pending.delete(token);
-      waiting.reject(new Error('local runtime stopping'));
-    }
+    for (const { abort } of this.running.values()) abort();
+    this.running.clear();
+    this.pending.clear();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }

@@ -8,7 +8,7 @@ import { runWorkflowTask } from '#shared/usecases/workflow-tasks.ts';
 import { CASE_STATE_MACHINE_FILE, LOCAL_NAMES } from '../../infra/lambdas.ts';
 import { LocalStepFunctions } from '../../infra/local/step-functions-local.ts';
 import { S3RVER_CREDENTIALS } from '../../infra/local/s3-local.ts';
-import { integrationDeps, until } from '../support/deps.ts';
+import { until, workflowDeps } from '../support/deps.ts';
 import { citizen, individualBusinessApplication } from '../support/fixtures.ts';
 
 const fnArn = LOCAL_NAMES.functionArn('case-workflow');
@@ -19,12 +19,7 @@ const waitOf = async (caseId: string, stage: string) => (await deps.cases.listWa
 
 
 beforeAll(async () => {
-  const base = await integrationDeps();
-  sfn = new LocalStepFunctions(CASE_STATE_MACHINE_FILE, { CaseWorkflowFunctionArn: fnArn }, { [fnArn]: (input) => runWorkflowTask(deps, input) });
-  const endpoint = await sfn.listen();
-  // The real Step Functions adapter and SDK client, talking to the local endpoint.
-  const workflow = new StepFunctionsWorkflow(new SFNClient({ endpoint, region: 'us-east-1', credentials: S3RVER_CREDENTIALS }), LOCAL_NAMES.stateMachineArn);
-  deps = { ...base, workflow };
+  ({ deps, sfn } = await workflowDeps());
 });
 
 afterAll(async () => {

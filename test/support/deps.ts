@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { StepFunctionsWorkflow } from '#shared/adapters/sfn/workflow.ts';
+import { runWorkflowTask } from '#shared/usecases/workflow-tasks.ts';
+import { CASE_STATE_MACHINE_FILE, LOCAL_NAMES } from '../../infra/lambdas.ts';
+import { LocalStepFunctions } from '../../infra/local/step-functions-local.ts';
 import { inject } from 'vitest';
 import { S3BlobStore } from '#shared/adapters/s3/blob-store.ts';
 import { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
@@ -66,4 +71,18 @@ export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms
     if (ok(v) || Date.now() > end) return v;
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * Dependencies whose workflow is the real case state machine, run by the local Step Functions
+ * endpoint and reached through the real SDK client and adapter.
+ */
+export async function workflowDeps(): Promise<{ deps: Deps; sfn: LocalStepFunctions }> {
+  const base = await integrationDeps();
+  const fnArn = LOCAL_NAMES.functionArn('case-workflow');
+  const box: { deps?: Deps } = {};
+  const sfn = new LocalStepFunctions(CASE_STATE_MACHINE_FILE, { CaseWorkflowFunctionArn: fnArn }, { [fnArn]: (input) => runWorkflowTask(box.deps!, input) });
+  const endpoint = await sfn.listen();
+  box.deps = { ...base, workflow: new StepFunctionsWorkflow(new SFNClient({ endpoint, region: 'us-east-1', credentials: S3RVER_CREDENTIALS }), LOCAL_NAMES.stateMachineArn) };
+  return { deps: box.deps, sfn };
 }
