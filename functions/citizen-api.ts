@@ -3,6 +3,7 @@ import { httpFunction } from '#shared/http/handler.ts';
 import type { CreateCaseRequest, SupplementRequest, UploadRequest, WithdrawRequest } from '#shared/schemas/api.ts';
 import { supplementCase, withdrawCase } from '#shared/usecases/applicant-actions.ts';
 import { fileCase, viewCase, viewCertificate } from '#shared/usecases/cases.ts';
+import { documentLink } from '#shared/usecases/notices.ts';
 import { createUpload } from '#shared/usecases/uploads.ts';
 import { lambdaDeps } from '#shared/wiring.ts';
 
@@ -24,6 +25,10 @@ export const handler = httpFunction('citizen-api', {
   withdrawCase: async (req) => ({
     status: 200,
     body: await withdrawCase(lambdaDeps(), req.principal, req.pathParameters.caseId!, req.body as z.output<typeof WithdrawRequest>),
+  }),
+  getCaseDocument: async (req) => ({
+    status: 200,
+    body: await documentLink(lambdaDeps(), req.principal, req.pathParameters.caseId!, req.pathParameters.docId!),
   }),
   getCertificate: async (req) => ({
     status: 200,

@@ -1,18 +1,20 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { BUNDLING, LAMBDAS, ROOT, type LambdaName } from './lambdas.ts';
 
+const require = createRequire(import.meta.url);
+
 /**
- * Bundles one Lambda the way the CDK construct does (same esbuild settings), for the benchmark
- * and the bundle smoke test. The output goes inside the project so the external AWS SDK resolves
- * from node_modules, as the Lambda runtime provides it.
+ * Bundles an entry the way the CDK construct does (same esbuild settings, fonts copied beside it),
+ * for the benchmark and the bundle smoke tests. The output goes inside the project so the external
+ * AWS SDK resolves from node_modules, as the Lambda runtime provides it.
  */
-export async function bundleLambda(name: LambdaName, outDir = join(ROOT, 'node_modules', '.cache', 'bundles')): Promise<string> {
-  mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, `${name}.mjs`);
+export async function bundleEntry(entry: string, outfile: string, fonts: readonly string[] = []): Promise<string> {
+  mkdirSync(dirname(outfile), { recursive: true });
   await build({
-    entryPoints: [join(ROOT, LAMBDAS[name].entry)],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
@@ -24,5 +26,11 @@ export async function bundleLambda(name: LambdaName, outDir = join(ROOT, 'node_m
     external: BUNDLING.externalModules,
     logLevel: 'silent',
   });
+  if (fonts.length) mkdirSync(join(dirname(outfile), 'fonts'), { recursive: true });
+  for (const font of fonts) copyFileSync(require.resolve(font), join(dirname(outfile), 'fonts', basename(font)));
   return outfile;
+}
+
+export function bundleLambda(name: LambdaName, outDir = join(ROOT, 'node_modules', '.cache', 'bundles')): Promise<string> {
+  return bundleEntry(join(ROOT, LAMBDAS[name].entry), join(outDir, name, 'index.mjs'), LAMBDAS[name].fonts);
 }

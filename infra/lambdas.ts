@@ -1,14 +1,28 @@
 import { fileURLToPath } from 'node:url';
+import { NOTICE_FONTS } from '#shared/adapters/pdf/notices.ts';
 import type { HttpFunctionName } from '#shared/http/routes.ts';
 
 /** Every Lambda of the platform, once: the CDK stack builds them, the local runtime imports them. */
 export type LambdaName = HttpFunctionName | 'case-workflow';
 
-export const LAMBDAS: Record<LambdaName, { entry: string; description: string; memoryMb: number }> = {
+type LambdaSpec = {
+  entry: string;
+  description: string;
+  memoryMb: number;
+  /** Files (module specifiers) shipped beside the bundle in fonts/, e.g. the notice fonts. */
+  fonts?: readonly string[];
+};
+
+export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
   'public-api': { entry: 'functions/public-api.ts', description: 'health, catalog, OpenAPI', memoryMb: 512 },
   'citizen-api': { entry: 'functions/citizen-api.ts', description: 'uploads, filing, case view, certificates', memoryMb: 1024 },
   'admin-api': { entry: 'functions/admin-api.ts', description: 'departments and webhook secrets', memoryMb: 512 },
-  'department-hooks': { entry: 'functions/department-hooks.ts', description: 'department actions: signed webhooks and staff', memoryMb: 1024 },
+  'department-hooks': {
+    entry: 'functions/department-hooks.ts',
+    description: 'department actions: signed webhooks and staff',
+    memoryMb: 1536,
+    fonts: Object.values(NOTICE_FONTS),
+  },
   'case-workflow': { entry: 'functions/case-workflow.ts', description: 'Task states of the case state machine', memoryMb: 1024 },
 };
 

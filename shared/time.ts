@@ -10,3 +10,9 @@ export function toShanghaiIso(date: Date): string {
 export function shanghaiDate(date: Date): string {
   return toShanghaiIso(date).slice(0, 10);
 }
+
+/** 2026年11月23日, as official documents date themselves. */
+export function chineseDate(iso: string): string {
+  const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+}

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { PdfNoticeRenderer } from './adapters/pdf/notices.ts';
 import { S3BlobStore } from './adapters/s3/blob-store.ts';
 import { DynamoStore } from './adapters/dynamodb/store.ts';
 import { StepFunctionsWorkflow } from './adapters/sfn/workflow.ts';
@@ -40,6 +41,7 @@ export function buildDeps(): Deps {
     get workflow() {
       return (workflow ??= new StepFunctionsWorkflow(new SFNClient({}), config.stateMachineArn));
     },
+    notices: new PdfNoticeRenderer(),
     clock: systemClock,
     realClock: systemClock,
     regionCode: config.regionCode,

@@ -4,6 +4,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { TABLE } from '#shared/adapters/dynamodb/table.ts';
 import { BUNDLING, LAMBDAS, ROOT, type LambdaName } from '../lambdas.ts';
@@ -12,6 +13,8 @@ export type PlatformFunctionProps = {
   name: LambdaName;
   environment?: Record<string, string>;
 };
+
+const require = createRequire(import.meta.url);
 
 const TABLE_ACTIONS = {
   R: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
@@ -52,7 +55,19 @@ export class PlatformFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: 'yiwangtongban',
         ...props.environment,
       },
-      bundling: { format: OutputFormat.ESM, ...BUNDLING },
+      bundling: {
+        format: OutputFormat.ESM,
+        ...BUNDLING,
+        ...(spec.fonts?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_in: string, out: string) => [`mkdir -p "${out}/fonts"`, ...spec.fonts!.map((f) => `cp "${require.resolve(f)}" "${out}/fonts/"`)],
+              },
+            }
+          : {}),
+      },
     });
     acknowledge(this, 'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs.');
     acknowledge(this, 'IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions.');

@@ -40,6 +40,7 @@ export class StatelessStack extends Stack {
       'admin-api': new PlatformFunction(this, 'AdminApi', { name: 'admin-api' }).bindTable(table),
       'department-hooks': new PlatformFunction(this, 'DepartmentHooks', { name: 'department-hooks' })
         .bindTable(table)
+        .bindBucket({ bucketName: props.bucketName, access: 'RW' })
         .allowResumeWorkflow(stateMachineArn),
     };
     const caseWorkflow = new PlatformFunction(this, 'CaseWorkflow', { name: 'case-workflow' })

@@ -136,6 +136,15 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'GET',
+    path: '/cases/{caseId}/documents/{docId}',
+    operationId: 'getCaseDocument',
+    summary: 'A short-lived download URL for a notice of the case (受理通知书, 不予受理决定书, …)',
+    fn: 'citizen-api',
+    auth: 'jwt',
+    responses: { 200: { description: 'the download link', schema: api.DocumentLink }, ...problems(401, 404) },
+  },
+  {
+    method: 'GET',
     path: '/certificates/{certificateId}',
     operationId: 'getCertificate',
     summary: 'One of the holder’s e-certificates',

@@ -98,7 +98,27 @@ export interface WebhookLog {
   seen(deptCode: string, webhookId: string): Promise<boolean>;
 }
 
+/** A notice of D3's standard templates, ready to render. */
+export type Notice = {
+  title: string;
+  supervisionCode: string;
+  caseId: string;
+  applicant: string;
+  paragraphs: string[];
+  items?: string[];
+  closing?: string;
+  department: string;
+  date: string;
+};
+
+export interface NoticeRenderer {
+  render(notice: Notice): Promise<Buffer>;
+}
+
 export interface BlobStore {
+  put(key: string, body: Buffer, contentType: string): Promise<void>;
+  /** A short-lived download URL. */
+  presignGet(key: string, opts: { expiresInSeconds: number; fileName: string }): Promise<string>;
   presignPut(key: string, opts: { contentType: string; size: number; sha256: string; expiresInSeconds: number }): Promise<{ url: string; headers: Record<string, string> }>;
   /** Size and SHA-256 of a stored object, or undefined when there is none. */
   digest(key: string): Promise<{ size: number; sha256: string } | undefined>;

@@ -138,8 +138,12 @@ export const CaseView = z.object({
   departments: z.object({ lead: z.string(), co: z.array(z.string()) }),
   form: z.record(z.string(), z.unknown()),
   materials: z.array(z.object({ materialId: z.string(), source: z.string(), fileName: z.string().optional() })),
-  timeline: z.array(z.object({ at: isoTime, type: z.string(), actor: ActorView, note: z.string().optional() })),
-  documents: z.array(z.object({ docId: z.string(), name: z.string() })),
+  timeline: z.array(
+    z.object({ at: isoTime, type: z.string(), actor: ActorView, note: z.string().optional(), data: z.record(z.string(), z.unknown()).optional(), documents: z.array(z.string()).optional() }),
+  ),
+  documents: z.array(z.object({ docId: z.string(), kind: z.string(), name: z.string(), issuedAt: isoTime })),
+  supplementRequest: z.record(z.string(), z.unknown()).optional(),
+  opinions: z.record(z.string(), z.unknown()).optional(),
   certificates: z.array(
     z.object({ certificateId: z.string(), name: z.string(), supervisionCode: z.string(), issuedAt: isoTime, issuer: z.string() }),
   ),
@@ -214,6 +218,7 @@ export type StaffAction = z.infer<typeof StaffAction>;
 
 export const SupplementRequest = z.object({ materials: z.array(MaterialRef).min(1).max(50), note: z.string().trim().max(500).optional() }).strict();
 export const WithdrawRequest = z.object({ reason: z.string().trim().max(500).optional() }).strict().default({});
+export const DocumentLink = z.object({ docId: z.string(), kind: z.string(), name: z.string(), url: z.string(), expiresAt: isoTime });
 export const CaseStatusResponse = z.object({ caseId: z.string(), status: z.enum(CASE_STATUSES) });
 
 export const WebhookAccepted = z.object({ received: z.literal(true), caseId: z.string(), status: z.enum(CASE_STATUSES), duplicate: z.boolean() });

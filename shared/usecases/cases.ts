@@ -164,6 +164,9 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
   }
 }
 
+/** Steps whose details the applicant is owed: reasons, what to supplement, what was recorded. */
+const REASONED: ReadonlySet<string> = new Set(['case.rejected', 'case.supplement_requested', 'case.denied', 'case.step_recorded', 'case.suspended', 'case.opinion_given']);
+
 export async function viewCase(deps: Deps, principal: Principal | undefined, caseId: string) {
   const found = await deps.cases.getWithEvents(caseId);
   if (!found || !canSeeCase(principal, found.record)) throw new NotFound(`no case ${caseId}`);
@@ -178,7 +181,14 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
     departments: { lead: record.leadDepartment, co: record.coDepartments },
     form: record.form,
     materials: record.materials.map((m) => ({ materialId: m.materialId, source: m.source, ...(m.source === 'upload' ? { fileName: m.fileName } : {}) })),
-    timeline: events.map((e) => ({ at: e.at, type: e.type, actor: { kind: e.actor.kind, id: e.actor.id }, ...(e.note ? { note: e.note } : {}) })),
+    timeline: events.map((e) => ({
+      at: e.at,
+      type: e.type,
+      actor: { kind: e.actor.kind, id: e.actor.id },
+      ...(e.note ? { note: e.note } : {}),
+      ...(e.data && REASONED.has(e.type) ? { data: e.data } : {}),
+      ...(e.documents ? { documents: e.documents } : {}),
+    })),
     ...(record.supplementRequests.length ? { supplementRequest: record.supplementRequests.at(-1) } : {}),
     ...(record.coDepartments.length ? { opinions: record.opinions } : {}),
     documents: record.documents.map((d) => ({ docId: d.docId, kind: d.kind, name: d.name, issuedAt: d.issuedAt })),

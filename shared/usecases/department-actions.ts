@@ -8,6 +8,7 @@ import { validate } from '../schemas/validate.ts';
 import { actOnCase, caseFor, type Action } from './case-actions.ts';
 import type { Deps } from './deps.ts';
 import { activeSecrets, loadDepartment } from './departments.ts';
+import { issueNotices } from './notices.ts';
 
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
 
@@ -54,7 +55,7 @@ async function checkSupplementItems(deps: Deps, deptCode: string, action: Action
 async function act(deps: Deps, deptCode: string, via: 'webhook' | 'staff', action: Action, extra: { webhookId?: string; staffId?: string } = {}) {
   await checkSupplementItems(deps, deptCode, action);
   const actor = { kind: 'department' as const, id: deptCode, via, ...(extra.staffId ? { staffId: extra.staffId } : {}) };
-  return actOnCase(deps, actor, action, { webhookId: extra.webhookId });
+  return actOnCase(deps, actor, action, { webhookId: extra.webhookId, documents: (next) => issueNotices(deps, next, action.command) });
 }
 
 function verify(secrets: string[], headers: Record<string, string | undefined>, rawBody: string): void {

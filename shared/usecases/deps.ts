@@ -5,6 +5,7 @@ import type {
   CertificateRepository,
   DepartmentRepository,
   IdempotencyStore,
+  NoticeRenderer,
   UploadRepository,
   WebhookLog,
   Workflow,
@@ -19,6 +20,7 @@ export type Deps = {
   idempotency: IdempotencyStore;
   webhooks: WebhookLog;
   blobs: BlobStore;
+  notices: NoticeRenderer;
   workflow: Workflow;
   /** Case time: deadlines, timers, notices. Tests and the local runtime may move it. */
   clock: Clock;

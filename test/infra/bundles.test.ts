@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { bundleLambda } from '../../infra/bundle.ts';
+import { writeFileSync } from 'node:fs';
+import { NOTICE_FONTS } from '#shared/adapters/pdf/notices.ts';
+import { bundleEntry, bundleLambda } from '../../infra/bundle.ts';
 import { LAMBDAS, ROOT, type LambdaName } from '../../infra/lambdas.ts';
 
 const outDir = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'test-bundles-'));
@@ -16,6 +18,16 @@ describe('the Lambda bundles, built as CDK builds them', () => {
     const file = await bundleLambda(name, outDir);
     const mod = (await import(pathToFileURL(file).href)) as { handler: unknown };
     expect(typeof mod.handler).toBe('function');
+  });
+
+  it('renders a Chinese notice from an ES-module bundle with the fonts shipped beside it', async () => {
+    const entry = join(outDir, 'render-entry.ts');
+    writeFileSync(entry, `export { PdfNoticeRenderer } from ${JSON.stringify(join(ROOT, 'shared/adapters/pdf/notices.ts'))};`);
+    const file = await bundleEntry(entry, join(outDir, 'render', 'index.mjs'), Object.values(NOTICE_FONTS));
+    const { PdfNoticeRenderer } = (await import(pathToFileURL(file).href)) as typeof import('#shared/adapters/pdf/notices.ts');
+    const pdf = await new PdfNoticeRenderer().render({ title: '受理通知书', supervisionCode: '350100-261123-7K3M9QXA-R', caseId: 'C', applicant: '陈美玲', paragraphs: ['予以受理。'], department: '福州市市场监督管理局', date: '2026-11-23T10:00:00+08:00' });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.length).toBeLessThan(100_000);
   });
 
   it('public-api serves health, a guide and a problem+json 404 from its bundle', async () => {

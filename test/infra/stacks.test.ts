@@ -119,7 +119,7 @@ describe('each function’s environment is enough for the adapters its code uses
       'health, catalog, OpenAPI': [],
       'uploads, filing, case view, certificates': ['cases', 'blobs', 'workflow'],
       'departments and webhook secrets': ['cases'],
-      'department actions: signed webhooks and staff': ['cases', 'workflow'],
+      'department actions: signed webhooks and staff': ['cases', 'blobs', 'workflow'],
       'Task states of the case state machine': ['cases', 'workflow'],
     };
     const saved = { ...process.env };

@@ -4,6 +4,7 @@ import { Conflict, Forbidden, IllegalTransition, NotFound, RuleViolation } from 
 import { supplementCase, withdrawCase } from '#shared/usecases/applicant-actions.ts';
 import { fileCase, viewCase } from '#shared/usecases/cases.ts';
 import { staffAction } from '#shared/usecases/department-actions.ts';
+import { documentLink } from '#shared/usecases/notices.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
 import { verifyChain } from '#shared/domain/case.ts';
 import type { LocalStepFunctions } from '../../infra/local/step-functions-local.ts';
@@ -78,6 +79,11 @@ describe('B3 E1 staff act by role', () => {
       ['case.step_recorded', '2 人现场核查'],
       ['case.denied', undefined],
     ]);
+    expect(view.documents.map((d) => [d.kind, d.name])).toEqual([
+      ['acceptance_notice', '受理通知书'],
+      ['denial_notice', '不予许可决定书'],
+    ]);
+    expect(view.timeline[3]).toMatchObject({ data: { reasons: ['经营范围含禁止项目'] }, documents: [view.documents[1]!.docId] });
     await until(() => Promise.resolve(sfn.runningExecutions().includes(caseId)), (running) => !running);
     expect(sfn.runningExecutions()).not.toContain(caseId);
   });
@@ -147,5 +153,40 @@ describe('F5 concurrent conflicting actions', () => {
     const found = await deps.cases.getWithEvents(caseId);
     expect(found!.events.map((e) => e.type).filter((t) => t !== 'case.submitted')).toHaveLength(1);
     expect(verifyChain(found!.events)).toEqual({ valid: true });
+  });
+});
+
+describe('D1 notices: acceptance and rejection as PDF documents', () => {
+  it('issues an acceptance notice bearing the supervision code, downloadable by the applicant only', async () => {
+    const caseId = await newCase();
+    await staffAction(deps, reviewer, caseId, { type: 'case.accept', data: {} });
+    const view = await viewCase(deps, citizen(), caseId);
+    const notice = view.documents[0]!;
+    expect(notice).toMatchObject({ kind: 'acceptance_notice', name: '受理通知书' });
+    expect(view.timeline.find((t) => t.type === 'case.accepted')?.documents).toEqual([notice.docId]);
+    const link = await documentLink(deps, citizen(), caseId, notice.docId);
+    const pdfBytes = Buffer.from(await (await fetch(link.url)).arrayBuffer());
+    expect(pdfBytes.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdfBytes.toString('latin1')).toContain(view.supervisionCode);
+    await expect(documentLink(deps, citizen({ sub: 'u-stranger' }), caseId, notice.docId)).rejects.toBeInstanceOf(NotFound);
+    await expect(documentLink(deps, citizen(), caseId, 'NOPE')).rejects.toBeInstanceOf(NotFound);
+    await expect(documentLink(deps, reviewer, caseId, notice.docId)).resolves.toMatchObject({ kind: 'acceptance_notice' });
+  });
+
+  it('rejects with reasons and a rejection notice; without a reason it is 422 and nothing changes', async () => {
+    const caseId = await newCase();
+    await expect(staffAction(deps, reviewer, caseId, { type: 'case.reject', data: { reasons: [] } })).rejects.toBeInstanceOf(RuleViolation);
+    expect(await statusOf(caseId)).toBe('submitted');
+    await staffAction(deps, reviewer, caseId, { type: 'case.reject', data: { reasons: ['申请事项依法不需要取得行政许可'] } });
+    const view = await viewCase(deps, citizen(), caseId);
+    expect(view.status).toBe('rejected');
+    expect(view.documents.map((d) => d.kind)).toEqual(['rejection_notice']);
+    expect(view.timeline.at(-1)).toMatchObject({ type: 'case.rejected', data: { reasons: ['申请事项依法不需要取得行政许可'] } });
+  });
+
+  it('sends the supplement notice (补齐补正告知书) with the request', async () => {
+    const caseId = await newCase();
+    await staffAction(deps, reviewer, caseId, { type: 'case.request_supplement', data: { items: [{ materialId: 'premises-proof', reason: '租赁合同已过期' }] } });
+    expect((await viewCase(deps, citizen(), caseId)).documents.map((d) => d.name)).toEqual(['补齐补正告知书']);
   });
 });

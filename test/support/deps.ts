@@ -7,6 +7,7 @@ import { runWorkflowTask } from '#shared/usecases/workflow-tasks.ts';
 import { CASE_STATE_MACHINE_FILE, LOCAL_NAMES } from '../../infra/lambdas.ts';
 import { LocalStepFunctions } from '../../infra/local/step-functions-local.ts';
 import { inject } from 'vitest';
+import { PdfNoticeRenderer } from '#shared/adapters/pdf/notices.ts';
 import { S3BlobStore } from '#shared/adapters/s3/blob-store.ts';
 import { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
 import { MovableClock, systemClock } from '#shared/ports/clock.ts';
@@ -41,6 +42,9 @@ export async function freshStore(): Promise<{ store: DynamoStore; client: Dynamo
   return { store: new DynamoStore(client, tableName), client, tableName };
 }
 
+/** One renderer for the run: it loads the fonts once. */
+const notices = new PdfNoticeRenderer();
+
 /** Records what the use cases ask of the workflow. */
 export class RecordingWorkflow implements Workflow {
   started: string[] = [];
@@ -59,7 +63,7 @@ export async function integrationDeps(): Promise<Deps & { workflow: RecordingWor
   const { store } = await freshStore();
   const workflow = new RecordingWorkflow();
   const clock = new MovableClock();
-  const deps = depsOnOneTable(store, { blobs: new S3BlobStore(s3Client(), TEST_BUCKET), workflow, clock, realClock: systemClock, regionCode: '350100' });
+  const deps = depsOnOneTable(store, { blobs: new S3BlobStore(s3Client(), TEST_BUCKET), notices, workflow, clock, realClock: systemClock, regionCode: '350100' });
   return { ...deps, workflow, clock };
 }
 

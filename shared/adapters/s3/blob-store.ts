@@ -29,6 +29,22 @@ export class S3BlobStore implements BlobStore {
     return { url, headers: { 'Content-Type': opts.contentType } };
   }
 
+  async put(key: string, body: Buffer, contentType: string): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+  }
+
+  async presignGet(key: string, opts: { expiresInSeconds: number; fileName: string }): Promise<string> {
+    return getSignedUrl(
+      this.s3,
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ResponseContentDisposition: `attachment; filename*=UTF-8''${encodeURIComponent(opts.fileName)}`,
+      }),
+      { expiresIn: opts.expiresInSeconds },
+    );
+  }
+
   async digest(key: string): Promise<{ size: number; sha256: string } | undefined> {
     try {
       const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));

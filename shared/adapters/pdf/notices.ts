@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import PDFDocument from 'pdfkit';
+import type { Notice, NoticeRenderer } from '../../ports/index.ts';
+import { chineseDate } from '../../time.ts';
+
+/**
+ * The two weights of Noto Sans SC the notices use. pdfkit subsets them, so a notice is a few KB;
+ * the Lambda bundle carries the two TTF files beside index.mjs (infra/lambdas.ts `files`).
+ */
+export const NOTICE_FONTS = {
+  regular: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
+  bold: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf',
+} as const;
+
+function fontFile(spec: string): string {
+  const bundled = fileURLToPath(new URL(`./fonts/${spec.split('/').at(-1)}`, import.meta.url));
+  return existsSync(bundled) ? bundled : createRequire(import.meta.url).resolve(spec);
+}
+
+const CN_NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+
+
+/** Renders notices (D3 standard templates) as A4 PDFs in Chinese. */
+export class PdfNoticeRenderer implements NoticeRenderer {
+  private fonts?: { regular: string; bold: string };
+
+  async render(notice: Notice): Promise<Buffer> {
+    this.fonts ??= { regular: fontFile(NOTICE_FONTS.regular), bold: fontFile(NOTICE_FONTS.bold) };
+    const doc = new PDFDocument({
+      size: 'A4',
+      margins: { top: 72, bottom: 72, left: 80, right: 80 },
+      font: this.fonts.regular,
+      info: { Title: notice.title, Author: notice.department, Subject: notice.supervisionCode, Creator: '一网通办' },
+    });
+    doc.registerFont('regular', this.fonts.regular);
+    doc.registerFont('bold', this.fonts.bold);
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    const done = new Promise<Buffer>((resolve, reject) => {
+      doc.on('end', () => resolve(Buffer.concat(chunks)));
+      doc.on('error', reject);
+    });
+
+    doc.font('bold').fontSize(20).text(notice.title, { align: 'center' });
+    doc.moveDown(0.4);
+    doc.font('regular').fontSize(10.5).text(`统一服务监管码：${notice.supervisionCode}`, { align: 'center' });
+    doc.moveDown(1.5);
+    doc.fontSize(12.5).text(`${notice.applicant}：`);
+    doc.moveDown(0.5);
+    for (const paragraph of notice.paragraphs) {
+      doc.text(paragraph, { indent: 25, lineGap: 6, align: 'justify' });
+      doc.moveDown(0.4);
+    }
+    if (notice.items?.length) {
+      doc.moveDown(0.3);
+      notice.items.forEach((item, i) => {
+        doc.text(`${CN_NUMERALS[i] ?? i + 1}、${item}`, { indent: 25, lineGap: 6 });
+      });
+      doc.moveDown(0.4);
+    }
+    if (notice.closing) {
+      doc.moveDown(0.3);
+      doc.text(notice.closing, { indent: 25, lineGap: 6, align: 'justify' });
+    }
+    doc.moveDown(3);
+    doc.text(notice.department, { align: 'right' });
+    doc.text(chineseDate(notice.date), { align: 'right' });
+    doc.moveDown(2);
+    doc.fontSize(9).fillColor('#555555').text(`可凭统一服务监管码在网上办事平台查询办理进度。办件编号：${notice.caseId}`, { align: 'left' });
+    doc.end();
+    return done;
+  }
+}
