@@ -87,6 +87,13 @@ describe('README walkthrough, verbatim, against npm start', () => {
     expect(stdout).toMatch(/"case.submitted",\s*"case.accepted",\s*"case.approved",\s*"case.completed"/);
     expect(stdout).toContain('"name": "营业执照（个体工商户）"');
     expect(stdout).toContain('"registrationNo": "92350102MA8X1234"');
+    expect(stdout).toContain('%PDF-');
+    // the supplement path
+    expect(stdout).toMatch(/"case.submitted",\s*"case.supplement_requested",\s*"case.supplemented",\s*"case.accepted"/);
+    expect(stdout).toMatch(/"documents": \[\s*"补齐补正告知书",\s*"受理通知书"\s*\]/);
+    // joint processing: approval refused while opinions are outstanding, then completed
+    expect(stdout).toContain('waiting for the opinions of fz-zjj, fz-rfb');
+    expect(stdout).toMatch(/"certificates": \[\s*"建设工程规划许可证"\s*\]/);
   });
 });
 
@@ -132,6 +139,39 @@ describe('kill -9 while cases wait for their department', () => {
     expect(done.body.timeline.map((t: { type: string }) => t.type)).toEqual(['case.submitted', 'case.accepted', 'case.approved', 'case.completed']);
     expect((await hook(secret, 'fz-scjg', { type: 'case.approve', caseId: waitingForAcceptance, data: {} })).body).toMatchObject({ status: 'approved' });
     expect((await until(() => api(`/cases/${waitingForAcceptance}`, { token: citizen }), (r) => r.body.status === 'completed')).body.status).toBe('completed');
+  });
+});
+
+describe('E3 kill -9 in the middle of a joint case', () => {
+  it('keeps the opinion already given and asks only the co-department still to answer', async () => {
+    const company = await token({ sub: 'c-joint', name: '福州市城市建设投资集团有限公司', subjectType: 'company', authLevel: 2 });
+    const admin = await token({ sub: 'admin', name: '管理员', roles: ['admin'] });
+    const secrets: Record<string, string> = {};
+    for (const d of ['fz-zrzy', 'fz-zjj', 'fz-rfb']) secrets[d] = (await api(`/admin/departments/${d}/rotate-secret`, { method: 'POST', token: admin })).body.secret;
+    const materials = [];
+    for (const materialId of ['design-scheme', 'civil-defence-plan', 'fire-design']) {
+      const content = pdf(materialId);
+      const slot = (await api('/uploads', { token: company, body: { fileName: `${materialId}.pdf`, contentType: 'application/pdf', size: content.length, sha256: sha256(content) } })).body;
+      await fetch(slot.url, { method: 'PUT', headers: slot.headers, body: content });
+      materials.push({ materialId, uploadId: slot.uploadId });
+    }
+    const filed = await api('/cases', { token: company, body: { serviceItemCode: 'construction-planning-permit', form: findItem('construction-planning-permit')!.formExample, materials } });
+    const caseId = filed.body.caseId as string;
+    expect((await hook(secrets['fz-zrzy']!, 'fz-zrzy', { type: 'case.accept', caseId, data: {} })).status).toBe(202);
+    expect((await hook(secrets['fz-zjj']!, 'fz-zjj', { type: 'case.opinion', caseId, data: { opinion: 'agree' } })).status).toBe(202);
+
+    platform.proc.kill('SIGKILL');
+    await platform.exited;
+    platform = await startPlatform({ PORT: String(port), DATA_DIR: dataDir });
+
+    expect((await hook(secrets['fz-zjj']!, 'fz-zjj', { type: 'case.opinion', caseId, data: { opinion: 'disagree' } })).status).toBe(409);
+    expect((await hook(secrets['fz-zrzy']!, 'fz-zrzy', { type: 'case.approve', caseId, data: {} })).body.detail).toContain('fz-rfb');
+    expect((await hook(secrets['fz-rfb']!, 'fz-rfb', { type: 'case.opinion', caseId, data: { opinion: 'agree', note: '同意' } })).status).toBe(202);
+    const approve = await until(() => hook(secrets['fz-zrzy']!, 'fz-zrzy', { type: 'case.approve', caseId, data: {} }), (r) => r.status === 202);
+    expect(approve.body.status).toBe('approved');
+    const done = await until(() => api(`/cases/${caseId}`, { token: company }), (r) => r.body.status === 'completed');
+    expect(done.body.opinions).toMatchObject({ 'fz-zjj': { opinion: 'agree' }, 'fz-rfb': { opinion: 'agree', note: '同意' } });
+    expect(done.body.certificates).toHaveLength(1);
   });
 });
 
