@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import { httpFunction } from '#shared/http/handler.ts';
-import type { CreateDepartmentRequest, UpdateDepartmentRequest } from '#shared/schemas/api.ts';
+import type { CreateDepartmentRequest, PageQuery, UpdateDepartmentRequest } from '#shared/schemas/api.ts';
+import { listDeadLetters, redeliver } from '#shared/usecases/deliveries.ts';
 import { createDepartment, rotateSecret, updateDepartment } from '#shared/usecases/departments.ts';
 import { lambdaDeps } from '#shared/wiring.ts';
 
-/** Administrators: departments and their webhook secrets. */
+/** Administrators: departments, their webhook secrets, dead-lettered webhooks. */
 export const handler = httpFunction('admin-api', {
   createDepartment: async (req) => ({
     status: 201,
@@ -14,5 +15,7 @@ export const handler = httpFunction('admin-api', {
     status: 200,
     body: await updateDepartment(lambdaDeps(), req.principal, req.pathParameters.code!, req.body as z.output<typeof UpdateDepartmentRequest>),
   }),
+  listDeadLetters: async (req) => ({ status: 200, body: await listDeadLetters(lambdaDeps(), req.principal, req.query as z.output<typeof PageQuery>) }),
+  redeliverDeadLetter: async (req) => ({ status: 200, body: await redeliver(lambdaDeps(), req.principal, req.pathParameters.deliveryId!) }),
   rotateDepartmentSecret: async (req) => ({ status: 200, body: await rotateSecret(lambdaDeps(), req.principal, req.pathParameters.code!) }),
 });

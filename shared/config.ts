@@ -19,6 +19,28 @@ export const config = {
   get regionCode() {
     return process.env.REGION_CODE ?? '350100';
   },
+  /** `table` (the local runtime's timers) or `eventbridge` (AWS). */
+  get schedulerMode(): 'table' | 'eventbridge' {
+    return process.env.SCHEDULER_MODE === 'table' ? 'table' : 'eventbridge';
+  },
+  get schedulerTarget() {
+    return {
+      groupName: required('SCHEDULE_GROUP'),
+      functionArn: required('SCHEDULER_TARGET_ARN'),
+      roleArn: required('SCHEDULER_ROLE_ARN'),
+      deadLetterArn: required('SCHEDULER_DLQ_ARN'),
+    };
+  },
+  /** Only the local runtime may deliver webhooks to loopback. */
+  get allowLoopbackWebhooks() {
+    return process.env.ALLOW_LOOPBACK_WEBHOOKS === 'true';
+  },
+  /** Local runtime: the retry schedule compressed (e.g. 0.001); 1 in AWS. */
+  get retryTimeScale() {
+    const scale = Number(process.env.RETRY_TIME_SCALE ?? 1);
+    if (!(scale > 0 && scale <= 1)) throw new Error('RETRY_TIME_SCALE must be in (0, 1]');
+    return scale;
+  },
   /** The local S3 stand-in serves buckets by path, not by virtual host. */
   get s3ForcePathStyle() {
     return process.env.S3_FORCE_PATH_STYLE === 'true';

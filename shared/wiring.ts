@@ -1,12 +1,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { HttpWebhookSender } from './adapters/http/webhook-sender.ts';
+import { EventBridgeScheduler } from './adapters/scheduler/eventbridge.ts';
+import { TableScheduler } from './adapters/scheduler/table.ts';
 import { PdfNoticeRenderer } from './adapters/pdf/notices.ts';
 import { S3BlobStore } from './adapters/s3/blob-store.ts';
 import { DynamoStore } from './adapters/dynamodb/store.ts';
 import { StepFunctionsWorkflow } from './adapters/sfn/workflow.ts';
 import { config } from './config.ts';
 import { systemClock } from './ports/clock.ts';
+import type { Scheduler } from './ports/index.ts';
 import type { Deps } from './usecases/deps.ts';
 
 /**
@@ -19,6 +24,7 @@ export function buildDeps(): Deps {
   let store: DynamoStore | undefined;
   let blobs: S3BlobStore | undefined;
   let workflow: StepFunctionsWorkflow | undefined;
+  let scheduler: Scheduler | undefined;
   const table = () => (store ??= new DynamoStore(new DynamoDBClient({}), config.tableName));
   return {
     get cases() { return table(); },
@@ -38,6 +44,13 @@ export function buildDeps(): Deps {
         config.bucketName,
       ));
     },
+    get deliveries() { return table(); },
+    get scheduler() {
+      return (scheduler ??=
+        config.schedulerMode === 'table' ? new TableScheduler(table()) : new EventBridgeScheduler(new SchedulerClient({}), config.schedulerTarget));
+    },
+    sender: new HttpWebhookSender({ allowLoopback: config.allowLoopbackWebhooks }),
+    retryTimeScale: config.retryTimeScale,
     get workflow() {
       return (workflow ??= new StepFunctionsWorkflow(new SFNClient({}), config.stateMachineArn));
     },

@@ -12,7 +12,12 @@ import { BUNDLING, LAMBDAS, ROOT, type LambdaName } from '../lambdas.ts';
 export type PlatformFunctionProps = {
   name: LambdaName;
   environment?: Record<string, string>;
+  /** A fixed function name, for a function others must name without a dependency on it. */
+  functionName?: string;
 };
+
+/** Where one-time timers go and whom they invoke (EventBridge Scheduler). `groupName` is a literal. */
+export type Timers = { groupName: string; scheduleArnPattern: string; targetArn: string; roleArn: string; deadLetterArn: string };
 
 const require = createRequire(import.meta.url);
 
@@ -44,6 +49,7 @@ export class PlatformFunction extends Construct {
       projectRoot: ROOT,
       depsLockFilePath: join(ROOT, 'package-lock.json'),
       description: spec.description,
+      ...(props.functionName ? { functionName: props.functionName } : {}),
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMb,
@@ -98,6 +104,24 @@ export class PlatformFunction extends Construct {
       this,
       'IAM5[Resource::arn:<AWS::Partition>:s3:::yiwangtongban-files-<AWS::AccountId>-<AWS::Region>/*]',
       'Object keys are generated ids; the grant covers objects of the platform’s own files bucket and no bucket-level actions.',
+    );
+    return this;
+  }
+
+  /** May set and cancel one-time timers that invoke the timer function (webhook retries, deadlines). */
+  allowTimers(timers: Timers): this {
+    this.fn.addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'], resources: [timers.scheduleArnPattern] }),
+    );
+    this.fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['iam:PassRole'], resources: [timers.roleArn] }));
+    this.fn.addEnvironment('SCHEDULE_GROUP', timers.groupName);
+    this.fn.addEnvironment('SCHEDULER_TARGET_ARN', timers.targetArn);
+    this.fn.addEnvironment('SCHEDULER_ROLE_ARN', timers.roleArn);
+    this.fn.addEnvironment('SCHEDULER_DLQ_ARN', timers.deadLetterArn);
+    acknowledge(
+      this,
+      `IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${timers.groupName}/*]`,
+      'Timer names are generated per delivery or deadline; the grant is limited to the platform’s own schedule group.',
     );
     return this;
   }

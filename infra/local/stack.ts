@@ -15,6 +15,8 @@ import { gatewayClaims, loadOrCreateKeys, signDevToken, verifyToken } from './jw
 import { portIsFree } from './ports.ts';
 import { S3RVER_CREDENTIALS, startS3Local } from './s3-local.ts';
 import { LocalStepFunctions } from './step-functions-local.ts';
+import { TimerPoller } from './timer-poller.ts';
+import { systemClock } from '#shared/ports/clock.ts';
 
 export type LocalStack = { url: string; stop: () => Promise<void>; stepFunctions: LocalStepFunctions };
 type Log = (msg: string, detail?: unknown) => void;
@@ -74,6 +76,9 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
       TABLE_NAME: LOCAL_NAMES.table,
       BUCKET_NAME: LOCAL_NAMES.bucket,
       STATE_MACHINE_ARN: LOCAL_NAMES.stateMachineArn,
+      SCHEDULER_MODE: 'table',
+      ALLOW_LOOPBACK_WEBHOOKS: 'true',
+      RETRY_TIME_SCALE: process.env.RETRY_TIME_SCALE ?? '0.001',
       POWERTOOLS_SERVICE_NAME: 'yiwangtongban',
     });
     delete process.env.AWS_PROFILE;
@@ -110,9 +115,16 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     });
     stops.push(() => new Promise<void>((resolve) => { gateway.closeAllConnections(); gateway.close(() => resolve()); }));
 
+    // The timers (webhook retries, later deadlines) fire the same handler the schedules invoke in AWS.
+    const store = new DynamoStore(ddb, LOCAL_NAMES.table);
+    const dispatch = lambdas['webhook-dispatch'] as unknown as (e: unknown, c: unknown) => Promise<unknown>;
+    const timers = new TimerPoller(store, systemClock, (task) => dispatch(task, lambdaContext('webhook-dispatch')), log);
+    timers.start();
+    stops.push(async () => timers.stop());
+
     // Executions live in memory: start one again for every case still in progress. Each loads
     // its case and carries on from the stored status.
-    const open = await new DynamoStore(ddb, LOCAL_NAMES.table).listOpen();
+    const open = await store.listOpen();
     for (const c of open) stepFunctions.startExecution(c.caseId, { caseId: c.caseId });
     if (open.length) log(`resumed ${open.length} open case(s)`);
 

@@ -1,4 +1,6 @@
-import { ArnFormat, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -6,8 +8,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { deployedRoutes, HTTP_FUNCTIONS, type HttpFunctionName } from '#shared/http/routes.ts';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { acknowledge, PlatformFunction } from '../constructs/platform-function.ts';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { acknowledge, PlatformFunction, type Timers } from '../constructs/platform-function.ts';
 import { CASE_STATE_MACHINE_FILE } from '../lambdas.ts';
 
 export type StatelessStackProps = StackProps & {
@@ -31,18 +33,47 @@ export class StatelessStack extends Stack {
     const stateMachineArn = this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     const table = { tableName: props.tableName, access: 'RW' as const };
 
+    // Timers: one-time EventBridge schedules in one group, invoking the timer function, with a
+    // dead-letter queue for invocations that fail past the schedule's own retries.
+    const timerGroupName = `${this.stackName}-timers`;
+    new ScheduleGroup(this, 'Timers', { scheduleGroupName: timerGroupName });
+    const timerFunctionName = `${this.stackName}-timers`;
+    const timerFunctionArn = this.formatArn({ service: 'lambda', resource: 'function', resourceName: timerFunctionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const timerDeadLetters = new Queue(this, 'TimerDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(timerDeadLetters, 'SQS3', 'This queue is itself the dead-letter queue of the timer schedules.');
+    const schedulerRole = new Role(this, 'TimerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+      description: 'EventBridge Scheduler invokes the timer function and dead-letters what it cannot deliver',
+    });
+    schedulerRole.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['lambda:InvokeFunction'], resources: [timerFunctionArn] }));
+    timerDeadLetters.grantSendMessages(schedulerRole);
+    const timers: Timers = {
+      groupName: timerGroupName,
+      scheduleArnPattern: `arn:${Aws.PARTITION}:scheduler:${Aws.REGION}:${Aws.ACCOUNT_ID}:schedule/${timerGroupName}/*`,
+      targetArn: timerFunctionArn,
+      roleArn: schedulerRole.roleArn,
+      deadLetterArn: timerDeadLetters.queueArn,
+    };
+
     const fns: Record<HttpFunctionName, PlatformFunction> = {
       'public-api': new PlatformFunction(this, 'PublicApi', { name: 'public-api' }),
       'citizen-api': new PlatformFunction(this, 'CitizenApi', { name: 'citizen-api' })
         .bindTable(table)
         .bindBucket({ bucketName: props.bucketName, access: 'RW' })
-        .allowStartWorkflow(stateMachineArn),
-      'admin-api': new PlatformFunction(this, 'AdminApi', { name: 'admin-api' }).bindTable(table),
+        .allowStartWorkflow(stateMachineArn)
+        .allowTimers(timers),
+      'admin-api': new PlatformFunction(this, 'AdminApi', { name: 'admin-api' }).bindTable(table).allowTimers(timers),
       'department-hooks': new PlatformFunction(this, 'DepartmentHooks', { name: 'department-hooks' })
         .bindTable(table)
         .bindBucket({ bucketName: props.bucketName, access: 'RW' })
-        .allowResumeWorkflow(stateMachineArn),
+        .allowResumeWorkflow(stateMachineArn)
+        .allowTimers(timers),
     };
+    new PlatformFunction(this, 'TimerFunction', { name: 'webhook-dispatch', functionName: timerFunctionName }).bindTable(table).allowTimers(timers);
     const caseWorkflow = new PlatformFunction(this, 'CaseWorkflow', { name: 'case-workflow' })
       .bindTable(table)
       .allowResumeWorkflow(stateMachineArn);

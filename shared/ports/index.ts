@@ -1,5 +1,6 @@
 import type { AuditEvent, CaseRecord } from '../domain/case.ts';
 import type { Wait } from '../domain/workflow.ts';
+import type { Delivery } from '../domain/delivery.ts';
 import { Conflict } from '../errors.ts';
 
 /**
@@ -53,7 +54,8 @@ export type Companion =
   | { kind: 'claimUpload'; uploadId: string; owner: string; caseId: string }
   | { kind: 'rememberResponse'; record: IdempotencyRecord; expiresAt: Date }
   | { kind: 'putCertificate'; certificate: Certificate }
-  | { kind: 'rememberWebhook'; deptCode: string; webhookId: string; expiresAt: Date };
+  | { kind: 'rememberWebhook'; deptCode: string; webhookId: string; expiresAt: Date }
+  | { kind: 'enqueueDelivery'; delivery: Delivery };
 
 export interface CaseRepository {
   get(caseId: string): Promise<CaseRecord | undefined>;
@@ -113,6 +115,26 @@ export type Notice = {
 
 export interface NoticeRenderer {
   render(notice: Notice): Promise<Buffer>;
+}
+
+export interface DeliveryRepository {
+  getDelivery(deliveryId: string): Promise<Delivery | undefined>;
+  /** Records an attempt's outcome, only if no other attempt recorded one since `attempts` was read. */
+  recordAttempt(next: Delivery, attemptsBefore: number): Promise<boolean>;
+  listDeadLetters(limit: number, cursor?: string): Promise<{ items: Delivery[]; nextCursor: string | null }>;
+}
+
+/** A one-time timer: EventBridge Scheduler in AWS, a small persisted scheduler locally. */
+export type ScheduledTask = { task: 'deliver'; deliveryId: string };
+export interface Scheduler {
+  /** Idempotent by name: scheduling a name twice keeps one timer. */
+  schedule(name: string, at: Date, task: ScheduledTask): Promise<void>;
+  cancel(name: string): Promise<void>;
+}
+
+/** Posts a signed webhook; says what happened without throwing for the department's failures. */
+export interface WebhookSender {
+  post(url: string, headers: Record<string, string>, body: string): Promise<{ ok: boolean; status?: number; error?: string }>;
 }
 
 export interface BlobStore {

@@ -219,6 +219,20 @@ export type StaffAction = z.infer<typeof StaffAction>;
 export const SupplementRequest = z.object({ materials: z.array(MaterialRef).min(1).max(50), note: z.string().trim().max(500).optional() }).strict();
 export const WithdrawRequest = z.object({ reason: z.string().trim().max(500).optional() }).strict().default({});
 export const DocumentLink = z.object({ docId: z.string(), kind: z.string(), name: z.string(), url: z.string(), expiresAt: isoTime });
+export const DeliveryView = z.object({
+  deliveryId: z.string(),
+  deptCode: z.string(),
+  type: z.string(),
+  occurredAt: isoTime,
+  data: z.record(z.string(), z.unknown()),
+  status: z.enum(['pending', 'delivered', 'dead']),
+  attempts: z.number().int(),
+  nextAttemptAt: isoTime.optional(),
+  lastError: z.string().optional(),
+  deliveredAt: isoTime.optional(),
+  deadAt: isoTime.optional(),
+});
+export const DeadLetterList = z.object({ items: z.array(DeliveryView), nextCursor: z.string().nullable() });
 export const CaseStatusResponse = z.object({ caseId: z.string(), status: z.enum(CASE_STATUSES) });
 
 export const WebhookAccepted = z.object({ received: z.literal(true), caseId: z.string(), status: z.enum(CASE_STATUSES), duplicate: z.boolean() });

@@ -3,6 +3,7 @@ import { isWaitOver } from '../domain/workflow.ts';
 import { ConcurrentModification, NotFound } from '../errors.ts';
 import { DuplicateCompanion, type Companion } from '../ports/index.ts';
 import { toShanghaiIso } from '../time.ts';
+import { deliveriesFor, enqueue, scheduleFirstAttempts } from './deliveries.ts';
 import type { Deps } from './deps.ts';
 
 export type CaseActor = Extract<Actor, { kind: 'department' | 'applicant' }>;
@@ -44,8 +45,10 @@ export async function actOnCase(
     // Decide once to be refused early (before any notice is made), then with the notices.
     let decided = decide(record, action.command, actor, at, { note: action.note });
     if (opts.documents) decided = decide(record, action.command, actor, at, { note: action.note, documents: await opts.documents(decided.record) });
+    const deliveries = deliveriesFor(deps, decided.record, decided.event);
     const companions: Companion[] = [
       ...(opts.companions ?? []),
+      ...enqueue(deliveries),
       ...(opts.webhookId && actor.kind === 'department'
         ? [{ kind: 'rememberWebhook' as const, deptCode: actor.id, webhookId: opts.webhookId, expiresAt: new Date(deps.realClock.now().getTime() + 24 * 3600_000) }]
         : []),
@@ -58,6 +61,7 @@ export async function actOnCase(
       throw err;
     }
     await resumeWaitsOver(deps, decided.record);
+    await scheduleFirstAttempts(deps, deliveries);
     return { record: decided.record, duplicate: false };
   }
 }

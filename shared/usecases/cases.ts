@@ -11,6 +11,7 @@ import type { CreateCaseRequest } from '../schemas/api.ts';
 import { shanghaiDate, toShanghaiIso } from '../time.ts';
 import { canSeeCase, requireCitizen } from './access.ts';
 import type { Deps } from './deps.ts';
+import { deliveriesFor, enqueue, scheduleFirstAttempts } from './deliveries.ts';
 import { idempotencyOf, remember, replay } from './idempotency.ts';
 
 type CreateCase = z.output<typeof CreateCaseRequest>;
@@ -138,7 +139,9 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
       { kind: 'applicant', id: applicant.sub, name: applicant.name },
     );
     const response = { status: 201, body: { caseId, supervisionCode, status: 'submitted' as const } };
+    const deliveries = deliveriesFor(deps, record, event);
     const companions: Companion[] = [
+      ...enqueue(deliveries),
       { kind: 'reserveSupervisionCode', code: supervisionCode, caseId },
       ...claimsOf(materials, applicant.sub, caseId),
       ...(idem ? [remember(deps, idem, response)] : []),
@@ -160,6 +163,7 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
       throw err;
     }
     await deps.workflow.start(caseId);
+    await scheduleFirstAttempts(deps, deliveries);
     return response;
   }
 }

@@ -3,11 +3,14 @@ import type {
   BlobStore,
   CaseRepository,
   CertificateRepository,
+  DeliveryRepository,
   DepartmentRepository,
   IdempotencyStore,
   NoticeRenderer,
+  Scheduler,
   UploadRepository,
   WebhookLog,
+  WebhookSender,
   Workflow,
 } from '../ports/index.ts';
 
@@ -19,6 +22,11 @@ export type Deps = {
   certificates: CertificateRepository;
   idempotency: IdempotencyStore;
   webhooks: WebhookLog;
+  deliveries: DeliveryRepository;
+  scheduler: Scheduler;
+  sender: WebhookSender;
+  /** Local runtime: retries run on a compressed schedule (1 = real durations). */
+  retryTimeScale: number;
   blobs: BlobStore;
   notices: NoticeRenderer;
   workflow: Workflow;
@@ -30,8 +38,8 @@ export type Deps = {
 };
 
 /** The single table serves every repository port. */
-export type OneTableStore = Deps['cases'] & Deps['uploads'] & Deps['departments'] & Deps['certificates'] & Deps['idempotency'] & Deps['webhooks'];
+export type OneTableStore = Deps['cases'] & Deps['uploads'] & Deps['departments'] & Deps['certificates'] & Deps['idempotency'] & Deps['webhooks'] & Deps['deliveries'];
 
-export function depsOnOneTable(store: OneTableStore, rest: Omit<Deps, 'cases' | 'uploads' | 'departments' | 'certificates' | 'idempotency' | 'webhooks'>): Deps {
-  return { cases: store, uploads: store, departments: store, certificates: store, idempotency: store, webhooks: store, ...rest };
+export function depsOnOneTable(store: OneTableStore, rest: Omit<Deps, 'cases' | 'uploads' | 'departments' | 'certificates' | 'idempotency' | 'webhooks' | 'deliveries'>): Deps {
+  return { cases: store, uploads: store, departments: store, certificates: store, idempotency: store, webhooks: store, deliveries: store, ...rest };
 }

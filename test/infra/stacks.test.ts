@@ -58,7 +58,7 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('runs every function on Node.js 22, arm64, with X-Ray tracing and its own log group', () => {
     const fns = stateless.findResources('AWS::Lambda::Function');
-    expect(Object.keys(fns)).toHaveLength(5);
+    expect(Object.keys(fns)).toHaveLength(6);
     for (const fn of Object.values(fns) as Array<{ Properties: Record<string, unknown> }>) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogGroup: { Ref: expect.stringMatching(/Logs/) } } });
     }
@@ -94,6 +94,17 @@ describe('stateless stack', () => {
   });
 });
 
+describe('timers (EventBridge Scheduler)', () => {
+  it('invoke the timer function through a role scoped to it, with a dead-letter queue', () => {
+    stateless.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'Yiwangtongban-Stateless-timers' });
+    stateless.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'Yiwangtongban-Stateless-timers' });
+    stateless.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+    stateless.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })] }),
+    });
+  });
+});
+
 describe('cdk-nag AwsSolutions checks', () => {
   it('pass, with a written reason for every acknowledged finding', () => {
     const nag = report.pluginReports.find((r) => r.pluginName === 'AwsSolutions')!;
@@ -115,24 +126,26 @@ describe('each function’s environment is enough for the adapters its code uses
   it('builds the dependencies from exactly the variables the template gives each function', async () => {
     const { buildDeps } = await import('#shared/wiring.ts');
     const fns = Object.values(stateless.findResources('AWS::Lambda::Function')) as Array<{ Properties: { Description: string; Environment: { Variables: Record<string, unknown> } } }>;
-    const needs: Record<string, Array<'cases' | 'blobs' | 'workflow'>> = {
+    type Port = 'cases' | 'blobs' | 'workflow' | 'scheduler';
+    const needs: Record<string, Port[]> = {
       'health, catalog, OpenAPI': [],
-      'uploads, filing, case view, certificates': ['cases', 'blobs', 'workflow'],
-      'departments and webhook secrets': ['cases'],
-      'department actions: signed webhooks and staff': ['cases', 'blobs', 'workflow'],
+      'uploads, filing, case view, certificates': ['cases', 'blobs', 'workflow', 'scheduler'],
+      'departments and webhook secrets': ['cases', 'scheduler'],
+      'department actions: signed webhooks and staff': ['cases', 'blobs', 'workflow', 'scheduler'],
       'Task states of the case state machine': ['cases', 'workflow'],
+      'timers: outbound webhook attempts': ['cases', 'scheduler'],
     };
     const saved = { ...process.env };
     try {
       for (const fn of fns) {
-        for (const k of ['TABLE_NAME', 'BUCKET_NAME', 'STATE_MACHINE_ARN']) delete process.env[k];
+        for (const k of ['TABLE_NAME', 'BUCKET_NAME', 'STATE_MACHINE_ARN', 'SCHEDULE_GROUP', 'SCHEDULER_TARGET_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_MODE']) delete process.env[k];
         for (const [k, v] of Object.entries(fn.Properties.Environment.Variables)) process.env[k] = typeof v === 'string' ? v : 'resolved-at-deploy';
         process.env.AWS_REGION = 'us-east-1';
         const deps = buildDeps();
         const wanted = needs[fn.Properties.Description]!;
         expect(wanted, fn.Properties.Description).toBeDefined();
         for (const port of wanted) expect(() => deps[port], `${fn.Properties.Description} → ${port}`).not.toThrow();
-        for (const port of (['cases', 'blobs', 'workflow'] as const).filter((p) => !wanted.includes(p))) {
+        for (const port of (['cases', 'blobs', 'workflow', 'scheduler'] as const).filter((p) => !wanted.includes(p))) {
           expect(() => deps[port], `${fn.Properties.Description} must not reach ${port}`).toThrow(/is not set/);
         }
       }

@@ -7,7 +7,11 @@ import { runWorkflowTask } from '#shared/usecases/workflow-tasks.ts';
 import { CASE_STATE_MACHINE_FILE, LOCAL_NAMES } from '../../infra/lambdas.ts';
 import { LocalStepFunctions } from '../../infra/local/step-functions-local.ts';
 import { inject } from 'vitest';
+import { HttpWebhookSender } from '#shared/adapters/http/webhook-sender.ts';
 import { PdfNoticeRenderer } from '#shared/adapters/pdf/notices.ts';
+import { TableScheduler } from '#shared/adapters/scheduler/table.ts';
+import { runScheduledTask } from '#shared/usecases/deliveries.ts';
+import { TimerPoller } from '../../infra/local/timer-poller.ts';
 import { S3BlobStore } from '#shared/adapters/s3/blob-store.ts';
 import { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
 import { MovableClock, systemClock } from '#shared/ports/clock.ts';
@@ -59,12 +63,23 @@ export class RecordingWorkflow implements Workflow {
 }
 
 /** The use cases' dependencies on the real local stand-ins, with a recording workflow by default. */
-export async function integrationDeps(): Promise<Deps & { workflow: RecordingWorkflow; clock: MovableClock }> {
+export async function integrationDeps(): Promise<Deps & { workflow: RecordingWorkflow; clock: MovableClock; timers: TimerPoller }> {
   const { store } = await freshStore();
   const workflow = new RecordingWorkflow();
   const clock = new MovableClock();
-  const deps = depsOnOneTable(store, { blobs: new S3BlobStore(s3Client(), TEST_BUCKET), notices, workflow, clock, realClock: systemClock, regionCode: '350100' });
-  return { ...deps, workflow, clock };
+  const deps = depsOnOneTable(store, {
+    blobs: new S3BlobStore(s3Client(), TEST_BUCKET),
+    notices,
+    workflow,
+    scheduler: new TableScheduler(store),
+    sender: new HttpWebhookSender({ allowLoopback: true }),
+    retryTimeScale: 1,
+    clock,
+    realClock: systemClock,
+    regionCode: '350100',
+  });
+  const timers = new TimerPoller(store, clock, (task) => runScheduledTask(deps, task));
+  return { ...deps, workflow, clock, timers };
 }
 
 /** Polls until a condition holds (or the time is up, returning the last value for the assertion to report). */

@@ -29,6 +29,8 @@ const handler = httpFunction('admin-api', {
     throw new Error('database password is hunter2');
   },
   rotateDepartmentSecret: async () => ({ status: 200, body: { ok: true } }),
+  listDeadLetters: async () => ({ status: 200, body: { items: [], nextCursor: null } }),
+  redeliverDeadLetter: async () => ({ status: 200, body: {} }),
 });
 const admin = { sub: 'a', name: 'A', roles: '[admin]' };
 

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { FINAL_STATUSES, type AuditEvent, type CaseRecord } from '../../domain/case.ts';
 import { waitKey, type Wait } from '../../domain/workflow.ts';
+import type { Delivery } from '../../domain/delivery.ts';
 import { ConcurrentModification, Conflict, NotFound } from '../../errors.ts';
 import {
   DuplicateCompanion,
@@ -18,6 +19,7 @@ import {
   type Certificate,
   type CertificateRepository,
   type Companion,
+  type DeliveryRepository,
   type Department,
   type DepartmentRepository,
   type IdempotencyRecord,
@@ -40,7 +42,7 @@ const ttl = (at: Date) => Math.floor(at.getTime() / 1000);
 
 /** All persistence on the single table. One document client, created by the caller once per module. */
 export class DynamoStore
-  implements CaseRepository, UploadRepository, DepartmentRepository, CertificateRepository, IdempotencyStore, WebhookLog
+  implements CaseRepository, UploadRepository, DepartmentRepository, CertificateRepository, IdempotencyStore, WebhookLog, DeliveryRepository
 {
   private readonly doc: DynamoDBDocumentClient;
 
@@ -168,6 +170,14 @@ export class DynamoStore
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         };
+      case 'enqueueDelivery':
+        return {
+          Put: {
+            TableName: table,
+            Item: { ...keys.delivery(c.delivery.deliveryId), entity: 'delivery', ...c.delivery },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        };
       case 'rememberWebhook':
         return {
           Put: {
@@ -285,6 +295,91 @@ export class DynamoStore
       if (err instanceof ConditionalCheckFailedException) throw new NotFound(`department ${dept.code} does not exist`);
       throw err;
     }
+  }
+
+  // ---- outbound deliveries -----------------------------------------------------------------
+
+  async getDelivery(deliveryId: string): Promise<Delivery | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.delivery(deliveryId), ConsistentRead: true }));
+    return strip(out.Item) as Delivery | undefined;
+  }
+
+  async recordAttempt(next: Delivery, attemptsBefore: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.delivery(next.deliveryId),
+            ...(next.status === 'dead' && next.deadAt ? keys.deadLetterIndex(next.deadAt, next.deliveryId) : {}),
+            entity: 'delivery',
+            ...next,
+          },
+          ConditionExpression: 'attempts = :before',
+          ExpressionAttributeValues: { ':before': attemptsBefore },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async listDeadLetters(limit: number, cursor?: string): Promise<{ items: Delivery[]; nextCursor: string | null }> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :dead',
+        ExpressionAttributeValues: { ':dead': 'DEADLETTER' },
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) } : {}),
+      }),
+    );
+    return {
+      items: (out.Items ?? []).map((i) => strip(i) as Delivery),
+      nextCursor: out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : null,
+    };
+  }
+
+  // ---- the local scheduler's timers (AWS uses EventBridge Scheduler instead) ----------------
+
+  async putTimer(name: string, at: string, task: unknown): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.schedule(name), ...keys.scheduleIndex(at, name), entity: 'timer', name, at, task } }),
+    );
+  }
+
+  async dueTimers(now: string, limit = 25): Promise<Array<{ name: string; at: string; task: unknown }>> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :s AND gsi2sk <= :now',
+        ExpressionAttributeValues: { ':s': 'SCHEDULES', ':now': `${now}~` },
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((i) => ({ name: i.name as string, at: i.at as string, task: i.task }));
+  }
+
+  /** Takes a timer: true for exactly one taker, so a timer fires once even with two pollers. */
+  async takeTimer(name: string, at: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({ TableName: this.tableName, Key: keys.schedule(name), ConditionExpression: '#at = :at', ExpressionAttributeNames: { '#at': 'at' }, ExpressionAttributeValues: { ':at': at } }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async deleteTimer(name: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.schedule(name) }));
   }
 
   // ---- certificates, idempotency, webhooks ------------------------------------------------

@@ -13,6 +13,8 @@
  * | certificate       | CERT#<certificateId>   | CERT            | HOLDER#<sub> · CERT#<issuedAt>#id     |                                  |
  * | idempotent reply  | IDEMP#<scope>#<key>    | IDEMP           |                                       |                                  |
  * | webhook id seen   | HOOK#<dept>#<id>       | HOOK            |                                       |                                  |
+ * | outbound delivery | DELIVERY#<id>          | DELIVERY        |                                       | DEADLETTER · <deadAt>#id (dead)  |
+ * | local timer       | SCHEDULE#<name>        | SCHEDULE        |                                       | SCHEDULES · <at>#name            |
  *
  * `ttl` (epoch seconds) expires idempotent replies and webhook ids.
  */
@@ -36,6 +38,10 @@ export const keys = {
   certificate: (certificateId: string) => ({ pk: `CERT#${certificateId}`, sk: 'CERT' }),
   idempotency: (scope: string, key: string) => ({ pk: `IDEMP#${scope}#${key}`, sk: 'IDEMP' }),
   webhook: (deptCode: string, webhookId: string) => ({ pk: `HOOK#${deptCode}#${webhookId}`, sk: 'HOOK' }),
+  delivery: (deliveryId: string) => ({ pk: `DELIVERY#${deliveryId}`, sk: 'DELIVERY' }),
+  deadLetterIndex: (deadAt: string, id: string) => ({ gsi2pk: 'DEADLETTER', gsi2sk: `${deadAt}#${id}` }),
+  schedule: (name: string) => ({ pk: `SCHEDULE#${name}`, sk: 'SCHEDULE' }),
+  scheduleIndex: (at: string, name: string) => ({ gsi2pk: 'SCHEDULES', gsi2sk: `${at}#${name}` }),
   applicantIndex: (sub: string, createdAt: string, id: string) => ({ gsi1pk: `APPLICANT#${sub}`, gsi1sk: `CASE#${createdAt}#${id}` }),
   holderIndex: (sub: string, issuedAt: string, id: string) => ({ gsi1pk: `HOLDER#${sub}`, gsi1sk: `CERT#${issuedAt}#${id}` }),
   departmentQueue: (dept: string, status: string, createdAt: string) => ({ gsi2pk: `DEPT#${dept}`, gsi2sk: `${status}#${createdAt}` }),

@@ -1,0 +1,44 @@
+import type { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { ScheduledTask } from '#shared/ports/index.ts';
+
+/**
+ * Fires the table's timers when the platform clock reaches them, by invoking the same handler the
+ * schedules invoke in AWS. Taking a timer is a conditional delete, so each fires once.
+ */
+export class TimerPoller {
+  private timer?: NodeJS.Timeout;
+  private busy = false;
+
+  constructor(
+    private readonly store: DynamoStore,
+    private readonly clock: Clock,
+    private readonly fire: (task: ScheduledTask) => Promise<unknown>,
+    private readonly log: (msg: string, detail?: unknown) => void = () => {},
+  ) {}
+
+  /** Fires every timer due now; returns how many fired. */
+  async tick(): Promise<number> {
+    let fired = 0;
+    for (const t of await this.store.dueTimers(this.clock.now().toISOString())) {
+      if (!(await this.store.takeTimer(t.name, t.at))) continue;
+      fired += 1;
+      await this.fire(t.task as ScheduledTask).catch((err: Error) => this.log(`timer ${t.name} failed`, { error: err.message }));
+    }
+    return fired;
+  }
+
+  start(intervalMs = 250): void {
+    this.timer = setInterval(() => {
+      if (this.busy) return;
+      this.busy = true;
+      this.tick()
+        .catch((err: Error) => this.log('timer poll failed', { error: err.message }))
+        .finally(() => (this.busy = false));
+    }, intervalMs);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

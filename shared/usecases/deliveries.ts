@@ -1,0 +1,110 @@
+import { Webhook } from 'standardwebhooks';
+import { z } from 'zod';
+import type { AuditEvent, CaseRecord } from '../domain/case.ts';
+import { deliveryBody, MAX_ATTEMPTS, outboundFor, RETRY_DELAYS_MS, type Delivery } from '../domain/delivery.ts';
+import { Conflict, NotFound } from '../errors.ts';
+import type { Principal } from '../http/principal.ts';
+import { newId } from '../ids.ts';
+import type { Companion } from '../ports/index.ts';
+import { validate } from '../schemas/validate.ts';
+import { toShanghaiIso } from '../time.ts';
+import { requireAdmin } from './access.ts';
+import type { Deps } from './deps.ts';
+import { activeSecrets, loadDepartment } from './departments.ts';
+
+const timerName = (d: Pick<Delivery, 'deliveryId'>, attempt: number) => `deliver-${d.deliveryId}-${attempt}`;
+
+/** The deliveries a step causes, to be written in the step's own transaction. */
+export function deliveriesFor(deps: Deps, record: CaseRecord, event: AuditEvent): Delivery[] {
+  return outboundFor(record, event).map(({ deptCode, type }) => ({
+    deliveryId: `msg_${newId(deps.clock.now())}`,
+    deptCode,
+    type,
+    occurredAt: event.at,
+    data: {
+      caseId: record.caseId,
+      supervisionCode: record.supervisionCode,
+      serviceItem: { code: record.serviceItem.code, name: record.serviceItem.name },
+      status: record.status,
+      ...(type === 'case.assigned' ? { leadDepartment: record.leadDepartment, role: 'co-department' } : {}),
+    },
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: event.at,
+  }));
+}
+
+export const enqueue = (deliveries: Delivery[]): Companion[] => deliveries.map((delivery) => ({ kind: 'enqueueDelivery', delivery }));
+
+/** After the step committed: the first attempt of each, as soon as possible. */
+export async function scheduleFirstAttempts(deps: Deps, deliveries: Delivery[]): Promise<void> {
+  await Promise.all(deliveries.map((d) => deps.scheduler.schedule(timerName(d, 1), deps.clock.now(), { task: 'deliver', deliveryId: d.deliveryId })));
+}
+
+/**
+ * One attempt: sign with the department's current secret and POST. 2xx delivers; otherwise the
+ * next attempt is scheduled with back-off, and after the last the delivery is parked as a dead
+ * letter. A timer that fires twice finds the attempt already recorded and changes nothing.
+ */
+export async function attemptDelivery(deps: Deps, deliveryId: string): Promise<Delivery | undefined> {
+  const d = await deps.deliveries.getDelivery(deliveryId);
+  if (!d || d.status !== 'pending') return d;
+  const realNow = deps.realClock.now();
+  const found = await loadDepartment(deps, d.deptCode);
+  const secret = found ? activeSecrets(found.dept, realNow)[0] : undefined;
+  let result: { ok: boolean; error?: string };
+  if (!found?.dept.webhookUrl) result = { ok: false, error: `department ${d.deptCode} has no webhook URL` };
+  else if (!secret) result = { ok: false, error: `department ${d.deptCode} has no webhook secret` };
+  else {
+    const body = deliveryBody(d);
+    const headers = {
+      'webhook-id': d.deliveryId,
+      'webhook-timestamp': String(Math.floor(realNow.getTime() / 1000)),
+      'webhook-signature': new Webhook(secret).sign(d.deliveryId, realNow, body),
+    };
+    result = await deps.sender.post(found.dept.webhookUrl, headers, body);
+  }
+  const now = deps.clock.now();
+  const attempts = d.attempts + 1;
+  const { nextAttemptAt: _n, lastError: _e, ...rest } = d;
+  let next: Delivery;
+  if (result.ok) next = { ...rest, attempts, status: 'delivered', deliveredAt: toShanghaiIso(now) };
+  else if (attempts >= MAX_ATTEMPTS) next = { ...rest, attempts, status: 'dead', deadAt: toShanghaiIso(now), lastError: result.error ?? 'failed' };
+  else {
+    const at = new Date(now.getTime() + RETRY_DELAYS_MS[attempts - 1]! * deps.retryTimeScale);
+    next = { ...rest, attempts, nextAttemptAt: toShanghaiIso(at), lastError: result.error ?? 'failed' };
+  }
+  if (!(await deps.deliveries.recordAttempt(next, d.attempts))) return deps.deliveries.getDelivery(deliveryId);
+  if (next.status === 'pending') await deps.scheduler.schedule(timerName(next, attempts + 1), new Date(next.nextAttemptAt!), { task: 'deliver', deliveryId });
+  return next;
+}
+
+export const ScheduledTaskInput = z.object({ task: z.literal('deliver'), deliveryId: z.string().min(1).max(80) }).strict();
+
+/** What the scheduler invokes (EventBridge Scheduler in AWS, the timer poller locally). */
+export async function runScheduledTask(deps: Deps, input: unknown) {
+  const task = validate(ScheduledTaskInput, input, '', 'the scheduled task');
+  const d = await attemptDelivery(deps, task.deliveryId);
+  return { deliveryId: task.deliveryId, status: d?.status ?? 'gone' };
+}
+
+const view = (d: Delivery) => ({ ...d });
+
+export async function listDeadLetters(deps: Deps, principal: Principal | undefined, query: { limit: number; cursor?: string }) {
+  requireAdmin(principal);
+  const page = await deps.deliveries.listDeadLetters(query.limit, query.cursor);
+  return { items: page.items.map(view), nextCursor: page.nextCursor };
+}
+
+/** Parks a dead letter back on the line: a new series of attempts, starting now. */
+export async function redeliver(deps: Deps, principal: Principal | undefined, deliveryId: string) {
+  requireAdmin(principal);
+  const d = await deps.deliveries.getDelivery(deliveryId);
+  if (!d) throw new NotFound(`no delivery ${deliveryId}`);
+  if (d.status !== 'dead') throw new Conflict(`delivery ${deliveryId} is ${d.status}, not a dead letter`);
+  const { deadAt: _d, ...rest } = d;
+  const next: Delivery = { ...rest, status: 'pending', attempts: 0, nextAttemptAt: toShanghaiIso(deps.clock.now()) };
+  if (!(await deps.deliveries.recordAttempt(next, d.attempts))) throw new Conflict(`delivery ${deliveryId} changed meanwhile`);
+  await scheduleFirstAttempts(deps, [next]);
+  return view(next);
+}

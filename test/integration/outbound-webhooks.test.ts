@@ -1,0 +1,143 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
+import { HttpWebhookSender } from '#shared/adapters/http/webhook-sender.ts';
+import { MAX_ATTEMPTS, RETRY_DELAYS_MS, refusedAddress } from '#shared/domain/delivery.ts';
+import { Conflict, Forbidden } from '#shared/errors.ts';
+import { fileCase } from '#shared/usecases/cases.ts';
+import { actOnCase } from '#shared/usecases/case-actions.ts';
+import { listDeadLetters, redeliver, runScheduledTask } from '#shared/usecases/deliveries.ts';
+import { rotateSecret, updateDepartment } from '#shared/usecases/departments.ts';
+import { integrationDeps } from '../support/deps.ts';
+import { findItem } from '#shared/catalog/index.ts';
+import { admin, citizen, individualBusinessApplication, pdf, uploadFile } from '../support/fixtures.ts';
+
+type Received = { headers: Record<string, string>; body: string };
+let receiver: Server;
+let url: string;
+let received: Received[] = [];
+let answer = 204;
+let deps: Awaited<ReturnType<typeof integrationDeps>>;
+let secret: string;
+
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push({ headers: req.headers as Record<string, string>, body });
+      res.writeHead(answer).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`;
+  deps = await integrationDeps();
+  await updateDepartment(deps, admin, 'fz-scjg', { webhookUrl: url });
+  secret = (await rotateSecret(deps, admin, 'fz-scjg')).secret;
+});
+afterAll(() => new Promise<void>((r) => receiver.close(() => r())));
+
+async function fileOne() {
+  received = [];
+  return (await fileCase(deps, citizen(), await individualBusinessApplication(deps))).body.caseId;
+}
+
+describe('E5 webhooks out: signed, retried with back-off, then parked', () => {
+  it('tells the lead department of a new case with a Standard Webhooks signature', async () => {
+    const caseId = await fileOne();
+    expect(await deps.timers.tick()).toBe(1);
+    expect(received).toHaveLength(1);
+    const { headers, body } = received[0]!;
+    const verified = new Webhook(secret).verify(body, headers) as { id: string; type: string; data: { caseId: string } };
+    expect(verified).toMatchObject({ type: 'case.submitted', data: { caseId } });
+    expect(verified.id).toBe(headers['webhook-id']);
+    expect((await deps.deliveries.getDelivery(verified.id))?.status).toBe('delivered');
+  });
+
+  it('changes nothing when a timer fires twice', async () => {
+    await fileOne();
+    await deps.timers.tick();
+    const id = received[0]!.headers['webhook-id']!;
+    expect(await runScheduledTask(deps, { task: 'deliver', deliveryId: id })).toEqual({ deliveryId: id, status: 'delivered' });
+    expect(received).toHaveLength(1);
+  });
+
+  it(`retries ${MAX_ATTEMPTS} times over more than 24 h, then parks a dead letter an administrator can redeliver`, async () => {
+    answer = 503;
+    await fileOne();
+    let elapsed = 0;
+    expect(await deps.timers.tick()).toBe(1);
+    for (const delay of RETRY_DELAYS_MS) {
+      deps.clock.advance(delay - 1000);
+      expect(await deps.timers.tick()).toBe(0); // not before its time
+      deps.clock.advance(1000);
+      expect(await deps.timers.tick()).toBe(1);
+      elapsed += delay;
+    }
+    expect(received).toHaveLength(MAX_ATTEMPTS);
+    expect(MAX_ATTEMPTS).toBeGreaterThanOrEqual(8);
+    expect(elapsed).toBeGreaterThanOrEqual(24 * 3600_000);
+    const id = received[0]!.headers['webhook-id']!;
+    expect(new Set(received.map((r) => r.headers['webhook-id']))).toEqual(new Set([id]));
+    const dead = await listDeadLetters(deps, admin, { limit: 10 });
+    expect(dead.items.find((d) => d.deliveryId === id)).toMatchObject({ status: 'dead', attempts: MAX_ATTEMPTS, lastError: 'HTTP 503' });
+    await expect(listDeadLetters(deps, citizen(), { limit: 10 })).rejects.toBeInstanceOf(Forbidden);
+
+    answer = 200;
+    await redeliver(deps, admin, id);
+    await expect(redeliver(deps, admin, id)).rejects.toBeInstanceOf(Conflict);
+    expect(await deps.timers.tick()).toBe(1);
+    expect((await deps.deliveries.getDelivery(id))?.status).toBe('delivered');
+    expect((await listDeadLetters(deps, admin, { limit: 10 })).items.some((d) => d.deliveryId === id)).toBe(false);
+    answer = 204;
+  });
+
+  it('assigns a joint case to each co-department when the lead accepts, and says when the applicant withdraws', async () => {
+    for (const d of ['fz-zjj', 'fz-rfb']) {
+      await updateDepartment(deps, admin, d, { webhookUrl: `${url}/${d}` });
+      await rotateSecret(deps, admin, d);
+    }
+    await updateDepartment(deps, admin, 'fz-zrzy', { webhookUrl: `${url}/fz-zrzy` });
+    await rotateSecret(deps, admin, 'fz-zrzy');
+    const company = citizen({ sub: 'c-out', name: '福州市城市建设投资集团有限公司', subjectType: 'company' });
+    const item = findItem('construction-planning-permit')!;
+    const materials = [];
+    for (const materialId of ['design-scheme', 'civil-defence-plan', 'fire-design']) {
+      materials.push({ materialId, uploadId: (await uploadFile(deps, company, pdf(materialId), `${materialId}.pdf`)).uploadId });
+    }
+    const { body } = await fileCase(deps, company, { serviceItemCode: item.code, form: item.formExample as Record<string, unknown>, materials });
+    await deps.timers.tick();
+    received = [];
+    await actOnCase(deps, { kind: 'department', id: 'fz-zrzy', via: 'webhook' }, { caseId: body.caseId, command: { type: 'accept' } });
+    await deps.timers.tick();
+    expect(received.map((r) => [JSON.parse(r.body).type, r.headers['webhook-id']!.startsWith('msg_')]).sort()).toEqual([
+      ['case.assigned', true],
+      ['case.assigned', true],
+    ]);
+    received = [];
+    await actOnCase(deps, { kind: 'applicant', id: 'c-out', name: company.name }, { caseId: body.caseId, command: { type: 'withdraw' } });
+    await deps.timers.tick();
+    expect(received.map((r) => JSON.parse(r.body).type)).toEqual(['case.withdrawn', 'case.withdrawn', 'case.withdrawn']);
+  });
+});
+
+describe('E5 outbound URLs are checked against SSRF', () => {
+  it('refuses private, link-local, metadata and (outside the local runtime) loopback addresses', () => {
+    for (const a of ['10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', 'fd00::1', 'fe80::1', '::ffff:10.0.0.1']) {
+      expect(refusedAddress(a, true), a).toBeDefined();
+    }
+    expect(refusedAddress('127.0.0.1', false)).toContain('loopback');
+    expect(refusedAddress('::1', false)).toContain('loopback');
+    expect(refusedAddress('127.0.0.1', true)).toBeUndefined();
+    expect(refusedAddress('203.0.113.10', false)).toBeUndefined();
+  });
+
+  it('does not connect to loopback unless allowed, nor over plain http', async () => {
+    received = [];
+    const strict = new HttpWebhookSender({ allowLoopback: false });
+    expect(await strict.post(url, {}, '{}')).toMatchObject({ ok: false, error: expect.stringContaining('https') });
+    expect(await strict.post(url.replace('http:', 'https:'), {}, '{}')).toMatchObject({ ok: false, error: expect.stringContaining('loopback') });
+    expect(await strict.post('https://localhost:1/x', {}, '{}')).toMatchObject({ ok: false, error: expect.stringContaining('loopback') });
+    expect(received).toHaveLength(0);
+  });
+});
