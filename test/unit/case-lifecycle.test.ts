@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { decide, fileCase, verifyChain, type Actor, type AuditEvent, type CaseRecord } from '#shared/domain/case.ts';
+import { decide, verifyChain, type Actor, type AuditEvent, type CaseRecord } from '#shared/domain/case.ts';
 import { IllegalTransition } from '#shared/errors.ts';
+import { filedCase } from '../support/case-fixtures.ts';
 
 const applicant: Actor = { kind: 'applicant', id: 'u-1', name: '陈美玲' };
 const dept: Actor = { kind: 'department', id: 'fz-scjg', via: 'webhook' };
 const system: Actor = { kind: 'system', id: 'workflow' };
 
-function filed() {
-  return fileCase(
-    {
-      caseId: '01KAQ3Z6Y2V8J5M0N4C7R1T9XB',
-      supervisionCode: '350100-261123-7K3M9QXA-R',
-      serviceItem: { code: 'food-business-licence', version: 1, name: '食品经营许可（新办）' },
-      applicant: { id: 'u-1', name: '陈美玲', subjectType: 'person' },
-      leadDepartment: 'fz-scjg',
-      coDepartments: [],
-      form: {},
-      materials: [],
-      createdAt: '2026-11-23T10:00:00.000+08:00',
-    },
-    applicant,
-  );
-}
+const filed = () => filedCase({}, applicant);
 
 function run(...steps: Array<[Parameters<typeof decide>[1], Actor]>): { record: CaseRecord; events: AuditEvent[] } {
   const first = filed();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CASE_STATUSES, decide, fileCase, pendingOpinions, RULES, type Actor, type CaseRecord, type Command } from '#shared/domain/case.ts';
+import { CASE_STATUSES, decide, pendingOpinions, RULES, type Actor, type CaseRecord, type Command } from '#shared/domain/case.ts';
 import { isWaitOver } from '#shared/domain/workflow.ts';
 import { Conflict, Forbidden, IllegalTransition, RuleViolation } from '#shared/errors.ts';
+import { filedCase } from '../support/case-fixtures.ts';
 
 const applicant: Actor = { kind: 'applicant', id: 'u-1', name: '郑建华' };
 const lead: Actor = { kind: 'department', id: 'fz-zrzy', via: 'webhook' };
@@ -11,15 +12,12 @@ let clock = 0;
 const at = () => `2026-11-23T10:${String(clock++ % 60).padStart(2, '0')}:00.000+08:00`;
 
 function jointCase(): CaseRecord {
-  return fileCase(
+  return filedCase(
     {
-      caseId: '01KAQ3Z6Y2V8J5M0N4C7R1T9XB',
-      supervisionCode: '350100-261123-7K3M9QXA-R',
       serviceItem: { code: 'construction-planning-permit', version: 1, name: '建设工程规划许可证核发' },
       applicant: { id: 'u-1', name: '郑建华', subjectType: 'company' },
       leadDepartment: 'fz-zrzy',
       coDepartments: ['fz-zjj', 'fz-rfb'],
-      form: {},
       materials: [{ materialId: 'design-scheme', source: 'upload', uploadId: 'U1', objectKey: 'uploads/U1', fileName: 'a.pdf', contentType: 'application/pdf', size: 1, sha256: 'x' }],
       createdAt: at(),
     },
