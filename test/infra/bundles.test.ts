@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,8 @@ import { NOTICE_FONTS } from '#shared/adapters/pdf/notices.ts';
 import { bundleEntry, bundleLambda } from '../../infra/bundle.ts';
 import { LAMBDAS, ROOT, type LambdaName } from '../../infra/lambdas.ts';
 
+// A clean install has no node_modules/.cache yet.
+mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
 const outDir = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'test-bundles-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
