@@ -104,6 +104,16 @@ export async function checkMaterials(
 export const claimsOf = (materials: SubmittedMaterial[], owner: string, caseId: string): Companion[] =>
   materials.flatMap((m): Companion[] => (m.source === 'upload' ? [{ kind: 'claimUpload', uploadId: m.uploadId, owner, caseId }] : []));
 
+/** The twin request's transaction may still be committing: give it a moment to finish. */
+async function replayWhenDone(deps: Deps, idem: Parameters<typeof replay>[1]) {
+  for (let i = 0; i < 10; i++) {
+    const first = await replay(deps, idem);
+    if (first) return first;
+    await new Promise((resolve) => setTimeout(resolve, 25 * (i + 1)));
+  }
+  return undefined;
+}
+
 type Filed = { status: number; body: { caseId: string; supervisionCode: string; status: 'submitted' } };
 
 export async function fileCase(deps: Deps, principal: Principal | undefined, body: CreateCase, idempotencyKey?: string): Promise<Filed> {
@@ -117,7 +127,12 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
   const form = item.form.safeParse(body.form);
   const { materials, errors } = await checkMaterials(deps, applicant.sub, item, body.materials, { complete: true });
   const allErrors = [...(form.success ? [] : zodErrors(form.error, 'form')), ...errors];
-  if (allErrors.length) throw new RuleViolation('the application is not complete or not valid', allErrors);
+  if (allErrors.length) {
+    // The same request racing itself may have filed meanwhile (and claimed the uploads): answer as it did.
+    const first = await replay(deps, idem);
+    if (first) return first as Filed;
+    throw new RuleViolation('the application is not complete or not valid', allErrors);
+  }
 
   const now = deps.clock.now();
   const caseId = newId(now);
@@ -151,7 +166,7 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
     } catch (err) {
       // The same request racing itself: whoever wrote first answers for both.
       if (idem && (err instanceof ConcurrentModification || (err instanceof DuplicateCompanion && err.has('rememberResponse')))) {
-        const first = await replay(deps, idem);
+        const first = await replayWhenDone(deps, idem);
         if (first) return first as Filed;
       }
       if (!(err instanceof DuplicateCompanion)) throw err;
