@@ -5,6 +5,8 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { HttpWebhookSender } from './adapters/http/webhook-sender.ts';
 import { EventBridgeScheduler } from './adapters/scheduler/eventbridge.ts';
 import { TableScheduler } from './adapters/scheduler/table.ts';
+import { chineseDaysArrangement } from './adapters/calendar/chinese-days.ts';
+import { WorkingCalendar } from './domain/calendar.ts';
 import { PdfNoticeRenderer } from './adapters/pdf/notices.ts';
 import { S3BlobStore } from './adapters/s3/blob-store.ts';
 import { DynamoStore } from './adapters/dynamodb/store.ts';
@@ -58,6 +60,7 @@ export function buildDeps(): Deps {
     clock: systemClock,
     realClock: systemClock,
     regionCode: config.regionCode,
+    calendar: new WorkingCalendar([chineseDaysArrangement]),
   };
 }
 

@@ -51,6 +51,8 @@ export type CatalogItem<Form extends z.ZodType = z.ZodType> = {
   processSteps: { name: string; description: string; workingDays?: number }[];
   statutoryDays: number;
   promisedDays: number;
+  /** The acceptance step's own limit in working days (FZ 15 环节规定时限). */
+  acceptanceDays: number;
   fee: { charged: false; basis: string } | { charged: true; amountYuan: number; basis: string };
   handling: { online: boolean; hall: boolean; maxVisits: number; halls: string[] };
   result: { type: string; name: string; sample: string };

@@ -53,6 +53,8 @@ export type CaseRecord = {
   caseId: string;
   supervisionCode: string;
   serviceItem: { code: string; version: number; name: string };
+  /** The time limits of the guide version the case was filed under, in working days (A2, F1). */
+  limits: { acceptanceDays: number; promisedDays: number; statutoryDays: number };
   applicant: { id: string; name: string; subjectType: 'person' | 'company' | 'organisation' };
   leadDepartment: string;
   coDepartments: string[];

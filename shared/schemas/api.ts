@@ -50,6 +50,7 @@ const DepartmentRef = z.object({ code: z.string(), name: z.string() });
 
 export const Guide = ServiceItemSummary.omit({ department: true }).extend({
   version: z.number().int(),
+  acceptanceDays: z.number().int(),
   basicCode: z.string(),
   implementationCode: z.string(),
   itemTypeName: z.string(),
@@ -143,6 +144,7 @@ export const CaseView = z.object({
   ),
   documents: z.array(z.object({ docId: z.string(), kind: z.string(), name: z.string(), issuedAt: isoTime })),
   supplementRequest: z.record(z.string(), z.unknown()).optional(),
+  acceptanceClock: z.object({ limitWorkingDays: z.number(), usedWorkingDays: z.number(), running: z.boolean(), paused: z.boolean(), overdue: z.boolean() }),
   opinions: z.record(z.string(), z.unknown()).optional(),
   certificates: z.array(
     z.object({ certificateId: z.string(), name: z.string(), supervisionCode: z.string(), issuedAt: isoTime, issuer: z.string() }),

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { findItem, type CatalogItem } from '../catalog/index.ts';
 import { fileCase as fileCaseRecord, type SubmittedMaterial } from '../domain/case.ts';
 import { makeSupervisionCode } from '../domain/supervision-code.ts';
+import { acceptanceClock } from '../domain/acceptance-clock.ts';
 import { ConcurrentModification, NotFound, RuleViolation, type FieldError } from '../errors.ts';
 import { zodErrors } from '../schemas/validate.ts';
 import type { Principal } from '../http/principal.ts';
@@ -143,6 +144,7 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
         caseId,
         supervisionCode,
         serviceItem: { code: item.code, version: item.version, name: item.name },
+        limits: { acceptanceDays: item.acceptanceDays, promisedDays: item.promisedDays, statutoryDays: item.statutoryDays },
         applicant: { id: applicant.sub, name: applicant.name, subjectType: applicant.subjectType },
         leadDepartment: item.department.code,
         coDepartments: item.coDepartments.map((d) => d.code),
@@ -210,6 +212,7 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
     })),
     ...(record.supplementRequests.length ? { supplementRequest: record.supplementRequests.at(-1) } : {}),
     ...(record.coDepartments.length ? { opinions: record.opinions } : {}),
+    acceptanceClock: acceptanceClock(events, deps.calendar, shanghaiDate(deps.clock.now()), record.limits.acceptanceDays),
     documents: record.documents.map((d) => ({ docId: d.docId, kind: d.kind, name: d.name, issuedAt: d.issuedAt })),
     certificates: certificates.flatMap((c) =>
       c ? [{ certificateId: c.certificateId, name: c.name, supervisionCode: c.supervisionCode, issuedAt: c.issuedAt, issuer: c.issuer.name }] : [],

@@ -1,3 +1,4 @@
+import type { WorkingCalendar } from '../domain/calendar.ts';
 import type { Clock } from '../ports/clock.ts';
 import type {
   BlobStore,
@@ -35,6 +36,8 @@ export type Deps = {
   /** Real time, for security checks (token and URL expiry, webhook timestamps, secret overlap). */
   realClock: Clock;
   regionCode: string;
+  /** Working days (F1). */
+  calendar: WorkingCalendar;
 };
 
 /** The single table serves every repository port. */

@@ -17,6 +17,7 @@ function newCase(code = `350100-261123-AAAAAAA${n}-0`) {
       caseId: `01KAQ3Z6Y2V8J5M0N4C7R1T9${String(n).padStart(2, '0')}`,
       supervisionCode: code,
       serviceItem: { code: 'food-business-licence', version: 1, name: '食品经营许可' },
+      limits: { acceptanceDays: 1, promisedDays: 5, statutoryDays: 10 },
       applicant: { id: 'u-1', name: '陈', subjectType: 'person' },
       leadDepartment: 'fz-scjg',
       coDepartments: [],

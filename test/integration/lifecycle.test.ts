@@ -35,12 +35,15 @@ describe('D2 one-time supplement, end to end through the workflow', () => {
     const caseId = await newCase();
     await staffAction(deps, reviewer, caseId, { type: 'case.request_supplement', data: { items: [{ materialId: 'premises-proof', reason: '租赁合同未盖章' }] } });
     await until(() => waitsOf(caseId), (w) => w.includes('supplement'));
-    expect((await viewCase(deps, citizen(), caseId)).supplementRequest).toMatchObject({ items: [{ materialId: 'premises-proof', reason: '租赁合同未盖章' }], followUp: false });
+    const asked = await viewCase(deps, citizen(), caseId);
+    expect(asked.supplementRequest).toMatchObject({ items: [{ materialId: 'premises-proof', reason: '租赁合同未盖章' }], followUp: false });
+    expect(asked.acceptanceClock).toMatchObject({ limitWorkingDays: 1, running: false, paused: true });
 
     const fresh = await uploadFile(deps, citizen(), pdf('盖章后的租赁合同'));
     await expect(supplementCase(deps, citizen(), caseId, { materials: [{ materialId: 'id-card', uploadId: fresh.uploadId }] })).rejects.toBeInstanceOf(RuleViolation);
     expect(await supplementCase(deps, citizen(), caseId, { materials: [{ materialId: 'premises-proof', uploadId: fresh.uploadId }], note: '已补正' })).toEqual({ caseId, status: 'submitted' });
     await until(() => waitsOf(caseId), (w) => w.includes('acceptance'));
+    expect((await viewCase(deps, citizen(), caseId)).acceptanceClock).toMatchObject({ running: true, paused: false });
 
     // Only the newly supplied material may be asked about again; anything else is 409.
     await expect(staffAction(deps, reviewer, caseId, { type: 'case.request_supplement', data: { items: [{ materialId: 'id-card', reason: '过期' }] } })).rejects.toBeInstanceOf(Conflict);

@@ -6,6 +6,7 @@ export function filedCase(over: Partial<NewCase> = {}, by?: Actor) {
     caseId: '01KAQ3Z6Y2V8J5M0N4C7R1T9XB',
     supervisionCode: '350100-261123-7K3M9QXA-R',
     serviceItem: { code: 'food-business-licence', version: 1, name: '食品经营许可（新办）' },
+    limits: { acceptanceDays: 1, promisedDays: 5, statutoryDays: 10 },
     applicant: { id: 'u-1', name: '陈美玲', subjectType: 'person' },
     leadDepartment: 'fz-scjg',
     coDepartments: [],

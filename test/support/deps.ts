@@ -8,6 +8,8 @@ import { CASE_STATE_MACHINE_FILE, LOCAL_NAMES } from '../../infra/lambdas.ts';
 import { LocalStepFunctions } from '../../infra/local/step-functions-local.ts';
 import { inject } from 'vitest';
 import { HttpWebhookSender } from '#shared/adapters/http/webhook-sender.ts';
+import { chineseDaysArrangement } from '#shared/adapters/calendar/chinese-days.ts';
+import { WorkingCalendar } from '#shared/domain/calendar.ts';
 import { PdfNoticeRenderer } from '#shared/adapters/pdf/notices.ts';
 import { TableScheduler } from '#shared/adapters/scheduler/table.ts';
 import { runScheduledTask } from '#shared/usecases/deliveries.ts';
@@ -77,6 +79,7 @@ export async function integrationDeps(): Promise<Deps & { workflow: RecordingWor
     clock,
     realClock: systemClock,
     regionCode: '350100',
+    calendar: new WorkingCalendar([chineseDaysArrangement]),
   });
   const timers = new TimerPoller(store, clock, (task) => runScheduledTask(deps, task));
   return { ...deps, workflow, clock, timers };
