@@ -120,7 +120,14 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     const dispatch = lambdas['webhook-dispatch'] as unknown as (e: unknown, c: unknown) => Promise<unknown>;
     const timers = new TimerPoller(store, systemClock, (task) => dispatch(task, lambdaContext('webhook-dispatch')), log);
     timers.start();
-    stops.push(async () => timers.stop());
+    // As the recurring sweep schedule does in AWS: at start (after a kill -9) and every minute.
+    const sweep = () => dispatch({ task: 'sweep' }, lambdaContext('webhook-dispatch')).catch((err: Error) => log('sweep failed', { error: err.message }));
+    await sweep();
+    const sweeper = setInterval(() => void sweep(), 60_000);
+    stops.push(async () => {
+      clearInterval(sweeper);
+      timers.stop();
+    });
 
     // Executions live in memory: start one again for every case still in progress. Each loads
     // its case and carries on from the stored status.

@@ -1,5 +1,5 @@
 import { ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -74,6 +74,20 @@ export class StatelessStack extends Stack {
         .allowTimers(timers),
     };
     new PlatformFunction(this, 'TimerFunction', { name: 'webhook-dispatch', functionName: timerFunctionName }).bindTable(table).allowTimers(timers);
+    // Every ten minutes the timer function looks for deliveries whose timer was lost.
+    new Schedule(this, 'DeliverySweep', {
+      schedule: ScheduleExpression.rate(Duration.minutes(10)),
+      description: 'Reschedules webhook deliveries whose timer was lost',
+      target: {
+        bind: () => ({
+          arn: timerFunctionArn,
+          role: schedulerRole,
+          input: ScheduleTargetInput.fromObject({ task: 'sweep' }),
+          retryPolicy: { maximumRetryAttempts: 2 },
+          deadLetterConfig: { arn: timerDeadLetters.queueArn },
+        }),
+      },
+    });
     const caseWorkflow = new PlatformFunction(this, 'CaseWorkflow', { name: 'case-workflow' })
       .bindTable(table)
       .allowResumeWorkflow(stateMachineArn);

@@ -122,10 +122,12 @@ export interface DeliveryRepository {
   /** Records an attempt's outcome, only if no other attempt recorded one since `attempts` was read. */
   recordAttempt(next: Delivery, attemptsBefore: number): Promise<boolean>;
   listDeadLetters(limit: number, cursor?: string): Promise<{ items: Delivery[]; nextCursor: string | null }>;
+  /** Pending deliveries whose next attempt was due before `before` (UTC ISO). */
+  listOverdueDeliveries(before: string, limit: number): Promise<Delivery[]>;
 }
 
 /** A one-time timer: EventBridge Scheduler in AWS, a small persisted scheduler locally. */
-export type ScheduledTask = { task: 'deliver'; deliveryId: string };
+export type ScheduledTask = { task: 'deliver'; deliveryId: string } | { task: 'sweep' };
 export interface Scheduler {
   /** Idempotent by name: scheduling a name twice keeps one timer. */
   schedule(name: string, at: Date, task: ScheduledTask): Promise<void>;

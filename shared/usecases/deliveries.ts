@@ -79,11 +79,30 @@ export async function attemptDelivery(deps: Deps, deliveryId: string): Promise<D
   return next;
 }
 
-export const ScheduledTaskInput = z.object({ task: z.literal('deliver'), deliveryId: z.string().min(1).max(80) }).strict();
+/** How long past its due time a pending attempt counts as lost (its timer never came). */
+const LOST_AFTER_MS = 10 * 60_000;
+
+/**
+ * Nothing lost: a delivery whose timer was never set (the process died between the commit and the
+ * scheduling) or never fired is found by its due time and scheduled again. Timer names are per
+ * attempt, so a timer that does exist is not doubled.
+ */
+export async function sweepDeliveries(deps: Deps): Promise<{ rescheduled: number }> {
+  const before = new Date(deps.clock.now().getTime() - LOST_AFTER_MS * deps.retryTimeScale).toISOString();
+  const lost = await deps.deliveries.listOverdueDeliveries(before, 100);
+  await Promise.all(lost.map((d) => deps.scheduler.schedule(timerName(d, d.attempts + 1), deps.clock.now(), { task: 'deliver', deliveryId: d.deliveryId })));
+  return { rescheduled: lost.length };
+}
+
+export const ScheduledTaskInput = z.discriminatedUnion('task', [
+  z.object({ task: z.literal('deliver'), deliveryId: z.string().min(1).max(80) }).strict(),
+  z.object({ task: z.literal('sweep') }).strict(),
+]);
 
 /** What the scheduler invokes (EventBridge Scheduler in AWS, the timer poller locally). */
 export async function runScheduledTask(deps: Deps, input: unknown) {
   const task = validate(ScheduledTaskInput, input, '', 'the scheduled task');
+  if (task.task === 'sweep') return sweepDeliveries(deps);
   const d = await attemptDelivery(deps, task.deliveryId);
   return { deliveryId: task.deliveryId, status: d?.status ?? 'gone' };
 }

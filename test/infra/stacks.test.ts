@@ -99,6 +99,10 @@ describe('timers (EventBridge Scheduler)', () => {
     stateless.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'Yiwangtongban-Stateless-timers' });
     stateless.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'Yiwangtongban-Stateless-timers' });
     stateless.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+    stateless.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(10 minutes)',
+      Target: Match.objectLike({ Input: JSON.stringify({ task: 'sweep' }), DeadLetterConfig: { Arn: Match.anyValue() } }),
+    });
     stateless.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })] }),
     });

@@ -6,7 +6,7 @@ import { MAX_ATTEMPTS, RETRY_DELAYS_MS, refusedAddress } from '#shared/domain/de
 import { Conflict, Forbidden } from '#shared/errors.ts';
 import { fileCase } from '#shared/usecases/cases.ts';
 import { actOnCase } from '#shared/usecases/case-actions.ts';
-import { listDeadLetters, redeliver, runScheduledTask } from '#shared/usecases/deliveries.ts';
+import { listDeadLetters, redeliver, runScheduledTask, sweepDeliveries } from '#shared/usecases/deliveries.ts';
 import { rotateSecret, updateDepartment } from '#shared/usecases/departments.ts';
 import { integrationDeps } from '../support/deps.ts';
 import { findItem } from '#shared/catalog/index.ts';
@@ -60,6 +60,19 @@ describe('E5 webhooks out: signed, retried with back-off, then parked', () => {
     const id = received[0]!.headers['webhook-id']!;
     expect(await runScheduledTask(deps, { task: 'deliver', deliveryId: id })).toEqual({ deliveryId: id, status: 'delivered' });
     expect(received).toHaveLength(1);
+  });
+
+  it('loses nothing when the process died before the first timer was set', async () => {
+    await fileOne();
+    const [lost] = await deps.deliveries.listOverdueDeliveries(new Date(deps.clock.now().getTime() + 1000).toISOString(), 100);
+    await deps.scheduler.cancel(`deliver-${lost!.deliveryId}-1`); // as if the process died right after the commit
+    expect(await deps.timers.tick()).toBe(0);
+    expect(await sweepDeliveries(deps)).toEqual({ rescheduled: 0 }); // not yet overdue
+    deps.clock.advance(11 * 60_000);
+    expect(await sweepDeliveries(deps)).toEqual({ rescheduled: 1 });
+    expect(await deps.timers.tick()).toBe(1);
+    expect(received.map((r) => r.headers['webhook-id'])).toEqual([lost!.deliveryId]);
+    expect(await sweepDeliveries(deps)).toEqual({ rescheduled: 0 });
   });
 
   it(`retries ${MAX_ATTEMPTS} times over more than 24 h, then parks a dead letter an administrator can redeliver`, async () => {

@@ -38,6 +38,14 @@ const strip = <T extends Record<string, unknown>>(item: T | undefined): T | unde
   return rest as T;
 };
 
+/** Pending deliveries sit in the outbox index by due time, dead ones in the dead-letter index. */
+const deliveryIndex = (d: Delivery) =>
+  d.status === 'pending' && d.nextAttemptAt
+    ? keys.outboxIndex(new Date(d.nextAttemptAt).toISOString(), d.deliveryId)
+    : d.status === 'dead' && d.deadAt
+      ? keys.deadLetterIndex(d.deadAt, d.deliveryId)
+      : {};
+
 const ttl = (at: Date) => Math.floor(at.getTime() / 1000);
 
 /** All persistence on the single table. One document client, created by the caller once per module. */
@@ -174,7 +182,7 @@ export class DynamoStore
         return {
           Put: {
             TableName: table,
-            Item: { ...keys.delivery(c.delivery.deliveryId), entity: 'delivery', ...c.delivery },
+            Item: { ...keys.delivery(c.delivery.deliveryId), ...deliveryIndex(c.delivery), entity: 'delivery', ...c.delivery },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         };
@@ -311,7 +319,7 @@ export class DynamoStore
           TableName: this.tableName,
           Item: {
             ...keys.delivery(next.deliveryId),
-            ...(next.status === 'dead' && next.deadAt ? keys.deadLetterIndex(next.deadAt, next.deliveryId) : {}),
+            ...deliveryIndex(next),
             entity: 'delivery',
             ...next,
           },
@@ -324,6 +332,19 @@ export class DynamoStore
       if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
     }
+  }
+
+  async listOverdueDeliveries(before: string, limit: number): Promise<Delivery[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :o AND gsi2sk < :before',
+        ExpressionAttributeValues: { ':o': 'OUTBOX', ':before': before },
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((i) => strip(i) as Delivery);
   }
 
   async listDeadLetters(limit: number, cursor?: string): Promise<{ items: Delivery[]; nextCursor: string | null }> {

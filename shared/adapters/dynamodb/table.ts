@@ -13,7 +13,7 @@
  * | certificate       | CERT#<certificateId>   | CERT            | HOLDER#<sub> · CERT#<issuedAt>#id     |                                  |
  * | idempotent reply  | IDEMP#<scope>#<key>    | IDEMP           |                                       |                                  |
  * | webhook id seen   | HOOK#<dept>#<id>       | HOOK            |                                       |                                  |
- * | outbound delivery | DELIVERY#<id>          | DELIVERY        |                                       | DEADLETTER · <deadAt>#id (dead)  |
+ * | outbound delivery | DELIVERY#<id>          | DELIVERY        |                                       | OUTBOX · <nextAttemptAt>#id (pending); DEADLETTER · <deadAt>#id (dead) |
  * | local timer       | SCHEDULE#<name>        | SCHEDULE        |                                       | SCHEDULES · <at>#name            |
  *
  * `ttl` (epoch seconds) expires idempotent replies and webhook ids.
@@ -39,6 +39,7 @@ export const keys = {
   idempotency: (scope: string, key: string) => ({ pk: `IDEMP#${scope}#${key}`, sk: 'IDEMP' }),
   webhook: (deptCode: string, webhookId: string) => ({ pk: `HOOK#${deptCode}#${webhookId}`, sk: 'HOOK' }),
   delivery: (deliveryId: string) => ({ pk: `DELIVERY#${deliveryId}`, sk: 'DELIVERY' }),
+  outboxIndex: (nextAttemptAt: string, id: string) => ({ gsi2pk: 'OUTBOX', gsi2sk: `${nextAttemptAt}#${id}` }),
   deadLetterIndex: (deadAt: string, id: string) => ({ gsi2pk: 'DEADLETTER', gsi2sk: `${deadAt}#${id}` }),
   schedule: (name: string) => ({ pk: `SCHEDULE#${name}`, sk: 'SCHEDULE' }),
   scheduleIndex: (at: string, name: string) => ({ gsi2pk: 'SCHEDULES', gsi2sk: `${at}#${name}` }),
