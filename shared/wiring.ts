@@ -7,13 +7,12 @@ import { EventBridgeScheduler } from './adapters/scheduler/eventbridge.ts';
 import { TableScheduler } from './adapters/scheduler/table.ts';
 import { chineseDaysArrangement } from './adapters/calendar/chinese-days.ts';
 import { WorkingCalendar } from './domain/calendar.ts';
-import { PdfNoticeRenderer } from './adapters/pdf/notices.ts';
 import { S3BlobStore } from './adapters/s3/blob-store.ts';
 import { DynamoStore } from './adapters/dynamodb/store.ts';
 import { StepFunctionsWorkflow } from './adapters/sfn/workflow.ts';
 import { config } from './config.ts';
 import { systemClock } from './ports/clock.ts';
-import type { Scheduler } from './ports/index.ts';
+import type { NoticeRenderer, Scheduler } from './ports/index.ts';
 import type { Deps } from './usecases/deps.ts';
 
 /**
@@ -27,6 +26,7 @@ export function buildDeps(): Deps {
   let blobs: S3BlobStore | undefined;
   let workflow: StepFunctionsWorkflow | undefined;
   let scheduler: Scheduler | undefined;
+  let renderer: NoticeRenderer | undefined;
   const table = () => (store ??= new DynamoStore(new DynamoDBClient({}), config.tableName));
   return {
     get cases() { return table(); },
@@ -56,7 +56,13 @@ export function buildDeps(): Deps {
     get workflow() {
       return (workflow ??= new StepFunctionsWorkflow(new SFNClient({}), config.stateMachineArn));
     },
-    notices: new PdfNoticeRenderer(),
+    // pdfkit and the fonts load only in the function that issues notices, on its first notice.
+    notices: {
+      async render(notice) {
+        renderer ??= new (await import('./adapters/pdf/notices.ts')).PdfNoticeRenderer();
+        return renderer.render(notice);
+      },
+    },
     clock: systemClock,
     realClock: systemClock,
     regionCode: config.regionCode,
