@@ -18,7 +18,7 @@ import { S3BlobStore } from '#shared/adapters/s3/blob-store.ts';
 import { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
 import { MovableClock, systemClock } from '#shared/ports/clock.ts';
 import type { Workflow } from '#shared/ports/index.ts';
-import { depsOnOneTable, type Deps } from '#shared/usecases/deps.ts';
+import type { Deps } from '#shared/usecases/deps.ts';
 import { ensureTable } from '../../infra/local/dynamodb-local.ts';
 import { S3RVER_CREDENTIALS } from '../../infra/local/s3-local.ts';
 import { TEST_BUCKET } from './stand-ins.ts';
@@ -107,4 +107,11 @@ export async function workflowDeps(): Promise<{ deps: Deps; sfn: LocalStepFuncti
   const endpoint = await sfn.listen();
   box.deps = { ...base, workflow: new StepFunctionsWorkflow(new SFNClient({ endpoint, region: 'us-east-1', credentials: S3RVER_CREDENTIALS }), LOCAL_NAMES.stateMachineArn) };
   return { deps: box.deps, sfn };
+}
+
+/** The single table serves every repository port. */
+export type OneTableStore = Deps['cases'] & Deps['uploads'] & Deps['departments'] & Deps['certificates'] & Deps['idempotency'] & Deps['webhooks'] & Deps['deliveries'];
+
+export function depsOnOneTable(store: OneTableStore, rest: Omit<Deps, 'cases' | 'uploads' | 'departments' | 'certificates' | 'idempotency' | 'webhooks' | 'deliveries'>): Deps {
+  return { cases: store, uploads: store, departments: store, certificates: store, idempotency: store, webhooks: store, deliveries: store, ...rest };
 }
