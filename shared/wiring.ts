@@ -6,7 +6,6 @@ import { HttpWebhookSender } from './adapters/http/webhook-sender.ts';
 import { EventBridgeScheduler } from './adapters/scheduler/eventbridge.ts';
 import { TableScheduler } from './adapters/scheduler/table.ts';
 import { chineseDaysArrangement } from './adapters/calendar/chinese-days.ts';
-import { WorkingCalendar } from './domain/calendar.ts';
 import { S3BlobStore } from './adapters/s3/blob-store.ts';
 import { DynamoStore } from './adapters/dynamodb/store.ts';
 import { StepFunctionsWorkflow } from './adapters/sfn/workflow.ts';
@@ -66,7 +65,8 @@ export function buildDeps(): Deps {
     clock: systemClock,
     realClock: systemClock,
     regionCode: config.regionCode,
-    calendar: new WorkingCalendar([chineseDaysArrangement]),
+    get calendars() { return table(); },
+    defaultArrangement: chineseDaysArrangement,
   };
 }
 

@@ -182,6 +182,16 @@ export const ROUTES: readonly Route[] = [
     responses: { 200: { description: 'the new secret', schema: api.DepartmentSecretResponse }, ...problems(401, 403, 404) },
   },
   {
+    method: 'PUT',
+    path: '/admin/calendar/{year}',
+    operationId: 'loadCalendarYear',
+    summary: 'Load a year’s official holiday arrangement (holidays and make-up working days); it wins over the default data',
+    fn: 'admin-api',
+    auth: 'jwt',
+    body: api.CalendarYearRequest,
+    responses: { 200: { description: 'the arrangement in force for the year', schema: api.CalendarYear }, ...problems(400, 401, 403, 422) },
+  },
+  {
     method: 'GET',
     path: '/admin/webhooks/dead-letters',
     operationId: 'listDeadLetters',

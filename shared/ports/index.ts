@@ -1,6 +1,7 @@
 import type { AuditEvent, CaseRecord } from '../domain/case.ts';
 import type { Wait } from '../domain/workflow.ts';
 import type { Delivery } from '../domain/delivery.ts';
+import type { YearArrangement } from '../domain/calendar.ts';
 import { Conflict } from '../errors.ts';
 
 /**
@@ -115,6 +116,11 @@ export type Notice = {
 
 export interface NoticeRenderer {
   render(notice: Notice): Promise<Buffer>;
+}
+
+export interface CalendarRepository {
+  putCalendarYear(arrangement: YearArrangement): Promise<void>;
+  listCalendarYears(): Promise<YearArrangement[]>;
 }
 
 export interface DeliveryRepository {

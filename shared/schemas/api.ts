@@ -235,6 +235,14 @@ export const DeliveryView = z.object({
   deadAt: isoTime.optional(),
 });
 export const DeadLetterList = z.object({ items: z.array(DeliveryView), nextCursor: z.string().nullable() });
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+export const CalendarYearRequest = z
+  .object({
+    holidays: z.array(isoDate).min(1, 'a year has official holidays').max(60).describe('official holidays, including the weekend days inside them'),
+    workdays: z.array(isoDate).max(20).default([]).describe('weekend days that are official working days (调休)'),
+  })
+  .strict();
+export const CalendarYear = z.object({ year: z.number().int(), holidays: z.array(z.string()), workdays: z.array(z.string()), source: z.string() });
 export const CaseStatusResponse = z.object({ caseId: z.string(), status: z.enum(CASE_STATUSES) });
 
 export const WebhookAccepted = z.object({ received: z.literal(true), caseId: z.string(), status: z.enum(CASE_STATUSES), duplicate: z.boolean() });

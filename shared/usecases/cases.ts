@@ -13,6 +13,7 @@ import { shanghaiDate, toShanghaiIso } from '../time.ts';
 import { canSeeCase, requireCitizen } from './access.ts';
 import type { Deps } from './deps.ts';
 import { deliveriesFor, enqueue, scheduleFirstAttempts } from './deliveries.ts';
+import { calendarOf } from './calendar.ts';
 import { idempotencyOf, remember, replay } from './idempotency.ts';
 
 type CreateCase = z.output<typeof CreateCaseRequest>;
@@ -212,7 +213,7 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
     })),
     ...(record.supplementRequests.length ? { supplementRequest: record.supplementRequests.at(-1) } : {}),
     ...(record.coDepartments.length ? { opinions: record.opinions } : {}),
-    acceptanceClock: acceptanceClock(events, deps.calendar, shanghaiDate(deps.clock.now()), record.limits.acceptanceDays),
+    acceptanceClock: acceptanceClock(events, await calendarOf(deps), shanghaiDate(deps.clock.now()), record.limits.acceptanceDays),
     documents: record.documents.map((d) => ({ docId: d.docId, kind: d.kind, name: d.name, issuedAt: d.issuedAt })),
     certificates: certificates.flatMap((c) =>
       c ? [{ certificateId: c.certificateId, name: c.name, supervisionCode: c.supervisionCode, issuedAt: c.issuedAt, issuer: c.issuer.name }] : [],

@@ -1,7 +1,8 @@
-import type { WorkingCalendar } from '../domain/calendar.ts';
+import type { ArrangementSource } from '../domain/calendar.ts';
 import type { Clock } from '../ports/clock.ts';
 import type {
   BlobStore,
+  CalendarRepository,
   CaseRepository,
   CertificateRepository,
   DeliveryRepository,
@@ -36,7 +37,9 @@ export type Deps = {
   /** Real time, for security checks (token and URL expiry, webhook timestamps, secret overlap). */
   realClock: Clock;
   regionCode: string;
-  /** Working days (F1). */
-  calendar: WorkingCalendar;
+  /** Official arrangements loaded by administrators (F1); they win over the default. */
+  calendars: CalendarRepository;
+  /** The default arrangement of a year (chinese-days). */
+  defaultArrangement: ArrangementSource;
 };
 

@@ -9,7 +9,6 @@ import { LocalStepFunctions } from '../../infra/local/step-functions-local.ts';
 import { inject } from 'vitest';
 import { HttpWebhookSender } from '#shared/adapters/http/webhook-sender.ts';
 import { chineseDaysArrangement } from '#shared/adapters/calendar/chinese-days.ts';
-import { WorkingCalendar } from '#shared/domain/calendar.ts';
 import { PdfNoticeRenderer } from '#shared/adapters/pdf/notices.ts';
 import { TableScheduler } from '#shared/adapters/scheduler/table.ts';
 import { runScheduledTask } from '#shared/usecases/deliveries.ts';
@@ -79,7 +78,7 @@ export async function integrationDeps(): Promise<Deps & { workflow: RecordingWor
     clock,
     realClock: systemClock,
     regionCode: '350100',
-    calendar: new WorkingCalendar([chineseDaysArrangement]),
+    defaultArrangement: chineseDaysArrangement,
   });
   const timers = new TimerPoller(store, clock, (task) => runScheduledTask(deps, task));
   return { ...deps, workflow, clock, timers };
@@ -110,8 +109,8 @@ export async function workflowDeps(): Promise<{ deps: Deps; sfn: LocalStepFuncti
 }
 
 /** The single table serves every repository port. */
-export type OneTableStore = Deps['cases'] & Deps['uploads'] & Deps['departments'] & Deps['certificates'] & Deps['idempotency'] & Deps['webhooks'] & Deps['deliveries'];
+export type OneTableStore = Deps['cases'] & Deps['uploads'] & Deps['departments'] & Deps['certificates'] & Deps['idempotency'] & Deps['webhooks'] & Deps['deliveries'] & Deps['calendars'];
 
-export function depsOnOneTable(store: OneTableStore, rest: Omit<Deps, 'cases' | 'uploads' | 'departments' | 'certificates' | 'idempotency' | 'webhooks' | 'deliveries'>): Deps {
-  return { cases: store, uploads: store, departments: store, certificates: store, idempotency: store, webhooks: store, deliveries: store, ...rest };
+export function depsOnOneTable(store: OneTableStore, rest: Omit<Deps, 'cases' | 'uploads' | 'departments' | 'certificates' | 'idempotency' | 'webhooks' | 'deliveries' | 'calendars'>): Deps {
+  return { cases: store, uploads: store, departments: store, certificates: store, idempotency: store, webhooks: store, deliveries: store, calendars: store, ...rest };
 }

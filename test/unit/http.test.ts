@@ -31,6 +31,7 @@ const handler = httpFunction('admin-api', {
   rotateDepartmentSecret: async () => ({ status: 200, body: { ok: true } }),
   listDeadLetters: async () => ({ status: 200, body: { items: [], nextCursor: null } }),
   redeliverDeadLetter: async () => ({ status: 200, body: {} }),
+  loadCalendarYear: async () => ({ status: 200, body: {} }),
 });
 const admin = { sub: 'a', name: 'A', roles: '[admin]' };
 

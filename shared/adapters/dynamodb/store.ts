@@ -12,9 +12,11 @@ import {
 import { FINAL_STATUSES, type AuditEvent, type CaseRecord } from '../../domain/case.ts';
 import { waitKey, type Wait } from '../../domain/workflow.ts';
 import type { Delivery } from '../../domain/delivery.ts';
+import type { YearArrangement } from '../../domain/calendar.ts';
 import { ConcurrentModification, Conflict, NotFound } from '../../errors.ts';
 import {
   DuplicateCompanion,
+  type CalendarRepository,
   type CaseRepository,
   type Certificate,
   type CertificateRepository,
@@ -50,7 +52,7 @@ const ttl = (at: Date) => Math.floor(at.getTime() / 1000);
 
 /** All persistence on the single table. One document client, created by the caller once per module. */
 export class DynamoStore
-  implements CaseRepository, UploadRepository, DepartmentRepository, CertificateRepository, IdempotencyStore, WebhookLog, DeliveryRepository
+  implements CaseRepository, UploadRepository, DepartmentRepository, CertificateRepository, IdempotencyStore, WebhookLog, DeliveryRepository, CalendarRepository
 {
   private readonly doc: DynamoDBDocumentClient;
 
@@ -363,6 +365,19 @@ export class DynamoStore
       items: (out.Items ?? []).map((i) => strip(i) as Delivery),
       nextCursor: out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : null,
     };
+  }
+
+  // ---- official calendar arrangements loaded by administrators --------------------------------
+
+  async putCalendarYear(arrangement: YearArrangement): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.calendarYear(arrangement.year), entity: 'calendar', ...arrangement } }));
+  }
+
+  async listCalendarYears(): Promise<YearArrangement[]> {
+    const out = await this.doc.send(
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :c', ExpressionAttributeValues: { ':c': 'CALENDAR' }, ConsistentRead: true }),
+    );
+    return (out.Items ?? []).map((i) => strip(i) as YearArrangement);
   }
 
   // ---- the local scheduler's timers (AWS uses EventBridge Scheduler instead) ----------------

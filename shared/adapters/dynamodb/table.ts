@@ -14,6 +14,7 @@
  * | idempotent reply  | IDEMP#<scope>#<key>    | IDEMP           |                                       |                                  |
  * | webhook id seen   | HOOK#<dept>#<id>       | HOOK            |                                       |                                  |
  * | outbound delivery | DELIVERY#<id>          | DELIVERY        |                                       | OUTBOX · <nextAttemptAt>#id (pending); DEADLETTER · <deadAt>#id (dead) |
+ * | calendar year     | CALENDAR               | YEAR#<yyyy>     |                                       |                                  |
  * | local timer       | SCHEDULE#<name>        | SCHEDULE        |                                       | SCHEDULES · <at>#name            |
  *
  * `ttl` (epoch seconds) expires idempotent replies and webhook ids.
@@ -41,6 +42,7 @@ export const keys = {
   delivery: (deliveryId: string) => ({ pk: `DELIVERY#${deliveryId}`, sk: 'DELIVERY' }),
   outboxIndex: (nextAttemptAt: string, id: string) => ({ gsi2pk: 'OUTBOX', gsi2sk: `${nextAttemptAt}#${id}` }),
   deadLetterIndex: (deadAt: string, id: string) => ({ gsi2pk: 'DEADLETTER', gsi2sk: `${deadAt}#${id}` }),
+  calendarYear: (year: number) => ({ pk: 'CALENDAR', sk: `YEAR#${year}` }),
   schedule: (name: string) => ({ pk: `SCHEDULE#${name}`, sk: 'SCHEDULE' }),
   scheduleIndex: (at: string, name: string) => ({ gsi2pk: 'SCHEDULES', gsi2sk: `${at}#${name}` }),
   applicantIndex: (sub: string, createdAt: string, id: string) => ({ gsi1pk: `APPLICANT#${sub}`, gsi1sk: `CASE#${createdAt}#${id}` }),
