@@ -87,6 +87,7 @@ export type AuditEventType =
   | 'case.opinion_given'
   | 'case.suspended'
   | 'case.resumed'
+  | 'case.extended'
   | 'case.approved'
   | 'case.denied'
   | 'case.completed';
@@ -184,6 +185,7 @@ export type Command =
   | { type: 'opinion'; opinion: 'agree' | 'disagree'; note?: string }
   | { type: 'suspend'; reason: string }
   | { type: 'resume' }
+  | { type: 'extend'; workingDays: number; reason: string }
   | { type: 'approve'; certificate?: { summary: Record<string, unknown> } }
   | { type: 'deny'; reasons: string[] }
   | { type: 'complete'; certificateId: string };
@@ -212,6 +214,7 @@ export const RULES: Record<CommandType, Rule> = {
   opinion: { from: ['accepted'], event: 'case.opinion_given', by: 'department', who: 'co' },
   suspend: { from: ['accepted'], to: 'suspended', event: 'case.suspended', by: 'department', who: 'lead' },
   resume: { from: ['suspended'], to: 'accepted', event: 'case.resumed', by: 'department', who: 'lead' },
+  extend: { from: ['accepted', 'suspended'], event: 'case.extended', by: 'department', who: 'lead' },
   approve: { from: ['accepted'], to: 'approved', event: 'case.approved', by: 'department', who: 'lead' },
   deny: { from: ['accepted'], to: 'denied', event: 'case.denied', by: 'department', who: 'lead' },
   complete: { from: ['approved'], to: 'completed', event: 'case.completed', by: 'system' },

@@ -144,6 +144,14 @@ export const CaseView = z.object({
   ),
   documents: z.array(z.object({ docId: z.string(), kind: z.string(), name: z.string(), issuedAt: isoTime })),
   supplementRequest: z.record(z.string(), z.unknown()).optional(),
+  deadline: z.object({
+    started: z.boolean(),
+    promisedDue: z.string().optional(),
+    statutoryDue: z.string().optional(),
+    remainingWorkingDays: z.number().int().optional(),
+    paused: z.boolean(),
+    explanation: z.array(z.string()),
+  }),
   acceptanceClock: z.object({ limitWorkingDays: z.number(), usedWorkingDays: z.number(), running: z.boolean(), paused: z.boolean(), overdue: z.boolean() }),
   opinions: z.record(z.string(), z.unknown()).optional(),
   certificates: z.array(
@@ -208,6 +216,7 @@ function departmentActions<E extends z.ZodRawShape>(envelope: E) {
     action('case.opinion', { opinion: z.enum(['agree', 'disagree']) }),
     action('case.suspend', { reason: z.string().trim().min(2).max(500) }),
     action('case.resume', {}),
+    action('case.extend', { workingDays: z.number().int().min(1).max(60), reason: z.string().trim().min(2).max(500) }),
     action('case.approve', { certificate: z.object({ summary: z.record(z.string(), z.unknown()) }).strict().optional() }),
     action('case.deny', { reasons }),
   ]);

@@ -3,6 +3,7 @@ import { findItem, type CatalogItem } from '../catalog/index.ts';
 import { fileCase as fileCaseRecord, type SubmittedMaterial } from '../domain/case.ts';
 import { makeSupervisionCode } from '../domain/supervision-code.ts';
 import { acceptanceClock } from '../domain/acceptance-clock.ts';
+import { deadlineOf } from '../domain/deadline.ts';
 import { ConcurrentModification, NotFound, RuleViolation, type FieldError } from '../errors.ts';
 import { zodErrors } from '../schemas/validate.ts';
 import type { Principal } from '../http/principal.ts';
@@ -187,12 +188,14 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
 }
 
 /** Steps whose details the applicant is owed: reasons, what to supplement, what was recorded. */
-const REASONED: ReadonlySet<string> = new Set(['case.rejected', 'case.supplement_requested', 'case.denied', 'case.step_recorded', 'case.suspended', 'case.opinion_given']);
+const REASONED: ReadonlySet<string> = new Set(['case.rejected', 'case.supplement_requested', 'case.denied', 'case.step_recorded', 'case.suspended', 'case.extended', 'case.opinion_given']);
 
 export async function viewCase(deps: Deps, principal: Principal | undefined, caseId: string) {
   const found = await deps.cases.getWithEvents(caseId);
   if (!found || !canSeeCase(principal, found.record)) throw new NotFound(`no case ${caseId}`);
   const { record, events } = found;
+  const calendar = await calendarOf(deps);
+  const today = shanghaiDate(deps.clock.now());
   const certificates = await Promise.all(record.certificates.map((id) => deps.certificates.getCertificate(id)));
   return {
     caseId: record.caseId,
@@ -213,7 +216,8 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
     })),
     ...(record.supplementRequests.length ? { supplementRequest: record.supplementRequests.at(-1) } : {}),
     ...(record.coDepartments.length ? { opinions: record.opinions } : {}),
-    acceptanceClock: acceptanceClock(events, await calendarOf(deps), shanghaiDate(deps.clock.now()), record.limits.acceptanceDays),
+    deadline: deadlineOf(events, calendar, today, record.limits),
+    acceptanceClock: acceptanceClock(events, calendar, today, record.limits.acceptanceDays),
     documents: record.documents.map((d) => ({ docId: d.docId, kind: d.kind, name: d.name, issuedAt: d.issuedAt })),
     certificates: certificates.flatMap((c) =>
       c ? [{ certificateId: c.certificateId, name: c.name, supervisionCode: c.supervisionCode, issuedAt: c.issuedAt, issuer: c.issuer.name }] : [],

@@ -21,6 +21,7 @@ export const ROLES_FOR: Record<Exclude<CommandType, 'supplement' | 'withdraw' | 
   opinion: ['reviewer', 'approver'],
   suspend: ['approver'],
   resume: ['approver'],
+  extend: ['approver'],
   approve: ['approver'],
   deny: ['approver'],
 };

@@ -96,7 +96,15 @@ describe('B3 E1 staff act by role', () => {
     await staffAction(deps, reviewer, caseId, { type: 'case.accept', data: {} });
     await staffAction(deps, approver, caseId, { type: 'case.suspend', data: { reason: '等待消防部门检测报告' } });
     await until(() => waitsOf(caseId), (w) => w.includes('resumption'));
+    expect((await viewCase(deps, citizen(), caseId)).deadline).toMatchObject({ started: true, paused: true });
     await staffAction(deps, approver, caseId, { type: 'case.resume', data: {} });
+    await expect(staffAction(deps, reviewer, caseId, { type: 'case.extend', data: { workingDays: 5, reason: '需组织专家评审' } })).rejects.toBeInstanceOf(Forbidden);
+    const before = (await viewCase(deps, citizen(), caseId)).deadline;
+    await staffAction(deps, approver, caseId, { type: 'case.extend', data: { workingDays: 5, reason: '需组织专家评审' } });
+    const after = (await viewCase(deps, citizen(), caseId)).deadline;
+    expect(after.paused).toBe(false);
+    expect(after.promisedDue! > before.promisedDue!).toBe(true);
+    expect(after.explanation.some((line) => line.includes('延长5个工作日（需组织专家评审）'))).toBe(true);
     await until(() => waitsOf(caseId), (w) => w.includes('decision'));
     await staffAction(deps, approver, caseId, { type: 'case.approve', data: {} });
     expect(await until(() => statusOf(caseId), (s) => s === 'completed')).toBe('completed');
