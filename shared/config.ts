@@ -31,6 +31,10 @@ export const config = {
       deadLetterArn: required('SCHEDULER_DLQ_ARN'),
     };
   },
+  /** The local runtime's case time can be moved (POST /dev/clock); in AWS it is the system clock. */
+  get movableCaseClock() {
+    return process.env.CASE_CLOCK === 'movable';
+  },
   /** Only the local runtime may deliver webhooks to loopback. */
   get allowLoopbackWebhooks() {
     return process.env.ALLOW_LOOPBACK_WEBHOOKS === 'true';

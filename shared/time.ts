@@ -16,3 +16,11 @@ export function chineseDate(iso: string): string {
   const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
   return `${y}年${m}月${d}日`;
 }
+
+/** An ISO 8601 duration of days and time (P3D, PT72H, P1DT2H30M) in milliseconds; undefined if malformed. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(text);
+  if (!m || text === 'P' || text.endsWith('T')) return undefined;
+  const [, d = '0', h = '0', min = '0', sec = '0'] = m;
+  return ((Number(d) * 24 + Number(h)) * 60 + Number(min)) * 60_000 + Number(sec) * 1000;
+}

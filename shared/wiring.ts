@@ -10,7 +10,7 @@ import { S3BlobStore } from './adapters/s3/blob-store.ts';
 import { DynamoStore } from './adapters/dynamodb/store.ts';
 import { StepFunctionsWorkflow } from './adapters/sfn/workflow.ts';
 import { config } from './config.ts';
-import { systemClock } from './ports/clock.ts';
+import { localCaseClock, systemClock } from './ports/clock.ts';
 import type { NoticeRenderer, Scheduler } from './ports/index.ts';
 import type { Deps } from './usecases/deps.ts';
 
@@ -62,7 +62,7 @@ export function buildDeps(): Deps {
         return renderer.render(notice);
       },
     },
-    clock: systemClock,
+    clock: config.movableCaseClock ? localCaseClock : systemClock,
     realClock: systemClock,
     regionCode: config.regionCode,
     get calendars() { return table(); },

@@ -1,11 +1,11 @@
-import { accessSync, constants, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
 import { HTTP_FUNCTIONS, type HttpFunctionName } from '#shared/http/routes.ts';
-import { DevTokenRequest } from '#shared/schemas/api.ts';
+import { DevClockRequest, DevTokenRequest } from '#shared/schemas/api.ts';
 import { zodErrors } from '#shared/schemas/validate.ts';
 import { CASE_STATE_MACHINE_FILE, LAMBDAS, LOCAL_NAMES, ROOT, type LambdaName } from '../lambdas.ts';
 import { checkJava, ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
@@ -16,7 +16,8 @@ import { portIsFree } from './ports.ts';
 import { S3RVER_CREDENTIALS, startS3Local } from './s3-local.ts';
 import { LocalStepFunctions } from './step-functions-local.ts';
 import { TimerPoller } from './timer-poller.ts';
-import { systemClock } from '#shared/ports/clock.ts';
+import { localCaseClock } from '#shared/ports/clock.ts';
+import { parseDuration, toShanghaiIso } from '#shared/time.ts';
 
 export type LocalStack = { url: string; stop: () => Promise<void>; stepFunctions: LocalStepFunctions };
 type Log = (msg: string, detail?: unknown) => void;
@@ -79,6 +80,7 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
       SCHEDULER_MODE: 'table',
       ALLOW_LOOPBACK_WEBHOOKS: 'true',
       RETRY_TIME_SCALE: process.env.RETRY_TIME_SCALE ?? '0.001',
+      CASE_CLOCK: 'movable',
       POWERTOOLS_SERVICE_NAME: 'yiwangtongban',
     });
     delete process.env.AWS_PROFILE;
@@ -92,6 +94,8 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     }
 
     const keys = await loadOrCreateKeys(join(opts.dataDir, 'keys', 'jwt.json'));
+    const clockFile = join(opts.dataDir, 'clock.json');
+    if (existsSync(clockFile)) localCaseClock.set(new Date(Date.now() + (JSON.parse(readFileSync(clockFile, 'utf8')) as { offsetMs: number }).offsetMs));
     const gateway: Server = createGateway({
       functions: Object.fromEntries(HTTP_FUNCTIONS.map((f) => [f, lambdas[f]!])) as Record<HttpFunctionName, LambdaHandler>,
       authorize: async (token) => gatewayClaims(await verifyToken(keys, token)),
@@ -103,6 +107,21 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
           }
           const { token, expiresAt } = await signDevToken(keys, parsed.data);
           return { status: 200, body: { token, expiresAt: expiresAt.toISOString() } };
+        },
+        moveDevClock: async (body) => {
+          const parsed = DevClockRequest.safeParse(body);
+          const target = !parsed.success
+            ? undefined
+            : 'advance' in parsed.data
+              ? ((ms) => (ms === undefined ? undefined : new Date(localCaseClock.now().getTime() + ms)))(parseDuration(parsed.data.advance))
+              : new Date(parsed.data.set);
+          if (!target || target < localCaseClock.now()) {
+            const errors = parsed.success ? [{ path: 'advance' in parsed.data ? 'advance' : 'set', message: 'case time only moves forward, by an ISO 8601 duration like PT72H or P3D' }] : zodErrors(parsed.error);
+            return { status: 422, body: { type: '/problems/validation-failed', title: 'The request breaks a rule', status: 422, detail: 'the clock cannot be moved so', errors } };
+          }
+          localCaseClock.set(target);
+          writeFileSync(clockFile, JSON.stringify({ offsetMs: localCaseClock.offset }));
+          return { status: 200, body: { now: toShanghaiIso(localCaseClock.now()) } };
         },
       },
       log,
@@ -118,7 +137,7 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     // The timers (webhook retries, later deadlines) fire the same handler the schedules invoke in AWS.
     const store = new DynamoStore(ddb, LOCAL_NAMES.table);
     const dispatch = lambdas['webhook-dispatch'] as unknown as (e: unknown, c: unknown) => Promise<unknown>;
-    const timers = new TimerPoller(store, systemClock, (task) => dispatch(task, lambdaContext('webhook-dispatch')), log);
+    const timers = new TimerPoller(store, localCaseClock, (task) => dispatch(task, lambdaContext('webhook-dispatch')), log);
     timers.start();
     // As the recurring sweep schedule does in AWS: at start (after a kill -9) and every minute.
     const sweep = () => dispatch({ task: 'sweep' }, lambdaContext('webhook-dispatch')).catch((err: Error) => log('sweep failed', { error: err.message }));

@@ -71,3 +71,15 @@ export function deadlineOf(
   }
   return { started: true, promisedDue: promised.due, statutoryDue: statutory.due, remainingWorkingDays: remaining, paused: !!suspendedOn && !decidedOn, explanation };
 }
+
+export type Light = 'green' | 'yellow' | 'red';
+
+/** Yellow from this many promised working days left: 20 % of the promised limit, at least one day. */
+export const yellowThreshold = (promisedDays: number) => Math.max(1, Math.round(promisedDays * 0.2));
+
+/** F3: yellow near the promised due, red once it has passed; frozen at the decision like the clock. */
+export function lightOf(deadline: Deadline, promisedDays: number): Light {
+  if (!deadline.started || deadline.remainingWorkingDays === undefined) return 'green';
+  if (deadline.remainingWorkingDays < 0) return 'red';
+  return deadline.remainingWorkingDays <= yellowThreshold(promisedDays) ? 'yellow' : 'green';
+}

@@ -241,6 +241,17 @@ export const ROUTES: readonly Route[] = [
     responses: { 200: { description: 'a token', schema: api.DevTokenResponse }, ...problems(400, 422) },
     localOnly: true,
   },
+  {
+    method: 'POST',
+    path: '/dev/clock',
+    operationId: 'moveDevClock',
+    summary: 'Local runtime only: move case time forward (deadlines, timers, notices); security checks keep real time',
+    fn: 'public-api',
+    auth: 'none',
+    body: api.DevClockRequest,
+    responses: { 200: { description: 'the new case time', schema: api.DevClockResponse }, ...problems(400, 422) },
+    localOnly: true,
+  },
 ];
 
 export const routeKey = (r: Pick<Route, 'method' | 'path'>) => `${r.method} ${r.path}`;

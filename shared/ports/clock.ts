@@ -17,4 +17,13 @@ export class MovableClock implements Clock {
   advance(ms: number): void {
     this.offsetMs += ms;
   }
+  get offset(): number {
+    return this.offsetMs;
+  }
 }
+
+/**
+ * The local runtime's case time, moved by `POST /dev/clock`; wired in when CASE_CLOCK=movable.
+ * One per process, like the runtime it belongs to.
+ */
+export const localCaseClock = new MovableClock();

@@ -267,4 +267,9 @@ export const DevTokenRequest = z
     roles: z.array(z.enum(['reviewer', 'approver', 'dept_admin', 'admin'])).max(4).optional(),
   })
   .strict();
+export const DevClockRequest = z.union([
+  z.object({ advance: z.string().describe('ISO 8601 duration, e.g. PT72H or P3D') }).strict(),
+  z.object({ set: z.string().datetime({ offset: true }).describe('ISO 8601 time with offset') }).strict(),
+]);
+export const DevClockResponse = z.object({ now: isoTime });
 export const DevTokenResponse = z.object({ token: z.string(), expiresAt: isoTime });

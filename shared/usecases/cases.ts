@@ -3,7 +3,7 @@ import { findItem, type CatalogItem } from '../catalog/index.ts';
 import { fileCase as fileCaseRecord, type SubmittedMaterial } from '../domain/case.ts';
 import { makeSupervisionCode } from '../domain/supervision-code.ts';
 import { acceptanceClock } from '../domain/acceptance-clock.ts';
-import { deadlineOf } from '../domain/deadline.ts';
+import { deadlineOf, lightOf } from '../domain/deadline.ts';
 import { ConcurrentModification, NotFound, RuleViolation, type FieldError } from '../errors.ts';
 import { zodErrors } from '../schemas/validate.ts';
 import type { Principal } from '../http/principal.ts';
@@ -196,6 +196,7 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
   const { record, events } = found;
   const calendar = await calendarOf(deps);
   const today = shanghaiDate(deps.clock.now());
+  const deadline = deadlineOf(events, calendar, today, record.limits);
   const certificates = await Promise.all(record.certificates.map((id) => deps.certificates.getCertificate(id)));
   return {
     caseId: record.caseId,
@@ -216,7 +217,8 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
     })),
     ...(record.supplementRequests.length ? { supplementRequest: record.supplementRequests.at(-1) } : {}),
     ...(record.coDepartments.length ? { opinions: record.opinions } : {}),
-    deadline: deadlineOf(events, calendar, today, record.limits),
+    light: lightOf(deadline, record.limits.promisedDays),
+    deadline,
     acceptanceClock: acceptanceClock(events, calendar, today, record.limits.acceptanceDays),
     documents: record.documents.map((d) => ({ docId: d.docId, kind: d.kind, name: d.name, issuedAt: d.issuedAt })),
     certificates: certificates.flatMap((c) =>

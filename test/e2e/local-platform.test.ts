@@ -94,6 +94,9 @@ describe('README walkthrough, verbatim, against npm start', () => {
     // joint processing: approval refused while opinions are outstanding, then completed
     expect(stdout).toContain('waiting for the opinions of fz-zjj, fz-rfb');
     expect(stdout).toMatch(/"certificates": \[\s*"建设工程规划许可证"\s*\]/);
+    // lights: green, then yellow, then red as case time moves
+    expect([...stdout.matchAll(/\{"light":"(green|yellow|red)"/g)].map((m) => m[1])).toEqual(['green', 'yellow', 'red']);
+    expect(stdout).toMatch(/承诺办结日为\d{4}年\d+月\d+日，法定办结日为/);
     // the calendar
     expect(stdout).toContain('{"year":2027,"holidays":["2027-01-01","2027-01-02","2027-01-03"],"workdays":[],"source":"admin"}');
     expect(stdout).toMatch(/\{"limitWorkingDays":1,"usedWorkingDays":\d+,"running":false,"paused":false,"overdue":(true|false)\}/);

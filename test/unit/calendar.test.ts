@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chineseDaysArrangement } from '#shared/adapters/calendar/chinese-days.ts';
 import { WorkingCalendar, type YearArrangement } from '#shared/domain/calendar.ts';
+import { parseDuration } from '#shared/time.ts';
 
 const calendar = new WorkingCalendar([chineseDaysArrangement]);
 
@@ -47,5 +48,14 @@ describe('F1 working days against the official 2026 arrangement', () => {
   it('refuses nonsense', () => {
     expect(() => calendar.addWorkingDays('2026-11-23', 0)).toThrow();
     expect(() => calendar.isWorkday('23/11/2026')).toThrow();
+  });
+});
+
+describe('POST /dev/clock durations', () => {
+  it('reads ISO 8601 day and time durations, and refuses anything else', () => {
+    expect(parseDuration('PT72H')).toBe(72 * 3600_000);
+    expect(parseDuration('P3D')).toBe(3 * 86_400_000);
+    expect(parseDuration('P1DT2H30M10S')).toBe(((26 * 60 + 30) * 60 + 10) * 1000);
+    for (const bad of ['P', 'PT', '72H', 'P-1D', 'P1W', '']) expect(parseDuration(bad), bad).toBeUndefined();
   });
 });

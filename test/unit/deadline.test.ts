@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chineseDaysArrangement } from '#shared/adapters/calendar/chinese-days.ts';
 import { WorkingCalendar } from '#shared/domain/calendar.ts';
 import { decide, type Actor, type AuditEvent, type CaseRecord, type Command } from '#shared/domain/case.ts';
-import { deadlineOf } from '#shared/domain/deadline.ts';
+import { deadlineOf, lightOf, yellowThreshold } from '#shared/domain/deadline.ts';
 import { filedCase } from '../support/case-fixtures.ts';
 
 const calendar = new WorkingCalendar([chineseDaysArrangement]);
@@ -61,5 +61,25 @@ describe('F1 F2 the processing clock', () => {
   it('says when a due date falls in a year whose arrangement is not yet published', () => {
     const d = deadlineOf(history(['2026-12-28', { type: 'accept' }]), calendar, '2026-12-28', limits);
     expect(d.explanation).toContain('2027年的节假日安排尚未公布，暂按周末休息计算，公布后自动更正。');
+  });
+});
+
+describe('F3 lights', () => {
+  const accepted = history(['2026-11-23', { type: 'accept' }]); // promised 5 → due Mon 11-30
+  const light = (today: string) => lightOf(deadlineOf(accepted, calendar, today, limits), limits.promisedDays);
+
+  it('is yellow at 20 % of the promised days left (at least one), red once the promised due has passed', () => {
+    expect([yellowThreshold(5), yellowThreshold(10), yellowThreshold(1), yellowThreshold(20)]).toEqual([1, 2, 1, 4]);
+    expect(light('2026-11-26')).toBe('green'); // 2 left
+    expect(light('2026-11-27')).toBe('yellow'); // 1 left
+    expect(light('2026-11-28')).toBe('yellow'); // a Saturday: still 1 left
+    expect(light('2026-11-30')).toBe('yellow'); // due today, 0 left
+    expect(light('2026-12-01')).toBe('red');
+  });
+
+  it('is green before acceptance and stays as it was at the decision', () => {
+    expect(lightOf(deadlineOf(history(), calendar, '2027-06-01', limits), 5)).toBe('green');
+    const decided = history(['2026-11-23', { type: 'accept' }], ['2026-11-24', { type: 'approve' }]);
+    expect(lightOf(deadlineOf(decided, calendar, '2027-06-01', limits), 5)).toBe('green');
   });
 });
