@@ -1,16 +1,10 @@
-import { httpFunction } from '#shared/http/handler.ts';
+import { httpFunction, reply } from '#shared/http/handler.ts';
 import type { StaffAction } from '#shared/schemas/api.ts';
 import { receiveDepartmentWebhook, staffAction } from '#shared/usecases/department-actions.ts';
 import { lambdaDeps } from '#shared/wiring.ts';
 
 /** Department actions: systems' signed webhooks (the body stays raw until the signature is checked) and staff. */
 export const handler = httpFunction('department-hooks', {
-  receiveDepartmentWebhook: async (req) => ({
-    status: 202,
-    body: await receiveDepartmentWebhook(lambdaDeps(), req.pathParameters.deptCode!, req.headers, req.rawBody),
-  }),
-  staffAction: async (req) => ({
-    status: 200,
-    body: await staffAction(lambdaDeps(), req.principal, req.pathParameters.caseId!, req.body as StaffAction),
-  }),
+  receiveDepartmentWebhook: reply(202, (req) => receiveDepartmentWebhook(lambdaDeps(), req.pathParameters.deptCode!, req.headers, req.rawBody)),
+  staffAction: reply(200, (req) => staffAction(lambdaDeps(), req.principal, req.pathParameters.caseId!, req.body as StaffAction)),
 });

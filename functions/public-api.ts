@@ -1,13 +1,13 @@
-import { httpFunction } from '#shared/http/handler.ts';
-import { openApiDocument } from '#shared/http/openapi.ts';
 import type { z } from 'zod';
+import { httpFunction, reply } from '#shared/http/handler.ts';
+import { openApiDocument } from '#shared/http/openapi.ts';
 import type { ServiceItemQuery } from '#shared/schemas/api.ts';
 import { getServiceItem, listServiceItems } from '#shared/usecases/catalog.ts';
 
 /** Anonymous reads: health, the catalog, the contract. */
 export const handler = httpFunction('public-api', {
-  getHealth: async () => ({ status: 200, body: { status: 'ok' } }),
-  getOpenApi: async () => ({ status: 200, body: openApiDocument() }),
-  listServiceItems: async (req) => ({ status: 200, body: listServiceItems(req.query as z.output<typeof ServiceItemQuery>) }),
-  getServiceItem: async (req) => ({ status: 200, body: getServiceItem(req.pathParameters.code!) }),
+  getHealth: reply(200, () => ({ status: 'ok' })),
+  getOpenApi: reply(200, () => openApiDocument()),
+  listServiceItems: reply(200, (req) => listServiceItems(req.query as z.output<typeof ServiceItemQuery>)),
+  getServiceItem: reply(200, (req) => getServiceItem(req.pathParameters.code!)),
 });

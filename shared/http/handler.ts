@@ -23,6 +23,11 @@ export type HttpRequest = {
 export type HttpResult = { status: number; body?: unknown; headers?: Record<string, string> };
 export type Operation = (req: HttpRequest) => Promise<HttpResult>;
 
+/** An operation answering `status` with what its use case returns. */
+export const reply =
+  (status: number, run: (req: HttpRequest) => unknown): Operation =>
+  async (req) => ({ status, body: await run(req) });
+
 
 function rawBodyOf(event: APIGatewayProxyEventV2): string {
   if (!event.body) return '';

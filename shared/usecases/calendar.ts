@@ -6,10 +6,19 @@ import type { CalendarYearRequest } from '../schemas/api.ts';
 import { requireAdmin } from './access.ts';
 import type { Deps } from './deps.ts';
 
+/** Every case view needs the calendar; loaded years change rarely, so it is read at most once a minute. */
+const CACHE_MS = 60_000;
+const cache = new WeakMap<Deps, { calendar: WorkingCalendar; until: number }>();
+
 /** The calendar in force: years an administrator loaded, then the default data. */
 export async function calendarOf(deps: Deps): Promise<WorkingCalendar> {
+  const now = deps.realClock.now().getTime();
+  const hit = cache.get(deps);
+  if (hit && hit.until > now) return hit.calendar;
   const loaded = new Map((await deps.calendars.listCalendarYears()).map((a) => [a.year, a]));
-  return new WorkingCalendar([(year) => loaded.get(year), deps.defaultArrangement]);
+  const calendar = new WorkingCalendar([(year) => loaded.get(year), deps.defaultArrangement]);
+  cache.set(deps, { calendar, until: now + CACHE_MS });
+  return calendar;
 }
 
 const isWeekend = (date: string) => [0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay());
@@ -41,5 +50,7 @@ export async function loadCalendarYear(deps: Deps, principal: Principal | undefi
   if (errors.length) throw new RuleViolation('the arrangement is not valid', errors);
   const arrangement: YearArrangement = { year, holidays: [...body.holidays].sort(), workdays: [...body.workdays].sort(), source: 'admin' };
   await deps.calendars.putCalendarYear(arrangement);
+  // Here at once; other functions (other Lambdas in AWS) within a minute.
+  cache.delete(deps);
   return arrangement;
 }
