@@ -3,7 +3,7 @@ import { NOTICE_FONTS } from '#shared/adapters/pdf/notices.ts';
 import type { HttpFunctionName } from '#shared/http/routes.ts';
 
 /** Every Lambda of the platform, once: the CDK stack builds them, the local runtime imports them. */
-export type LambdaName = HttpFunctionName | 'case-workflow' | 'webhook-dispatch';
+export type LambdaName = HttpFunctionName | 'case-workflow' | 'timers';
 
 type LambdaSpec = {
   entry: string;
@@ -24,7 +24,7 @@ export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
     fonts: Object.values(NOTICE_FONTS),
   },
   'case-workflow': { entry: 'functions/case-workflow.ts', description: 'Task states of the case state machine', memoryMb: 1024 },
-  'webhook-dispatch': { entry: 'functions/webhook-dispatch.ts', description: 'timers: outbound webhook attempts', memoryMb: 512 },
+  'timers': { entry: 'functions/timers.ts', description: 'timers: webhook attempts, sweeps and the case watch (lights, supervision)', memoryMb: 512 },
 };
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -6,6 +6,7 @@ import { HttpWebhookSender } from './adapters/http/webhook-sender.ts';
 import { EventBridgeScheduler } from './adapters/scheduler/eventbridge.ts';
 import { TableScheduler } from './adapters/scheduler/table.ts';
 import { chineseDaysArrangement } from './adapters/calendar/chinese-days.ts';
+import { EmfMetrics } from './adapters/metrics/emf.ts';
 import { S3BlobStore } from './adapters/s3/blob-store.ts';
 import { DynamoStore } from './adapters/dynamodb/store.ts';
 import { StepFunctionsWorkflow } from './adapters/sfn/workflow.ts';
@@ -67,6 +68,7 @@ export function buildDeps(): Deps {
     regionCode: config.regionCode,
     get calendars() { return table(); },
     defaultArrangement: chineseDaysArrangement,
+    metrics: new EmfMetrics(),
   };
 }
 

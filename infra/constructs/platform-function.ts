@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { TABLE } from '#shared/adapters/dynamodb/table.ts';
+import { SERVICE_NAME } from '#shared/domain/metrics.ts';
 import { BUNDLING, LAMBDAS, ROOT, type LambdaName } from '../lambdas.ts';
 
 export type PlatformFunctionProps = {
@@ -58,7 +59,7 @@ export class PlatformFunction extends Construct {
       logGroup,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'yiwangtongban',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         ...props.environment,
       },
       bundling: {

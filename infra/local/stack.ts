@@ -18,6 +18,7 @@ import { LocalStepFunctions } from './step-functions-local.ts';
 import { TimerPoller } from './timer-poller.ts';
 import { localCaseClock } from '#shared/ports/clock.ts';
 import { parseDuration, toShanghaiIso } from '#shared/time.ts';
+import { SERVICE_NAME } from '#shared/domain/metrics.ts';
 
 export type LocalStack = { url: string; stop: () => Promise<void>; stepFunctions: LocalStepFunctions };
 type Log = (msg: string, detail?: unknown) => void;
@@ -81,7 +82,10 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
       ALLOW_LOOPBACK_WEBHOOKS: 'true',
       RETRY_TIME_SCALE: process.env.RETRY_TIME_SCALE ?? '0.001',
       CASE_CLOCK: 'movable',
-      POWERTOOLS_SERVICE_NAME: 'yiwangtongban',
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      // EMF lines would flood the terminal; the same figures are in GET /admin/supervision, read
+      // from the table. POWERTOOLS_METRICS_DISABLED=false npm start prints them.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     });
     delete process.env.AWS_PROFILE;
 
@@ -136,15 +140,20 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
 
     // The timers (webhook retries, later deadlines) fire the same handler the schedules invoke in AWS.
     const store = new DynamoStore(ddb, LOCAL_NAMES.table);
-    const dispatch = lambdas['webhook-dispatch'] as unknown as (e: unknown, c: unknown) => Promise<unknown>;
-    const timers = new TimerPoller(store, localCaseClock, (task) => dispatch(task, lambdaContext('webhook-dispatch')), log);
+    const dispatch = lambdas['timers'] as unknown as (e: unknown, c: unknown) => Promise<unknown>;
+    const timers = new TimerPoller(store, localCaseClock, (task) => dispatch(task, lambdaContext('timers')), log);
     timers.start();
     // As the recurring sweep schedule does in AWS: at start (after a kill -9) and every minute.
-    const sweep = () => dispatch({ task: 'sweep' }, lambdaContext('webhook-dispatch')).catch((err: Error) => log('sweep failed', { error: err.message }));
+    const sweep = () => dispatch({ task: 'sweep' }, lambdaContext('timers')).catch((err: Error) => log('sweep failed', { error: err.message }));
     await sweep();
     const sweeper = setInterval(() => void sweep(), 60_000);
+    // As the daily watch does in AWS: every open case's clocks, at start and every day.
+    const watchAll = () => dispatch({ task: 'watch-all' }, lambdaContext('timers')).catch((err: Error) => log('watch failed', { error: err.message }));
+    await watchAll();
+    const watcher = setInterval(() => void watchAll(), 24 * 3600_000);
     stops.push(async () => {
       clearInterval(sweeper);
+      clearInterval(watcher);
       timers.stop();
     });
 

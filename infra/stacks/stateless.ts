@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
 import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -11,6 +11,7 @@ import { deployedRoutes, HTTP_FUNCTIONS, type HttpFunctionName } from '#shared/h
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { acknowledge, PlatformFunction, type Timers } from '../constructs/platform-function.ts';
 import { CASE_STATE_MACHINE_FILE } from '../lambdas.ts';
+import type { ScheduledTask } from '#shared/ports/index.ts';
 
 export type StatelessStackProps = StackProps & {
   /** Physical names of the stateful stack's table and bucket (infra/names.ts). */
@@ -73,21 +74,25 @@ export class StatelessStack extends Stack {
         .allowResumeWorkflow(stateMachineArn)
         .allowTimers(timers),
     };
-    new PlatformFunction(this, 'TimerFunction', { name: 'webhook-dispatch', functionName: timerFunctionName }).bindTable(table).allowTimers(timers);
-    // Every ten minutes the timer function looks for deliveries whose timer was lost.
-    new Schedule(this, 'DeliverySweep', {
-      schedule: ScheduleExpression.rate(Duration.minutes(10)),
-      description: 'Reschedules webhook deliveries whose timer was lost',
-      target: {
-        bind: () => ({
-          arn: timerFunctionArn,
-          role: schedulerRole,
-          input: ScheduleTargetInput.fromObject({ task: 'sweep' }),
-          retryPolicy: { maximumRetryAttempts: 2 },
-          deadLetterConfig: { arn: timerDeadLetters.queueArn },
-        }),
-      },
-    });
+    new PlatformFunction(this, 'TimerFunction', { name: 'timers', functionName: timerFunctionName }).bindTable(table).allowTimers(timers);
+    const recurring = (id: string, schedule: ScheduleExpression, description: string, task: ScheduledTask) =>
+      new Schedule(this, id, {
+        schedule,
+        description,
+        target: {
+          bind: () => ({
+            arn: timerFunctionArn,
+            role: schedulerRole,
+            input: ScheduleTargetInput.fromObject(task),
+            retryPolicy: { maximumRetryAttempts: 2 },
+            deadLetterConfig: { arn: timerDeadLetters.queueArn },
+          }),
+        },
+      });
+    // Every ten minutes the timer function looks for deliveries whose timer was lost; every day at
+    // 00:05 in Shanghai it looks at every open case's clocks (a lost timer, a newly loaded calendar).
+    recurring('DeliverySweep', ScheduleExpression.rate(Duration.minutes(10)), 'Reschedules webhook deliveries whose timer was lost', { task: 'sweep' });
+    recurring('DailyWatch', ScheduleExpression.cron({ minute: '5', hour: '0', timeZone: TimeZone.ASIA_SHANGHAI }), 'Looks at the clocks of every open case', { task: 'watch-all' });
     const caseWorkflow = new PlatformFunction(this, 'CaseWorkflow', { name: 'case-workflow' })
       .bindTable(table)
       .allowResumeWorkflow(stateMachineArn);

@@ -359,6 +359,7 @@ const planningPermit: CatalogItem = {
   statutoryDays: 20,
   promisedDays: 10,
   acceptanceDays: 2,
+  opinionDays: 5,
   fee: { charged: false, basis: '不收费' },
   handling: { online: true, hall: true, maxVisits: 1, halls: [HALL] },
   result: { type: 'construction_planning_permit', name: '建设工程规划许可证', sample: '/samples/construction-planning-permit.pdf' },

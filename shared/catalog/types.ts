@@ -53,6 +53,10 @@ export type CatalogItem<Form extends z.ZodType = z.ZodType> = {
   promisedDays: number;
   /** The acceptance step's own limit in working days (FZ 15 环节规定时限). */
   acceptanceDays: number;
+  /** Yellow light from this many promised working days left; default 20 % of the promised limit, at least 1. */
+  yellowDays?: number;
+  /** Joint processing: each co-department's limit for its opinion, from acceptance (E3). */
+  opinionDays?: number;
   fee: { charged: false; basis: string } | { charged: true; amountYuan: number; basis: string };
   handling: { online: boolean; hall: boolean; maxVisits: number; halls: string[] };
   result: { type: string; name: string; sample: string };

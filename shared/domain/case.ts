@@ -24,7 +24,7 @@ export const FINAL_STATUSES: ReadonlySet<CaseStatus> = new Set(['rejected', 'den
 export type Actor =
   | { kind: 'applicant'; id: string; name: string }
   | { kind: 'department'; id: string; via: 'webhook' | 'staff'; staffId?: string }
-  | { kind: 'system'; id: 'workflow' };
+  | { kind: 'system'; id: 'workflow' | 'supervision' };
 
 export type SubmittedMaterial =
   | { materialId: string; source: 'upload'; uploadId: string; objectKey: string; fileName: string; contentType: string; size: number; sha256: string }
@@ -53,8 +53,12 @@ export type CaseRecord = {
   caseId: string;
   supervisionCode: string;
   serviceItem: { code: string; version: number; name: string };
-  /** The time limits of the guide version the case was filed under, in working days (A2, F1). */
-  limits: { acceptanceDays: number; promisedDays: number; statutoryDays: number };
+  /**
+   * The time limits of the guide version the case was filed under, in working days (A2, F1):
+   * `yellowDays` overrides the default yellow threshold; `opinionDays` is each co-department's
+   * limit for its opinion in joint processing (E3).
+   */
+  limits: { acceptanceDays: number; promisedDays: number; statutoryDays: number; yellowDays?: number; opinionDays?: number };
   applicant: { id: string; name: string; subjectType: 'person' | 'company' | 'organisation' };
   leadDepartment: string;
   coDepartments: string[];
@@ -67,6 +71,12 @@ export type CaseRecord = {
   opinions: Record<string, Opinion>;
   documents: CaseDocument[];
   certificates: string[];
+  /** The last light announced for each department's clock (F3), by department code. */
+  lights?: Record<string, AnnouncedLight>;
+  /** Supervision cases (督办) opened on this case. */
+  supervisions?: Supervision[];
+  /** How processing ended against the promised limit (F4), once decided. */
+  outcome?: { decidedOn: string; usedWorkingDays: number; onTime: boolean };
   createdAt: string;
   updatedAt: string;
   /** Optimistic lock: every write asserts the version it read. */
@@ -74,6 +84,21 @@ export type CaseRecord = {
   /** Head of the hash chain of audit events. */
   lastEventSeq: number;
   lastEventHash: string;
+};
+
+export type Light = 'green' | 'yellow' | 'red';
+export type AnnouncedLight = { light: Light; on: string; due: string };
+
+/** 督办: a red light the department did not explain opens one; it must answer by `respondBy` or it escalates. */
+export type Supervision = {
+  supervisionId: string;
+  deptCode: string;
+  openedOn: string;
+  respondBy: string;
+  level: 1 | 2;
+  status: 'open' | 'answered';
+  escalatedOn?: string;
+  answer?: { at: string; explanation: string; late: boolean };
 };
 
 export type AuditEventType =
@@ -90,7 +115,12 @@ export type AuditEventType =
   | 'case.extended'
   | 'case.approved'
   | 'case.denied'
-  | 'case.completed';
+  | 'case.completed'
+  | 'case.light_changed'
+  | 'case.delay_explained'
+  | 'case.supervision_opened'
+  | 'case.supervision_answered'
+  | 'case.supervision_escalated';
 
 export type AuditEvent = {
   caseId: string;
@@ -188,7 +218,12 @@ export type Command =
   | { type: 'extend'; workingDays: number; reason: string }
   | { type: 'approve'; certificate?: { summary: Record<string, unknown> } }
   | { type: 'deny'; reasons: string[] }
-  | { type: 'complete'; certificateId: string };
+  | { type: 'complete'; certificateId: string }
+  | { type: 'signal'; deptCode: string; light: Light; due: string; remainingWorkingDays: number }
+  | { type: 'explain'; explanation: string }
+  | { type: 'open_supervision'; supervisionId: string; deptCode: string; respondBy: string }
+  | { type: 'respond_supervision'; supervisionId: string; explanation: string }
+  | { type: 'escalate_supervision'; supervisionId: string; respondBy: string };
 
 export type CommandType = Command['type'];
 
@@ -198,8 +233,8 @@ type Rule = {
   to?: CaseStatus;
   event: AuditEventType;
   by: Actor['kind'];
-  /** Which of the case's departments may give it. */
-  who?: 'lead' | 'co';
+  /** Which of the case's departments may give it: the lead, a co-department, or either. */
+  who?: 'lead' | 'co' | 'any';
 };
 
 const BEFORE_DECISION: readonly CaseStatus[] = ['submitted', 'awaiting_supplement', 'accepted', 'suspended'];
@@ -218,7 +253,15 @@ export const RULES: Record<CommandType, Rule> = {
   approve: { from: ['accepted'], to: 'approved', event: 'case.approved', by: 'department', who: 'lead' },
   deny: { from: ['accepted'], to: 'denied', event: 'case.denied', by: 'department', who: 'lead' },
   complete: { from: ['approved'], to: 'completed', event: 'case.completed', by: 'system' },
+  signal: { from: ['accepted'], event: 'case.light_changed', by: 'system' },
+  explain: { from: ['accepted', 'suspended'], event: 'case.delay_explained', by: 'department', who: 'any' },
+  open_supervision: { from: ['accepted'], event: 'case.supervision_opened', by: 'system' },
+  respond_supervision: { from: CASE_STATUSES, event: 'case.supervision_answered', by: 'department', who: 'any' },
+  escalate_supervision: { from: CASE_STATUSES, event: 'case.supervision_escalated', by: 'system' },
 };
+
+const openSupervision = (record: CaseRecord, supervisionId: string) =>
+  (record.supervisions ?? []).find((s) => s.supervisionId === supervisionId && s.status === 'open');
 
 /** Co-departments still to give their opinion while the case is under review. */
 export function pendingOpinions(record: CaseRecord): string[] {
@@ -249,6 +292,20 @@ function check(record: CaseRecord, command: Command, actor: Actor): void {
     case 'opinion':
       if (record.opinions[actor.id]) throw new Conflict(`${actor.id} already gave its opinion on ${record.opinions[actor.id]!.at}`);
       return;
+    case 'explain':
+      if (!command.explanation.trim()) throw new RuleViolation('an explanation cannot be empty', [{ path: 'data.explanation', message: 'say why the case is late' }]);
+      return;
+    case 'respond_supervision': {
+      const s = openSupervision(record, command.supervisionId);
+      if (!s || s.deptCode !== actor.id) throw new Conflict(`no open supervision ${command.supervisionId} for ${actor.id} on this case`);
+      if (!command.explanation.trim()) throw new RuleViolation('an explanation cannot be empty', [{ path: 'data.explanation', message: 'answer the supervision' }]);
+      return;
+    }
+    case 'escalate_supervision': {
+      const s = openSupervision(record, command.supervisionId);
+      if (!s || s.level !== 1) throw new Conflict(`supervision ${command.supervisionId} cannot be escalated`);
+      return;
+    }
     case 'approve': {
       const pending = pendingOpinions(record);
       if (pending.length) throw new Conflict(`waiting for the opinions of ${pending.join(', ')} before a decision`);
@@ -285,6 +342,27 @@ function apply(record: CaseRecord, command: Command, actor: Actor, at: string, t
     case 'complete':
       next.certificates = [...record.certificates, command.certificateId];
       break;
+    case 'signal':
+      next.lights = { ...record.lights, [command.deptCode]: { light: command.light, on: at.slice(0, 10), due: command.due } };
+      break;
+    case 'open_supervision':
+      next.supervisions = [
+        ...(record.supervisions ?? []),
+        { supervisionId: command.supervisionId, deptCode: command.deptCode, openedOn: at.slice(0, 10), respondBy: command.respondBy, level: 1, status: 'open' },
+      ];
+      break;
+    case 'respond_supervision':
+      next.supervisions = (record.supervisions ?? []).map((s) =>
+        s.supervisionId === command.supervisionId
+          ? { ...s, status: 'answered' as const, answer: { at, explanation: command.explanation, late: at.slice(0, 10) > s.respondBy } }
+          : s,
+      );
+      break;
+    case 'escalate_supervision':
+      next.supervisions = (record.supervisions ?? []).map((s) =>
+        s.supervisionId === command.supervisionId ? { ...s, level: 2 as const, escalatedOn: at.slice(0, 10), respondBy: command.respondBy } : s,
+      );
+      break;
     default:
       break;
   }
@@ -304,6 +382,7 @@ export function decide(
     throw new Forbidden(`only the lead department ${record.leadDepartment} can ${command.type.replace('_', ' ')} this case`);
   }
   if (rule.who === 'co' && !record.coDepartments.includes(actor.id)) throw new Forbidden('only co-departments give opinions');
+  if (rule.who === 'any' && actor.id !== record.leadDepartment && !record.coDepartments.includes(actor.id)) throw new Forbidden('only the case’s departments can do this');
   if (!rule.from.includes(record.status)) {
     throw new IllegalTransition(`a case in status "${record.status}" does not allow ${command.type.replace('_', ' ')}`);
   }

@@ -1,4 +1,4 @@
-import type { AuditEvent } from './case.ts';
+import type { AuditEvent, Light } from './case.ts';
 import type { WorkingCalendar } from './calendar.ts';
 import { chineseDate } from '../time.ts';
 
@@ -9,10 +9,18 @@ export type Deadline = {
   /** Promised working days left (negative when past due); frozen once the case is decided. */
   remainingWorkingDays?: number;
   paused: boolean;
+  /** Working days added by extensions, and not counted while suspended. */
+  extendedDays?: number;
+  pausedDays?: number;
+  /** The day the clock stopped (the decision; a co-department's opinion). */
+  stoppedOn?: string;
   explanation: string[];
 };
 
 const DECIDED = new Set(['approved', 'denied', 'completed', 'withdrawn', 'rejected']);
+
+/** The step that ends processing: the decision (or a withdrawal), the first time the status reaches it. */
+export const isDecision = (e: AuditEvent) => DECIDED.has(e.toStatus) && e.fromStatus !== e.toStatus;
 
 /**
  * The processing clock (F1, F2), derived from the audit trail: promised and statutory limits in
@@ -24,6 +32,8 @@ export function deadlineOf(
   calendar: WorkingCalendar,
   today: string,
   limits: { promisedDays: number; statutoryDays: number },
+  /** The step that stops this clock: by default the decision; a co-department's clock stops at its opinion. */
+  stopsAt: (e: AuditEvent) => boolean = isDecision,
 ): Deadline {
   const accepted = events.find((e) => e.type === 'case.accepted');
   if (!accepted) return { started: false, paused: false, explanation: ['尚未受理：办理时限自受理之日的次日起计算。'] };
@@ -50,7 +60,7 @@ export function deadlineOf(
       const days = Number(e.data?.workingDays ?? 0);
       extended += days;
       explanation.push(`${chineseDate(day)}延长${days}个工作日（${String(e.data?.reason ?? '')}）。`);
-    } else if (!decidedOn && DECIDED.has(e.toStatus) && e.fromStatus !== e.toStatus && e.seq > accepted.seq) {
+    } else if (!decidedOn && e.seq > accepted.seq && stopsAt(e)) {
       decidedOn = day;
     }
   }
@@ -69,17 +79,29 @@ export function deadlineOf(
   for (const year of new Set([...promised.unknownYears, ...statutory.unknownYears])) {
     explanation.push(`${year}年的节假日安排尚未公布，暂按周末休息计算，公布后自动更正。`);
   }
-  return { started: true, promisedDue: promised.due, statutoryDue: statutory.due, remainingWorkingDays: remaining, paused: !!suspendedOn && !decidedOn, explanation };
+  return {
+    started: true,
+    promisedDue: promised.due,
+    statutoryDue: statutory.due,
+    remainingWorkingDays: remaining,
+    paused: !!suspendedOn && !decidedOn,
+    extendedDays: extended,
+    pausedDays: paused,
+    ...(decidedOn ? { stoppedOn: decidedOn } : {}),
+    explanation,
+  };
 }
 
-export type Light = 'green' | 'yellow' | 'red';
 
-/** Yellow from this many promised working days left: 20 % of the promised limit, at least one day. */
-export const yellowThreshold = (promisedDays: number) => Math.max(1, Math.round(promisedDays * 0.2));
+/**
+ * Yellow from this many promised working days left: the item's own threshold when its guide sets
+ * one, otherwise 20 % of the promised limit, at least one day.
+ */
+export const yellowThreshold = (promisedDays: number, override?: number) => override ?? Math.max(1, Math.round(promisedDays * 0.2));
 
 /** F3: yellow near the promised due, red once it has passed; frozen at the decision like the clock. */
-export function lightOf(deadline: Deadline, promisedDays: number): Light {
+export function lightOf(deadline: Deadline, promisedDays: number, yellowDays?: number): Light {
   if (!deadline.started || deadline.remainingWorkingDays === undefined) return 'green';
   if (deadline.remainingWorkingDays < 0) return 'red';
-  return deadline.remainingWorkingDays <= yellowThreshold(promisedDays) ? 'yellow' : 'green';
+  return deadline.remainingWorkingDays <= yellowThreshold(promisedDays, yellowDays) ? 'yellow' : 'green';
 }

@@ -20,7 +20,15 @@ export type Delivery = {
   deadAt?: string;
 };
 
-export type OutboundType = 'case.submitted' | 'case.supplemented' | 'case.withdrawn' | 'case.assigned';
+export type OutboundType =
+  | 'case.submitted'
+  | 'case.supplemented'
+  | 'case.withdrawn'
+  | 'case.assigned'
+  | 'deadline.yellow'
+  | 'deadline.red'
+  | 'supervision.opened'
+  | 'supervision.escalated';
 
 /**
  * Waits after each failed attempt: 8 attempts spread over 27 h 36 min, after which the delivery is
@@ -40,6 +48,16 @@ export function outboundFor(record: CaseRecord, event: AuditEvent): Array<{ dept
       return [record.leadDepartment, ...(event.fromStatus === 'accepted' || event.fromStatus === 'suspended' ? record.coDepartments : [])].map((deptCode) => ({ deptCode, type: 'case.withdrawn' as const }));
     case 'case.accepted':
       return record.coDepartments.map((deptCode) => ({ deptCode, type: 'case.assigned' as const }));
+    case 'case.light_changed': {
+      const light = event.data?.light;
+      return light === 'yellow' || light === 'red' ? [{ deptCode: String(event.data!.deptCode), type: `deadline.${light}` as const }] : [];
+    }
+    case 'case.supervision_opened':
+      return [{ deptCode: String(event.data!.deptCode), type: 'supervision.opened' }];
+    case 'case.supervision_escalated': {
+      const s = record.supervisions?.find((x) => x.supervisionId === event.data?.supervisionId);
+      return s ? [{ deptCode: s.deptCode, type: 'supervision.escalated' }] : [];
+    }
     default:
       return [];
   }

@@ -2,6 +2,7 @@ import type { AuditEvent, CaseRecord } from '../domain/case.ts';
 import type { Wait } from '../domain/workflow.ts';
 import type { Delivery } from '../domain/delivery.ts';
 import type { YearArrangement } from '../domain/calendar.ts';
+import type { MetricPoint } from '../domain/metrics.ts';
 import { Conflict } from '../errors.ts';
 
 /**
@@ -133,7 +134,18 @@ export interface DeliveryRepository {
 }
 
 /** A one-time timer: EventBridge Scheduler in AWS, a small persisted scheduler locally. */
-export type ScheduledTask = { task: 'deliver'; deliveryId: string } | { task: 'sweep' };
+export type ScheduledTask =
+  | { task: 'deliver'; deliveryId: string }
+  | { task: 'sweep' }
+  /** Look at a case's clocks: announce lights, open or escalate supervisions, set the next timers. */
+  | { task: 'watch'; caseId: string }
+  /** Look at every open case (daily; also after a calendar year is loaded). */
+  | { task: 'watch-all' };
+
+/** Department performance figures (F4): CloudWatch metrics in AWS. */
+export interface MetricsSink {
+  emit(points: MetricPoint[]): void;
+}
 export interface Scheduler {
   /** Idempotent by name: scheduling a name twice keeps one timer. */
   schedule(name: string, at: Date, task: ScheduledTask): Promise<void>;

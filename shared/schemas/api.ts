@@ -150,8 +150,40 @@ export const CaseView = z.object({
     statutoryDue: z.string().optional(),
     remainingWorkingDays: z.number().int().optional(),
     paused: z.boolean(),
+    extendedDays: z.number().int().optional(),
+    pausedDays: z.number().int().optional(),
+    stoppedOn: z.string().optional().describe('the day the decision stopped the clock'),
     explanation: z.array(z.string()),
   }),
+  clocks: z
+    .array(
+      z.object({
+        deptCode: z.string(),
+        role: z.enum(['lead', 'co']),
+        due: z.string().optional(),
+        remainingWorkingDays: z.number().int().optional(),
+        light: z.enum(['green', 'yellow', 'red']),
+        running: z.boolean(),
+      }),
+    )
+    .optional()
+    .describe('joint cases: the lead’s clock and each co-department’s clock for its opinion (E3)'),
+  late: z.array(z.string()).describe('departments whose clock is red'),
+  supervisions: z
+    .array(
+      z.object({
+        supervisionId: z.string(),
+        deptCode: z.string(),
+        openedOn: z.string(),
+        respondBy: z.string(),
+        level: z.number().int(),
+        status: z.enum(['open', 'answered']),
+        escalatedOn: z.string().optional(),
+        answer: z.object({ at: isoTime, explanation: z.string(), late: z.boolean() }).optional(),
+      }),
+    )
+    .optional()
+    .describe('supervision cases (督办) opened on this case (F3)'),
   acceptanceClock: z.object({ limitWorkingDays: z.number(), usedWorkingDays: z.number(), running: z.boolean(), paused: z.boolean(), overdue: z.boolean() }),
   opinions: z.record(z.string(), z.unknown()).optional(),
   certificates: z.array(
@@ -219,6 +251,8 @@ function departmentActions<E extends z.ZodRawShape>(envelope: E) {
     action('case.extend', { workingDays: z.number().int().min(1).max(60), reason: z.string().trim().min(2).max(500) }),
     action('case.approve', { certificate: z.object({ summary: z.record(z.string(), z.unknown()) }).strict().optional() }),
     action('case.deny', { reasons }),
+    action('case.explain', { explanation: z.string().trim().min(2).max(2000) }),
+    action('supervision.respond', { supervisionId: z.string().min(1).max(80), explanation: z.string().trim().min(2).max(2000) }),
   ]);
 }
 

@@ -1,10 +1,16 @@
-import { decide, type Actor, type CaseDocument, type CaseRecord, type Command } from '../domain/case.ts';
+import { decide, type Actor, type AuditEvent, type CaseDocument, type CaseRecord, type Command } from '../domain/case.ts';
+import { deadlineOf } from '../domain/deadline.ts';
+import { metricsFor } from '../domain/metrics.ts';
+import { watchDays } from '../domain/watch.ts';
+import type { WorkingCalendar } from '../domain/calendar.ts';
 import { isWaitOver } from '../domain/workflow.ts';
 import { ConcurrentModification, NotFound } from '../errors.ts';
 import { DuplicateCompanion, type Companion } from '../ports/index.ts';
-import { toShanghaiIso } from '../time.ts';
+import { shanghaiDate, toShanghaiIso } from '../time.ts';
+import { calendarOf } from './calendar.ts';
 import { deliveriesFor, enqueue, scheduleFirstAttempts } from './deliveries.ts';
 import type { Deps } from './deps.ts';
+import { watchCase } from './watch.ts';
 
 export type CaseActor = Extract<Actor, { kind: 'department' | 'applicant' }>;
 export type Action = { caseId: string; command: Command; note?: string };
@@ -23,6 +29,23 @@ export async function caseFor(deps: Deps, actor: CaseActor, caseId: string): Pro
   return record;
 }
 
+/** The case and its trail as this actor may see them. */
+async function caseWithEventsFor(deps: Deps, actor: CaseActor, caseId: string): Promise<{ record: CaseRecord; events: AuditEvent[] }> {
+  const found = await deps.cases.getWithEvents(caseId);
+  if (!found || !involves(found.record, actor)) throw new NotFound(`no case ${caseId}`);
+  return found;
+}
+
+/** F4: a decision records how many working days it took and whether it kept the promised limit. */
+function withOutcome(record: CaseRecord, events: AuditEvent[], calendar: WorkingCalendar): CaseRecord {
+  const last = events.at(-1)!;
+  if (last.type !== 'case.approved' && last.type !== 'case.denied') return record;
+  const d = deadlineOf(events, calendar, last.at.slice(0, 10), record.limits);
+  if (!d.started || d.remainingWorkingDays === undefined) return record;
+  const usedWorkingDays = record.limits.promisedDays + (d.extendedDays ?? 0) - d.remainingWorkingDays;
+  return { ...record, outcome: { decidedOn: last.at.slice(0, 10), usedWorkingDays, onTime: d.remainingWorkingDays >= 0 } };
+}
+
 /**
  * One action on a case: decide the transition, write it with its audit event in one transaction
  * (retrying when someone else changed the case meanwhile — the decision is then taken again on
@@ -39,12 +62,14 @@ export async function actOnCase(
     documents?: (record: CaseRecord) => Promise<CaseDocument[]>;
   } = {},
 ): Promise<{ record: CaseRecord; duplicate: boolean }> {
+  const calendar = await calendarOf(deps);
   for (let attempt = 1; ; attempt++) {
-    const record = await caseFor(deps, actor, action.caseId);
+    const { record, events } = await caseWithEventsFor(deps, actor, action.caseId);
     const at = toShanghaiIso(deps.clock.now());
     // Decide once to be refused early (before any notice is made), then with the notices.
     let decided = decide(record, action.command, actor, at, { note: action.note });
     if (opts.documents) decided = decide(record, action.command, actor, at, { note: action.note, documents: await opts.documents(decided.record) });
+    decided.record = withOutcome(decided.record, [...events, decided.event], calendar);
     const deliveries = deliveriesFor(deps, decided.record, decided.event);
     const companions: Companion[] = [
       ...(opts.companions ?? []),
@@ -60,8 +85,11 @@ export async function actOnCase(
       if (err instanceof DuplicateCompanion && err.has('rememberWebhook')) return { record, duplicate: true };
       throw err;
     }
+    deps.metrics.emit(metricsFor(decided.record, decided.event));
     await resumeWaitsOver(deps, decided.record);
     await scheduleFirstAttempts(deps, deliveries);
+    // The clocks may have changed (accepted, suspended, resumed, extended, decided, explained…).
+    await watchCase(deps, record.caseId, { previousDays: watchDays(record, events, calendar, shanghaiDate(deps.clock.now())) });
     return { record: decided.record, duplicate: false };
   }
 }

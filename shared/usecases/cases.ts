@@ -3,7 +3,7 @@ import { findItem, type CatalogItem } from '../catalog/index.ts';
 import { fileCase as fileCaseRecord, type SubmittedMaterial } from '../domain/case.ts';
 import { makeSupervisionCode } from '../domain/supervision-code.ts';
 import { acceptanceClock } from '../domain/acceptance-clock.ts';
-import { deadlineOf, lightOf } from '../domain/deadline.ts';
+import { clocksOf, lateDepartments } from '../domain/watch.ts';
 import { ConcurrentModification, NotFound, RuleViolation, type FieldError } from '../errors.ts';
 import { zodErrors } from '../schemas/validate.ts';
 import type { Principal } from '../http/principal.ts';
@@ -146,7 +146,13 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
         caseId,
         supervisionCode,
         serviceItem: { code: item.code, version: item.version, name: item.name },
-        limits: { acceptanceDays: item.acceptanceDays, promisedDays: item.promisedDays, statutoryDays: item.statutoryDays },
+        limits: {
+          acceptanceDays: item.acceptanceDays,
+          promisedDays: item.promisedDays,
+          statutoryDays: item.statutoryDays,
+          ...(item.yellowDays ? { yellowDays: item.yellowDays } : {}),
+          ...(item.opinionDays ? { opinionDays: item.opinionDays } : {}),
+        },
         applicant: { id: applicant.sub, name: applicant.name, subjectType: applicant.subjectType },
         leadDepartment: item.department.code,
         coDepartments: item.coDepartments.map((d) => d.code),
@@ -188,7 +194,20 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
 }
 
 /** Steps whose details the applicant is owed: reasons, what to supplement, what was recorded. */
-const REASONED: ReadonlySet<string> = new Set(['case.rejected', 'case.supplement_requested', 'case.denied', 'case.step_recorded', 'case.suspended', 'case.extended', 'case.opinion_given']);
+const REASONED: ReadonlySet<string> = new Set([
+  'case.rejected',
+  'case.supplement_requested',
+  'case.denied',
+  'case.step_recorded',
+  'case.suspended',
+  'case.extended',
+  'case.opinion_given',
+  'case.light_changed',
+  'case.delay_explained',
+  'case.supervision_opened',
+  'case.supervision_answered',
+  'case.supervision_escalated',
+]);
 
 export async function viewCase(deps: Deps, principal: Principal | undefined, caseId: string) {
   const found = await deps.cases.getWithEvents(caseId);
@@ -196,7 +215,8 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
   const { record, events } = found;
   const calendar = await calendarOf(deps);
   const today = shanghaiDate(deps.clock.now());
-  const deadline = deadlineOf(events, calendar, today, record.limits);
+  const clocks = clocksOf(record, events, calendar, today);
+  const deadline = clocks[0]!.deadline;
   const certificates = await Promise.all(record.certificates.map((id) => deps.certificates.getCertificate(id)));
   return {
     caseId: record.caseId,
@@ -217,8 +237,22 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
     })),
     ...(record.supplementRequests.length ? { supplementRequest: record.supplementRequests.at(-1) } : {}),
     ...(record.coDepartments.length ? { opinions: record.opinions } : {}),
-    light: lightOf(deadline, record.limits.promisedDays),
+    light: clocks[0]!.light,
     deadline,
+    // E3: each co-department's clock for its opinion, and who is late.
+    ...(record.coDepartments.length
+      ? {
+          clocks: clocks.map((c) => ({
+            deptCode: c.deptCode,
+            role: c.role,
+            ...(c.deadline.promisedDue ? { due: c.deadline.promisedDue, remainingWorkingDays: c.deadline.remainingWorkingDays } : {}),
+            light: c.light,
+            running: c.running,
+          })),
+        }
+      : {}),
+    late: lateDepartments(clocks),
+    ...(record.supervisions?.length ? { supervisions: record.supervisions } : {}),
     acceptanceClock: acceptanceClock(events, calendar, today, record.limits.acceptanceDays),
     documents: record.documents.map((d) => ({ docId: d.docId, kind: d.kind, name: d.name, issuedAt: d.issuedAt })),
     certificates: certificates.flatMap((c) =>

@@ -1,12 +1,11 @@
 import { Webhook } from 'standardwebhooks';
-import { z } from 'zod';
 import type { AuditEvent, CaseRecord } from '../domain/case.ts';
 import { deliveryBody, MAX_ATTEMPTS, outboundFor, RETRY_DELAYS_MS, type Delivery } from '../domain/delivery.ts';
+import { METRIC } from '../domain/metrics.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import type { Principal } from '../http/principal.ts';
 import { newId } from '../ids.ts';
 import type { Companion } from '../ports/index.ts';
-import { validate } from '../schemas/validate.ts';
 import { toShanghaiIso } from '../time.ts';
 import { requireAdmin } from './access.ts';
 import type { Deps } from './deps.ts';
@@ -27,6 +26,8 @@ export function deliveriesFor(deps: Deps, record: CaseRecord, event: AuditEvent)
       serviceItem: { code: record.serviceItem.code, name: record.serviceItem.name },
       status: record.status,
       ...(type === 'case.assigned' ? { leadDepartment: record.leadDepartment, role: 'co-department' } : {}),
+      // deadline.*: {deptCode, light, due, remainingWorkingDays}; supervision.*: {supervisionId, deptCode?, respondBy}
+      ...(type.startsWith('deadline.') || type.startsWith('supervision.') ? event.data : {}),
     },
     status: 'pending',
     attempts: 0,
@@ -75,6 +76,7 @@ export async function attemptDelivery(deps: Deps, deliveryId: string): Promise<D
     next = { ...rest, attempts, nextAttemptAt: toShanghaiIso(at), lastError: result.error ?? 'failed' };
   }
   if (!(await deps.deliveries.recordAttempt(next, d.attempts))) return deps.deliveries.getDelivery(deliveryId);
+  if (next.status === 'dead') deps.metrics.emit([{ name: METRIC.webhooksDeadLettered, value: 1, department: next.deptCode }]);
   if (next.status === 'pending') await deps.scheduler.schedule(timerName(next, attempts + 1), new Date(next.nextAttemptAt!), { task: 'deliver', deliveryId });
   return next;
 }
@@ -92,19 +94,6 @@ export async function sweepDeliveries(deps: Deps): Promise<{ rescheduled: number
   const lost = await deps.deliveries.listOverdueDeliveries(before, 100);
   await Promise.all(lost.map((d) => deps.scheduler.schedule(timerName(d, d.attempts + 1), deps.clock.now(), { task: 'deliver', deliveryId: d.deliveryId })));
   return { rescheduled: lost.length };
-}
-
-export const ScheduledTaskInput = z.discriminatedUnion('task', [
-  z.object({ task: z.literal('deliver'), deliveryId: z.string().min(1).max(80) }).strict(),
-  z.object({ task: z.literal('sweep') }).strict(),
-]);
-
-/** What the scheduler invokes (EventBridge Scheduler in AWS, the timer poller locally). */
-export async function runScheduledTask(deps: Deps, input: unknown) {
-  const task = validate(ScheduledTaskInput, input, '', 'the scheduled task');
-  if (task.task === 'sweep') return sweepDeliveries(deps);
-  const d = await attemptDelivery(deps, task.deliveryId);
-  return { deliveryId: task.deliveryId, status: d?.status ?? 'gone' };
 }
 
 const view = (d: Delivery) => ({ ...d });

@@ -13,7 +13,7 @@ import { issueNotices } from './notices.ts';
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
 
 /** Which staff role may give which command (B3: by role per step). */
-export const ROLES_FOR: Record<Exclude<CommandType, 'supplement' | 'withdraw' | 'complete'>, Role[]> = {
+export const ROLES_FOR: Record<Exclude<CommandType, 'supplement' | 'withdraw' | 'complete' | 'signal' | 'open_supervision' | 'escalate_supervision'>, Role[]> = {
   accept: ['reviewer'],
   reject: ['reviewer'],
   request_supplement: ['reviewer'],
@@ -24,13 +24,15 @@ export const ROLES_FOR: Record<Exclude<CommandType, 'supplement' | 'withdraw' | 
   extend: ['approver'],
   approve: ['approver'],
   deny: ['approver'],
+  explain: ['approver'],
+  respond_supervision: ['approver'],
 };
 
 type DepartmentMessage = StaffAction;
 
 function toAction(caseId: string, msg: DepartmentMessage): Action {
   const { note, ...data } = msg.data as { note?: string } & Record<string, unknown>;
-  const type = msg.type.slice('case.'.length) as keyof typeof ROLES_FOR;
+  const type = (msg.type === 'supervision.respond' ? 'respond_supervision' : msg.type.slice('case.'.length)) as keyof typeof ROLES_FOR;
   const keepsNote = type === 'record_step' || type === 'opinion';
   const command = { type, ...data, ...(keepsNote && note ? { note } : {}) } as Command;
   return { caseId, command, ...(note ? { note } : {}) };

@@ -8,6 +8,7 @@ import type {
   DeliveryRepository,
   DepartmentRepository,
   IdempotencyStore,
+  MetricsSink,
   NoticeRenderer,
   Scheduler,
   UploadRepository,
@@ -41,5 +42,6 @@ export type Deps = {
   calendars: CalendarRepository;
   /** The default arrangement of a year (chinese-days). */
   defaultArrangement: ArrangementSource;
+  metrics: MetricsSink;
 };
 

@@ -84,7 +84,8 @@ describe('README walkthrough, verbatim, against npm start', () => {
     expect(stdout).toContain('"name": "个体工商户设立登记"'); // the catalog search
     expect(stdout).toContain('PUT 200');
     expect(stdout).toContain('"status": "completed"');
-    expect(stdout).toMatch(/"case.submitted",\s*"case.accepted",\s*"case.approved",\s*"case.completed"/);
+    // one promised working day: yellow from acceptance on
+    expect(stdout).toMatch(/"case.submitted",\s*"case.accepted",\s*"case.light_changed",\s*"case.approved",\s*"case.completed"/);
     expect(stdout).toContain('"name": "营业执照（个体工商户）"');
     expect(stdout).toContain('"registrationNo": "92350102MA8X1234"');
     expect(stdout).toContain('%PDF-');
@@ -142,7 +143,7 @@ describe('kill -9 while cases wait for their department', () => {
     const done = await until(() => api(`/cases/${waitingForDecision}`, { token: citizen }), (r) => r.body.status === 'completed');
     expect(done.body.status).toBe('completed');
     expect(done.body.certificates).toHaveLength(1);
-    expect(done.body.timeline.map((t: { type: string }) => t.type)).toEqual(['case.submitted', 'case.accepted', 'case.approved', 'case.completed']);
+    expect(done.body.timeline.map((t: { type: string }) => t.type)).toEqual(['case.submitted', 'case.accepted', 'case.light_changed', 'case.approved', 'case.completed']);
     expect((await hook(secret, 'fz-scjg', { type: 'case.approve', caseId: waitingForAcceptance, data: {} })).body).toMatchObject({ status: 'approved' });
     expect((await until(() => api(`/cases/${waitingForAcceptance}`, { token: citizen }), (r) => r.body.status === 'completed')).body.status).toBe('completed');
   });

@@ -79,6 +79,8 @@ describe('B3 E1 staff act by role', () => {
     expect(view.timeline.map((t) => [t.type, t.note])).toEqual([
       ['case.submitted', undefined],
       ['case.accepted', undefined],
+      // One promised working day: yellow from acceptance on (F3).
+      ['case.light_changed', undefined],
       ['case.step_recorded', '2 人现场核查'],
       ['case.denied', undefined],
     ]);
@@ -86,7 +88,7 @@ describe('B3 E1 staff act by role', () => {
       ['acceptance_notice', '受理通知书'],
       ['denial_notice', '不予许可决定书'],
     ]);
-    expect(view.timeline[3]).toMatchObject({ data: { reasons: ['经营范围含禁止项目'] }, documents: [view.documents[1]!.docId] });
+    expect(view.timeline[4]).toMatchObject({ data: { reasons: ['经营范围含禁止项目'] }, documents: [view.documents[1]!.docId] });
     await until(() => Promise.resolve(sfn.runningExecutions().includes(caseId)), (running) => !running);
     expect(sfn.runningExecutions()).not.toContain(caseId);
   });
@@ -162,7 +164,7 @@ describe('F5 concurrent conflicting actions', () => {
     expect(ok).toHaveLength(1);
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(Conflict);
     const found = await deps.cases.getWithEvents(caseId);
-    expect(found!.events.map((e) => e.type).filter((t) => t !== 'case.submitted')).toHaveLength(1);
+    expect(found!.events.filter((e) => e.fromStatus !== e.toStatus && e.type !== 'case.submitted')).toHaveLength(1);
     expect(verifyChain(found!.events)).toEqual({ valid: true });
   });
 });

@@ -6,7 +6,8 @@ import { MAX_ATTEMPTS, RETRY_DELAYS_MS, refusedAddress } from '#shared/domain/de
 import { Conflict, Forbidden } from '#shared/errors.ts';
 import { fileCase } from '#shared/usecases/cases.ts';
 import { actOnCase } from '#shared/usecases/case-actions.ts';
-import { listDeadLetters, redeliver, runScheduledTask, sweepDeliveries } from '#shared/usecases/deliveries.ts';
+import { listDeadLetters, redeliver, sweepDeliveries } from '#shared/usecases/deliveries.ts';
+import { runScheduledTask } from '#shared/usecases/scheduled.ts';
 import { rotateSecret, updateDepartment } from '#shared/usecases/departments.ts';
 import { integrationDeps } from '../support/deps.ts';
 import { findItem } from '#shared/catalog/index.ts';

@@ -70,6 +70,8 @@ describe('E5 signed department webhooks: accept and approve', () => {
     expect(view.timeline.map((t) => [t.type, t.actor.id])).toEqual([
       ['case.submitted', 'u-chen'],
       ['case.accepted', 'fz-scjg'],
+      // One promised working day: yellow from acceptance on (F3).
+      ['case.light_changed', 'supervision'],
       ['case.approved', 'fz-scjg'],
     ]);
   });
@@ -97,7 +99,7 @@ describe('E5 signed department webhooks: accept and approve', () => {
     const again = await send({ type: 'case.accept', caseId, data: {} }, { id: 'msg_repeat' });
     expect(first.duplicate).toBe(false);
     expect(again).toMatchObject({ duplicate: true, status: 'accepted' });
-    expect((await deps.cases.getWithEvents(caseId))?.events).toHaveLength(2);
+    expect((await deps.cases.getWithEvents(caseId))?.events.map((e) => e.type)).toEqual(['case.submitted', 'case.accepted', 'case.light_changed']);
   });
 
   it('keeps the old secret valid for an overlap period after rotation', async () => {

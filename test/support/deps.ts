@@ -11,12 +11,13 @@ import { HttpWebhookSender } from '#shared/adapters/http/webhook-sender.ts';
 import { chineseDaysArrangement } from '#shared/adapters/calendar/chinese-days.ts';
 import { PdfNoticeRenderer } from '#shared/adapters/pdf/notices.ts';
 import { TableScheduler } from '#shared/adapters/scheduler/table.ts';
-import { runScheduledTask } from '#shared/usecases/deliveries.ts';
+import { runScheduledTask } from '#shared/usecases/scheduled.ts';
 import { TimerPoller } from '../../infra/local/timer-poller.ts';
 import { S3BlobStore } from '#shared/adapters/s3/blob-store.ts';
 import { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
 import { MovableClock, systemClock } from '#shared/ports/clock.ts';
-import type { Workflow } from '#shared/ports/index.ts';
+import type { MetricsSink, Workflow } from '#shared/ports/index.ts';
+import type { MetricPoint } from '#shared/domain/metrics.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
 import { ensureTable } from '../../infra/local/dynamodb-local.ts';
 import { S3RVER_CREDENTIALS } from '../../infra/local/s3-local.ts';
@@ -63,8 +64,16 @@ export class RecordingWorkflow implements Workflow {
   }
 }
 
+/** Keeps the metric points the use cases emit, for tests to read. */
+export class RecordingMetrics implements MetricsSink {
+  readonly points: MetricPoint[] = [];
+  emit(points: MetricPoint[]): void {
+    this.points.push(...points);
+  }
+}
+
 /** The use cases' dependencies on the real local stand-ins, with a recording workflow by default. */
-export async function integrationDeps(): Promise<Deps & { workflow: RecordingWorkflow; clock: MovableClock; timers: TimerPoller }> {
+export async function integrationDeps(): Promise<Deps & { workflow: RecordingWorkflow; clock: MovableClock; timers: TimerPoller; metrics: RecordingMetrics }> {
   const { store } = await freshStore();
   const workflow = new RecordingWorkflow();
   const clock = new MovableClock();
@@ -79,9 +88,10 @@ export async function integrationDeps(): Promise<Deps & { workflow: RecordingWor
     realClock: systemClock,
     regionCode: '350100',
     defaultArrangement: chineseDaysArrangement,
+    metrics: new RecordingMetrics(),
   });
   const timers = new TimerPoller(store, clock, (task) => runScheduledTask(deps, task));
-  return { ...deps, workflow, clock, timers };
+  return { ...deps, workflow, clock, timers, metrics: deps.metrics as RecordingMetrics };
 }
 
 /** Polls until a condition holds (or the time is up, returning the last value for the assertion to report). */

@@ -1,0 +1,73 @@
+import { decide, type Actor } from '../domain/case.ts';
+import { metricsFor } from '../domain/metrics.ts';
+import { dueActions, watchDays } from '../domain/watch.ts';
+import { ConcurrentModification } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { shanghaiDate, toShanghaiIso } from '../time.ts';
+import { calendarOf } from './calendar.ts';
+import { deliveriesFor, enqueue, scheduleFirstAttempts } from './deliveries.ts';
+import type { Deps } from './deps.ts';
+
+/**
+ * The electronic supervision watch (F3): on a case's timer it announces light changes
+ * (deadline.yellow / deadline.red), opens supervision cases (督办) for red lights nobody explained,
+ * escalates unanswered ones, and sets the timers for the next days it must look again. Everything
+ * it does is a step on the case's record; a second look on the same day finds nothing to do.
+ */
+const WATCH: Actor = { kind: 'system', id: 'supervision' };
+const MAX_ATTEMPTS = 5;
+
+/** One timer per case and day (at 00:00 in Shanghai); the watch looks at everything that day. */
+export const watchTimerName = (caseId: string, day: string) => `watch-${caseId}-${day.replaceAll('-', '')}`;
+const startOfDay = (day: string) => new Date(`${day}T00:00:00+08:00`);
+
+export async function watchCase(deps: Deps, caseId: string, opts: { previousDays?: string[] } = {}) {
+  const calendar = await calendarOf(deps);
+  for (let attempt = 1; ; attempt++) {
+    const found = await deps.cases.getWithEvents(caseId);
+    if (!found) return { caseId, done: [] as string[] };
+    let { record } = found;
+    const events = [...found.events];
+    const today = shanghaiDate(deps.clock.now());
+    const actions = dueActions(record, events, calendar, today, () => `sup_${newId(deps.clock.now())}`);
+    const done: string[] = [];
+    try {
+      for (const command of actions) {
+        const decided = decide(record, command, WATCH, toShanghaiIso(deps.clock.now()));
+        const deliveries = deliveriesFor(deps, decided.record, decided.event);
+        await deps.cases.commit({ record: decided.record, event: decided.event, expectedVersion: record.version, companions: enqueue(deliveries) });
+        deps.metrics.emit(metricsFor(decided.record, decided.event));
+        await scheduleFirstAttempts(deps, deliveries);
+        record = decided.record;
+        events.push(decided.event);
+        done.push(decided.event.type);
+      }
+    } catch (err) {
+      // Someone acted on the case meanwhile: look again at the case as it now is.
+      if (err instanceof ConcurrentModification && attempt < MAX_ATTEMPTS) continue;
+      throw err;
+    }
+    await syncWatchTimers(deps, caseId, opts.previousDays, watchDays(record, events, calendar, today), today);
+    return { caseId, done };
+  }
+}
+
+/**
+ * Sets a timer for each future day the watch must look, and deletes the timers of days no longer
+ * planned (a suspension deletes them all; the resumption plans them again). Days up to today
+ * were looked at just now. Timer names are per day, so setting one twice keeps one.
+ */
+async function syncWatchTimers(deps: Deps, caseId: string, previous: string[] = [], planned: string[], today: string): Promise<void> {
+  const future = planned.filter((d) => d > today);
+  await Promise.all([
+    ...previous.filter((d) => !future.includes(d)).map((d) => deps.scheduler.cancel(watchTimerName(caseId, d))),
+    ...future.filter((d) => !previous.includes(d)).map((d) => deps.scheduler.schedule(watchTimerName(caseId, d), startOfDay(d), { task: 'watch', caseId })),
+  ]);
+}
+
+/** Every open case, once a day and after a calendar change: nothing is missed if a timer was lost. */
+export async function watchAll(deps: Deps): Promise<{ watched: number }> {
+  const open = await deps.cases.listOpen();
+  for (const c of open) await watchCase(deps, c.caseId);
+  return { watched: open.length };
+}

@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
+import { findItem } from '#shared/catalog/index.ts';
+import type { Delivery } from '#shared/domain/delivery.ts';
+import type { Principal } from '#shared/http/principal.ts';
+import { fileCase, viewCase } from '#shared/usecases/cases.ts';
+import { staffAction } from '#shared/usecases/department-actions.ts';
+import { runScheduledTask } from '#shared/usecases/scheduled.ts';
+import { integrationDeps } from '../support/deps.ts';
+import { citizen, pdf, uploadFile } from '../support/fixtures.ts';
+
+let deps: Awaited<ReturnType<typeof integrationDeps>>;
+const staff = (dept: string, role: 'reviewer' | 'approver'): Principal => ({ kind: 'staff', sub: `s-${dept}-${role}`, name: '工作人员', dept, roles: [role] });
+const rsj = { reviewer: staff('fz-rsj', 'reviewer'), approver: staff('fz-rsj', 'approver') };
+const store = () => deps.cases as DynamoStore;
+const at = (day: string, time = '00:00:01') => new Date(`${day}T${time}+08:00`);
+
+/** The case's watch timers, as "day" strings (YYYYMMDD). */
+const watchTimers = async (caseId: string) =>
+  (await store().dueTimers('9999-12-31', 1000)).filter((t) => t.name.startsWith(`watch-${caseId}-`)).map((t) => t.name.slice(`watch-${caseId}-`.length)).sort();
+
+/** Fires every timer due on the moved clock, as the local poller does. */
+async function fireDue() {
+  while ((await deps.timers.tick()) > 0);
+}
+
+const outbound = async (caseId: string) =>
+  ((await store().listOverdueDeliveries('9999-12-31', 1000)) as Delivery[]).filter((d) => d.data.caseId === caseId).map((d) => d.type);
+
+/** A 城镇职工基本养老保险待遇申领 case (10 promised working days), accepted on Monday 2026-11-23. */
+async function acceptedPensionCase() {
+  deps.clock.set(at('2026-11-23', '09:00:00'));
+  const item = findItem('basic-pension-claim')!;
+  const upload = await uploadFile(deps, citizen(), pdf('社会保障卡'), 'bank-card.pdf');
+  const { body } = await fileCase(deps, citizen(), { serviceItemCode: item.code, form: item.formExample as Record<string, unknown>, materials: [{ materialId: 'bank-card', uploadId: upload.uploadId }] });
+  await staffAction(deps, rsj.reviewer, body.caseId, { type: 'case.accept', data: {} });
+  return body.caseId;
+}
+
+beforeAll(async () => {
+  deps = await integrationDeps();
+});
+
+describe('F3 lights on timers through the Scheduler port (local scheduler on the platform clock)', () => {
+  it('sets the case’s timers at acceptance, announces yellow and red when they fire, and a second firing changes nothing', async () => {
+    const caseId = await acceptedPensionCase();
+    expect(await watchTimers(caseId)).toEqual(['20261203', '20261208']);
+
+    deps.clock.set(at('2026-12-03'));
+    await fireDue();
+    const yellow = await viewCase(deps, citizen(), caseId);
+    expect(yellow.light).toBe('yellow');
+    expect(yellow.timeline.at(-1)).toMatchObject({ type: 'case.light_changed', actor: { kind: 'system', id: 'supervision' }, data: { light: 'yellow', due: '2026-12-07' } });
+    expect(await outbound(caseId)).toContain('deadline.yellow');
+    expect(deps.metrics.points).toContainEqual({ name: 'CasesTurnedYellow', value: 1, department: 'fz-rsj' });
+
+    // The same timer firing again (EventBridge delivers at least once) finds nothing to do.
+    const events = (await deps.cases.getWithEvents(caseId))!.events.length;
+    expect(await runScheduledTask(deps, { task: 'watch', caseId })).toEqual({ caseId, done: [] });
+    expect((await deps.cases.getWithEvents(caseId))!.events).toHaveLength(events);
+
+    deps.clock.set(at('2026-12-08'));
+    await fireDue();
+    expect((await viewCase(deps, citizen(), caseId)).light).toBe('red');
+    expect((await outbound(caseId)).filter((t) => t.startsWith('deadline.')).sort()).toEqual(['deadline.red', 'deadline.yellow']);
+  });
+
+  it('deletes the pending timers on suspension and sets them again on resumption', async () => {
+    const caseId = await acceptedPensionCase();
+    deps.clock.set(at('2026-11-25', '10:00:00'));
+    await staffAction(deps, rsj.approver, caseId, { type: 'case.suspend', data: { reason: '等待社保关系转移' } });
+    expect(await watchTimers(caseId)).toEqual([]);
+    deps.clock.set(at('2026-12-09'));
+    await fireDue();
+    expect((await viewCase(deps, citizen(), caseId)).light).toBe('green');
+    await staffAction(deps, rsj.approver, caseId, { type: 'case.resume', data: {} });
+    // Ten working days suspended (11-26 … 12-09): due 2026-12-21, yellow from 12-17.
+    expect((await viewCase(deps, citizen(), caseId)).deadline.promisedDue).toBe('2026-12-21');
+    expect(await watchTimers(caseId)).toEqual(['20261217', '20261222']);
+  });
+});
+
+describe('F3 supervision (督办) through timers and webhooks', () => {
+  it('opens a supervision for an unexplained red light, takes the department’s answer, and shows it', async () => {
+    const caseId = await acceptedPensionCase();
+    deps.clock.set(at('2026-12-08'));
+    await fireDue();
+    expect(await watchTimers(caseId)).toEqual(['20261209']);
+    deps.clock.set(at('2026-12-09'));
+    await fireDue();
+    const view = await viewCase(deps, staff('fz-rsj', 'approver'), caseId);
+    expect(view.late).toEqual(['fz-rsj']);
+    expect(view.supervisions).toEqual([expect.objectContaining({ deptCode: 'fz-rsj', openedOn: '2026-12-09', respondBy: '2026-12-14', level: 1, status: 'open' })]);
+    expect(await outbound(caseId)).toContain('supervision.opened');
+    expect(await watchTimers(caseId)).toEqual(['20261215']);
+
+    const supervisionId = view.supervisions![0]!.supervisionId;
+    await expect(staffAction(deps, rsj.reviewer, caseId, { type: 'supervision.respond', data: { supervisionId, explanation: '说明' } })).rejects.toThrow(/needs the role approver/);
+    deps.clock.set(at('2026-12-10', '15:00:00'));
+    await staffAction(deps, rsj.approver, caseId, { type: 'supervision.respond', data: { supervisionId, explanation: '申请人补充材料耗时，已于今日办结' } });
+    const answered = await viewCase(deps, citizen(), caseId);
+    expect(answered.supervisions![0]).toMatchObject({ status: 'answered', answer: { explanation: '申请人补充材料耗时，已于今日办结', late: false } });
+    expect(await watchTimers(caseId)).toEqual([]);
+  });
+
+  it('opens none when the department explains the red light in time', async () => {
+    const caseId = await acceptedPensionCase();
+    deps.clock.set(at('2026-12-08'));
+    await fireDue();
+    await staffAction(deps, rsj.approver, caseId, { type: 'case.explain', data: { explanation: '待人社部门核对视同缴费年限' } });
+    deps.clock.set(at('2026-12-09'));
+    await fireDue();
+    expect((await viewCase(deps, citizen(), caseId)).supervisions).toBeUndefined();
+  });
+});
