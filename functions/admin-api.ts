@@ -4,14 +4,16 @@ import type { CalendarYearRequest, CreateDepartmentRequest, PageQuery, UpdateDep
 import { loadCalendarYear } from '#shared/usecases/calendar.ts';
 import { listDeadLetters, redeliver } from '#shared/usecases/deliveries.ts';
 import { createDepartment, rotateSecret, updateDepartment } from '#shared/usecases/departments.ts';
+import { supervisionOverview } from '#shared/usecases/supervision.ts';
 import { lambdaDeps } from '#shared/wiring.ts';
 
-/** Administrators: departments, their webhook secrets, dead-lettered webhooks, the holiday calendar. */
+/** Administrators: departments, their webhook secrets, dead-lettered webhooks, the holiday calendar, supervision. */
 export const handler = httpFunction('admin-api', {
   createDepartment: reply(201, (req) => createDepartment(lambdaDeps(), req.principal, req.body as z.output<typeof CreateDepartmentRequest>)),
   updateDepartment: reply(200, (req) => updateDepartment(lambdaDeps(), req.principal, req.pathParameters.code!, req.body as z.output<typeof UpdateDepartmentRequest>)),
   rotateDepartmentSecret: reply(200, (req) => rotateSecret(lambdaDeps(), req.principal, req.pathParameters.code!)),
   loadCalendarYear: reply(200, (req) => loadCalendarYear(lambdaDeps(), req.principal, req.pathParameters.year!, req.body as z.output<typeof CalendarYearRequest>)),
   listDeadLetters: reply(200, (req) => listDeadLetters(lambdaDeps(), req.principal, req.query as z.output<typeof PageQuery>)),
+  supervisionOverview: reply(200, (req) => supervisionOverview(lambdaDeps(), req.principal)),
   redeliverDeadLetter: reply(200, (req) => redeliver(lambdaDeps(), req.principal, req.pathParameters.deliveryId!)),
 });

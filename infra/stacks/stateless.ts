@@ -11,6 +11,7 @@ import { deployedRoutes, HTTP_FUNCTIONS, type HttpFunctionName } from '#shared/h
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { acknowledge, PlatformFunction, type Timers } from '../constructs/platform-function.ts';
 import { CASE_STATE_MACHINE_FILE } from '../lambdas.ts';
+import { SupervisionDashboard } from '../constructs/supervision-dashboard.ts';
 import type { ScheduledTask } from '#shared/ports/index.ts';
 
 export type StatelessStackProps = StackProps & {
@@ -25,6 +26,7 @@ export type StatelessStackProps = StackProps & {
 export class StatelessStack extends Stack {
   readonly api: HttpApi;
   readonly stateMachine: StateMachine;
+  readonly supervision: SupervisionDashboard;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -93,6 +95,8 @@ export class StatelessStack extends Stack {
     // 00:05 in Shanghai it looks at every open case's clocks (a lost timer, a newly loaded calendar).
     recurring('DeliverySweep', ScheduleExpression.rate(Duration.minutes(10)), 'Reschedules webhook deliveries whose timer was lost', { task: 'sweep' });
     recurring('DailyWatch', ScheduleExpression.cron({ minute: '5', hour: '0', timeZone: TimeZone.ASIA_SHANGHAI }), 'Looks at the clocks of every open case', { task: 'watch-all' });
+    this.supervision = new SupervisionDashboard(this, 'Supervision', { timerDeadLetters, dashboardName: `${this.stackName}-supervision` });
+
     const caseWorkflow = new PlatformFunction(this, 'CaseWorkflow', { name: 'case-workflow' })
       .bindTable(table)
       .allowResumeWorkflow(stateMachineArn);

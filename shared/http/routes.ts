@@ -193,6 +193,15 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'GET',
+    path: '/admin/supervision',
+    operationId: 'supervisionOverview',
+    summary: 'Electronic supervision: cases by light, open supervision cases (督办), and each department’s on-time rate, yellow and red counts and median working days used',
+    fn: 'admin-api',
+    auth: 'jwt',
+    responses: { 200: { description: 'the figures as of today', schema: api.SupervisionOverview }, ...problems(401, 403) },
+  },
+  {
+    method: 'GET',
     path: '/admin/webhooks/dead-letters',
     operationId: 'listDeadLetters',
     summary: 'Outbound webhooks that failed every attempt',

@@ -3,6 +3,7 @@ import type { Wait } from '../domain/workflow.ts';
 import type { Delivery } from '../domain/delivery.ts';
 import type { YearArrangement } from '../domain/calendar.ts';
 import type { MetricPoint } from '../domain/metrics.ts';
+import type { CaseSummary } from '../domain/performance.ts';
 import { Conflict } from '../errors.ts';
 
 /**
@@ -75,6 +76,8 @@ export interface CaseRepository {
   /** Forgets a wait, unless it was replaced by a newer token meanwhile. */
   deleteWait(caseId: string, wait: Wait): Promise<void>;
   listOpen(): Promise<Array<{ caseId: string; status: string }>>;
+  /** Every case, without its trail, for the supervision figures (F4). */
+  listCaseSummaries(): Promise<CaseSummary[]>;
 }
 
 export interface UploadRepository {

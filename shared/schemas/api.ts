@@ -193,6 +193,30 @@ export const CaseView = z.object({
   updatedAt: isoTime,
 });
 
+const CaseRef = z.object({ caseId: ulid, supervisionCode: z.string(), serviceItem: z.string(), late: z.array(z.string()) });
+export const SupervisionOverview = z.object({
+  asOf: z.string().describe('the Shanghai date the figures are for'),
+  lights: z.object({ green: z.number().int(), yellow: z.number().int(), red: z.number().int() }).describe('cases in processing by their worst light'),
+  casesByLight: z.object({ yellow: z.array(CaseRef), red: z.array(CaseRef) }),
+  openSupervisions: z.array(
+    z.object({ supervisionId: z.string(), caseId: ulid, deptCode: z.string(), openedOn: z.string(), respondBy: z.string(), level: z.number().int(), status: z.literal('open'), overdue: z.boolean() }),
+  ),
+  departments: z.array(
+    z.object({
+      deptCode: z.string(),
+      name: z.string().optional(),
+      inProgress: z.number().int(),
+      yellow: z.number().int(),
+      red: z.number().int(),
+      decided: z.number().int(),
+      onTime: z.number().int(),
+      onTimeRate: z.number().nullable(),
+      medianWorkingDaysUsed: z.number().nullable(),
+      openSupervisions: z.number().int(),
+    }),
+  ),
+});
+
 export const CertificateView = z.object({
   certificateId: ulid,
   caseId: ulid,

@@ -6,6 +6,7 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { TABLE } from '#shared/adapters/dynamodb/table.ts';
 import { deployedRoutes } from '#shared/http/routes.ts';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '#shared/domain/metrics.ts';
 import { buildApp } from '../../infra/app.ts';
 
 // Synthesizing without bundling keeps this a fast unit of the template; `npx cdk synth` bundles.
@@ -105,6 +106,56 @@ describe('timers (EventBridge Scheduler)', () => {
     });
     stateless.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })] }),
+    });
+  });
+});
+
+describe('F3 the daily watch', () => {
+  it('looks at every open case at 00:05 in Shanghai', () => {
+    stateless.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(5 0 * * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Shanghai',
+      Target: Match.objectLike({ Input: JSON.stringify({ task: 'watch-all' }), DeadLetterConfig: { Arn: Match.anyValue() } }),
+    });
+  });
+});
+
+describe('F4 dashboard and alarms', () => {
+  const alarmOn = (metricName: string) =>
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: metricName,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [Match.objectLike({ Ref: Match.stringLikeRegexp('SupervisionAlerts') })],
+    });
+
+  it('alarms on red cases, escalated supervisions and dead-lettered webhooks, from the metrics the use cases emit', () => {
+    for (const name of [METRIC.casesTurnedRed, METRIC.supervisionsEscalated, METRIC.webhooksDeadLettered]) {
+      alarmOn(name);
+      stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: name, Namespace: METRICS_NAMESPACE, Dimensions: [{ Name: 'service', Value: SERVICE_NAME }] });
+    }
+  });
+
+  it('alarms on dead-lettered timers (the schedules’ dead-letter queue)', () => {
+    alarmOn('ApproximateNumberOfMessagesVisible');
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/SQS', Dimensions: [{ Name: 'QueueName', Value: Match.anyValue() }] });
+  });
+
+  it('shows per-department performance on a dashboard', () => {
+    const dashboards = stateless.findResources('AWS::CloudWatch::Dashboard');
+    expect(Object.keys(dashboards)).toHaveLength(1);
+    const body = JSON.stringify(Object.values(dashboards)[0]!.Properties.DashboardBody);
+    for (const name of Object.values(METRIC).filter((n) => n !== METRIC.webhooksDeadLettered)) {
+      expect(body, name).toMatch(new RegExp(`SEARCH\\('\\{${METRICS_NAMESPACE},department,service\\} MetricName=[\\\\"]+${name}[\\\\"]+'`));
+    }
+    expect(body).toContain('Median working days used');
+    expect(body).toContain('On-time rate');
+  });
+
+  it('sends the alarms to an encrypted topic that only takes TLS', () => {
+    stateless.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    stateless.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) }),
     });
   });
 });

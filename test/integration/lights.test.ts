@@ -6,8 +6,10 @@ import type { Principal } from '#shared/http/principal.ts';
 import { fileCase, viewCase } from '#shared/usecases/cases.ts';
 import { staffAction } from '#shared/usecases/department-actions.ts';
 import { runScheduledTask } from '#shared/usecases/scheduled.ts';
+import { supervisionOverview } from '#shared/usecases/supervision.ts';
+import { Forbidden } from '#shared/errors.ts';
 import { integrationDeps } from '../support/deps.ts';
-import { citizen, pdf, uploadFile } from '../support/fixtures.ts';
+import { admin, citizen, pdf, uploadFile } from '../support/fixtures.ts';
 
 let deps: Awaited<ReturnType<typeof integrationDeps>>;
 const staff = (dept: string, role: 'reviewer' | 'approver'): Principal => ({ kind: 'staff', sub: `s-${dept}-${role}`, name: '工作人员', dept, roles: [role] });
@@ -111,5 +113,42 @@ describe('F3 supervision (督办) through timers and webhooks', () => {
     deps.clock.set(at('2026-12-09'));
     await fireDue();
     expect((await viewCase(deps, citizen(), caseId)).supervisions).toBeUndefined();
+  });
+});
+
+describe('F4 the supervision figures (GET /admin/supervision)', () => {
+  beforeAll(async () => {
+    deps = await integrationDeps(); // a table of its own: only this story's cases
+  });
+
+  it('counts lights, open supervisions, the on-time rate and the median working days used per department', async () => {
+    const onTime = await acceptedPensionCase();
+    const late = await acceptedPensionCase();
+    const open = await acceptedPensionCase();
+    deps.clock.set(at('2026-12-01', '10:00:00'));
+    await staffAction(deps, rsj.approver, onTime, { type: 'case.approve', data: {} });
+    deps.clock.set(at('2026-12-08'));
+    await fireDue();
+    deps.clock.set(at('2026-12-09'));
+    await fireDue();
+    await staffAction(deps, rsj.approver, late, { type: 'case.approve', data: {} });
+
+    await expect(supervisionOverview(deps, staff('fz-rsj', 'approver'))).rejects.toBeInstanceOf(Forbidden);
+    const report = await supervisionOverview(deps, admin);
+    expect(report.asOf).toBe('2026-12-09');
+    expect(report.lights).toEqual({ green: 0, yellow: 0, red: 1 });
+    expect(report.casesByLight.red).toEqual([expect.objectContaining({ caseId: open, late: ['fz-rsj'], serviceItem: '城镇职工基本养老保险待遇申领' })]);
+    // The late case's supervision stays open after its decision: the department still owes an answer.
+    expect(report.openSupervisions.map((s) => [s.caseId, s.deptCode, s.respondBy, s.overdue]).sort()).toEqual(
+      [[late, 'fz-rsj', '2026-12-14', false], [open, 'fz-rsj', '2026-12-14', false]].sort(),
+    );
+    // Decided on 12-01 with 4 of 10 days left (6 used); on 12-09, two days late (12 used).
+    expect(report.departments).toEqual([
+      { deptCode: 'fz-rsj', name: '福州市人力资源和社会保障局', inProgress: 1, yellow: 0, red: 1, decided: 2, onTime: 1, onTimeRate: 0.5, medianWorkingDaysUsed: 9, openSupervisions: 2 },
+    ]);
+    expect(deps.metrics.points.filter((p) => p.name === 'WorkingDaysUsed').map((p) => p.value)).toEqual([6, 12]);
+    expect(deps.metrics.points.filter((p) => p.name === 'CasesDecidedOnTime').map((p) => p.value)).toEqual([1, 0]);
+    // Administrators see any case (electronic supervision watches them all).
+    await expect(viewCase(deps, admin, open)).resolves.toMatchObject({ light: 'red', late: ['fz-rsj'] });
   });
 });

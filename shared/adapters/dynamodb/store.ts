@@ -13,6 +13,7 @@ import { FINAL_STATUSES, type AuditEvent, type CaseRecord } from '../../domain/c
 import { waitKey, type Wait } from '../../domain/workflow.ts';
 import type { Delivery } from '../../domain/delivery.ts';
 import type { YearArrangement } from '../../domain/calendar.ts';
+import type { CaseSummary } from '../../domain/performance.ts';
 import { ConcurrentModification, Conflict, NotFound } from '../../errors.ts';
 import {
   DuplicateCompanion,
@@ -232,7 +233,17 @@ export class DynamoStore
   }
 
   async listOpen(): Promise<Array<{ caseId: string; status: string }>> {
-    const open: Array<{ caseId: string; status: string }> = [];
+    return (await this.scanCases(['caseId', 'status'])).filter((c) => !FINAL_STATUSES.has(c.status as CaseRecord['status'])) as Array<{ caseId: string; status: string }>;
+  }
+
+  async listCaseSummaries(): Promise<CaseSummary[]> {
+    const fields = ['caseId', 'supervisionCode', 'serviceItem', 'status', 'leadDepartment', 'coDepartments', 'lights', 'supervisions', 'outcome'] as const;
+    return (await this.scanCases([...fields])) as CaseSummary[];
+  }
+
+  /** Every case item, with only the attributes asked for. */
+  private async scanCases(fields: string[]): Promise<Array<Record<string, unknown>>> {
+    const cases: Array<Record<string, unknown>> = [];
     let start: Record<string, unknown> | undefined;
     do {
       const out = await this.doc.send(
@@ -240,17 +251,15 @@ export class DynamoStore
           TableName: this.tableName,
           FilterExpression: 'entity = :case',
           ExpressionAttributeValues: { ':case': 'case' },
-          ProjectionExpression: 'caseId, #status',
-          ExpressionAttributeNames: { '#status': 'status' },
+          ProjectionExpression: fields.map((_, i) => `#f${i}`).join(', '),
+          ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#f${i}`, f])),
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of out.Items ?? []) {
-        if (!FINAL_STATUSES.has(item.status)) open.push({ caseId: item.caseId, status: item.status });
-      }
+      cases.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;
     } while (start);
-    return open;
+    return cases;
   }
 
   // ---- uploads -----------------------------------------------------------------------------

@@ -1,0 +1,113 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  MathExpression,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Alias } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DEPARTMENT_DIMENSION, METRIC, METRICS_NAMESPACE, SERVICE_NAME, type MetricName } from '#shared/domain/metrics.ts';
+
+/**
+ * Electronic supervision in CloudWatch (F4): a dashboard of department performance from the
+ * metrics the use cases emit (shared/domain/metrics.ts), and alarms on red cases and on
+ * dead-lettered timers and webhooks, sent to an SNS topic the supervisors subscribe to.
+ */
+export class SupervisionDashboard extends Construct {
+  readonly dashboard: Dashboard;
+  readonly alerts: Topic;
+  readonly alarms: { redCases: Alarm; escalations: Alarm; deadLetteredWebhooks: Alarm; deadLetteredTimers: Alarm };
+
+  constructor(scope: Construct, id: string, props: { timerDeadLetters: IQueue; dashboardName: string }) {
+    super(scope, id);
+    this.alerts = new Topic(this, 'Alerts', {
+      displayName: 'Government services: supervision alerts',
+      enforceSSL: true,
+      masterKey: Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+    });
+
+    /** Platform-wide: only the `service` dimension (each point is also written so). */
+    const total = (name: MetricName, period = Duration.hours(1)) =>
+      new Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { service: SERVICE_NAME }, statistic: 'Sum', period });
+    /** One line per department, whatever departments exist. */
+    const perDepartment = (name: MetricName, stat: string, label: string, period = Duration.days(1)) =>
+      new MathExpression({
+        expression: `SEARCH('{${METRICS_NAMESPACE},${DEPARTMENT_DIMENSION},service} MetricName="${name}"', '${stat}', ${period.toSeconds()})`,
+        label,
+        period,
+      });
+    const alarm = (id: string, description: string, metric: IMetric) => {
+      const a = new Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      a.addAlarmAction(new SnsAction(this.alerts));
+      return a;
+    };
+
+    this.alarms = {
+      redCases: alarm('RedCases', 'A case turned red: its promised limit has passed (红灯警告).', total(METRIC.casesTurnedRed)),
+      escalations: alarm('EscalatedSupervisions', 'A department did not answer a supervision (督办) in time; it was escalated.', total(METRIC.supervisionsEscalated)),
+      deadLetteredWebhooks: alarm('DeadLetteredWebhooks', 'A webhook to a department failed every attempt and waits for an administrator.', total(METRIC.webhooksDeadLettered)),
+      deadLetteredTimers: alarm(
+        'DeadLetteredTimers',
+        'A timer (webhook attempt or case watch) could not be delivered to the timer function.',
+        props.timerDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      ),
+    };
+
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, defaultInterval: Duration.days(30) });
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown: '# 电子监察 Electronic supervision\nPer department, per day. Live figures (cases by light, open supervisions): `GET /admin/supervision`.',
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(this.alarms), width: 24, height: 3 }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Cases turning red (红灯)', left: [perDepartment(METRIC.casesTurnedRed, 'Sum', 'red')], width: 12 }),
+      new GraphWidget({ title: 'Cases turning yellow (黄灯)', left: [perDepartment(METRIC.casesTurnedYellow, 'Sum', 'yellow')], width: 12 }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'On-time rate (decided within the promised limit)',
+        left: [perDepartment(METRIC.casesDecidedOnTime, 'Average', 'on-time rate')],
+        leftYAxis: { min: 0, max: 1 },
+        right: [perDepartment(METRIC.casesDecided, 'Sum', 'decided')],
+        width: 12,
+      }),
+      new GraphWidget({ title: 'Median working days used', left: [perDepartment(METRIC.workingDaysUsed, 'p50', 'median days')], width: 12 }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Supervisions (督办) opened and escalated',
+        left: [perDepartment(METRIC.supervisionsOpened, 'Sum', 'opened')],
+        right: [perDepartment(METRIC.supervisionsEscalated, 'Sum', 'escalated')],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Dead letters: webhooks and timers',
+        left: [total(METRIC.webhooksDeadLettered, Duration.hours(1)).with({ label: 'webhooks dead-lettered' })],
+        right: [props.timerDeadLetters.metricApproximateNumberOfMessagesVisible({ label: 'timers in the DLQ' })],
+        width: 12,
+      }),
+    );
+  }
+}

@@ -1,0 +1,89 @@
+import type { CaseRecord, Light } from './case.ts';
+
+/** What the supervision view needs of a case (F4): read in bulk, without the trail. */
+export type CaseSummary = Pick<
+  CaseRecord,
+  'caseId' | 'supervisionCode' | 'serviceItem' | 'status' | 'leadDepartment' | 'coDepartments' | 'lights' | 'supervisions' | 'outcome'
+>;
+
+export type DepartmentPerformance = {
+  deptCode: string;
+  /** Cases in processing (accepted or suspended) where the department has a part. */
+  inProgress: number;
+  /** Of those, how many the department's light shows yellow or red now. */
+  yellow: number;
+  red: number;
+  /** Cases the department (as lead) decided, and how many within the promised limit. */
+  decided: number;
+  onTime: number;
+  onTimeRate: number | null;
+  medianWorkingDaysUsed: number | null;
+  openSupervisions: number;
+};
+
+const IN_PROGRESS = new Set(['accepted', 'suspended']);
+
+const median = (xs: number[]) => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+/**
+ * Electronic supervision's figures (F4): every case in processing by light, open supervisions,
+ * and per department the on-time rate, yellow and red counts and the median working days used.
+ */
+export function supervisionReport(cases: readonly CaseSummary[], today: string) {
+  const depts = new Map<string, { inProgress: number; yellow: number; red: number; used: number[]; onTime: number; openSupervisions: number }>();
+  const dept = (code: string) => {
+    let d = depts.get(code);
+    if (!d) depts.set(code, (d = { inProgress: 0, yellow: 0, red: 0, used: [], onTime: 0, openSupervisions: 0 }));
+    return d;
+  };
+  const byLight: Record<Light, Array<{ caseId: string; supervisionCode: string; serviceItem: string; late: string[] }>> = { green: [], yellow: [], red: [] };
+  const openSupervisions: Array<NonNullable<CaseRecord['supervisions']>[number] & { caseId: string; overdue: boolean }> = [];
+  for (const c of cases) {
+    if (IN_PROGRESS.has(c.status)) {
+      const lights = [c.leadDepartment, ...c.coDepartments].map((code) => [code, c.lights?.[code]?.light ?? 'green'] as const);
+      for (const [code, light] of lights) {
+        const d = dept(code);
+        d.inProgress += 1;
+        if (light === 'yellow') d.yellow += 1;
+        if (light === 'red') d.red += 1;
+      }
+      const worst: Light = lights.some(([, l]) => l === 'red') ? 'red' : lights.some(([, l]) => l === 'yellow') ? 'yellow' : 'green';
+      byLight[worst].push({ caseId: c.caseId, supervisionCode: c.supervisionCode, serviceItem: c.serviceItem.name, late: lights.filter(([, l]) => l === 'red').map(([code]) => code) });
+    }
+    if (c.outcome) {
+      const d = dept(c.leadDepartment);
+      d.used.push(c.outcome.usedWorkingDays);
+      if (c.outcome.onTime) d.onTime += 1;
+    }
+    for (const s of c.supervisions ?? []) {
+      if (s.status !== 'open') continue;
+      dept(s.deptCode).openSupervisions += 1;
+      openSupervisions.push({ ...s, caseId: c.caseId, overdue: today > s.respondBy });
+    }
+  }
+  const departments: DepartmentPerformance[] = [...depts.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([deptCode, d]) => ({
+      deptCode,
+      inProgress: d.inProgress,
+      yellow: d.yellow,
+      red: d.red,
+      decided: d.used.length,
+      onTime: d.onTime,
+      onTimeRate: d.used.length ? Math.round((d.onTime / d.used.length) * 1000) / 1000 : null,
+      medianWorkingDaysUsed: median(d.used),
+      openSupervisions: d.openSupervisions,
+    }));
+  return {
+    asOf: today,
+    lights: { green: byLight.green.length, yellow: byLight.yellow.length, red: byLight.red.length },
+    casesByLight: { yellow: byLight.yellow, red: byLight.red },
+    openSupervisions: openSupervisions.sort((a, b) => a.respondBy.localeCompare(b.respondBy)),
+    departments,
+  };
+}
