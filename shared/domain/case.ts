@@ -47,7 +47,14 @@ export type SupplementRequest = {
 export type Opinion = { opinion: 'agree' | 'disagree'; note?: string; at: string };
 
 export type CaseDocument = { docId: string; kind: DocumentKind; name: string; objectKey: string; issuedAt: string };
-export type DocumentKind = 'acceptance_notice' | 'rejection_notice' | 'supplement_notice' | 'denial_notice';
+export type DocumentKind =
+  | 'acceptance_notice'
+  | 'rejection_notice'
+  | 'supplement_notice'
+  | 'denial_notice'
+  | 'suspension_notice'
+  | 'resumption_notice'
+  | 'extension_notice';
 
 export type CaseRecord = {
   caseId: string;

@@ -14,6 +14,9 @@ const TITLES: Record<DocumentKind, string> = {
   rejection_notice: '不予受理决定书',
   supplement_notice: '补齐补正告知书',
   denial_notice: '不予许可决定书',
+  suspension_notice: '中止办理告知书',
+  resumption_notice: '恢复办理通知书',
+  extension_notice: '延长办理期限告知书',
 };
 
 const DOWNLOAD_SECONDS = 5 * 60;
@@ -45,6 +48,25 @@ function noticeOf(record: CaseRecord, command: Command, department: string): { k
       });
     case 'deny':
       return make('denial_notice', { paragraphs: [`${filed}，经审查，本机关决定不予许可，理由如下：`], items: command.reasons, closing: item.rightsAndRemedies });
+    // F2: the applicant is told of every change to the clock (CQ 35 及时告知申办人).
+    case 'suspend':
+      return make('suspension_notice', {
+        paragraphs: [
+          `${filed}，因${command.reason}，本机关决定自${chineseDate(record.updatedAt)}起中止办理。`,
+          '中止期间不计入办理时限；中止情形消除后，本机关将恢复办理并通知你（单位）。',
+        ],
+        closing: contact,
+      });
+    case 'resume':
+      return make('resumption_notice', { paragraphs: [`${filed}，中止办理的情形已消除，本机关自${chineseDate(record.updatedAt)}起恢复办理，办理时限继续计算。`], closing: contact });
+    case 'extend':
+      return make('extension_notice', {
+        paragraphs: [
+          `${filed}，因${command.reason}，不能在承诺时限内办结，经本机关负责人批准，办理期限延长${command.workingDays}个工作日。`,
+          '延长后的办结日期可在网上办事平台“办件查询”中查看。',
+        ],
+        closing: contact,
+      });
     default:
       return undefined;
   }

@@ -47,12 +47,12 @@ describe('F3 light timers as one-time EventBridge Scheduler schedules', () => {
   });
 
   it('keeps one timer when a name is scheduled twice (ConflictException is not an error)', async () => {
-    sdk.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'Schedule already exists', $metadata: {} }));
+    sdk.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'Schedule already exists', Message: 'Schedule already exists', $metadata: {} }));
     await expect(scheduler.schedule('watch-x-20261203', new Date('2026-12-03T00:00:00+08:00'), { task: 'watch', caseId: 'x' })).resolves.toBeUndefined();
   });
 
   it('deletes a timer by name; one already gone is fine, other failures are not', async () => {
-    sdk.on(DeleteScheduleCommand, { Name: 'gone' }).rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+    sdk.on(DeleteScheduleCommand, { Name: 'gone' }).rejects(new ResourceNotFoundException({ message: 'not found', Message: 'not found', $metadata: {} }));
     sdk.on(DeleteScheduleCommand, { Name: 'watch-x-20261203' }).resolves({});
     sdk.on(DeleteScheduleCommand, { Name: 'throttled' }).rejects(new Error('Rate exceeded'));
     await scheduler.cancel('watch-x-20261203');
