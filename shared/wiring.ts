@@ -67,6 +67,7 @@ export function buildDeps(): Deps {
     realClock: systemClock,
     regionCode: config.regionCode,
     get calendars() { return table(); },
+    get catalog() { return table(); },
     defaultArrangement: chineseDaysArrangement,
     metrics: new EmfMetrics(),
   };

@@ -63,7 +63,8 @@ export class StatelessStack extends Stack {
     };
 
     const fns: Record<HttpFunctionName, PlatformFunction> = {
-      'public-api': new PlatformFunction(this, 'PublicApi', { name: 'public-api' }),
+      // Reads the guide revisions administrators published.
+      'public-api': new PlatformFunction(this, 'PublicApi', { name: 'public-api' }).bindTable({ ...table, access: 'R' }),
       'citizen-api': new PlatformFunction(this, 'CitizenApi', { name: 'citizen-api' })
         .bindTable(table)
         .bindBucket({ bucketName: props.bucketName, access: 'RW' })

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { CATALOG } from './items.ts';
 import { DEPARTMENTS } from './departments.ts';
-import { ITEM_TYPE_NAMES, type CatalogItem } from './types.ts';
+import { ITEM_TYPE_NAMES, type CatalogItem, type GuideRevision } from './types.ts';
 
-export type { CatalogItem, Material, DepartmentRef } from './types.ts';
+export type { CatalogItem, Material, DepartmentRef, GuideRevision } from './types.ts';
 export { DEPARTMENTS };
 
 const byCode = new Map(CATALOG.map((item) => [item.code, item]));
@@ -14,6 +14,13 @@ export function findItem(code: string): CatalogItem | undefined {
 
 export function listItems(): readonly CatalogItem[] {
   return CATALOG;
+}
+
+/** The guide in force: the built-in item with its latest published revision applied. */
+export function revised(item: CatalogItem, revision: GuideRevision | undefined): CatalogItem {
+  if (!revision) return item;
+  const { code: _c, publishedAt: _a, publishedBy: _b, ...changes } = revision;
+  return { ...item, ...changes };
 }
 
 /** The catalog entry as `GET /service-items` lists it. */

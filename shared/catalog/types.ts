@@ -68,3 +68,12 @@ export type CatalogItem<Form extends z.ZodType = z.ZodType> = {
   form: Form;
   formExample: z.input<Form>;
 };
+
+/** The parts of a guide an administrator may revise (PUT /admin/service-items/{code}); each publish is a new version. */
+export const REVISABLE = ['name', 'promisedDays', 'statutoryDays', 'acceptanceDays', 'yellowDays', 'opinionDays', 'acceptanceConditions', 'legalBasis'] as const;
+export type GuideRevision = Partial<Pick<CatalogItem, (typeof REVISABLE)[number]>> & {
+  code: string;
+  version: number;
+  publishedAt: string;
+  publishedBy: string;
+};

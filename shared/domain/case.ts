@@ -226,7 +226,7 @@ export type Command =
   | { type: 'approve'; certificate?: { summary: Record<string, unknown> } }
   | { type: 'deny'; reasons: string[] }
   | { type: 'complete'; certificateId: string }
-  | { type: 'signal'; deptCode: string; light: Light; due: string; remainingWorkingDays: number }
+  | { type: 'signal'; deptCode: string; light: Light; since: string; due: string; remainingWorkingDays: number }
   | { type: 'explain'; explanation: string }
   | { type: 'open_supervision'; supervisionId: string; deptCode: string; respondBy: string }
   | { type: 'respond_supervision'; supervisionId: string; explanation: string }
@@ -350,7 +350,7 @@ function apply(record: CaseRecord, command: Command, actor: Actor, at: string, t
       next.certificates = [...record.certificates, command.certificateId];
       break;
     case 'signal':
-      next.lights = { ...record.lights, [command.deptCode]: { light: command.light, on: at.slice(0, 10), due: command.due } };
+      next.lights = { ...record.lights, [command.deptCode]: { light: command.light, on: command.since, due: command.due } };
       break;
     case 'open_supervision':
       next.supervisions = [

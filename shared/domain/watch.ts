@@ -58,6 +58,20 @@ function lightChangeDays(clockOn: (day: string) => DeptClock, today: string, hor
   return days;
 }
 
+const previousDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+
+/** The day a clock's light took its present colour (not the day the watch happened to look). */
+function sinceDay(clockOn: (day: string) => DeptClock, today: string, light: Light): string {
+  let day = today;
+  for (let i = 0; i < 800; i++) {
+    const before = previousDay(day);
+    const c = clockOn(before);
+    if (!c.deadline.started || c.light !== light) break;
+    day = before;
+  }
+  return day;
+}
+
 type WatchCommand = Extract<Command, { type: 'signal' | 'open_supervision' | 'escalate_supervision' }>;
 
 /**
@@ -74,11 +88,12 @@ export function dueActions(
 ): WatchCommand[] {
   const actions: WatchCommand[] = [];
   if (record.status === 'accepted') {
-    for (const c of clocksOf(record, events, calendar, today)) {
+    for (const [i, c] of clocksOf(record, events, calendar, today).entries()) {
       if (!c.running) continue;
       const announced = record.lights?.[c.deptCode];
       if (c.light !== (announced?.light ?? 'green')) {
-        actions.push({ type: 'signal', deptCode: c.deptCode, light: c.light, due: c.deadline.promisedDue!, remainingWorkingDays: c.deadline.remainingWorkingDays! });
+        const since = sinceDay((d) => clocksOf(record, events, calendar, d)[i]!, today, c.light);
+        actions.push({ type: 'signal', deptCode: c.deptCode, light: c.light, since, due: c.deadline.promisedDue!, remainingWorkingDays: c.deadline.remainingWorkingDays! });
       }
       if (c.light === 'red' && announced?.light === 'red' && today >= supervisionCheckDay(calendar, announced.on) && !explainedSince(record, events, c.deptCode, announced.on)) {
         const respondBy = calendar.addWorkingDays(today, SUPERVISION_RESPONSE_DAYS).due;

@@ -183,6 +183,16 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'PUT',
+    path: '/admin/service-items/{code}',
+    operationId: 'publishGuide',
+    summary: 'Publish a new version of a guide (limits, threshold, conditions); filed cases keep the version they were filed under',
+    fn: 'admin-api',
+    auth: 'jwt',
+    body: api.PublishGuideRequest,
+    responses: { 200: { description: 'the guide as now published', schema: api.Guide }, ...problems(400, 401, 403, 404, 409, 422) },
+  },
+  {
+    method: 'PUT',
     path: '/admin/calendar/{year}',
     operationId: 'loadCalendarYear',
     summary: 'Load a year’s official holiday arrangement (holidays and make-up working days); it wins over the default data',

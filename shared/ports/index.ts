@@ -4,6 +4,7 @@ import type { Delivery } from '../domain/delivery.ts';
 import type { YearArrangement } from '../domain/calendar.ts';
 import type { MetricPoint } from '../domain/metrics.ts';
 import type { CaseSummary } from '../domain/performance.ts';
+import type { GuideRevision } from '../catalog/types.ts';
 import { Conflict } from '../errors.ts';
 
 /**
@@ -120,6 +121,13 @@ export type Notice = {
 
 export interface NoticeRenderer {
   render(notice: Notice): Promise<Buffer>;
+}
+
+export interface CatalogRepository {
+  /** Every published revision of every guide. */
+  listGuideRevisions(): Promise<GuideRevision[]>;
+  /** Stores a new version; throws Conflict when that version of the guide exists already. */
+  publishGuideRevision(revision: GuideRevision): Promise<void>;
 }
 
 export interface CalendarRepository {

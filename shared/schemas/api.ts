@@ -309,6 +309,21 @@ export const CalendarYearRequest = z
     workdays: z.array(isoDate).max(20).default([]).describe('weekend days that are official working days (调休)'),
   })
   .strict();
+const workingDays = (max: number) => z.number().int().min(1).max(max);
+export const PublishGuideRequest = z
+  .object({
+    name: z.string().trim().min(2).max(100).optional(),
+    promisedDays: workingDays(365).optional().describe('承诺时限, working days; never above the statutory limit'),
+    statutoryDays: workingDays(365).optional().describe('法定时限, working days'),
+    acceptanceDays: workingDays(30).optional(),
+    yellowDays: workingDays(365).optional().describe('yellow light from this many promised working days left (default 20 %, at least 1)'),
+    opinionDays: workingDays(365).optional().describe('joint items: each co-department’s limit for its opinion'),
+    acceptanceConditions: z.array(z.string().trim().min(2).max(500)).min(1).max(30).optional(),
+    legalBasis: z.array(z.string().trim().min(2).max(500)).min(1).max(30).optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'change at least one field of the guide');
+
 export const CalendarYear = z.object({ year: z.number().int(), holidays: z.array(z.string()), workdays: z.array(z.string()), source: z.string() });
 export const CaseStatusResponse = z.object({ caseId: z.string(), status: z.enum(CASE_STATUSES) });
 

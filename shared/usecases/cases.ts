@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { findItem, type CatalogItem } from '../catalog/index.ts';
+import type { CatalogItem } from '../catalog/index.ts';
+import { itemOf } from './catalog.ts';
 import { fileCase as fileCaseRecord, type SubmittedMaterial } from '../domain/case.ts';
 import { makeSupervisionCode } from '../domain/supervision-code.ts';
 import { acceptanceClock } from '../domain/acceptance-clock.ts';
@@ -125,7 +126,7 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
   const previous = await replay(deps, idem);
   if (previous) return previous as Filed;
 
-  const item = findItem(body.serviceItemCode);
+  const item = await itemOf(deps, body.serviceItemCode);
   if (!item) throw new RuleViolation('unknown service item', [{ path: 'serviceItemCode', message: `no service item "${body.serviceItemCode}"` }]);
   const form = item.form.safeParse(body.form);
   const { materials, errors } = await checkMaterials(deps, applicant.sub, item, body.materials, { complete: true });

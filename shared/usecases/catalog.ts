@@ -1,9 +1,35 @@
-import { findItem, guide, listItems, summary } from '../catalog/index.ts';
-import { NotFound, RuleViolation } from '../errors.ts';
+import type { z } from 'zod';
+import { guide, listItems, revised, summary, type CatalogItem, type GuideRevision } from '../catalog/index.ts';
+import { NotFound, RuleViolation, type FieldError } from '../errors.ts';
+import type { Principal } from '../http/principal.ts';
+import type { PublishGuideRequest } from '../schemas/api.ts';
+import { toShanghaiIso } from '../time.ts';
+import { requireAdmin } from './access.ts';
+import type { Deps } from './deps.ts';
+
+/** Revisions change rarely; the catalog in force is read at most once a minute per process. */
+const CACHE_MS = 60_000;
+const cache = new WeakMap<Deps, { items: CatalogItem[]; until: number }>();
+
+/** Every guide in force: the built-in catalog with each item's latest published revision (A2). */
+export async function catalogOf(deps: Deps): Promise<CatalogItem[]> {
+  const now = deps.realClock.now().getTime();
+  const hit = cache.get(deps);
+  if (hit && hit.until > now) return hit.items;
+  const latest = new Map<string, GuideRevision>();
+  for (const r of await deps.catalog.listGuideRevisions()) if ((latest.get(r.code)?.version ?? 0) < r.version) latest.set(r.code, r);
+  const items = listItems().map((item) => revised(item, latest.get(item.code)));
+  cache.set(deps, { items, until: now + CACHE_MS });
+  return items;
+}
+
+export async function itemOf(deps: Deps, code: string): Promise<CatalogItem | undefined> {
+  return (await catalogOf(deps)).find((i) => i.code === code);
+}
 
 /** Pages by the last code seen, so a page boundary is stable while the catalog is unchanged. */
-export function listServiceItems(query: { q?: string; limit: number; cursor?: string }) {
-  const all = listItems().filter((item) => !query.q || item.name.includes(query.q) || item.code.includes(query.q.toLowerCase()));
+export async function listServiceItems(deps: Deps, query: { q?: string; limit: number; cursor?: string }) {
+  const all = (await catalogOf(deps)).filter((item) => !query.q || item.name.includes(query.q) || item.code.includes(query.q.toLowerCase()));
   let start = 0;
   if (query.cursor) {
     const after = Buffer.from(query.cursor, 'base64url').toString('utf8');
@@ -16,8 +42,36 @@ export function listServiceItems(query: { q?: string; limit: number; cursor?: st
   return { items: page.map(summary), nextCursor };
 }
 
-export function getServiceItem(code: string) {
-  const item = findItem(code);
+export async function getServiceItem(deps: Deps, code: string) {
+  const item = await itemOf(deps, code);
   if (!item) throw new NotFound(`no service item ${code}`);
   return guide(item);
+}
+
+/**
+ * PUT /admin/service-items/{code}: publishes a new version of a guide. Cases already filed keep
+ * the limits of the version they were filed under (A2). A promised limit above the statutory
+ * one is refused (F1), as is a yellow threshold beyond the promised limit or an opinion limit on
+ * an item without co-departments.
+ */
+export async function publishGuide(deps: Deps, principal: Principal | undefined, code: string, body: z.output<typeof PublishGuideRequest>) {
+  const admin = requireAdmin(principal);
+  const current = await itemOf(deps, code);
+  if (!current) throw new NotFound(`no service item ${code}`);
+  const next = { ...current, ...body };
+  const errors: FieldError[] = [];
+  if (next.promisedDays > next.statutoryDays) {
+    errors.push({ path: 'promisedDays', message: `the promised limit (${next.promisedDays} working days) may not exceed the statutory limit (${next.statutoryDays})` });
+  }
+  if (next.yellowDays !== undefined && next.yellowDays >= next.promisedDays) {
+    errors.push({ path: 'yellowDays', message: `the yellow threshold (${next.yellowDays}) must be below the promised limit (${next.promisedDays})` });
+  }
+  if (body.opinionDays !== undefined && !current.coDepartments.length) errors.push({ path: 'opinionDays', message: `${code} has no co-departments` });
+  if (next.opinionDays !== undefined && next.opinionDays > next.promisedDays) {
+    errors.push({ path: 'opinionDays', message: `the co-departments’ limit (${next.opinionDays}) may not exceed the promised limit (${next.promisedDays})` });
+  }
+  if (errors.length) throw new RuleViolation(`version ${current.version + 1} of ${code} cannot be published`, errors);
+  await deps.catalog.publishGuideRevision({ ...body, code, version: current.version + 1, publishedAt: toShanghaiIso(deps.clock.now()), publishedBy: admin.sub });
+  cache.delete(deps);
+  return guide({ ...next, version: current.version + 1 });
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../ports/clock.ts';
 import type {
   BlobStore,
   CalendarRepository,
+  CatalogRepository,
   CaseRepository,
   CertificateRepository,
   DeliveryRepository,
@@ -40,6 +41,8 @@ export type Deps = {
   regionCode: string;
   /** Official arrangements loaded by administrators (F1); they win over the default. */
   calendars: CalendarRepository;
+  /** Guide revisions published by administrators (A2). */
+  catalog: CatalogRepository;
   /** The default arrangement of a year (chinese-days). */
   defaultArrangement: ArrangementSource;
   metrics: MetricsSink;

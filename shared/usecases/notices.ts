@@ -34,7 +34,7 @@ function noticeOf(record: CaseRecord, command: Command, department: string): { k
       return make('acceptance_notice', {
         paragraphs: [
           `${filed}，经审查，申请材料齐全、符合法定形式，本机关决定予以受理。`,
-          `本事项承诺在${item.promisedDays}个工作日内办结（法定时限${item.statutoryDays}个工作日），依法需要听证、检验、检测、鉴定、专家评审的时间不计算在内。`,
+          `本事项承诺在${record.limits.promisedDays}个工作日内办结（法定时限${record.limits.statutoryDays}个工作日），依法需要听证、检验、检测、鉴定、专家评审的时间不计算在内。`,
         ],
         closing: contact,
       });

@@ -29,18 +29,22 @@ export async function watchCase(deps: Deps, caseId: string, opts: { previousDays
     let { record } = found;
     const events = [...found.events];
     const today = shanghaiDate(deps.clock.now());
-    const actions = dueActions(record, events, calendar, today, () => `sup_${newId(deps.clock.now())}`);
     const done: string[] = [];
     try {
-      for (const command of actions) {
-        const decided = decide(record, command, WATCH, toShanghaiIso(deps.clock.now()));
-        const deliveries = deliveriesFor(deps, decided.record, decided.event);
-        await deps.cases.commit({ record: decided.record, event: decided.event, expectedVersion: record.version, companions: enqueue(deliveries) });
-        deps.metrics.emit(metricsFor(decided.record, decided.event));
-        await scheduleFirstAttempts(deps, deliveries);
-        record = decided.record;
-        events.push(decided.event);
-        done.push(decided.event.type);
+      // A step may make another due (a red light announced late is already past its explanation window).
+      for (let round = 0; round < 3; round++) {
+        const actions = dueActions(record, events, calendar, today, () => `sup_${newId(deps.clock.now())}`);
+        if (!actions.length) break;
+        for (const command of actions) {
+          const decided = decide(record, command, WATCH, toShanghaiIso(deps.clock.now()));
+          const deliveries = deliveriesFor(deps, decided.record, decided.event);
+          await deps.cases.commit({ record: decided.record, event: decided.event, expectedVersion: record.version, companions: enqueue(deliveries) });
+          deps.metrics.emit(metricsFor(decided.record, decided.event));
+          await scheduleFirstAttempts(deps, deliveries);
+          record = decided.record;
+          events.push(decided.event);
+          done.push(decided.event.type);
+        }
       }
     } catch (err) {
       // Someone acted on the case meanwhile: look again at the case as it now is.

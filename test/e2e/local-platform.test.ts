@@ -98,6 +98,12 @@ describe('README walkthrough, verbatim, against npm start', () => {
     // lights: green, then yellow, then red as case time moves
     expect([...stdout.matchAll(/\{"light":"(green|yellow|red)"/g)].map((m) => m[1])).toEqual(['green', 'yellow', 'red']);
     expect(stdout).toMatch(/承诺办结日为\d{4}年\d+月\d+日，法定办结日为/);
+    // supervision: opened for the unexplained red light, answered, and counted
+    expect(stdout).toMatch(/\{"late":\["fz-rsj"\],"supervisions":\[\{"deptCode":"fz-rsj","openedOn":"[\d-]+","respondBy":"[\d-]+","level":[12],"status":"open"\}\]\}/);
+    expect(stdout).toMatch(/"deptCode": "fz-rsj",\s*"name": "福州市人力资源和社会保障局",\s*"inProgress": 1,\s*"yellow": 0,\s*"red": 1,[^}]*"openSupervisions": 0/);
+    // publishing a guide: above the statutory limit refused, then version 2
+    expect(stdout).toContain('{"status":422,"errors":[{"path":"promisedDays","message":"the promised limit (25 working days) may not exceed the statutory limit (20)"}]}');
+    expect(stdout).toContain('{"version":2,"promisedDays":8,"statutoryDays":20,"yellowDays":3}');
     // the calendar
     expect(stdout).toContain('{"year":2027,"holidays":["2027-01-01","2027-01-02","2027-01-03"],"workdays":[],"source":"admin"}');
     expect(stdout).toMatch(/\{"limitWorkingDays":1,"usedWorkingDays":\d+,"running":false,"paused":false,"overdue":(true|false)\}/);

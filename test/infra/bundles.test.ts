@@ -1,12 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { writeFileSync } from 'node:fs';
 import { NOTICE_FONTS } from '#shared/adapters/pdf/notices.ts';
 import { bundleEntry, bundleLambda } from '../../infra/bundle.ts';
 import { LAMBDAS, ROOT, type LambdaName } from '../../infra/lambdas.ts';
+import { S3RVER_CREDENTIALS } from '../../infra/local/s3-local.ts';
+import { freshStore } from '../support/deps.ts';
 
 // A clean install has no node_modules/.cache yet.
 mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
@@ -33,6 +35,9 @@ describe('the Lambda bundles, built as CDK builds them', () => {
   });
 
   it('public-api serves health, a guide and a problem+json 404 from its bundle', async () => {
+    // The guide in force reads published revisions from the table (DynamoDB Local here).
+    const { tableName } = await freshStore();
+    Object.assign(process.env, { TABLE_NAME: tableName, AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'), AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey });
     const { handler } = (await import(pathToFileURL(await bundleLambda('public-api', outDir)).href)) as { handler: Handler };
     const event = (routeKey: string, rawPath: string, pathParameters?: Record<string, string>) =>
       ({ version: '2.0', routeKey, rawPath, rawQueryString: '', headers: {}, requestContext: { http: { method: 'GET', path: rawPath } }, isBase64Encoded: false, ...(pathParameters ? { pathParameters } : {}) }) as unknown as APIGatewayProxyEventV2;
@@ -42,5 +47,6 @@ describe('the Lambda bundles, built as CDK builds them', () => {
     const missing = await handler(event('$default', '/nowhere'), {} as Context);
     expect(missing.statusCode).toBe(404);
     expect(missing.headers['content-type']).toBe('application/problem+json');
+    for (const k of ['TABLE_NAME', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) delete process.env[k];
   });
 });

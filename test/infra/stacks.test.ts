@@ -183,7 +183,7 @@ describe('each function’s environment is enough for the adapters its code uses
     const fns = Object.values(stateless.findResources('AWS::Lambda::Function')) as Array<{ Properties: { Description: string; Environment: { Variables: Record<string, unknown> } } }>;
     type Port = 'cases' | 'blobs' | 'workflow' | 'scheduler';
     const needs: Record<string, Port[]> = {
-      'health, catalog, OpenAPI': [],
+      'health, catalog, OpenAPI': ['cases'],
       'uploads, filing, case view, certificates': ['cases', 'blobs', 'workflow', 'scheduler'],
       'departments and webhook secrets': ['cases', 'scheduler'],
       'department actions: signed webhooks and staff': ['cases', 'blobs', 'workflow', 'scheduler'],

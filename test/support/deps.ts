@@ -119,8 +119,8 @@ export async function workflowDeps(): Promise<{ deps: Deps; sfn: LocalStepFuncti
 }
 
 /** The single table serves every repository port. */
-export type OneTableStore = Deps['cases'] & Deps['uploads'] & Deps['departments'] & Deps['certificates'] & Deps['idempotency'] & Deps['webhooks'] & Deps['deliveries'] & Deps['calendars'];
+export type OneTableStore = Deps['cases'] & Deps['uploads'] & Deps['departments'] & Deps['certificates'] & Deps['idempotency'] & Deps['webhooks'] & Deps['deliveries'] & Deps['calendars'] & Deps['catalog'];
 
-export function depsOnOneTable(store: OneTableStore, rest: Omit<Deps, 'cases' | 'uploads' | 'departments' | 'certificates' | 'idempotency' | 'webhooks' | 'deliveries' | 'calendars'>): Deps {
-  return { cases: store, uploads: store, departments: store, certificates: store, idempotency: store, webhooks: store, deliveries: store, calendars: store, ...rest };
+export function depsOnOneTable(store: OneTableStore, rest: Omit<Deps, 'cases' | 'uploads' | 'departments' | 'certificates' | 'idempotency' | 'webhooks' | 'deliveries' | 'calendars' | 'catalog'>): Deps {
+  return { cases: store, uploads: store, departments: store, certificates: store, idempotency: store, webhooks: store, deliveries: store, calendars: store, catalog: store, ...rest };
 }

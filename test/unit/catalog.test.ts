@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { guide, listItems } from '#shared/catalog/index.ts';
 import { listServiceItems, getServiceItem } from '#shared/usecases/catalog.ts';
 import { NotFound } from '#shared/errors.ts';
+import { systemClock } from '#shared/ports/clock.ts';
+import type { Deps } from '#shared/usecases/deps.ts';
+
+/** No revision published: the built-in catalog (the catalog use cases need nothing else of Deps). */
+const noRevisions = { realClock: systemClock, catalog: { listGuideRevisions: async () => [], publishGuideRevision: async () => {} } } as unknown as Deps;
 
 describe('A1 catalog with full guides', () => {
   it('publishes at least six items, each with every part of a guide', () => {
@@ -41,17 +46,17 @@ describe('A1 catalog with full guides', () => {
     expect(g).not.toHaveProperty('form');
   });
 
-  it('pages the list with a cursor and searches names', () => {
-    const first = listServiceItems({ limit: 4 });
+  it('pages the list with a cursor and searches names', async () => {
+    const first = await listServiceItems(noRevisions, { limit: 4 });
     expect(first.items).toHaveLength(4);
-    const second = listServiceItems({ limit: 4, cursor: first.nextCursor! });
+    const second = await listServiceItems(noRevisions, { limit: 4, cursor: first.nextCursor! });
     expect(second.items.length).toBeGreaterThan(0);
     expect(second.nextCursor).toBeNull();
     expect(new Set([...first.items, ...second.items].map((i) => i.code)).size).toBe(listItems().length);
-    expect(listServiceItems({ limit: 20, q: '养老' }).items.map((i) => i.code)).toEqual(['basic-pension-claim']);
+    expect((await listServiceItems(noRevisions, { limit: 20, q: '养老' })).items.map((i) => i.code)).toEqual(['basic-pension-claim']);
   });
 
-  it('answers 404 for an unknown item', () => {
-    expect(() => getServiceItem('no-such-item')).toThrow(NotFound);
+  it('answers 404 for an unknown item', async () => {
+    await expect(getServiceItem(noRevisions, 'no-such-item')).rejects.toThrow(NotFound);
   });
 });

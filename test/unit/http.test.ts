@@ -32,6 +32,8 @@ const handler = httpFunction('admin-api', {
   listDeadLetters: async () => ({ status: 200, body: { items: [], nextCursor: null } }),
   redeliverDeadLetter: async () => ({ status: 200, body: {} }),
   loadCalendarYear: async () => ({ status: 200, body: {} }),
+  publishGuide: async () => ({ status: 200, body: {} }),
+  supervisionOverview: async () => ({ status: 200, body: {} }),
 });
 const admin = { sub: 'a', name: 'A', roles: '[admin]' };
 

@@ -29,8 +29,12 @@ class Story {
   }
   /** What the watch finds due on a day, applied as the timer would. */
   look(day: string) {
-    const actions = dueActions(this.record, this.events, calendar, day, () => `sup_${++this.ids}`);
-    return actions.map((a) => this.act(day, a, watch));
+    const done: AuditEvent[] = [];
+    for (let round = 0; round < 3; round++) {
+      const actions = dueActions(this.record, this.events, calendar, day, () => `sup_${++this.ids}`);
+      done.push(...actions.map((a) => this.act(day, a, watch)));
+    }
+    return done;
   }
   days(today: string) {
     return watchDays(this.record, this.events, calendar, today);
@@ -115,6 +119,14 @@ describe('F3 supervision (督办)', () => {
     expect(outboundFor(s.record, opened!)).toEqual([{ deptCode: 'fz-rsj', type: 'supervision.opened' }]);
     expect(s.record.supervisions).toEqual([{ supervisionId: 'sup_1', deptCode: 'fz-rsj', openedOn: '2026-12-09', respondBy: '2026-12-14', level: 1, status: 'open' }]);
     expect(s.look('2026-12-09')).toEqual([]);
+  });
+
+  it('dates a light from the day it changed, so a late look (a lost timer) opens the supervision at once', () => {
+    const s = new Story();
+    s.act('2026-11-23', { type: 'accept' });
+    const events = s.look('2026-12-10');
+    expect(events.map((e) => e.type)).toEqual(['case.light_changed', 'case.supervision_opened']);
+    expect(s.record.lights!['fz-rsj']).toEqual({ light: 'red', on: '2026-12-08', due: '2026-12-07' });
   });
 
   it('opens none when the department explained itself in time', () => {

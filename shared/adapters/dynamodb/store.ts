@@ -14,10 +14,12 @@ import { waitKey, type Wait } from '../../domain/workflow.ts';
 import type { Delivery } from '../../domain/delivery.ts';
 import type { YearArrangement } from '../../domain/calendar.ts';
 import type { CaseSummary } from '../../domain/performance.ts';
+import type { GuideRevision } from '../../catalog/types.ts';
 import { ConcurrentModification, Conflict, NotFound } from '../../errors.ts';
 import {
   DuplicateCompanion,
   type CalendarRepository,
+  type CatalogRepository,
   type CaseRepository,
   type Certificate,
   type CertificateRepository,
@@ -53,7 +55,7 @@ const ttl = (at: Date) => Math.floor(at.getTime() / 1000);
 
 /** All persistence on the single table. One document client, created by the caller once per module. */
 export class DynamoStore
-  implements CaseRepository, UploadRepository, DepartmentRepository, CertificateRepository, IdempotencyStore, WebhookLog, DeliveryRepository, CalendarRepository
+  implements CaseRepository, UploadRepository, DepartmentRepository, CertificateRepository, IdempotencyStore, WebhookLog, DeliveryRepository, CalendarRepository, CatalogRepository
 {
   private readonly doc: DynamoDBDocumentClient;
 
@@ -383,10 +385,42 @@ export class DynamoStore
   }
 
   async listCalendarYears(): Promise<YearArrangement[]> {
-    const out = await this.doc.send(
-      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :c', ExpressionAttributeValues: { ':c': 'CALENDAR' }, ConsistentRead: true }),
-    );
-    return (out.Items ?? []).map((i) => strip(i) as YearArrangement);
+    return (await this.partition('CALENDAR')) as YearArrangement[];
+  }
+
+  // ---- guide revisions ---------------------------------------------------------------------
+
+  async listGuideRevisions(): Promise<GuideRevision[]> {
+    return (await this.partition('CATALOG')) as GuideRevision[];
+  }
+
+  async publishGuideRevision(revision: GuideRevision): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.guideRevision(revision.code, revision.version), entity: 'guide', ...revision },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new Conflict(`version ${revision.version} of ${revision.code} was published meanwhile`);
+      throw err;
+    }
+  }
+
+  /** Every item of a small partition, in key order. */
+  private async partition(pk: string): Promise<Array<Record<string, unknown>>> {
+    const items: Array<Record<string, unknown>> = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ExclusiveStartKey: start }),
+      );
+      items.push(...(out.Items ?? []).map((i) => strip(i)!));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
   }
 
   // ---- the local scheduler's timers (AWS uses EventBridge Scheduler instead) ----------------

@@ -15,6 +15,7 @@
  * | webhook id seen   | HOOK#<dept>#<id>       | HOOK            |                                       |                                  |
  * | outbound delivery | DELIVERY#<id>          | DELIVERY        |                                       | OUTBOX · <nextAttemptAt>#id (pending); DEADLETTER · <deadAt>#id (dead) |
  * | calendar year     | CALENDAR               | YEAR#<yyyy>     |                                       |                                  |
+ * | guide revision    | CATALOG                | ITEM#<code>#<version:6> |                               |                                  |
  * | local timer       | SCHEDULE#<name>        | SCHEDULE        |                                       | SCHEDULES · <at>#name            |
  *
  * `ttl` (epoch seconds) expires idempotent replies and webhook ids.
@@ -43,6 +44,7 @@ export const keys = {
   outboxIndex: (nextAttemptAt: string, id: string) => ({ gsi2pk: 'OUTBOX', gsi2sk: `${nextAttemptAt}#${id}` }),
   deadLetterIndex: (deadAt: string, id: string) => ({ gsi2pk: 'DEADLETTER', gsi2sk: `${deadAt}#${id}` }),
   calendarYear: (year: number) => ({ pk: 'CALENDAR', sk: `YEAR#${year}` }),
+  guideRevision: (code: string, version: number) => ({ pk: 'CATALOG', sk: `ITEM#${code}#${String(version).padStart(6, '0')}` }),
   schedule: (name: string) => ({ pk: `SCHEDULE#${name}`, sk: 'SCHEDULE' }),
   scheduleIndex: (at: string, name: string) => ({ gsi2pk: 'SCHEDULES', gsi2sk: `${at}#${name}` }),
   applicantIndex: (sub: string, createdAt: string, id: string) => ({ gsi1pk: `APPLICANT#${sub}`, gsi1sk: `CASE#${createdAt}#${id}` }),
