@@ -97,6 +97,11 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
       lambdas[name] = mod.handler;
     }
 
+    // The timers (webhook retries, light changes, supervision) fire the same handler the schedules invoke in AWS.
+    const store = new DynamoStore(ddb, LOCAL_NAMES.table);
+    const dispatch = lambdas['timers'] as unknown as (e: unknown, c: unknown) => Promise<unknown>;
+    const timers = new TimerPoller(store, localCaseClock, (task) => dispatch(task, lambdaContext('timers')), log);
+
     const keys = await loadOrCreateKeys(join(opts.dataDir, 'keys', 'jwt.json'));
     const clockFile = join(opts.dataDir, 'clock.json');
     if (existsSync(clockFile)) localCaseClock.set(new Date(Date.now() + (JSON.parse(readFileSync(clockFile, 'utf8')) as { offsetMs: number }).offsetMs));
@@ -125,6 +130,8 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
           }
           localCaseClock.set(target);
           writeFileSync(clockFile, JSON.stringify({ offsetMs: localCaseClock.offset }));
+          // Answer once the timers now due have fired: lights, supervisions and webhooks are up to date.
+          await timers.drain();
           return { status: 200, body: { now: toShanghaiIso(localCaseClock.now()) } };
         },
       },
@@ -138,10 +145,6 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     });
     stops.push(() => new Promise<void>((resolve) => { gateway.closeAllConnections(); gateway.close(() => resolve()); }));
 
-    // The timers (webhook retries, later deadlines) fire the same handler the schedules invoke in AWS.
-    const store = new DynamoStore(ddb, LOCAL_NAMES.table);
-    const dispatch = lambdas['timers'] as unknown as (e: unknown, c: unknown) => Promise<unknown>;
-    const timers = new TimerPoller(store, localCaseClock, (task) => dispatch(task, lambdaContext('timers')), log);
     timers.start();
     // As the recurring sweep schedule does in AWS: at start (after a kill -9) and every minute.
     const sweep = () => dispatch({ task: 'sweep' }, lambdaContext('timers')).catch((err: Error) => log('sweep failed', { error: err.message }));

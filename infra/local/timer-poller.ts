@@ -9,6 +9,7 @@ import type { ScheduledTask } from '#shared/ports/index.ts';
 export class TimerPoller {
   private timer?: NodeJS.Timeout;
   private busy = false;
+  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: DynamoStore,
@@ -28,11 +29,25 @@ export class TimerPoller {
     return fired;
   }
 
+  /** Ticks one at a time, so the interval and drain() never fire the same moment twice over. */
+  private serial(): Promise<number> {
+    const next = this.chain.then(() => this.tick());
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Fires every timer due now, and those their firing makes due, before returning (POST /dev/clock). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (let n = await this.serial(); n > 0; n = await this.serial()) total += n;
+    return total;
+  }
+
   start(intervalMs = 250): void {
     this.timer = setInterval(() => {
       if (this.busy) return;
       this.busy = true;
-      this.tick()
+      this.serial()
         .catch((err: Error) => this.log('timer poll failed', { error: err.message }))
         .finally(() => (this.busy = false));
     }, intervalMs);
