@@ -220,7 +220,7 @@ export type Command =
   | { type: 'withdraw'; reason?: string }
   | { type: 'record_step'; step: 'site_inspection' | 'expert_review' | 'third_party_review'; result: string; note?: string }
   | { type: 'opinion'; opinion: 'agree' | 'disagree'; note?: string }
-  | { type: 'suspend'; reason: string }
+  | { type: 'suspend'; reason: string; workingDays?: number }
   | { type: 'resume' }
   | { type: 'extend'; workingDays: number; reason: string }
   | { type: 'approve'; certificate?: { summary: Record<string, unknown> } }

@@ -50,7 +50,8 @@ export function deadlineOf(
     const day = e.at.slice(0, 10);
     if (e.type === 'case.suspended') {
       suspendedOn = day;
-      suspendReason = String(e.data?.reason ?? '');
+      // The expected duration (中断时限, CQ 35) is said when the department gave one.
+      suspendReason = String(e.data?.reason ?? '') + (e.data?.workingDays ? `，预计${Number(e.data.workingDays)}个工作日` : '');
     } else if (e.type === 'case.resumed' && suspendedOn) {
       const days = calendar.workingDaysBetween(suspendedOn, day);
       paused += days;

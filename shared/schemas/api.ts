@@ -270,7 +270,10 @@ function departmentActions<E extends z.ZodRawShape>(envelope: E) {
     }),
     action('case.record_step', { step: z.enum(['site_inspection', 'expert_review', 'third_party_review']), result: z.string().trim().min(1).max(2000) }),
     action('case.opinion', { opinion: z.enum(['agree', 'disagree']) }),
-    action('case.suspend', { reason: z.string().trim().min(2).max(500) }),
+    action('case.suspend', {
+      reason: z.string().trim().min(2).max(500),
+      workingDays: z.number().int().min(1).max(365).optional().describe('expected duration of the suspension (中断时限), told to the applicant'),
+    }),
     action('case.resume', {}),
     action('case.extend', { workingDays: z.number().int().min(1).max(60), reason: z.string().trim().min(2).max(500) }),
     action('case.approve', { certificate: z.object({ summary: z.record(z.string(), z.unknown()) }).strict().optional() }),

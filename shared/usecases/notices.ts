@@ -52,7 +52,7 @@ function noticeOf(record: CaseRecord, command: Command, department: string): { k
     case 'suspend':
       return make('suspension_notice', {
         paragraphs: [
-          `${filed}，因${command.reason}，本机关决定自${chineseDate(record.updatedAt)}起中止办理。`,
+          `${filed}，因${command.reason}，本机关决定自${chineseDate(record.updatedAt)}起中止办理${command.workingDays ? `，预计中止${command.workingDays}个工作日` : ''}。`,
           '中止期间不计入办理时限；中止情形消除后，本机关将恢复办理并通知你（单位）。',
         ],
         closing: contact,

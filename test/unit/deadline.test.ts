@@ -40,6 +40,11 @@ describe('F1 F2 the processing clock', () => {
     expect(d.explanation).toContain('2026年11月25日中止（等待检测报告），2026年11月27日恢复，中止期间2个工作日不计入时限。');
   });
 
+  it('says the expected duration of a suspension when the department gave one (CQ 35)', () => {
+    const d = deadlineOf(history(['2026-11-23', { type: 'accept' }], ['2026-11-25', { type: 'suspend', reason: '等待检测报告', workingDays: 5 }]), calendar, '2026-11-26', limits);
+    expect(d.explanation).toContain('2026年11月25日起中止（等待检测报告，预计5个工作日），时限暂停计算，至今已中止1个工作日。');
+  });
+
   it('is paused while suspended', () => {
     const d = deadlineOf(history(['2026-11-23', { type: 'accept' }], ['2026-11-25', { type: 'suspend', reason: '等待检测报告' }]), calendar, '2026-11-26', limits);
     expect(d).toMatchObject({ promisedDue: '2026-12-01', paused: true });
