@@ -3,7 +3,7 @@ import type { CaseRecord, Light } from './case.ts';
 /** What the supervision view needs of a case (F4): read in bulk, without the trail. */
 export type CaseSummary = Pick<
   CaseRecord,
-  'caseId' | 'supervisionCode' | 'serviceItem' | 'status' | 'leadDepartment' | 'coDepartments' | 'lights' | 'supervisions' | 'outcome'
+  'caseId' | 'supervisionCode' | 'serviceItem' | 'status' | 'leadDepartment' | 'coDepartments' | 'lights' | 'supervisions' | 'outcome' | 'createdAt' | 'updatedAt'
 >;
 
 export type DepartmentPerformance = {

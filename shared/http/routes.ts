@@ -107,6 +107,16 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'GET',
+    path: '/cases',
+    operationId: 'listCases',
+    summary: 'The caller’s own cases (applicants, newest first) or the department’s work queue (staff; by status, newest first), with ?status= and, for staff, ?light=',
+    fn: 'citizen-api',
+    auth: 'jwt',
+    query: api.CaseListQuery,
+    responses: { 200: { description: 'a page of cases', schema: api.CaseList }, ...problems(401, 403, 422) },
+  },
+  {
+    method: 'GET',
     path: '/cases/{caseId}',
     operationId: 'getCase',
     summary: 'A case with its timeline and certificates (owner or its departments)',

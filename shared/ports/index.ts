@@ -1,4 +1,4 @@
-import type { AuditEvent, CaseRecord } from '../domain/case.ts';
+import type { AuditEvent, CaseRecord, CaseStatus, Light } from '../domain/case.ts';
 import type { Wait } from '../domain/workflow.ts';
 import type { Delivery } from '../domain/delivery.ts';
 import type { YearArrangement } from '../domain/calendar.ts';
@@ -79,7 +79,14 @@ export interface CaseRepository {
   listOpen(): Promise<Array<{ caseId: string; status: string }>>;
   /** Every case, without its trail, for the supervision figures (F4). */
   listCaseSummaries(): Promise<CaseSummary[]>;
+  /** An applicant's cases, newest first; or a lead department's work queue, by status then newest first. */
+  listCases(query: CaseListQuery): Promise<{ items: CaseSummary[]; nextCursor: string | null }>;
 }
+
+export type CaseListQuery = { limit: number; cursor?: string; status?: CaseStatus } & (
+  | { by: 'applicant'; sub: string }
+  | { by: 'department'; dept: string; light?: Light }
+);
 
 export interface UploadRepository {
   putUpload(upload: Upload): Promise<void>;

@@ -27,9 +27,24 @@ export const Health = z.object({ status: z.literal('ok') });
 export const PageQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().max(200).optional(),
+    cursor: z.string().max(1000).optional(),
   })
   .strict();
+
+export const CaseListQuery = PageQuery.extend({
+  status: z.enum(CASE_STATUSES).optional(),
+  light: z.enum(['green', 'yellow', 'red']).optional().describe('department staff: their own light on the case'),
+}).strict();
+export const CaseListItem = z.object({
+  caseId: z.string(),
+  supervisionCode: z.string(),
+  serviceItem: z.object({ code: z.string(), name: z.string() }),
+  status: z.enum(CASE_STATUSES),
+  light: z.enum(['green', 'yellow', 'red']),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const CaseList = z.object({ items: z.array(CaseListItem), nextCursor: z.string().nullable() });
 
 export const ServiceItemQuery = PageQuery.extend({ q: z.string().trim().max(50).optional() }).strict();
 

@@ -5,12 +5,13 @@ import { fileCase as fileCaseRecord, type SubmittedMaterial } from '../domain/ca
 import { makeSupervisionCode } from '../domain/supervision-code.ts';
 import { acceptanceClock } from '../domain/acceptance-clock.ts';
 import { clocksOf, lateDepartments } from '../domain/watch.ts';
-import { ConcurrentModification, NotFound, RuleViolation, type FieldError } from '../errors.ts';
+import { ConcurrentModification, Forbidden, NotFound, RuleViolation, type FieldError } from '../errors.ts';
 import { zodErrors } from '../schemas/validate.ts';
 import type { Principal } from '../http/principal.ts';
 import { newId } from '../ids.ts';
 import { DuplicateCompanion, type Companion } from '../ports/index.ts';
-import type { CreateCaseRequest } from '../schemas/api.ts';
+import type { CaseListQuery, CreateCaseRequest } from '../schemas/api.ts';
+import type { CaseSummary } from '../domain/performance.ts';
 import { shanghaiDate, toShanghaiIso } from '../time.ts';
 import { canSeeCase, requireCitizen } from './access.ts';
 import type { Deps } from './deps.ts';
@@ -261,6 +262,40 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
     ),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
+  };
+}
+
+/**
+ * GET /cases: an applicant's own cases, newest first, or — for department staff — the work queue
+ * of cases their department leads, by status then newest first, each with the department's own
+ * light (F3, F4: real-time tracking). `?light=` filters the work queue.
+ */
+export async function listCases(deps: Deps, principal: Principal | undefined, query: z.output<typeof CaseListQuery>) {
+  const page = { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}), ...(query.status ? { status: query.status } : {}) };
+  let found;
+  let lightFor: (c: CaseSummary) => string;
+  if (principal?.kind === 'citizen') {
+    if (query.light) throw new RuleViolation('light filters a department’s work queue', [{ path: 'query.light', message: 'applicants filter by status only' }]);
+    found = await deps.cases.listCases({ by: 'applicant', sub: principal.sub, ...page });
+    lightFor = (c) => c.lights?.[c.leadDepartment]?.light ?? 'green';
+  } else if (principal?.kind === 'staff' && principal.dept) {
+    const dept = principal.dept;
+    found = await deps.cases.listCases({ by: 'department', dept, ...(query.light ? { light: query.light } : {}), ...page });
+    lightFor = (c) => c.lights?.[dept]?.light ?? 'green';
+  } else {
+    throw new Forbidden('the list is of your own cases, or of your department’s work queue');
+  }
+  return {
+    items: found.items.map((c) => ({
+      caseId: c.caseId,
+      supervisionCode: c.supervisionCode,
+      serviceItem: { code: c.serviceItem.code, name: c.serviceItem.name },
+      status: c.status,
+      light: lightFor(c),
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+    })),
+    nextCursor: found.nextCursor,
   };
 }
 

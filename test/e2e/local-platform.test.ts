@@ -101,6 +101,7 @@ describe('README walkthrough, verbatim, against npm start', () => {
     // supervision: opened for the unexplained red light, answered, and counted
     expect(stdout).toMatch(/\{"late":\["fz-rsj"\],"supervisions":\[\{"deptCode":"fz-rsj","openedOn":"[\d-]+","respondBy":"[\d-]+","level":[12],"status":"open"\}\]\}/);
     expect(stdout).toMatch(/"deptCode": "fz-rsj",\s*"name": "福州市人力资源和社会保障局",\s*"inProgress": 1,\s*"yellow": 0,\s*"red": 1,[^}]*"openSupervisions": 0/);
+    expect(stdout).toContain('[{"item":"个体工商户设立登记","status":"accepted","light":"red"}]');
     // publishing a guide: above the statutory limit refused, then version 2
     expect(stdout).toContain('{"status":422,"errors":[{"path":"promisedDays","message":"the promised limit (25 working days) may not exceed the statutory limit (20)"}]}');
     expect(stdout).toContain('{"version":2,"promisedDays":8,"statutoryDays":20,"yellowDays":3}');

@@ -3,11 +3,11 @@ import type { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
 import { findItem } from '#shared/catalog/index.ts';
 import type { Delivery } from '#shared/domain/delivery.ts';
 import type { Principal } from '#shared/http/principal.ts';
-import { fileCase, viewCase } from '#shared/usecases/cases.ts';
+import { fileCase, listCases, viewCase } from '#shared/usecases/cases.ts';
 import { staffAction } from '#shared/usecases/department-actions.ts';
 import { runScheduledTask } from '#shared/usecases/scheduled.ts';
 import { supervisionOverview } from '#shared/usecases/supervision.ts';
-import { Forbidden } from '#shared/errors.ts';
+import { Forbidden, RuleViolation } from '#shared/errors.ts';
 import { integrationDeps } from '../support/deps.ts';
 import { admin, citizen, pdf, uploadFile } from '../support/fixtures.ts';
 
@@ -150,5 +150,30 @@ describe('F4 the supervision figures (GET /admin/supervision)', () => {
     expect(deps.metrics.points.filter((p) => p.name === 'CasesDecidedOnTime').map((p) => p.value)).toEqual([1, 0]);
     // Administrators see any case (electronic supervision watches them all).
     await expect(viewCase(deps, admin, open)).resolves.toMatchObject({ light: 'red', late: ['fz-rsj'] });
+  });
+
+  it('F3 F4 GET /cases: the department’s work queue by status and by its light; the applicant’s own cases, newest first', async () => {
+    const queue = (q: { status?: 'accepted' | 'approved'; light?: 'green' | 'yellow' | 'red'; limit?: number; cursor?: string }) =>
+      listCases(deps, rsj.approver, { limit: q.limit ?? 20, ...q });
+    const red = await queue({ light: 'red' });
+    // The late decision keeps the light it was decided under (frozen like the clock).
+    expect(red.items.map((c) => [c.status, c.light])).toEqual([['approved', 'red'], ['accepted', 'red']]);
+    expect((await queue({ status: 'approved' })).items.map((c) => c.status)).toEqual(['approved', 'approved']);
+    expect((await queue({ light: 'yellow' })).items).toEqual([]);
+
+    const first = await listCases(deps, citizen(), { limit: 2 });
+    expect(first.items).toHaveLength(2);
+    const second = await listCases(deps, citizen(), { limit: 2, cursor: first.nextCursor! });
+    expect(second).toMatchObject({ items: [expect.objectContaining({ serviceItem: { code: 'basic-pension-claim', name: '城镇职工基本养老保险待遇申领' } })], nextCursor: null });
+    const all = [...first.items, ...second.items];
+    expect(all.map((c) => c.createdAt)).toEqual(all.map((c) => c.createdAt).sort().reverse());
+    expect((await listCases(deps, citizen(), { limit: 20, status: 'accepted' })).items.map((c) => c.light)).toEqual(['red']);
+
+    // Someone else's cases, bad cursors and filters the list does not have are refused.
+    expect((await listCases(deps, citizen({ sub: 'u-other' }), { limit: 20 })).items).toEqual([]);
+    await expect(listCases(deps, citizen(), { limit: 20, light: 'red' })).rejects.toBeInstanceOf(RuleViolation);
+    await expect(listCases(deps, citizen({ sub: 'u-other' }), { limit: 2, cursor: first.nextCursor! })).rejects.toBeInstanceOf(RuleViolation);
+    await expect(listCases(deps, citizen(), { limit: 2, cursor: 'bm90IGpzb24' })).rejects.toBeInstanceOf(RuleViolation);
+    await expect(listCases(deps, admin, { limit: 20 })).rejects.toBeInstanceOf(Forbidden);
   });
 });

@@ -15,11 +15,12 @@ import type { Delivery } from '../../domain/delivery.ts';
 import type { YearArrangement } from '../../domain/calendar.ts';
 import type { CaseSummary } from '../../domain/performance.ts';
 import type { GuideRevision } from '../../catalog/types.ts';
-import { ConcurrentModification, Conflict, NotFound } from '../../errors.ts';
+import { ConcurrentModification, Conflict, NotFound, RuleViolation } from '../../errors.ts';
 import {
   DuplicateCompanion,
   type CalendarRepository,
   type CatalogRepository,
+  type CaseListQuery,
   type CaseRepository,
   type Certificate,
   type CertificateRepository,
@@ -239,7 +240,7 @@ export class DynamoStore
   }
 
   async listCaseSummaries(): Promise<CaseSummary[]> {
-    const fields = ['caseId', 'supervisionCode', 'serviceItem', 'status', 'leadDepartment', 'coDepartments', 'lights', 'supervisions', 'outcome'] as const;
+    const fields = ['caseId', 'supervisionCode', 'serviceItem', 'status', 'leadDepartment', 'coDepartments', 'lights', 'supervisions', 'outcome', 'createdAt', 'updatedAt'] as const;
     return (await this.scanCases([...fields])) as CaseSummary[];
   }
 
@@ -361,21 +362,78 @@ export class DynamoStore
   }
 
   async listDeadLetters(limit: number, cursor?: string): Promise<{ items: Delivery[]; nextCursor: string | null }> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :dead',
-        ExpressionAttributeValues: { ':dead': 'DEADLETTER' },
-        ScanIndexForward: false,
-        Limit: limit,
-        ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) } : {}),
-      }),
-    );
-    return {
-      items: (out.Items ?? []).map((i) => strip(i) as Delivery),
-      nextCursor: out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : null,
-    };
+    const page = await this.page({ index: 'gsi2', partition: 'DEADLETTER', limit, cursor });
+    return { items: page.items as Delivery[], nextCursor: page.nextCursor };
+  }
+
+  /**
+   * One page of an index partition, newest first. The cursor is the last key read, opaque to the
+   * client; one from another partition is refused. With a filter, reads go on until the page is
+   * full or the partition ends (at most ten reads).
+   */
+  private async page(q: {
+    index: 'gsi1' | 'gsi2';
+    partition: string;
+    skPrefix?: string;
+    filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+    limit: number;
+    cursor?: string;
+  }): Promise<{ items: Array<Record<string, unknown>>; nextCursor: string | null }> {
+    const pkName = `${q.index}pk`;
+    const skName = `${q.index}sk`;
+    let start: Record<string, unknown> | undefined;
+    if (q.cursor) {
+      try {
+        start = JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+      } catch {
+        start = undefined;
+      }
+      if (!start || start[pkName] !== q.partition) throw new RuleViolation('the cursor is not valid', [{ path: 'query.cursor', message: 'not a cursor of this list' }]);
+    }
+    const items: Array<Record<string, unknown>> = [];
+    for (let reads = 0; reads < 10 && items.length < q.limit; reads++) {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: q.index,
+          KeyConditionExpression: `${pkName} = :pk${q.skPrefix ? ` AND begins_with(${skName}, :sk)` : ''}`,
+          ExpressionAttributeValues: { ':pk': q.partition, ...(q.skPrefix ? { ':sk': q.skPrefix } : {}), ...q.filter?.values },
+          ...(q.filter ? { FilterExpression: q.filter.expression, ExpressionAttributeNames: q.filter.names } : {}),
+          ScanIndexForward: false,
+          Limit: q.limit - items.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []).map((i) => strip(i)!));
+      start = out.LastEvaluatedKey;
+      if (!start) break;
+    }
+    return { items, nextCursor: start ? Buffer.from(JSON.stringify(start)).toString('base64url') : null };
+  }
+
+  async listCases(query: CaseListQuery): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
+    const common = { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) };
+    if (query.by === 'applicant') {
+      const filter = query.status ? { expression: '#st = :st', names: { '#st': 'status' }, values: { ':st': query.status } } : undefined;
+      const page = await this.page({ index: 'gsi1', partition: keys.applicantIndex(query.sub, '', '').gsi1pk, skPrefix: 'CASE#', ...(filter ? { filter } : {}), ...common });
+      return { items: page.items as CaseSummary[], nextCursor: page.nextCursor };
+    }
+    // The department's own light on each case; a case without one announced is green.
+    const filter = query.light
+      ? {
+          expression: query.light === 'green' ? 'attribute_not_exists(lights.#d.light) OR lights.#d.light = :light' : 'lights.#d.light = :light',
+          names: { '#d': query.dept },
+          values: { ':light': query.light },
+        }
+      : undefined;
+    const page = await this.page({
+      index: 'gsi2',
+      partition: keys.departmentQueue(query.dept, '', '').gsi2pk,
+      ...(query.status ? { skPrefix: `${query.status}#` } : {}),
+      ...(filter ? { filter } : {}),
+      ...common,
+    });
+    return { items: page.items as CaseSummary[], nextCursor: page.nextCursor };
   }
 
   // ---- official calendar arrangements loaded by administrators --------------------------------
