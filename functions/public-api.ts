@@ -3,12 +3,12 @@ import { httpFunction, reply } from '#shared/http/handler.ts';
 import { openApiDocument } from '#shared/http/openapi.ts';
 import type { ServiceItemQuery } from '#shared/schemas/api.ts';
 import { getServiceItem, listServiceItems } from '#shared/usecases/catalog.ts';
-import { lambdaDeps } from '#shared/wiring.ts';
+import { catalogDeps } from '#shared/wiring-catalog.ts';
 
 /** Anonymous reads: health, the catalog, the contract. */
 export const handler = httpFunction('public-api', {
   getHealth: reply(200, () => ({ status: 'ok' })),
   getOpenApi: reply(200, () => openApiDocument()),
-  listServiceItems: reply(200, (req) => listServiceItems(lambdaDeps(), req.query as z.output<typeof ServiceItemQuery>)),
-  getServiceItem: reply(200, (req) => getServiceItem(lambdaDeps(), req.pathParameters.code!)),
+  listServiceItems: reply(200, (req) => listServiceItems(catalogDeps(), req.query as z.output<typeof ServiceItemQuery>)),
+  getServiceItem: reply(200, (req) => getServiceItem(catalogDeps(), req.pathParameters.code!)),
 });

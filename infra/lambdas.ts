@@ -9,6 +9,8 @@ type LambdaSpec = {
   entry: string;
   description: string;
   memoryMb: number;
+  /** Default 29 s (the HTTP API's own limit); functions invoked by timers may run longer. */
+  timeoutSeconds?: number;
   /** Files (module specifiers) shipped beside the bundle in fonts/, e.g. the notice fonts. */
   fonts?: readonly string[];
 };
@@ -24,7 +26,7 @@ export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
     fonts: Object.values(NOTICE_FONTS),
   },
   'case-workflow': { entry: 'functions/case-workflow.ts', description: 'Task states of the case state machine', memoryMb: 1024 },
-  'timers': { entry: 'functions/timers.ts', description: 'timers: webhook attempts, sweeps and the case watch (lights, supervision)', memoryMb: 512 },
+  'timers': { entry: 'functions/timers.ts', description: 'timers: webhook attempts, sweeps and the case watch (lights, supervision)', memoryMb: 512, timeoutSeconds: 300 },
 };
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -8,12 +7,13 @@ import { TableScheduler } from './adapters/scheduler/table.ts';
 import { chineseDaysArrangement } from './adapters/calendar/chinese-days.ts';
 import { EmfMetrics } from './adapters/metrics/emf.ts';
 import { S3BlobStore } from './adapters/s3/blob-store.ts';
-import { DynamoStore } from './adapters/dynamodb/store.ts';
+import type { DynamoStore } from './adapters/dynamodb/store.ts';
 import { StepFunctionsWorkflow } from './adapters/sfn/workflow.ts';
 import { config } from './config.ts';
 import { localCaseClock, systemClock } from './ports/clock.ts';
 import type { NoticeRenderer, Scheduler } from './ports/index.ts';
 import type { Deps } from './usecases/deps.ts';
+import { tableFromEnv } from './wiring-catalog.ts';
 
 /**
  * Builds the adapters from configuration, each on first use: a function is given only the
@@ -21,13 +21,13 @@ import type { Deps } from './usecases/deps.ts';
  * In AWS the SDK finds its endpoints itself; locally the standard AWS_ENDPOINT_URL_* variables
  * point the very same clients at the stand-ins.
  */
-export function buildDeps(): Deps {
+export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}): Deps {
   let store: DynamoStore | undefined;
   let blobs: S3BlobStore | undefined;
   let workflow: StepFunctionsWorkflow | undefined;
   let scheduler: Scheduler | undefined;
   let renderer: NoticeRenderer | undefined;
-  const table = () => (store ??= new DynamoStore(new DynamoDBClient({}), config.tableName));
+  const table = () => (store ??= tableFromEnv());
   return {
     get cases() { return table(); },
     get uploads() { return table(); },
@@ -56,10 +56,12 @@ export function buildDeps(): Deps {
     get workflow() {
       return (workflow ??= new StepFunctionsWorkflow(new SFNClient({}), config.stateMachineArn));
     },
-    // pdfkit and the fonts load only in the function that issues notices, on its first notice.
+    // Only the function that issues notices passes a renderer (pdfkit and the fonts stay out of
+    // the other bundles); it loads on the first notice.
     notices: {
       async render(notice) {
-        renderer ??= new (await import('./adapters/pdf/notices.ts')).PdfNoticeRenderer();
+        if (!opts.notices) throw new Error('this function issues no notices');
+        renderer ??= await opts.notices();
         return renderer.render(notice);
       },
     },
@@ -74,7 +76,7 @@ export function buildDeps(): Deps {
 }
 
 let deps: Deps | undefined;
-/** One set of clients per Lambda module, created on first use. */
+/** One set of clients per Lambda module, created on first use (functions that issue no notices). */
 export function lambdaDeps(): Deps {
   deps ??= buildDeps();
   return deps;

@@ -54,7 +54,7 @@ export class PlatformFunction extends Construct {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMb,
-      timeout: Duration.seconds(29),
+      timeout: Duration.seconds(spec.timeoutSeconds ?? 29),
       tracing: Tracing.ACTIVE,
       logGroup,
       environment: {

@@ -77,6 +77,8 @@ export interface CaseRepository {
   /** Forgets a wait, unless it was replaced by a newer token meanwhile. */
   deleteWait(caseId: string, wait: Wait): Promise<void>;
   listOpen(): Promise<Array<{ caseId: string; status: string }>>;
+  /** One scan page of open cases (up to 1 MB, or `scanLimit` items, read), for work done page by page. */
+  listOpenPage(cursor?: string, scanLimit?: number): Promise<{ items: Array<{ caseId: string; status: string }>; nextCursor: string | null }>;
   /** Every case, without its trail, for the supervision figures (F4). */
   listCaseSummaries(): Promise<CaseSummary[]>;
   /** An applicant's cases, newest first; or a lead department's work queue, by status then newest first. */
@@ -157,8 +159,8 @@ export type ScheduledTask =
   | { task: 'sweep' }
   /** Look at a case's clocks: announce lights, open or escalate supervisions, set the next timers. */
   | { task: 'watch'; caseId: string }
-  /** Look at every open case (daily; also after a calendar year is loaded). */
-  | { task: 'watch-all' };
+  /** Look at every open case (daily): one scan page per run, then the next page on a new timer. */
+  | { task: 'watch-all'; cursor?: string };
 
 /** Department performance figures (F4): CloudWatch metrics in AWS. */
 export interface MetricsSink {

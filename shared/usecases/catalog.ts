@@ -7,12 +7,15 @@ import { toShanghaiIso } from '../time.ts';
 import { requireAdmin } from './access.ts';
 import type { Deps } from './deps.ts';
 
+/** What reading the catalog needs: public-api is wired with only this, so it stays small and quick to start. */
+export type CatalogDeps = Pick<Deps, 'realClock' | 'catalog'>;
+
 /** Revisions change rarely; the catalog in force is read at most once a minute per process. */
 const CACHE_MS = 60_000;
-const cache = new WeakMap<Deps, { items: CatalogItem[]; until: number }>();
+const cache = new WeakMap<CatalogDeps, { items: CatalogItem[]; until: number }>();
 
 /** Every guide in force: the built-in catalog with each item's latest published revision (A2). */
-export async function catalogOf(deps: Deps): Promise<CatalogItem[]> {
+export async function catalogOf(deps: CatalogDeps): Promise<CatalogItem[]> {
   const now = deps.realClock.now().getTime();
   const hit = cache.get(deps);
   if (hit && hit.until > now) return hit.items;
@@ -23,12 +26,12 @@ export async function catalogOf(deps: Deps): Promise<CatalogItem[]> {
   return items;
 }
 
-export async function itemOf(deps: Deps, code: string): Promise<CatalogItem | undefined> {
+export async function itemOf(deps: CatalogDeps, code: string): Promise<CatalogItem | undefined> {
   return (await catalogOf(deps)).find((i) => i.code === code);
 }
 
 /** Pages by the last code seen, so a page boundary is stable while the catalog is unchanged. */
-export async function listServiceItems(deps: Deps, query: { q?: string; limit: number; cursor?: string }) {
+export async function listServiceItems(deps: CatalogDeps, query: { q?: string; limit: number; cursor?: string }) {
   const all = (await catalogOf(deps)).filter((item) => !query.q || item.name.includes(query.q) || item.code.includes(query.q.toLowerCase()));
   let start = 0;
   if (query.cursor) {
@@ -42,7 +45,7 @@ export async function listServiceItems(deps: Deps, query: { q?: string; limit: n
   return { items: page.map(summary), nextCursor };
 }
 
-export async function getServiceItem(deps: Deps, code: string) {
+export async function getServiceItem(deps: CatalogDeps, code: string) {
   const item = await itemOf(deps, code);
   if (!item) throw new NotFound(`no service item ${code}`);
   return guide(item);

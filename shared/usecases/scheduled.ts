@@ -8,7 +8,7 @@ export const ScheduledTaskInput = z.discriminatedUnion('task', [
   z.object({ task: z.literal('deliver'), deliveryId: z.string().min(1).max(80) }).strict(),
   z.object({ task: z.literal('sweep') }).strict(),
   z.object({ task: z.literal('watch'), caseId: z.string().min(1).max(80) }).strict(),
-  z.object({ task: z.literal('watch-all') }).strict(),
+  z.object({ task: z.literal('watch-all'), cursor: z.string().max(2000).optional() }).strict(),
 ]);
 
 /** What the scheduler invokes (EventBridge Scheduler in AWS, the timer poller locally). */
@@ -20,7 +20,7 @@ export async function runScheduledTask(deps: Deps, input: unknown) {
     case 'watch':
       return watchCase(deps, task.caseId);
     case 'watch-all':
-      return watchAll(deps);
+      return watchAll(deps, task.cursor);
     case 'deliver': {
       const d = await attemptDelivery(deps, task.deliveryId);
       return { deliveryId: task.deliveryId, status: d?.status ?? 'gone' };

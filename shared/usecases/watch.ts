@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { decide, type Actor } from '../domain/case.ts';
 import { metricsFor } from '../domain/metrics.ts';
 import { dueActions, watchDays } from '../domain/watch.ts';
@@ -69,9 +70,21 @@ async function syncWatchTimers(deps: Deps, caseId: string, previous: string[] = 
   ]);
 }
 
-/** Every open case, once a day and after a calendar change: nothing is missed if a timer was lost. */
-export async function watchAll(deps: Deps): Promise<{ watched: number }> {
-  const open = await deps.cases.listOpen();
-  for (const c of open) await watchCase(deps, c.caseId);
-  return { watched: open.length };
+const PARALLEL = 8;
+
+/**
+ * Every open case, once a day: nothing is missed if a timer was lost, and a newly loaded calendar
+ * year moves the timers. One scan page per run (bounded work per Lambda invocation); the next page
+ * is a new timer, named after its cursor so a repeated run does not fork the walk.
+ */
+export async function watchAll(deps: Deps, cursor?: string, opts: { scanLimit?: number } = {}): Promise<{ watched: number; more: boolean }> {
+  const page = await deps.cases.listOpenPage(cursor, opts.scanLimit);
+  for (let i = 0; i < page.items.length; i += PARALLEL) {
+    await Promise.all(page.items.slice(i, i + PARALLEL).map((c) => watchCase(deps, c.caseId)));
+  }
+  if (page.nextCursor) {
+    const name = `watch-all-${createHash('sha256').update(page.nextCursor).digest('hex').slice(0, 40)}`;
+    await deps.scheduler.schedule(name, deps.clock.now(), { task: 'watch-all', cursor: page.nextCursor });
+  }
+  return { watched: page.items.length, more: !!page.nextCursor };
 }

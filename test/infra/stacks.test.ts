@@ -98,7 +98,8 @@ describe('stateless stack', () => {
 describe('timers (EventBridge Scheduler)', () => {
   it('invoke the timer function through a role scoped to it, with a dead-letter queue', () => {
     stateless.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'Yiwangtongban-Stateless-timers' });
-    stateless.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'Yiwangtongban-Stateless-timers' });
+    // A page of the daily watch may take longer than an HTTP request.
+    stateless.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'Yiwangtongban-Stateless-timers', Timeout: 300 });
     stateless.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
     stateless.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(10 minutes)',

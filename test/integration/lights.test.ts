@@ -6,6 +6,7 @@ import type { Principal } from '#shared/http/principal.ts';
 import { fileCase, listCases, viewCase } from '#shared/usecases/cases.ts';
 import { staffAction } from '#shared/usecases/department-actions.ts';
 import { runScheduledTask } from '#shared/usecases/scheduled.ts';
+import { watchAll } from '#shared/usecases/watch.ts';
 import { supervisionOverview } from '#shared/usecases/supervision.ts';
 import { Forbidden, RuleViolation } from '#shared/errors.ts';
 import { integrationDeps } from '../support/deps.ts';
@@ -175,5 +176,35 @@ describe('F4 the supervision figures (GET /admin/supervision)', () => {
     await expect(listCases(deps, citizen({ sub: 'u-other' }), { limit: 2, cursor: first.nextCursor! })).rejects.toBeInstanceOf(RuleViolation);
     await expect(listCases(deps, citizen(), { limit: 2, cursor: 'bm90IGpzb24' })).rejects.toBeInstanceOf(RuleViolation);
     await expect(listCases(deps, admin, { limit: 20 })).rejects.toBeInstanceOf(Forbidden);
+  });
+});
+
+describe('F3 the daily watch: nothing is missed when a timer is lost', () => {
+  beforeAll(async () => {
+    deps = await integrationDeps();
+  });
+
+  it('walks every open case page by page, sets lost timers again and announces what is overdue', async () => {
+    const lost = await acceptedPensionCase();
+    const other = await acceptedPensionCase();
+    for (const day of await watchTimers(lost)) await store().deleteTimer(`watch-${lost}-${day}`);
+    expect(await watchTimers(lost)).toEqual([]);
+
+    // A tiny scan page, so the walk takes several runs chained by timers.
+    deps.clock.set(at('2026-12-08'));
+    let result = await watchAll(deps, undefined, { scanLimit: 3 });
+    let runs = 1;
+    while (result.more) {
+      const next = (await store().dueTimers('9999-12-31', 1000)).find((t) => t.name.startsWith('watch-all-'))!;
+      expect(await store().takeTimer(next.name, next.at)).toBe(true);
+      result = await watchAll(deps, (next.task as { cursor: string }).cursor, { scanLimit: 3 });
+      runs += 1;
+    }
+    expect(runs).toBeGreaterThan(1);
+    for (const caseId of [lost, other]) {
+      expect((await deps.cases.get(caseId))!.lights).toEqual({ 'fz-rsj': { light: 'red', on: '2026-12-08', due: '2026-12-07' } });
+    }
+    // The lost case has its next look again: the end of its explanation window.
+    expect(await watchTimers(lost)).toEqual(['20261209']);
   });
 });

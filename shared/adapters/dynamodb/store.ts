@@ -236,19 +236,32 @@ export class DynamoStore
   }
 
   async listOpen(): Promise<Array<{ caseId: string; status: string }>> {
-    return (await this.scanCases(['caseId', 'status'])).filter((c) => !FINAL_STATUSES.has(c.status as CaseRecord['status'])) as Array<{ caseId: string; status: string }>;
+    const open: Array<{ caseId: string; status: string }> = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.listOpenPage(cursor);
+      open.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return open;
+  }
+
+  async listOpenPage(cursor?: string, scanLimit?: number): Promise<{ items: Array<{ caseId: string; status: string }>; nextCursor: string | null }> {
+    const page = await this.scanCases(['caseId', 'status'], { cursor, pages: 1, scanLimit });
+    const items = page.items.filter((c) => !FINAL_STATUSES.has(c.status as CaseRecord['status'])) as Array<{ caseId: string; status: string }>;
+    return { items, nextCursor: page.nextCursor };
   }
 
   async listCaseSummaries(): Promise<CaseSummary[]> {
     const fields = ['caseId', 'supervisionCode', 'serviceItem', 'status', 'leadDepartment', 'coDepartments', 'lights', 'supervisions', 'outcome', 'createdAt', 'updatedAt'] as const;
-    return (await this.scanCases([...fields])) as CaseSummary[];
+    return (await this.scanCases([...fields])).items as CaseSummary[];
   }
 
-  /** Every case item, with only the attributes asked for. */
-  private async scanCases(fields: string[]): Promise<Array<Record<string, unknown>>> {
-    const cases: Array<Record<string, unknown>> = [];
-    let start: Record<string, unknown> | undefined;
-    do {
+  /** Case items with only the attributes asked for: all of them, or `pages` scan pages from a cursor. */
+  private async scanCases(fields: string[], opts: { cursor?: string; pages?: number; scanLimit?: number } = {}): Promise<{ items: Array<Record<string, unknown>>; nextCursor: string | null }> {
+    const items: Array<Record<string, unknown>> = [];
+    let start = opts.cursor ? (JSON.parse(Buffer.from(opts.cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;
+    for (let read = 0; read < (opts.pages ?? Infinity); read++) {
       const out = await this.doc.send(
         new ScanCommand({
           TableName: this.tableName,
@@ -257,12 +270,14 @@ export class DynamoStore
           ProjectionExpression: fields.map((_, i) => `#f${i}`).join(', '),
           ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#f${i}`, f])),
           ExclusiveStartKey: start,
+          ...(opts.scanLimit ? { Limit: opts.scanLimit } : {}),
         }),
       );
-      cases.push(...(out.Items ?? []));
+      items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;
-    } while (start);
-    return cases;
+      if (!start) break;
+    }
+    return { items, nextCursor: start ? Buffer.from(JSON.stringify(start)).toString('base64url') : null };
   }
 
   // ---- uploads -----------------------------------------------------------------------------

@@ -1,0 +1,24 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoStore } from './adapters/dynamodb/store.ts';
+import { config } from './config.ts';
+import { systemClock } from './ports/clock.ts';
+import type { CatalogDeps } from './usecases/catalog.ts';
+
+/** The single table from the environment (TABLE_NAME), as every function reaches it. */
+export const tableFromEnv = () => new DynamoStore(new DynamoDBClient({}), config.tableName);
+
+let deps: CatalogDeps | undefined;
+/**
+ * public-api's dependencies: only the catalog's published revisions. Kept apart from
+ * shared/wiring.ts so the anonymous, most-called function bundles none of the other adapters.
+ */
+export function catalogDeps(): CatalogDeps {
+  let store: DynamoStore | undefined;
+  deps ??= {
+    realClock: systemClock,
+    get catalog() {
+      return (store ??= tableFromEnv());
+    },
+  };
+  return deps;
+}
