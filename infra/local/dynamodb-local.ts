@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { createTableInput, TABLE } from '#shared/adapters/dynamodb/table.ts';
 import { StartupError } from './errors.ts';
 import { freePort } from './ports.ts';
@@ -86,14 +86,38 @@ export async function startDynamoDbLocal(dataDir: string): Promise<DynamoDbLocal
   };
 }
 
-/** Creates the table from the same definition the CDK stack uses, if it is not there yet. */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/**
+ * Creates the table from the same definition the CDK stack uses, if it is not there yet; a table
+ * kept on disk by an older version gets the indexes added since. Returns the indexes it added.
+ */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<string[]> {
+  const wanted = createTableInput(tableName);
   try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    await client.send(new CreateTableCommand(wanted));
     await client.send(
       new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TABLE.timeToLiveAttribute, Enabled: true } }),
     );
+    return [];
   } catch (err) {
     if (!(err instanceof ResourceInUseException)) throw err;
   }
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
+  const missing = wanted.GlobalSecondaryIndexes.filter((g) => !present.has(g.IndexName));
+  for (const gsi of missing) {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: wanted.AttributeDefinitions.filter((a) => gsi.KeySchema.some((k) => k.AttributeName === a.AttributeName)),
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: gsi.IndexName, KeySchema: gsi.KeySchema, Projection: gsi.Projection } }],
+      }),
+    );
+  }
+  // Writes may only use the new index once it is active.
+  for (let i = 0; missing.length && i < 100; i++) {
+    const { Table: now } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if ((now?.GlobalSecondaryIndexes ?? []).every((g) => g.IndexStatus === 'ACTIVE')) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return missing.map((g) => g.IndexName);
 }

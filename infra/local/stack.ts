@@ -90,7 +90,7 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     delete process.env.AWS_PROFILE;
 
     const ddb = new DynamoDBClient({});
-    await ensureTable(ddb, LOCAL_NAMES.table);
+    const added = await ensureTable(ddb, LOCAL_NAMES.table);
 
     for (const name of Object.keys(LAMBDAS) as LambdaName[]) {
       const mod = (await import(pathToFileURL(join(ROOT, LAMBDAS[name].entry)).href)) as { handler: LambdaHandler };
@@ -99,6 +99,7 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
 
     // The timers (webhook retries, light changes, supervision) fire the same handler the schedules invoke in AWS.
     const store = new DynamoStore(ddb, LOCAL_NAMES.table);
+    if (added.length) log(`data from an older version: added ${added.join(', ')}; indexed ${await store.indexWatched()} watched case(s)`);
     const dispatch = lambdas['timers'] as unknown as (e: unknown, c: unknown) => Promise<unknown>;
     const timers = new TimerPoller(store, localCaseClock, (task) => dispatch(task, lambdaContext('timers')), log);
 

@@ -6,6 +6,9 @@ export type CaseSummary = Pick<
   'caseId' | 'supervisionCode' | 'serviceItem' | 'status' | 'leadDepartment' | 'coDepartments' | 'lights' | 'supervisions' | 'outcome' | 'createdAt' | 'updatedAt'
 >;
 
+/** One department's decisions in one month (F4), counted in the deciding transactions. */
+export type DecisionStats = { month: string; deptCode: string; decided: number; onTime: number; usedWorkingDays: Record<number, number> };
+
 export type DepartmentPerformance = {
   deptCode: string;
   /** Cases in processing (accepted or suspended) where the department has a part. */
@@ -23,24 +26,40 @@ export type DepartmentPerformance = {
 
 const IN_PROGRESS = new Set(['accepted', 'suspended']);
 
-const median = (xs: number[]) => {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
+/** The median of a histogram {value: count}. */
+export function medianOf(histogram: Record<number, number>): number | null {
+  const values = Object.entries(histogram)
+    .map(([v, n]) => [Number(v), n] as const)
+    .filter(([, n]) => n > 0)
+    .sort(([a], [b]) => a - b);
+  const total = values.reduce((sum, [, n]) => sum + n, 0);
+  if (!total) return null;
+  const at = (k: number) => {
+    let seen = 0;
+    for (const [v, n] of values) if ((seen += n) > k) return v;
+    return values.at(-1)![0];
+  };
+  return total % 2 ? at((total - 1) / 2) : (at(total / 2 - 1) + at(total / 2)) / 2;
+}
 
 /**
  * Electronic supervision's figures (F4): every case in processing by light, open supervisions,
- * and per department the on-time rate, yellow and red counts and the median working days used.
+ * and per department the yellow and red counts, and over the period the on-time rate and the
+ * median working days used. `cases` are the watched cases (in processing or under supervision).
  */
-export function supervisionReport(cases: readonly CaseSummary[], today: string) {
-  const depts = new Map<string, { inProgress: number; yellow: number; red: number; used: number[]; onTime: number; openSupervisions: number }>();
+export function supervisionReport(cases: readonly CaseSummary[], decisions: readonly DecisionStats[], today: string) {
+  const depts = new Map<string, { inProgress: number; yellow: number; red: number; decided: number; used: Record<number, number>; onTime: number; openSupervisions: number }>();
   const dept = (code: string) => {
     let d = depts.get(code);
-    if (!d) depts.set(code, (d = { inProgress: 0, yellow: 0, red: 0, used: [], onTime: 0, openSupervisions: 0 }));
+    if (!d) depts.set(code, (d = { inProgress: 0, yellow: 0, red: 0, decided: 0, used: {}, onTime: 0, openSupervisions: 0 }));
     return d;
   };
+  for (const m of decisions) {
+    const d = dept(m.deptCode);
+    d.decided += m.decided;
+    d.onTime += m.onTime;
+    for (const [days, n] of Object.entries(m.usedWorkingDays)) d.used[Number(days)] = (d.used[Number(days)] ?? 0) + n;
+  }
   const byLight: Record<Light, Array<{ caseId: string; supervisionCode: string; serviceItem: string; late: string[] }>> = { green: [], yellow: [], red: [] };
   const openSupervisions: Array<NonNullable<CaseRecord['supervisions']>[number] & { caseId: string; overdue: boolean }> = [];
   for (const c of cases) {
@@ -55,11 +74,6 @@ export function supervisionReport(cases: readonly CaseSummary[], today: string) 
       const worst: Light = lights.some(([, l]) => l === 'red') ? 'red' : lights.some(([, l]) => l === 'yellow') ? 'yellow' : 'green';
       byLight[worst].push({ caseId: c.caseId, supervisionCode: c.supervisionCode, serviceItem: c.serviceItem.name, late: lights.filter(([, l]) => l === 'red').map(([code]) => code) });
     }
-    if (c.outcome) {
-      const d = dept(c.leadDepartment);
-      d.used.push(c.outcome.usedWorkingDays);
-      if (c.outcome.onTime) d.onTime += 1;
-    }
     for (const s of c.supervisions ?? []) {
       if (s.status !== 'open') continue;
       dept(s.deptCode).openSupervisions += 1;
@@ -73,10 +87,10 @@ export function supervisionReport(cases: readonly CaseSummary[], today: string) 
       inProgress: d.inProgress,
       yellow: d.yellow,
       red: d.red,
-      decided: d.used.length,
+      decided: d.decided,
       onTime: d.onTime,
-      onTimeRate: d.used.length ? Math.round((d.onTime / d.used.length) * 1000) / 1000 : null,
-      medianWorkingDaysUsed: median(d.used),
+      onTimeRate: d.decided ? Math.round((d.onTime / d.decided) * 1000) / 1000 : null,
+      medianWorkingDaysUsed: medianOf(d.used),
       openSupervisions: d.openSupervisions,
     }));
   return {

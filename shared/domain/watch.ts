@@ -39,6 +39,10 @@ export function clocksOf(record: CaseRecord, events: readonly AuditEvent[], cale
   return clocks;
 }
 
+/** Cases the watch looks after: in processing, or with a supervision still open (even once decided). */
+export const isWatched = (record: Pick<CaseRecord, 'status' | 'supervisions'>) =>
+  record.status === 'accepted' || record.status === 'suspended' || (record.supervisions ?? []).some((s) => s.status === 'open');
+
 const runs = (d: Deadline) => d.started && !d.paused && !d.stoppedOn;
 
 /** The departments whose clock is red, the lead first: "who is late". */

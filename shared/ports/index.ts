@@ -3,7 +3,7 @@ import type { Wait } from '../domain/workflow.ts';
 import type { Delivery } from '../domain/delivery.ts';
 import type { YearArrangement } from '../domain/calendar.ts';
 import type { MetricPoint } from '../domain/metrics.ts';
-import type { CaseSummary } from '../domain/performance.ts';
+import type { CaseSummary, DecisionStats } from '../domain/performance.ts';
 import type { GuideRevision } from '../catalog/types.ts';
 import { Conflict } from '../errors.ts';
 
@@ -59,7 +59,9 @@ export type Companion =
   | { kind: 'rememberResponse'; record: IdempotencyRecord; expiresAt: Date }
   | { kind: 'putCertificate'; certificate: Certificate }
   | { kind: 'rememberWebhook'; deptCode: string; webhookId: string; expiresAt: Date }
-  | { kind: 'enqueueDelivery'; delivery: Delivery };
+  | { kind: 'enqueueDelivery'; delivery: Delivery }
+  /** F4: a decision is counted for its department and month, exactly once, with the case change. */
+  | { kind: 'countDecision'; deptCode: string; month: string; usedWorkingDays: number; onTime: boolean };
 
 export interface CaseRepository {
   get(caseId: string): Promise<CaseRecord | undefined>;
@@ -77,10 +79,10 @@ export interface CaseRepository {
   /** Forgets a wait, unless it was replaced by a newer token meanwhile. */
   deleteWait(caseId: string, wait: Wait): Promise<void>;
   listOpen(): Promise<Array<{ caseId: string; status: string }>>;
-  /** One scan page of open cases (up to 1 MB, or `scanLimit` items, read), for work done page by page. */
-  listOpenPage(cursor?: string, scanLimit?: number): Promise<{ items: Array<{ caseId: string; status: string }>; nextCursor: string | null }>;
-  /** Every case, without its trail, for the supervision figures (F4). */
-  listCaseSummaries(): Promise<CaseSummary[]>;
+  /** A page of the cases the watch looks after (in processing, or with an open supervision), without trails. */
+  listWatched(limit: number, cursor?: string): Promise<{ items: CaseSummary[]; nextCursor: string | null }>;
+  /** Decisions counted per department and month, from `fromMonth` to `toMonth` (yyyy-mm, inclusive). */
+  listDecisionStats(fromMonth: string, toMonth: string): Promise<DecisionStats[]>;
   /** An applicant's cases, newest first; or a lead department's work queue, by status then newest first. */
   listCases(query: CaseListQuery): Promise<{ items: CaseSummary[]; nextCursor: string | null }>;
 }

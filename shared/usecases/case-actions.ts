@@ -71,8 +71,12 @@ export async function actOnCase(
     if (opts.documents) decided = decide(record, action.command, actor, at, { note: action.note, documents: await opts.documents(decided.record) });
     decided.record = withOutcome(decided.record, [...events, decided.event], calendar);
     const deliveries = deliveriesFor(deps, decided.record, decided.event);
+    const outcome = decided.record.outcome;
     const companions: Companion[] = [
       ...(opts.companions ?? []),
+      ...(outcome && !record.outcome
+        ? [{ kind: 'countDecision' as const, deptCode: record.leadDepartment, month: outcome.decidedOn.slice(0, 7), usedWorkingDays: outcome.usedWorkingDays, onTime: outcome.onTime }]
+        : []),
       ...enqueue(deliveries),
       ...(opts.webhookId && actor.kind === 'department'
         ? [{ kind: 'rememberWebhook' as const, deptCode: actor.id, webhookId: opts.webhookId, expiresAt: new Date(deps.realClock.now().getTime() + 24 * 3600_000) }]

@@ -1,17 +1,37 @@
-import { supervisionReport } from '../domain/performance.ts';
+import { supervisionReport, type CaseSummary } from '../domain/performance.ts';
 import type { Principal } from '../http/principal.ts';
 import { shanghaiDate } from '../time.ts';
 import { requireAdmin } from './access.ts';
 import type { Deps } from './deps.ts';
 import { loadDepartment } from './departments.ts';
 
+/** The on-time rate and median working days cover the current month and the eleven before it. */
+const PERIOD_MONTHS = 12;
+
+function monthsBack(month: string, n: number): string {
+  const [y, m] = month.split('-').map(Number);
+  const d = new Date(Date.UTC(y!, m! - 1 - n, 1));
+  return d.toISOString().slice(0, 7);
+}
+
 /**
  * GET /admin/supervision (F4): cases by light, open supervision cases, and each department's
- * on-time rate, yellow and red counts, median working days used and open supervisions.
+ * yellow and red counts and open supervisions now, and its on-time rate and median working days
+ * used over the last twelve months. Reads only the watched cases (a sparse index) and the monthly
+ * decision counters, never the whole table.
  */
 export async function supervisionOverview(deps: Deps, principal: Principal | undefined) {
   requireAdmin(principal);
-  const report = supervisionReport(await deps.cases.listCaseSummaries(), shanghaiDate(deps.clock.now()));
+  const today = shanghaiDate(deps.clock.now());
+  const period = { from: monthsBack(today.slice(0, 7), PERIOD_MONTHS - 1), to: today.slice(0, 7) };
+  const watched: CaseSummary[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.cases.listWatched(100, cursor);
+    watched.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  const report = { period, ...supervisionReport(watched, await deps.cases.listDecisionStats(period.from, period.to), today) };
   const departments = await Promise.all(
     report.departments.map(async (d) => {
       const name = (await loadDepartment(deps, d.deptCode))?.dept.name;

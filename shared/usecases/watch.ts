@@ -72,13 +72,16 @@ async function syncWatchTimers(deps: Deps, caseId: string, previous: string[] = 
 
 const PARALLEL = 8;
 
+/** Cases per run of the daily watch. */
+const WATCH_PAGE = 200;
+
 /**
- * Every open case, once a day: nothing is missed if a timer was lost, and a newly loaded calendar
- * year moves the timers. One scan page per run (bounded work per Lambda invocation); the next page
- * is a new timer, named after its cursor so a repeated run does not fork the walk.
+ * Every watched case, once a day: nothing is missed if a timer was lost, and a newly loaded
+ * calendar year moves the timers. One page per run (bounded work per Lambda invocation); the next
+ * page is a new timer, named after its cursor so a repeated run does not fork the walk.
  */
-export async function watchAll(deps: Deps, cursor?: string, opts: { scanLimit?: number } = {}): Promise<{ watched: number; more: boolean }> {
-  const page = await deps.cases.listOpenPage(cursor, opts.scanLimit);
+export async function watchAll(deps: Deps, cursor?: string, opts: { pageSize?: number } = {}): Promise<{ watched: number; more: boolean }> {
+  const page = await deps.cases.listWatched(opts.pageSize ?? WATCH_PAGE, cursor);
   for (let i = 0; i < page.items.length; i += PARALLEL) {
     await Promise.all(page.items.slice(i, i + PARALLEL).map((c) => watchCase(deps, c.caseId)));
   }

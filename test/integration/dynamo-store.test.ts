@@ -1,9 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
+import { createTableInput } from '#shared/adapters/dynamodb/table.ts';
+import { ensureTable } from '../../infra/local/dynamodb-local.ts';
 import { decide, fileCase, verifyChain, type Actor } from '#shared/domain/case.ts';
 import { ConcurrentModification } from '#shared/errors.ts';
 import { DuplicateCompanion } from '#shared/ports/index.ts';
-import { freshStore } from '../support/deps.ts';
+import { dynamoClient, freshStore } from '../support/deps.ts';
 
 const applicant: Actor = { kind: 'applicant', id: 'u-1', name: '陈' };
 const dept: Actor = { kind: 'department', id: 'fz-scjg', via: 'webhook' };
@@ -85,5 +89,61 @@ describe('F5 case and audit event written together (DynamoDB Local)', () => {
     const open = await store.listOpen();
     expect(open.length).toBeGreaterThan(0);
     expect(open.every((c) => !['completed', 'rejected', 'denied', 'withdrawn'].includes(c.status))).toBe(true);
+  });
+});
+
+describe('F4 the watch index and the decision counters (DynamoDB Local)', () => {
+  it('keeps a case in the watch index only while in processing or under an open supervision', async () => {
+    const { record, event } = newCase();
+    await store.commit({ record, event, expectedVersion: null });
+    const watchedIds = async () => (await store.listWatched(100)).items.map((c) => c.caseId);
+    expect(await watchedIds()).not.toContain(record.caseId);
+    const accepted = decide(record, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00');
+    await store.commit({ record: accepted.record, event: accepted.event, expectedVersion: record.version });
+    expect(await watchedIds()).toContain(record.caseId);
+    const approved = decide(accepted.record, { type: 'approve' }, dept, '2026-11-24T11:00:00.000+08:00');
+    await store.commit({ record: approved.record, event: approved.event, expectedVersion: accepted.record.version });
+    expect(await watchedIds()).not.toContain(record.caseId);
+  });
+
+  it('counts each decision once per department and month, with the working days it took', async () => {
+    const count = (deptCode: string, month: string, usedWorkingDays: number, onTime: boolean) => {
+      const { record, event } = newCase();
+      return store.commit({ record, event, expectedVersion: null, companions: [{ kind: 'countDecision', deptCode, month, usedWorkingDays, onTime }] });
+    };
+    await count('fz-rsj', '2026-11', 6, true);
+    await count('fz-rsj', '2026-11', 12, false);
+    await count('fz-rsj', '2026-11', 6, true);
+    await count('fz-rsj', '2026-12', 3, true);
+    await count('fz-scjg', '2025-10', 1, true);
+    expect(await store.listDecisionStats('2026-01', '2026-12')).toEqual([
+      { month: '2026-11', deptCode: 'fz-rsj', decided: 3, onTime: 2, usedWorkingDays: { 6: 2, 12: 1 } },
+      { month: '2026-12', deptCode: 'fz-rsj', decided: 1, onTime: 1, usedWorkingDays: { 3: 1 } },
+    ]);
+  });
+
+  it('gives a table written by an older version the indexes added since, and indexes its watched cases', async () => {
+    const client = dynamoClient();
+    const tableName = `t-old-${randomUUID()}`;
+    const current = createTableInput(tableName);
+    await client.send(
+      new CreateTableCommand({
+        ...current,
+        AttributeDefinitions: current.AttributeDefinitions.filter((a) => !a.AttributeName.startsWith('gsi3')),
+        GlobalSecondaryIndexes: current.GlobalSecondaryIndexes.filter((g) => g.IndexName !== 'gsi3'),
+      }),
+    );
+    const old = new DynamoStore(client, tableName);
+    const { record } = newCase();
+    const accepted = decide(record, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00');
+    await old.commit({ record: accepted.record, event: accepted.event, expectedVersion: null });
+    // As the older version wrote it: no watch index attributes.
+    await client.send(new UpdateItemCommand({ TableName: tableName, Key: { pk: { S: `CASE#${record.caseId}` }, sk: { S: 'CASE' } }, UpdateExpression: 'REMOVE gsi3pk, gsi3sk' }));
+
+    expect(await ensureTable(client, tableName)).toEqual(['gsi3']);
+    expect(await old.indexWatched()).toBe(1);
+    expect((await old.listWatched(10)).items.map((c) => c.caseId)).toEqual([record.caseId]);
+    expect(await ensureTable(client, tableName)).toEqual([]);
+    expect(await old.indexWatched()).toBe(0);
   });
 });

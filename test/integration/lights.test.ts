@@ -190,14 +190,14 @@ describe('F3 the daily watch: nothing is missed when a timer is lost', () => {
     for (const day of await watchTimers(lost)) await store().deleteTimer(`watch-${lost}-${day}`);
     expect(await watchTimers(lost)).toEqual([]);
 
-    // A tiny scan page, so the walk takes several runs chained by timers.
+    // One case per page, so the walk takes several runs chained by timers.
     deps.clock.set(at('2026-12-08'));
-    let result = await watchAll(deps, undefined, { scanLimit: 3 });
+    let result = await watchAll(deps, undefined, { pageSize: 1 });
     let runs = 1;
     while (result.more) {
       const next = (await store().dueTimers('9999-12-31', 1000)).find((t) => t.name.startsWith('watch-all-'))!;
       expect(await store().takeTimer(next.name, next.at)).toBe(true);
-      result = await watchAll(deps, (next.task as { cursor: string }).cursor, { scanLimit: 3 });
+      result = await watchAll(deps, (next.task as { cursor: string }).cursor, { pageSize: 1 });
       runs += 1;
     }
     expect(runs).toBeGreaterThan(1);

@@ -7,13 +7,15 @@ import {
   QueryCommand,
   ScanCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { FINAL_STATUSES, type AuditEvent, type CaseRecord } from '../../domain/case.ts';
 import { waitKey, type Wait } from '../../domain/workflow.ts';
 import type { Delivery } from '../../domain/delivery.ts';
 import type { YearArrangement } from '../../domain/calendar.ts';
-import type { CaseSummary } from '../../domain/performance.ts';
+import type { CaseSummary, DecisionStats } from '../../domain/performance.ts';
+import { isWatched } from '../../domain/watch.ts';
 import type { GuideRevision } from '../../catalog/types.ts';
 import { ConcurrentModification, Conflict, NotFound, RuleViolation } from '../../errors.ts';
 import {
@@ -72,21 +74,7 @@ export class DynamoStore
   }
 
   async getWithEvents(caseId: string): Promise<{ record: CaseRecord; events: AuditEvent[] } | undefined> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.case(caseId).pk },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await this.partition(keys.case(caseId).pk);
     const caseItem = items.find((i) => i.sk === 'CASE');
     if (!caseItem) return undefined;
     const events = items.filter((i) => String(i.sk).startsWith('EVENT#')).map((i) => strip(i) as AuditEvent);
@@ -98,6 +86,7 @@ export class DynamoStore
       ...keys.case(record.caseId),
       ...keys.applicantIndex(record.applicant.id, record.createdAt, record.caseId),
       ...keys.departmentQueue(record.leadDepartment, record.status, record.createdAt),
+      ...(isWatched(record) ? keys.watchIndex(record.caseId) : {}),
       entity: 'case',
       ...record,
     };
@@ -192,6 +181,16 @@ export class DynamoStore
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         };
+      case 'countDecision':
+        return {
+          Update: {
+            TableName: table,
+            Key: keys.decisionStats(c.month, c.deptCode),
+            UpdateExpression: 'SET #month = :month, deptCode = :dept ADD decided :one, onTime :onTime, #used :one',
+            ExpressionAttributeNames: { '#month': 'month', '#used': `used_${c.usedWorkingDays}` },
+            ExpressionAttributeValues: { ':month': c.month, ':dept': c.deptCode, ':one': 1, ':onTime': c.onTime ? 1 : 0 },
+          },
+        };
       case 'rememberWebhook':
         return {
           Put: {
@@ -236,32 +235,49 @@ export class DynamoStore
   }
 
   async listOpen(): Promise<Array<{ caseId: string; status: string }>> {
-    const open: Array<{ caseId: string; status: string }> = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.listOpenPage(cursor);
-      open.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return open;
+    const all = await this.scanCases(['caseId', 'status']);
+    return all.filter((c) => !FINAL_STATUSES.has(c.status as CaseRecord['status'])) as Array<{ caseId: string; status: string }>;
   }
 
-  async listOpenPage(cursor?: string, scanLimit?: number): Promise<{ items: Array<{ caseId: string; status: string }>; nextCursor: string | null }> {
-    const page = await this.scanCases(['caseId', 'status'], { cursor, pages: 1, scanLimit });
-    const items = page.items.filter((c) => !FINAL_STATUSES.has(c.status as CaseRecord['status'])) as Array<{ caseId: string; status: string }>;
-    return { items, nextCursor: page.nextCursor };
+  /**
+   * Puts the cases the watch looks after into its index, for tables written before the index
+   * existed. Returns how many it indexed.
+   */
+  async indexWatched(): Promise<number> {
+    const cases = await this.scanCases(['caseId', 'status', 'supervisions', 'gsi3pk']);
+    const unindexed = cases.filter((c) => !c.gsi3pk && isWatched(c as Pick<CaseRecord, 'status' | 'supervisions'>));
+    for (const c of unindexed) {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.case(String(c.caseId)),
+          UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk',
+          ExpressionAttributeValues: { ':pk': keys.watchIndex('').gsi3pk, ':sk': String(c.caseId) },
+        }),
+      );
+    }
+    return unindexed.length;
   }
 
-  async listCaseSummaries(): Promise<CaseSummary[]> {
-    const fields = ['caseId', 'supervisionCode', 'serviceItem', 'status', 'leadDepartment', 'coDepartments', 'lights', 'supervisions', 'outcome', 'createdAt', 'updatedAt'] as const;
-    return (await this.scanCases([...fields])).items as CaseSummary[];
+  async listWatched(limit: number, cursor?: string): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
+    const page = await this.page({ index: 'gsi3', partition: keys.watchIndex('').gsi3pk, limit, ...(cursor ? { cursor } : {}) });
+    return { items: page.items as CaseSummary[], nextCursor: page.nextCursor };
   }
 
-  /** Case items with only the attributes asked for: all of them, or `pages` scan pages from a cursor. */
-  private async scanCases(fields: string[], opts: { cursor?: string; pages?: number; scanLimit?: number } = {}): Promise<{ items: Array<Record<string, unknown>>; nextCursor: string | null }> {
+  async listDecisionStats(fromMonth: string, toMonth: string): Promise<DecisionStats[]> {
+    const rows = await this.partition('STATS', { from: `${fromMonth}#`, to: `${toMonth}#~` });
+    return rows.map((i) => {
+      const usedWorkingDays: Record<number, number> = {};
+      for (const [k, v] of Object.entries(i)) if (k.startsWith('used_')) usedWorkingDays[Number(k.slice(5))] = Number(v);
+      return { month: String(i.month), deptCode: String(i.deptCode), decided: Number(i.decided ?? 0), onTime: Number(i.onTime ?? 0), usedWorkingDays };
+    });
+  }
+
+  /** Every case item, with only the attributes asked for (the local runtime's restart; nothing per request). */
+  private async scanCases(fields: string[]): Promise<Array<Record<string, unknown>>> {
     const items: Array<Record<string, unknown>> = [];
-    let start = opts.cursor ? (JSON.parse(Buffer.from(opts.cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;
-    for (let read = 0; read < (opts.pages ?? Infinity); read++) {
+    let start: Record<string, unknown> | undefined;
+    do {
       const out = await this.doc.send(
         new ScanCommand({
           TableName: this.tableName,
@@ -270,14 +286,12 @@ export class DynamoStore
           ProjectionExpression: fields.map((_, i) => `#f${i}`).join(', '),
           ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#f${i}`, f])),
           ExclusiveStartKey: start,
-          ...(opts.scanLimit ? { Limit: opts.scanLimit } : {}),
         }),
       );
       items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;
-      if (!start) break;
-    }
-    return { items, nextCursor: start ? Buffer.from(JSON.stringify(start)).toString('base64url') : null };
+    } while (start);
+    return items;
   }
 
   // ---- uploads -----------------------------------------------------------------------------
@@ -387,7 +401,7 @@ export class DynamoStore
    * full or the partition ends (at most ten reads).
    */
   private async page(q: {
-    index: 'gsi1' | 'gsi2';
+    index: 'gsi1' | 'gsi2' | 'gsi3';
     partition: string;
     skPrefix?: string;
     filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
@@ -458,13 +472,13 @@ export class DynamoStore
   }
 
   async listCalendarYears(): Promise<YearArrangement[]> {
-    return (await this.partition('CALENDAR')) as YearArrangement[];
+    return (await this.partition('CALENDAR')).map((i) => strip(i)) as YearArrangement[];
   }
 
   // ---- guide revisions ---------------------------------------------------------------------
 
   async listGuideRevisions(): Promise<GuideRevision[]> {
-    return (await this.partition('CATALOG')) as GuideRevision[];
+    return (await this.partition('CATALOG')).map((i) => strip(i)) as GuideRevision[];
   }
 
   async publishGuideRevision(revision: GuideRevision): Promise<void> {
@@ -482,15 +496,21 @@ export class DynamoStore
     }
   }
 
-  /** Every item of a small partition, in key order. */
-  private async partition(pk: string): Promise<Array<Record<string, unknown>>> {
+  /** Every item of a partition (or of a range of its sort keys), in key order, read consistently. */
+  private async partition(pk: string, sk?: { from: string; to: string }): Promise<Array<Record<string, unknown>>> {
     const items: Array<Record<string, unknown>> = [];
     let start: Record<string, unknown> | undefined;
     do {
       const out = await this.doc.send(
-        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ExclusiveStartKey: start }),
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: sk ? 'pk = :pk AND sk BETWEEN :from AND :to' : 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk, ...(sk ? { ':from': sk.from, ':to': sk.to } : {}) },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
       );
-      items.push(...(out.Items ?? []).map((i) => strip(i)!));
+      items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;
     } while (start);
     return items;

@@ -5,6 +5,7 @@
  * | entity            | pk                     | sk              | gsi1 (applicant / holder)             | gsi2 (department queue)          |
  * | ----------------- | ---------------------- | --------------- | ------------------------------------- | -------------------------------- |
  * | case              | CASE#<caseId>          | CASE            | APPLICANT#<sub> · CASE#<createdAt>#id | DEPT#<lead> · <status>#<created> |
+ * |   (gsi3, sparse)  | only while in processing or a supervision is open: WATCHED · <caseId> — the watch and F4's live figures |
  * | audit event       | CASE#<caseId>          | EVENT#<seq:8>   |                                       |                                  |
  * | workflow wait     | CASE#<caseId>          | WAIT#<stage>[#dept] |                                       |                                  |
  * | supervision code  | SUPCODE#<code>         | SUPCODE         |                                       |                                  |
@@ -16,6 +17,7 @@
  * | outbound delivery | DELIVERY#<id>          | DELIVERY        |                                       | OUTBOX · <nextAttemptAt>#id (pending); DEADLETTER · <deadAt>#id (dead) |
  * | calendar year     | CALENDAR               | YEAR#<yyyy>     |                                       |                                  |
  * | guide revision    | CATALOG                | ITEM#<code>#<version:6> |                               |                                  |
+ * | decision counts   | STATS                  | <yyyy-mm>#<dept> |  (decided, onTime, used_<n>: counters added in the deciding transaction)  |
  * | local timer       | SCHEDULE#<name>        | SCHEDULE        |                                       | SCHEDULES · <at>#name            |
  *
  * `ttl` (epoch seconds) expires idempotent replies and webhook ids.
@@ -27,6 +29,7 @@ export const TABLE = {
   globalSecondaryIndexes: [
     { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   ],
 } as const;
 
@@ -44,6 +47,8 @@ export const keys = {
   outboxIndex: (nextAttemptAt: string, id: string) => ({ gsi2pk: 'OUTBOX', gsi2sk: `${nextAttemptAt}#${id}` }),
   deadLetterIndex: (deadAt: string, id: string) => ({ gsi2pk: 'DEADLETTER', gsi2sk: `${deadAt}#${id}` }),
   calendarYear: (year: number) => ({ pk: 'CALENDAR', sk: `YEAR#${year}` }),
+  watchIndex: (caseId: string) => ({ gsi3pk: 'WATCHED', gsi3sk: caseId }),
+  decisionStats: (month: string, dept: string) => ({ pk: 'STATS', sk: `${month}#${dept}` }),
   guideRevision: (code: string, version: number) => ({ pk: 'CATALOG', sk: `ITEM#${code}#${String(version).padStart(6, '0')}` }),
   schedule: (name: string) => ({ pk: `SCHEDULE#${name}`, sk: 'SCHEDULE' }),
   scheduleIndex: (at: string, name: string) => ({ gsi2pk: 'SCHEDULES', gsi2sk: `${at}#${name}` }),
