@@ -95,6 +95,10 @@ describe('README walkthrough, verbatim, against npm start', () => {
     // joint processing: approval refused while opinions are outstanding, then completed
     expect(stdout).toContain('waiting for the opinions of fz-zjj, fz-rfb');
     expect(stdout).toMatch(/"certificates": \[\s*"建设工程规划许可证"\s*\]/);
+    // each co-department's own clock: 城乡建设局's stopped at its opinion, 人防办's still running
+    expect(stdout).toMatch(
+      /\{"late":\[\],"clocks":\[\{"deptCode":"fz-zrzy","role":"lead","due":"[\d-]+","light":"green","running":true\},\{"deptCode":"fz-zjj","role":"co","due":"[\d-]+","light":"green","running":false\},\{"deptCode":"fz-rfb","role":"co","due":"[\d-]+","light":"green","running":true\}\]\}/,
+    );
     // lights: green, then yellow, then red as case time moves
     expect([...stdout.matchAll(/\{"light":"(green|yellow|red)"/g)].map((m) => m[1])).toEqual(['green', 'yellow', 'red']);
     expect(stdout).toMatch(/承诺办结日为\d{4}年\d+月\d+日，法定办结日为/);
