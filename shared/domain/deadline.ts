@@ -9,8 +9,9 @@ export type Deadline = {
   /** Promised working days left (negative when past due); frozen once the case is decided. */
   remainingWorkingDays?: number;
   paused: boolean;
-  /** Working days added by extensions, and not counted while suspended. */
+  /** Working days added by extensions. */
   extendedDays?: number;
+  /** Working days not counted because the case was suspended. */
   pausedDays?: number;
   /** The day the clock stopped (the decision; a co-department's opinion). */
   stoppedOn?: string;
@@ -92,7 +93,6 @@ export function deadlineOf(
     explanation,
   };
 }
-
 
 /**
  * Yellow from this many promised working days left: the item's own threshold when its guide sets
