@@ -113,11 +113,12 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       }),
     );
   }
-  // Writes may only use the new index once it is active.
-  for (let i = 0; missing.length && i < 100; i++) {
+  // Writes may only use the new index once it is active (DynamoDB Local takes a few seconds, more under load).
+  for (const started = Date.now(); missing.length; ) {
     const { Table: now } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     if ((now?.GlobalSecondaryIndexes ?? []).every((g) => g.IndexStatus === 'ACTIVE')) break;
-    await new Promise((r) => setTimeout(r, 100));
+    if (Date.now() - started > 60_000) throw new StartupError(`the ${missing.map((g) => g.IndexName).join(', ')} index of ${tableName} did not become active within a minute`);
+    await new Promise((r) => setTimeout(r, 200));
   }
   return missing.map((g) => g.IndexName);
 }

@@ -93,7 +93,10 @@ export async function actOnCase(
     await resumeWaitsOver(deps, decided.record);
     await scheduleFirstAttempts(deps, deliveries);
     // The clocks may have changed (accepted, suspended, resumed, extended, decided, explained…).
-    await watchCase(deps, record.caseId, { previousDays: watchDays(record, events, calendar, shanghaiDate(deps.clock.now())) });
+    await watchCase(deps, record.caseId, {
+      previousDays: watchDays(record, events, calendar, shanghaiDate(deps.clock.now())),
+      current: { record: decided.record, events: [...events, decided.event] },
+    });
     return { record: decided.record, duplicate: false };
   }
 }

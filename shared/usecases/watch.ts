@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { decide, type Actor } from '../domain/case.ts';
+import { decide, type Actor, type AuditEvent, type CaseRecord } from '../domain/case.ts';
 import { metricsFor } from '../domain/metrics.ts';
 import { dueActions, watchDays } from '../domain/watch.ts';
 import { ConcurrentModification } from '../errors.ts';
@@ -22,10 +22,14 @@ const MAX_ATTEMPTS = 5;
 export const watchTimerName = (caseId: string, day: string) => `watch-${caseId}-${day.replaceAll('-', '')}`;
 const startOfDay = (day: string) => new Date(`${day}T00:00:00+08:00`);
 
-export async function watchCase(deps: Deps, caseId: string, opts: { previousDays?: string[] } = {}) {
+export async function watchCase(
+  deps: Deps,
+  caseId: string,
+  opts: { previousDays?: string[]; /** The case as just written by the caller, saving a read. */ current?: { record: CaseRecord; events: AuditEvent[] } } = {},
+) {
   const calendar = await calendarOf(deps);
   for (let attempt = 1; ; attempt++) {
-    const found = await deps.cases.getWithEvents(caseId);
+    const found = attempt === 1 && opts.current ? opts.current : await deps.cases.getWithEvents(caseId);
     if (!found) return { caseId, done: [] as string[] };
     let { record } = found;
     const events = [...found.events];

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: files N cases through the local HTTP API and prints throughput and p50/p99
- * latency of POST /cases and GET /cases/{id}; then, for every Lambda, its bundle size (built with
+ * latency of POST /cases, GET /cases/{id}, a reviewer's acceptance (notice PDF, the watch and its
+ * timers included) and a page of the department's work queue; then, for every Lambda, its bundle size (built with
  * the CDK construct's settings) and module initialisation time in a fresh Node process.
  * Figures, not assertions: CI does not run this.
  *
@@ -76,7 +77,16 @@ async function httpFigures() {
       if (!res.ok) throw new Error(`GET /cases: ${res.status}`);
       await res.arrayBuffer();
     });
-    return { filing, reading };
+    const { token: reviewer } = await post('/dev/token', { sub: 'bench-reviewer', name: '压测审查员', dept: 'fz-scjg', roles: ['reviewer'] });
+    const accepting = await timed(caseIds, async (caseId) => {
+      await post(`/department/cases/${caseId}/actions`, { type: 'case.accept', data: {} }, reviewer);
+    });
+    const queue = await timed(Array.from({ length: N }, (_, i) => i), async () => {
+      const res = await fetch(`${platform.url}/cases?status=accepted&limit=20`, { headers: { authorization: `Bearer ${reviewer}` } });
+      if (!res.ok) throw new Error(`GET /cases: ${res.status}`);
+      await res.arrayBuffer();
+    });
+    return { filing, reading, accepting, queue };
   } finally {
     platform.proc.kill('SIGTERM');
     await platform.exited;
@@ -97,10 +107,12 @@ async function lambdaFigures() {
 }
 
 const fmt = (n: number) => n.toFixed(1).padStart(8);
-const { filing, reading } = await httpFigures();
+const { filing, reading, accepting, queue } = await httpFigures();
 console.log(`\n${N} cases, concurrency ${CONCURRENCY}, local stack (DynamoDB Local, s3rver, aws-local-stepfunctions)\n`);
 console.log('route                 req/s    p50 ms    p99 ms');
 console.log(`POST /cases        ${fmt(filing.throughput)}  ${fmt(filing.p50)}  ${fmt(filing.p99)}`);
 console.log(`GET /cases/{id}    ${fmt(reading.throughput)}  ${fmt(reading.p50)}  ${fmt(reading.p99)}`);
+console.log(`accept (staff)     ${fmt(accepting.throughput)}  ${fmt(accepting.p50)}  ${fmt(accepting.p99)}`);
+console.log(`GET /cases queue   ${fmt(queue.throughput)}  ${fmt(queue.p50)}  ${fmt(queue.p99)}`);
 console.log('\nlambda               bundle KiB   init ms (median of 5, SDK loaded from node_modules)');
 for (const row of await lambdaFigures()) console.log(`${row.name.padEnd(20)} ${fmt(row.kib)}    ${fmt(row.initMs)}`);

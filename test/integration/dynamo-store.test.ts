@@ -145,5 +145,5 @@ describe('F4 the watch index and the decision counters (DynamoDB Local)', () => 
     expect((await old.listWatched(10)).items.map((c) => c.caseId)).toEqual([record.caseId]);
     expect(await ensureTable(client, tableName)).toEqual([]);
     expect(await old.indexWatched()).toBe(0);
-  });
+  }, 90_000);
 });
