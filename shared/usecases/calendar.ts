@@ -52,5 +52,9 @@ export async function loadCalendarYear(deps: Deps, principal: Principal | undefi
   await deps.calendars.putCalendarYear(arrangement);
   // Here at once; other functions (other Lambdas in AWS) within a minute.
   cache.delete(deps);
+  // Due dates in that year move: the watch looks at every case again once every function has the
+  // new year (after the cache minute), and sets their timers to the new days.
+  const at = new Date(deps.clock.now().getTime() + CACHE_MS + 60_000);
+  await deps.scheduler.schedule(`watch-all-calendar-${year}-${deps.realClock.now().getTime()}`, at, { task: 'watch-all' });
   return arrangement;
 }

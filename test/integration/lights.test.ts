@@ -7,6 +7,7 @@ import { fileCase, listCases, viewCase } from '#shared/usecases/cases.ts';
 import { staffAction } from '#shared/usecases/department-actions.ts';
 import { runScheduledTask } from '#shared/usecases/scheduled.ts';
 import { watchAll } from '#shared/usecases/watch.ts';
+import { loadCalendarYear } from '#shared/usecases/calendar.ts';
 import { supervisionOverview } from '#shared/usecases/supervision.ts';
 import { Forbidden, RuleViolation } from '#shared/errors.ts';
 import { integrationDeps } from '../support/deps.ts';
@@ -31,8 +32,8 @@ const outbound = async (caseId: string) =>
   ((await store().listOverdueDeliveries('9999-12-31', 1000)) as Delivery[]).filter((d) => d.data.caseId === caseId).map((d) => d.type);
 
 /** A 城镇职工基本养老保险待遇申领 case (10 promised working days), accepted on Monday 2026-11-23. */
-async function acceptedPensionCase() {
-  deps.clock.set(at('2026-11-23', '09:00:00'));
+async function acceptedPensionCase(day = '2026-11-23') {
+  deps.clock.set(at(day, '09:00:00'));
   const item = findItem('basic-pension-claim')!;
   const upload = await uploadFile(deps, citizen(), pdf('社会保障卡'), 'bank-card.pdf');
   const { body } = await fileCase(deps, citizen(), { serviceItemCode: item.code, form: item.formExample as Record<string, unknown>, materials: [{ materialId: 'bank-card', uploadId: upload.uploadId }] });
@@ -206,5 +207,25 @@ describe('F3 the daily watch: nothing is missed when a timer is lost', () => {
     }
     // The lost case has its next look again: the end of its explanation window.
     expect(await watchTimers(lost)).toEqual(['20261209']);
+  });
+});
+
+describe('F1 F3 a newly loaded calendar year moves the timers', () => {
+  beforeAll(async () => {
+    deps = await integrationDeps();
+  });
+
+  it('looks at every case again once the year is in force everywhere, and sets the timers to the new days', async () => {
+    // Accepted Monday 2026-12-21; 2027 is not in the default data, so only weekends rest: due 2027-01-04.
+    const caseId = await acceptedPensionCase('2026-12-21');
+    expect((await viewCase(deps, citizen(), caseId)).deadline.promisedDue).toBe('2027-01-04');
+    expect(await watchTimers(caseId)).toEqual(['20261231', '20270105']);
+
+    await loadCalendarYear(deps, admin, '2027', { holidays: ['2027-01-01', '2027-01-02', '2027-01-03'], workdays: [] });
+    expect((await viewCase(deps, citizen(), caseId)).deadline.promisedDue).toBe('2027-01-05');
+    // The watch runs after the calendar cache's minute has passed in every function.
+    deps.clock.set(new Date(deps.clock.now().getTime() + 3 * 60_000));
+    await fireDue();
+    expect(await watchTimers(caseId)).toContain('20270106');
   });
 });
