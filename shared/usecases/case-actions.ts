@@ -58,6 +58,8 @@ export async function actOnCase(
   opts: {
     webhookId?: string;
     companions?: Companion[];
+    /** Rules of the command that need the case as read (e.g. which materials its guide has); throws to refuse. */
+    check?: (record: CaseRecord) => void;
     /** Notices to issue with this step, made from the case as it will be. */
     documents?: (record: CaseRecord) => Promise<CaseDocument[]>;
   } = {},
@@ -65,6 +67,7 @@ export async function actOnCase(
   const calendar = await calendarOf(deps);
   for (let attempt = 1; ; attempt++) {
     const { record, events } = await caseWithEventsFor(deps, actor, action.caseId);
+    opts.check?.(record);
     const at = toShanghaiIso(deps.clock.now());
     // Decide once to be refused early (before any notice is made), then with the notices.
     let decided = decide(record, action.command, actor, at, { note: action.note });

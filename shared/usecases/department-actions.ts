@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { findItem } from '../catalog/index.ts';
-import type { Command, CommandType } from '../domain/case.ts';
+import type { CaseRecord, Command, CommandType } from '../domain/case.ts';
 import { Forbidden, MalformedRequest, NotFound, PayloadTooLarge, RuleViolation, Unauthenticated } from '../errors.ts';
 import type { Principal, Role } from '../http/principal.ts';
 import { StaffAction, WebhookIn } from '../schemas/api.ts';
@@ -39,9 +39,8 @@ function toAction(caseId: string, msg: DepartmentMessage): Action {
 }
 
 /** A supplement request names materials of the case's guide, each once (D2). */
-async function checkSupplementItems(deps: Deps, deptCode: string, action: Action): Promise<void> {
+function checkSupplementItems(record: CaseRecord, action: Action): void {
   if (action.command.type !== 'request_supplement') return;
-  const record = await caseFor(deps, { kind: 'department', id: deptCode, via: 'webhook' }, action.caseId);
   const item = findItem(record.serviceItem.code);
   const known = new Set(item?.materials.map((m) => m.id));
   const seen = new Set<string>();
@@ -56,9 +55,12 @@ async function checkSupplementItems(deps: Deps, deptCode: string, action: Action
 }
 
 async function act(deps: Deps, deptCode: string, via: 'webhook' | 'staff', action: Action, extra: { webhookId?: string; staffId?: string } = {}) {
-  await checkSupplementItems(deps, deptCode, action);
   const actor = { kind: 'department' as const, id: deptCode, via, ...(extra.staffId ? { staffId: extra.staffId } : {}) };
-  return actOnCase(deps, actor, action, { webhookId: extra.webhookId, documents: (next) => issueNotices(deps, next, action.command) });
+  return actOnCase(deps, actor, action, {
+    webhookId: extra.webhookId,
+    check: (record) => checkSupplementItems(record, action),
+    documents: (next) => issueNotices(deps, next, action.command),
+  });
 }
 
 function verify(secrets: string[], headers: Record<string, string | undefined>, rawBody: string): void {
