@@ -146,5 +146,7 @@ export class StatelessStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'SupervisionAlertsTopic', { value: this.supervision.alerts.topicArn, description: 'subscribe supervisors to the alarms (red cases, escalations, dead letters)' });
+    new CfnOutput(this, 'SupervisionDashboard', { value: this.supervision.dashboard.dashboardName });
   }
 }
