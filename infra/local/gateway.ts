@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { matchRoute, routeKey, type HttpFunctionName, type Route } from '#shared/http/routes.ts';
+import { problemOf } from '#shared/http/handler.ts';
+import { AppError } from '#shared/errors.ts';
 
 /** API Gateway's own payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -87,9 +89,16 @@ export function createGateway(opts: {
         } catch {
           return problem(res, 400, 'the body is not valid JSON');
         }
-        const out = await local(parsed);
-        res.writeHead(out.status, { 'content-type': out.status >= 400 ? 'application/problem+json' : 'application/json' });
-        return res.end(JSON.stringify(out.body));
+        try {
+          const out = await local(parsed);
+          res.writeHead(out.status, { 'content-type': 'application/json' });
+          return res.end(JSON.stringify(out.body));
+        } catch (err) {
+          if (!(err instanceof AppError)) opts.log('local route failed', { route: route.operationId, error: (err as Error).message });
+          const { status, body: problemBody } = problemOf(err, url.pathname);
+          res.writeHead(status, { 'content-type': 'application/problem+json' });
+          return res.end(JSON.stringify(problemBody));
+        }
       }
 
       const headers: Record<string, string> = {};

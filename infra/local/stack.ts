@@ -6,7 +6,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
 import { HTTP_FUNCTIONS, type HttpFunctionName } from '#shared/http/routes.ts';
 import { DevClockRequest, DevTokenRequest } from '#shared/schemas/api.ts';
-import { zodErrors } from '#shared/schemas/validate.ts';
+import { validate } from '#shared/schemas/validate.ts';
+import { RuleViolation } from '#shared/errors.ts';
 import { CASE_STATE_MACHINE_FILE, LAMBDAS, LOCAL_NAMES, ROOT, type LambdaName } from '../lambdas.ts';
 import { checkJava, ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { StartupError } from './errors.ts';
@@ -111,23 +112,18 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
       authorize: async (token) => gatewayClaims(await verifyToken(keys, token)),
       localRoutes: {
         issueDevToken: async (body) => {
-          const parsed = DevTokenRequest.safeParse(body);
-          if (!parsed.success) {
-            return { status: 422, body: { type: '/problems/validation-failed', title: 'The request breaks a rule', status: 422, detail: 'the body is not valid', errors: zodErrors(parsed.error) } };
-          }
-          const { token, expiresAt } = await signDevToken(keys, parsed.data);
+          const { token, expiresAt } = await signDevToken(keys, validate(DevTokenRequest, body, '', 'the body'));
           return { status: 200, body: { token, expiresAt: expiresAt.toISOString() } };
         },
         moveDevClock: async (body) => {
-          const parsed = DevClockRequest.safeParse(body);
-          const target = !parsed.success
-            ? undefined
-            : 'advance' in parsed.data
-              ? ((ms) => (ms === undefined ? undefined : new Date(localCaseClock.now().getTime() + ms)))(parseDuration(parsed.data.advance))
-              : new Date(parsed.data.set);
-          if (!target || target < localCaseClock.now()) {
-            const errors = parsed.success ? [{ path: 'advance' in parsed.data ? 'advance' : 'set', message: 'case time only moves forward, by an ISO 8601 duration like PT72H or P3D' }] : zodErrors(parsed.error);
-            return { status: 422, body: { type: '/problems/validation-failed', title: 'The request breaks a rule', status: 422, detail: 'the clock cannot be moved so', errors } };
+          const move = validate(DevClockRequest, body, '', 'the body');
+          const now = localCaseClock.now();
+          const ms = 'advance' in move ? parseDuration(move.advance) : undefined;
+          const target = 'advance' in move ? (ms === undefined ? undefined : new Date(now.getTime() + ms)) : new Date(move.set);
+          if (!target || target < now) {
+            throw new RuleViolation('the clock cannot be moved so', [
+              { path: 'advance' in move ? 'advance' : 'set', message: 'case time only moves forward, by an ISO 8601 duration like PT72H or P3D' },
+            ]);
           }
           localCaseClock.set(target);
           writeFileSync(clockFile, JSON.stringify({ offsetMs: localCaseClock.offset }));

@@ -28,7 +28,6 @@ export const reply =
   (status: number, run: (req: HttpRequest) => unknown): Operation =>
   async (req) => ({ status, body: await run(req) });
 
-
 function rawBodyOf(event: APIGatewayProxyEventV2): string {
   if (!event.body) return '';
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
@@ -66,27 +65,24 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   body: body === undefined ? '' : JSON.stringify(body),
 });
 
-/** Maps every error to RFC 9457 problem+json, in one place; nothing else reaches the client. */
+/** An error as RFC 9457 problem+json: the platform's own errors say what is wrong; anything else is a 500 with no detail. */
+export function problemOf(err: unknown, instance?: string): { status: number; body: Record<string, unknown> } {
+  if (err instanceof AppError) {
+    return {
+      status: err.status,
+      body: { type: `/problems/${err.slug}`, title: err.title, status: err.status, detail: err.message, instance, ...(err.errors ? { errors: err.errors } : {}) },
+    };
+  }
+  return { status: 500, body: { type: '/problems/internal', title: 'Internal error', status: 500, detail: 'Something went wrong on our side; it has been logged.', instance } };
+}
+
+/** Maps every error to problem+json, in one place; nothing else reaches the client. */
 export const problemJson = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => ({
   onError: async function problemJsonOnError(request) {
     const err = request.error;
-    const instance = request.event?.rawPath;
-    if (err instanceof AppError) {
-      request.response = json(
-        err.status,
-        { type: `/problems/${err.slug}`, title: err.title, status: err.status, detail: err.message, instance, ...(err.errors ? { errors: err.errors } : {}) },
-        {},
-        'application/problem+json',
-      );
-      return;
-    }
-    logger.error('unhandled error', { error: err as Error, routeKey: request.event?.routeKey });
-    request.response = json(
-      500,
-      { type: '/problems/internal', title: 'Internal error', status: 500, detail: 'Something went wrong on our side; it has been logged.', instance },
-      {},
-      'application/problem+json',
-    );
+    if (!(err instanceof AppError)) logger.error('unhandled error', { error: err as Error, routeKey: request.event?.routeKey });
+    const { status, body } = problemOf(err, request.event?.rawPath);
+    request.response = json(status, body, {}, 'application/problem+json');
   },
 });
 

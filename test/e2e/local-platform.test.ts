@@ -131,6 +131,20 @@ describe('bad input over HTTP: a clear problem+json, nothing changed', () => {
     expect((await api('/cases', { token: level1, body: { serviceItemCode: 'food-business-licence', form: {} } })).status).toBe(403);
     expect((await api('/openapi.json')).body.openapi).toBe('3.1.0');
   });
+
+  it('refuses to move case time backwards or by a malformed duration, and a malformed dev token request', async () => {
+    const before = (await api('/dev/clock', { body: { advance: 'PT0S' } })).body.now as string;
+    for (const body of [{ advance: '-P1D' }, { advance: 'three days' }, { set: '2020-01-01T00:00:00+08:00' }]) {
+      const refused = await api('/dev/clock', { body });
+      expect(refused).toMatchObject({ status: 422, type: 'application/problem+json' });
+      expect(refused.body.errors[0].path).toMatch(/^(advance|set)/);
+    }
+    expect((await api('/dev/clock', { body: '{"advance":' })).status).toBe(400);
+    expect(Date.parse((await api('/dev/clock', { body: { advance: 'PT0S' } })).body.now) - Date.parse(before)).toBeLessThan(60_000);
+    const badToken = await api('/dev/token', { body: { sub: '', authLevel: 7 } });
+    expect(badToken).toMatchObject({ status: 422, type: 'application/problem+json' });
+    expect(badToken.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['sub']));
+  });
 });
 
 describe('kill -9 while cases wait for their department', () => {
