@@ -77,7 +77,8 @@ export class StatelessStack extends Stack {
         .allowResumeWorkflow(stateMachineArn)
         .allowTimers(timers),
     };
-    new PlatformFunction(this, 'TimerFunction', { name: 'timers', functionName: timerFunctionName }).bindTable(table).allowTimers(timers);
+    // The sweep also starts a case's workflow when its start was lost after filing.
+    new PlatformFunction(this, 'TimerFunction', { name: 'timers', functionName: timerFunctionName }).bindTable(table).allowTimers(timers).allowStartWorkflow(stateMachineArn);
     const recurring = (id: string, schedule: ScheduleExpression, description: string, task: ScheduledTask) =>
       new Schedule(this, id, {
         schedule,

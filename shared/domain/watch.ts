@@ -1,4 +1,4 @@
-import type { AuditEvent, CaseRecord, Command, Light } from './case.ts';
+import { FINAL_STATUSES, type AuditEvent, type CaseRecord, type Command, type Light } from './case.ts';
 import type { WorkingCalendar } from './calendar.ts';
 import { deadlineOf, isDecision, lightOf, type Deadline } from './deadline.ts';
 
@@ -39,9 +39,12 @@ export function clocksOf(record: CaseRecord, events: readonly AuditEvent[], cale
   return clocks;
 }
 
-/** Cases the watch looks after: in processing, or with a supervision still open (even once decided). */
+/**
+ * Cases the platform looks after: every case not yet final (its workflow must be running, its
+ * clocks watched), and any case with a supervision still open (even once decided).
+ */
 export const isWatched = (record: Pick<CaseRecord, 'status' | 'supervisions'>) =>
-  record.status === 'accepted' || record.status === 'suspended' || (record.supervisions ?? []).some((s) => s.status === 'open');
+  !FINAL_STATUSES.has(record.status) || (record.supervisions ?? []).some((s) => s.status === 'open');
 
 const runs = (d: Deadline) => d.started && !d.paused && !d.stoppedOn;
 

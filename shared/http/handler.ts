@@ -1,13 +1,12 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { AppError, MalformedRequest, NotFound, Unauthenticated } from '../errors.ts';
+import { logger } from '../log.ts';
 import { validate } from '../schemas/validate.ts';
 import { principalFromClaims, type Principal } from './principal.ts';
 import { ROUTES, routeKey, type HttpFunctionName, type Route } from './routes.ts';
 
-export const logger = new Logger({ serviceName: 'yiwangtongban' });
 
 export type HttpRequest = {
   route: Route;

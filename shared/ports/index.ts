@@ -79,8 +79,11 @@ export interface CaseRepository {
   /** Forgets a wait, unless it was replaced by a newer token meanwhile. */
   deleteWait(caseId: string, wait: Wait): Promise<void>;
   listOpen(): Promise<Array<{ caseId: string; status: string }>>;
-  /** A page of the cases the watch looks after (in processing, or with an open supervision), without trails. */
-  listWatched(limit: number, cursor?: string): Promise<{ items: CaseSummary[]; nextCursor: string | null }>;
+  /**
+   * A page of the cases the platform looks after (not final, or with an open supervision), without
+   * trails, in filing order; optionally only those filed after a case id (ULIDs sort by time) or in a status.
+   */
+  listWatched(limit: number, cursor?: string, only?: { filedAfter?: string; status?: CaseStatus }): Promise<{ items: CaseSummary[]; nextCursor: string | null }>;
   /** Decisions counted per department and month, from `fromMonth` to `toMonth` (yyyy-mm, inclusive). */
   listDecisionStats(fromMonth: string, toMonth: string): Promise<DecisionStats[]>;
   /** An applicant's cases, newest first; or a lead department's work queue, by status then newest first. */

@@ -9,6 +9,7 @@ import { ConcurrentModification, Forbidden, NotFound, RuleViolation, type FieldE
 import { zodErrors } from '../schemas/validate.ts';
 import type { Principal } from '../http/principal.ts';
 import { newId } from '../ids.ts';
+import { logger } from '../log.ts';
 import { DuplicateCompanion, type Companion } from '../ports/index.ts';
 import type { CaseListQuery, CreateCaseRequest } from '../schemas/api.ts';
 import type { CaseSummary } from '../domain/performance.ts';
@@ -189,7 +190,13 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
       if (err.has('reserveSupervisionCode') && attempt < 5) continue;
       throw err;
     }
-    await deps.workflow.start(caseId);
+    try {
+      await deps.workflow.start(caseId);
+    } catch (err) {
+      // The case is filed (and answered 201, so nobody files it twice); the sweep starts its
+      // workflow within minutes (reconcileWorkflows).
+      logger.warn('workflow not started; the sweep will start it', { caseId, error: (err as Error).message });
+    }
     await scheduleFirstAttempts(deps, deliveries);
     return response;
   }

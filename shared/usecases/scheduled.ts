@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { validate } from '../schemas/validate.ts';
 import { attemptDelivery, sweepDeliveries } from './deliveries.ts';
 import type { Deps } from './deps.ts';
+import { reconcileWorkflows } from './reconcile.ts';
 import { watchAll, watchCase } from './watch.ts';
 
 export const ScheduledTaskInput = z.discriminatedUnion('task', [
@@ -16,7 +17,7 @@ export async function runScheduledTask(deps: Deps, input: unknown) {
   const task = validate(ScheduledTaskInput, input, '', 'the scheduled task');
   switch (task.task) {
     case 'sweep':
-      return sweepDeliveries(deps);
+      return { ...(await sweepDeliveries(deps)), ...(await reconcileWorkflows(deps)) };
     case 'watch':
       return watchCase(deps, task.caseId);
     case 'watch-all':

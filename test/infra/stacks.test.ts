@@ -189,7 +189,7 @@ describe('each function’s environment is enough for the adapters its code uses
       'departments and webhook secrets': ['cases', 'scheduler'],
       'department actions: signed webhooks and staff': ['cases', 'blobs', 'workflow', 'scheduler'],
       'Task states of the case state machine': ['cases', 'workflow'],
-      'timers: webhook attempts, sweeps and the case watch (lights, supervision)': ['cases', 'scheduler'],
+      'timers: webhook attempts, sweeps and the case watch (lights, supervision)': ['cases', 'scheduler', 'workflow'],
     };
     const saved = { ...process.env };
     try {

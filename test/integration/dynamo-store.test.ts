@@ -93,17 +93,22 @@ describe('F5 case and audit event written together (DynamoDB Local)', () => {
 });
 
 describe('F4 the watch index and the decision counters (DynamoDB Local)', () => {
-  it('keeps a case in the watch index only while in processing or under an open supervision', async () => {
+  it('keeps a case in the watch index while it is not final, or while a supervision on it is open', async () => {
     const { record, event } = newCase();
     await store.commit({ record, event, expectedVersion: null });
     const watchedIds = async () => (await store.listWatched(100)).items.map((c) => c.caseId);
-    expect(await watchedIds()).not.toContain(record.caseId);
+    expect(await watchedIds()).toContain(record.caseId);
     const accepted = decide(record, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00');
     await store.commit({ record: accepted.record, event: accepted.event, expectedVersion: record.version });
     expect(await watchedIds()).toContain(record.caseId);
-    const approved = decide(accepted.record, { type: 'approve' }, dept, '2026-11-24T11:00:00.000+08:00');
-    await store.commit({ record: approved.record, event: approved.event, expectedVersion: accepted.record.version });
+    const denied = decide(accepted.record, { type: 'deny', reasons: ['不符合条件'] }, dept, '2026-11-24T11:00:00.000+08:00');
+    await store.commit({ record: denied.record, event: denied.event, expectedVersion: accepted.record.version });
     expect(await watchedIds()).not.toContain(record.caseId);
+    // A final case with a supervision still open stays: its department still owes an answer.
+    const supervised = { ...denied.record, supervisions: [{ supervisionId: 'sup_1', deptCode: 'fz-scjg', openedOn: '2026-11-24', respondBy: '2026-11-27', level: 1 as const, status: 'open' as const }] };
+    const opened = decide(supervised, { type: 'escalate_supervision', supervisionId: 'sup_1', respondBy: '2026-12-02' }, { kind: 'system', id: 'supervision' }, '2026-11-30T00:00:01.000+08:00');
+    await store.commit({ record: opened.record, event: opened.event, expectedVersion: denied.record.version });
+    expect(await watchedIds()).toContain(record.caseId);
   });
 
   it('counts each decision once per department and month, with the working days it took', async () => {

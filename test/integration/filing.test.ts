@@ -4,6 +4,7 @@ import { isValidSupervisionCode } from '#shared/domain/supervision-code.ts';
 import { fileCase, viewCase } from '#shared/usecases/cases.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
 import { createUpload } from '#shared/usecases/uploads.ts';
+import { runScheduledTask } from '#shared/usecases/scheduled.ts';
 import { integrationDeps, RecordingWorkflow } from '../support/deps.ts';
 import { citizen, individualBusinessApplication, pdf, sha256, uploadFile } from '../support/fixtures.ts';
 
@@ -142,5 +143,25 @@ describe('H1 who can see a case', () => {
     await expect(viewCase(deps, { kind: 'staff', sub: 's', name: '李', dept: 'fz-scjg', roles: ['reviewer'] }, body.caseId)).resolves.toBeTruthy();
     await expect(viewCase(deps, citizen({ sub: 'u-stranger' }), body.caseId)).rejects.toBeInstanceOf(NotFound);
     await expect(viewCase(deps, { kind: 'staff', sub: 's', name: '张', dept: 'fz-gaj', roles: ['reviewer'] }, body.caseId)).rejects.toBeInstanceOf(NotFound);
+  });
+});
+
+describe('C1 F5 nothing lost between filing and the workflow', () => {
+  it('answers 201 when the workflow did not start, and the sweep starts it once the case has settled', async () => {
+    const own = await integrationDeps(); // a table of its own: only this story's cases
+    const filedAt = Date.now() + 3600_000;
+    own.clock.set(new Date(filedAt));
+    const failing = { ...own, workflow: { start: async () => Promise.reject(new Error('ThrottlingException')), resume: async () => true } };
+    const lost = await fileCase(failing, citizen(), await individualBusinessApplication(own));
+    expect(lost.status).toBe(201);
+    const running = await fileCase(own, citizen(), await individualBusinessApplication(own));
+    await own.cases.saveWait(running.body.caseId, { stage: 'acceptance', whileStatus: ['submitted'], token: 'tok' });
+    expect(own.workflow.started).toEqual([running.body.caseId]);
+
+    // Within the grace period nothing is restarted: a fresh workflow may still be registering.
+    expect(await runScheduledTask(own, { task: 'sweep' })).toMatchObject({ restarted: [] });
+    own.clock.set(new Date(filedAt + 5 * 60_000));
+    expect(await runScheduledTask(own, { task: 'sweep' })).toMatchObject({ restarted: [lost.body.caseId] });
+    expect(own.workflow.started).toEqual([running.body.caseId, lost.body.caseId]);
   });
 });

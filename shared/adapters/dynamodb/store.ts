@@ -10,7 +10,7 @@ import {
   UpdateCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { FINAL_STATUSES, type AuditEvent, type CaseRecord } from '../../domain/case.ts';
+import { FINAL_STATUSES, type AuditEvent, type CaseRecord, type CaseStatus } from '../../domain/case.ts';
 import { waitKey, type Wait } from '../../domain/workflow.ts';
 import type { Delivery } from '../../domain/delivery.ts';
 import type { YearArrangement } from '../../domain/calendar.ts';
@@ -235,8 +235,14 @@ export class DynamoStore
   }
 
   async listOpen(): Promise<Array<{ caseId: string; status: string }>> {
-    const all = await this.scanCases(['caseId', 'status']);
-    return all.filter((c) => !FINAL_STATUSES.has(c.status as CaseRecord['status'])) as Array<{ caseId: string; status: string }>;
+    const open: Array<{ caseId: string; status: string }> = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.listWatched(100, cursor);
+      open.push(...page.items.filter((c) => !FINAL_STATUSES.has(c.status)).map((c) => ({ caseId: c.caseId, status: c.status })));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return open;
   }
 
   /**
@@ -259,8 +265,15 @@ export class DynamoStore
     return unindexed.length;
   }
 
-  async listWatched(limit: number, cursor?: string): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
-    const page = await this.page({ index: 'gsi3', partition: keys.watchIndex('').gsi3pk, limit, ...(cursor ? { cursor } : {}) });
+  async listWatched(limit: number, cursor?: string, only: { filedAfter?: string; status?: CaseStatus } = {}): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
+    const page = await this.page({
+      index: 'gsi3',
+      partition: keys.watchIndex('').gsi3pk,
+      limit,
+      ...(cursor ? { cursor } : {}),
+      ...(only.filedAfter ? { skAfter: only.filedAfter } : {}),
+      ...(only.status ? { filter: { expression: '#st = :st', names: { '#st': 'status' }, values: { ':st': only.status } } } : {}),
+    });
     return { items: page.items as CaseSummary[], nextCursor: page.nextCursor };
   }
 
@@ -273,7 +286,7 @@ export class DynamoStore
     });
   }
 
-  /** Every case item, with only the attributes asked for (the local runtime's restart; nothing per request). */
+  /** Every case item, with only the attributes asked for (indexing data from an older version only). */
   private async scanCases(fields: string[]): Promise<Array<Record<string, unknown>>> {
     const items: Array<Record<string, unknown>> = [];
     let start: Record<string, unknown> | undefined;
@@ -404,6 +417,8 @@ export class DynamoStore
     index: 'gsi1' | 'gsi2' | 'gsi3';
     partition: string;
     skPrefix?: string;
+    /** Sort keys after this one only. */
+    skAfter?: string;
     filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
     limit: number;
     cursor?: string;
@@ -425,8 +440,8 @@ export class DynamoStore
         new QueryCommand({
           TableName: this.tableName,
           IndexName: q.index,
-          KeyConditionExpression: `${pkName} = :pk${q.skPrefix ? ` AND begins_with(${skName}, :sk)` : ''}`,
-          ExpressionAttributeValues: { ':pk': q.partition, ...(q.skPrefix ? { ':sk': q.skPrefix } : {}), ...q.filter?.values },
+          KeyConditionExpression: `${pkName} = :pk${q.skPrefix ? ` AND begins_with(${skName}, :sk)` : q.skAfter ? ` AND ${skName} > :sk` : ''}`,
+          ExpressionAttributeValues: { ':pk': q.partition, ...(q.skPrefix ? { ':sk': q.skPrefix } : q.skAfter ? { ':sk': q.skAfter } : {}), ...q.filter?.values },
           ...(q.filter ? { FilterExpression: q.filter.expression, ExpressionAttributeNames: q.filter.names } : {}),
           ScanIndexForward: false,
           Limit: q.limit - items.length,

@@ -5,7 +5,7 @@
  * | entity            | pk                     | sk              | gsi1 (applicant / holder)             | gsi2 (department queue)          |
  * | ----------------- | ---------------------- | --------------- | ------------------------------------- | -------------------------------- |
  * | case              | CASE#<caseId>          | CASE            | APPLICANT#<sub> · CASE#<createdAt>#id | DEPT#<lead> · <status>#<created> |
- * |   (gsi3, sparse)  | only while in processing or a supervision is open: WATCHED · <caseId> — the watch and F4's live figures |
+ * |   (gsi3, sparse)  | only while not final or a supervision is open: WATCHED · <caseId> (a ULID: by filing time) — the watch, workflow reconciliation, F4's live figures |
  * | audit event       | CASE#<caseId>          | EVENT#<seq:8>   |                                       |                                  |
  * | workflow wait     | CASE#<caseId>          | WAIT#<stage>[#dept] |                                       |                                  |
  * | supervision code  | SUPCODE#<code>         | SUPCODE         |                                       |                                  |
