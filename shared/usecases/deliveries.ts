@@ -26,7 +26,8 @@ export function deliveriesFor(deps: Deps, record: CaseRecord, event: AuditEvent)
       serviceItem: { code: record.serviceItem.code, name: record.serviceItem.name },
       status: record.status,
       ...(type === 'case.assigned' ? { leadDepartment: record.leadDepartment, role: 'co-department' } : {}),
-      // deadline.*: {deptCode, light, due, remainingWorkingDays}; supervision.*: {supervisionId, deptCode?, respondBy}
+      // deadline.*: {deptCode, light, since, due, remainingWorkingDays}; supervision.opened: {supervisionId, deptCode, respondBy};
+      // supervision.escalated: {supervisionId, respondBy} (the new date to answer by)
       ...(type.startsWith('deadline.') || type.startsWith('supervision.') ? event.data : {}),
     },
     status: 'pending',
