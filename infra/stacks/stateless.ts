@@ -93,9 +93,9 @@ export class StatelessStack extends Stack {
           }),
         },
       });
-    // Every ten minutes the timer function looks for deliveries whose timer was lost; every day at
-    // 00:05 in Shanghai it looks at every open case's clocks (a lost timer, a newly loaded calendar).
-    recurring('DeliverySweep', ScheduleExpression.rate(Duration.minutes(10)), 'Reschedules webhook deliveries whose timer was lost', { task: 'sweep' });
+    // Every ten minutes the timer function looks for deliveries whose timer was lost and cases whose
+    // workflow did not start; every day at 00:05 in Shanghai it looks at every open case's clocks.
+    recurring('DeliverySweep', ScheduleExpression.rate(Duration.minutes(10)), 'Reschedules lost webhook attempts; starts workflows that did not start', { task: 'sweep' });
     recurring('DailyWatch', ScheduleExpression.cron({ minute: '5', hour: '0', timeZone: TimeZone.ASIA_SHANGHAI }), 'Looks at the clocks of every open case', { task: 'watch-all' });
     this.supervision = new SupervisionDashboard(this, 'Supervision', { timerDeadLetters, dashboardName: `${this.stackName}-supervision` });
 
