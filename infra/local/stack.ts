@@ -147,14 +147,16 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     const sweep = () => dispatch({ task: 'sweep' }, lambdaContext('timers')).catch((err: Error) => log('sweep failed', { error: err.message }));
     await sweep();
     const sweeper = setInterval(() => void sweep(), 60_000);
-    // As the daily watch does in AWS: every open case's clocks, at start and every day.
+    // As the daily watch does in AWS: every open case's clocks, at start (in the background, not
+    // delaying "ready") and every day.
     const watchAll = () => dispatch({ task: 'watch-all' }, lambdaContext('timers')).catch((err: Error) => log('watch failed', { error: err.message }));
-    await watchAll();
+    const firstWatch = watchAll();
     const watcher = setInterval(() => void watchAll(), 24 * 3600_000);
     stops.push(async () => {
       clearInterval(sweeper);
       clearInterval(watcher);
       timers.stop();
+      await firstWatch;
     });
 
     // Executions live in memory: start one again for every case still in progress. Each loads

@@ -84,6 +84,8 @@ export interface CaseRepository {
    * trails, in filing order; optionally only those filed after a case id (ULIDs sort by time) or in a status.
    */
   listWatched(limit: number, cursor?: string, only?: { filedAfter?: string; status?: CaseStatus }): Promise<{ items: CaseSummary[]; nextCursor: string | null }>;
+  /** All of them at once (the supervision figures, the local runtime's restart). */
+  listWatchedAll(): Promise<CaseSummary[]>;
   /** Decisions counted per department and month, from `fromMonth` to `toMonth` (yyyy-mm, inclusive). */
   listDecisionStats(fromMonth: string, toMonth: string): Promise<DecisionStats[]>;
   /** An applicant's cases, newest first; or a lead department's work queue, by status then newest first. */

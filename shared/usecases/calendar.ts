@@ -4,22 +4,15 @@ import { RuleViolation, type FieldError } from '../errors.ts';
 import type { Principal } from '../http/principal.ts';
 import type { CalendarYearRequest } from '../schemas/api.ts';
 import { requireAdmin } from './access.ts';
+import { cachedPerMinute, CACHE_MS } from './cache.ts';
 import type { Deps } from './deps.ts';
 
-/** Every case view needs the calendar; loaded years change rarely, so it is read at most once a minute. */
-const CACHE_MS = 60_000;
-const cache = new WeakMap<Deps, { calendar: WorkingCalendar; until: number }>();
-
-/** The calendar in force: years an administrator loaded, then the default data. */
-export async function calendarOf(deps: Deps): Promise<WorkingCalendar> {
-  const now = deps.realClock.now().getTime();
-  const hit = cache.get(deps);
-  if (hit && hit.until > now) return hit.calendar;
+/** The calendar in force: years an administrator loaded, then the default data. Every case view needs it; it is read at most once a minute. */
+const calendarInForce = cachedPerMinute(async (deps: Deps) => {
   const loaded = new Map((await deps.calendars.listCalendarYears()).map((a) => [a.year, a]));
-  const calendar = new WorkingCalendar([(year) => loaded.get(year), deps.defaultArrangement]);
-  cache.set(deps, { calendar, until: now + CACHE_MS });
-  return calendar;
-}
+  return new WorkingCalendar([(year) => loaded.get(year), deps.defaultArrangement]);
+});
+export const calendarOf = (deps: Deps): Promise<WorkingCalendar> => calendarInForce.get(deps);
 
 const isWeekend = (date: string) => [0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay());
 const isRealDate = (date: string) => {
@@ -51,7 +44,7 @@ export async function loadCalendarYear(deps: Deps, principal: Principal | undefi
   const arrangement: YearArrangement = { year, holidays: [...body.holidays].sort(), workdays: [...body.workdays].sort(), source: 'admin' };
   await deps.calendars.putCalendarYear(arrangement);
   // Here at once; other functions (other Lambdas in AWS) within a minute.
-  cache.delete(deps);
+  calendarInForce.clear(deps);
   // Due dates in that year move: the watch looks at every case again once every function has the
   // new year (after the cache minute), and sets their timers to the new days.
   const at = new Date(deps.clock.now().getTime() + CACHE_MS + 60_000);

@@ -5,26 +5,19 @@ import type { Principal } from '../http/principal.ts';
 import type { PublishGuideRequest } from '../schemas/api.ts';
 import { toShanghaiIso } from '../time.ts';
 import { requireAdmin } from './access.ts';
+import { cachedPerMinute } from './cache.ts';
 import type { Deps } from './deps.ts';
 
 /** What reading the catalog needs: public-api is wired with only this, so it stays small and quick to start. */
 export type CatalogDeps = Pick<Deps, 'realClock' | 'catalog'>;
 
-/** Revisions change rarely; the catalog in force is read at most once a minute per process. */
-const CACHE_MS = 60_000;
-const cache = new WeakMap<CatalogDeps, { items: CatalogItem[]; until: number }>();
-
-/** Every guide in force: the built-in catalog with each item's latest published revision (A2). */
-export async function catalogOf(deps: CatalogDeps): Promise<CatalogItem[]> {
-  const now = deps.realClock.now().getTime();
-  const hit = cache.get(deps);
-  if (hit && hit.until > now) return hit.items;
+/** Every guide in force: the built-in catalog with each item's latest published revision (A2); revisions change rarely, so read at most once a minute. */
+const guidesInForce = cachedPerMinute(async (deps: CatalogDeps) => {
   const latest = new Map<string, GuideRevision>();
   for (const r of await deps.catalog.listGuideRevisions()) if ((latest.get(r.code)?.version ?? 0) < r.version) latest.set(r.code, r);
-  const items = listItems().map((item) => revised(item, latest.get(item.code)));
-  cache.set(deps, { items, until: now + CACHE_MS });
-  return items;
-}
+  return listItems().map((item) => revised(item, latest.get(item.code)));
+});
+export const catalogOf = (deps: CatalogDeps): Promise<CatalogItem[]> => guidesInForce.get(deps);
 
 export async function itemOf(deps: CatalogDeps, code: string): Promise<CatalogItem | undefined> {
   return (await catalogOf(deps)).find((i) => i.code === code);
@@ -75,6 +68,6 @@ export async function publishGuide(deps: Deps, principal: Principal | undefined,
   }
   if (errors.length) throw new RuleViolation(`version ${current.version + 1} of ${code} cannot be published`, errors);
   await deps.catalog.publishGuideRevision({ ...body, code, version: current.version + 1, publishedAt: toShanghaiIso(deps.clock.now()), publishedBy: admin.sub });
-  cache.delete(deps);
+  guidesInForce.clear(deps);
   return guide({ ...next, version: current.version + 1 });
 }

@@ -1,4 +1,4 @@
-import { supervisionReport, type CaseSummary } from '../domain/performance.ts';
+import { supervisionReport } from '../domain/performance.ts';
 import type { Principal } from '../http/principal.ts';
 import { shanghaiDate } from '../time.ts';
 import { requireAdmin } from './access.ts';
@@ -24,14 +24,8 @@ export async function supervisionOverview(deps: Deps, principal: Principal | und
   requireAdmin(principal);
   const today = shanghaiDate(deps.clock.now());
   const period = { from: monthsBack(today.slice(0, 7), PERIOD_MONTHS - 1), to: today.slice(0, 7) };
-  const watched: CaseSummary[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.cases.listWatched(100, cursor);
-    watched.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  const report = { period, ...supervisionReport(watched, await deps.cases.listDecisionStats(period.from, period.to), today) };
+  const [watched, decisions] = await Promise.all([deps.cases.listWatchedAll(), deps.cases.listDecisionStats(period.from, period.to)]);
+  const report = { period, ...supervisionReport(watched, decisions, today) };
   const departments = await Promise.all(
     report.departments.map(async (d) => {
       const name = (await loadDepartment(deps, d.deptCode))?.dept.name;

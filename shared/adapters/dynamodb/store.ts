@@ -235,14 +235,22 @@ export class DynamoStore
   }
 
   async listOpen(): Promise<Array<{ caseId: string; status: string }>> {
-    const open: Array<{ caseId: string; status: string }> = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.listWatched(100, cursor);
-      open.push(...page.items.filter((c) => !FINAL_STATUSES.has(c.status)).map((c) => ({ caseId: c.caseId, status: c.status })));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return open;
+    return (await this.listWatchedAll()).filter((c) => !FINAL_STATUSES.has(c.status)).map((c) => ({ caseId: c.caseId, status: c.status }));
+  }
+
+  async listWatchedAll(): Promise<CaseSummary[]> {
+    const items = await this.readAll((start) =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi3',
+          KeyConditionExpression: 'gsi3pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.watchIndex('').gsi3pk },
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+    return items.map((i) => strip(i)) as CaseSummary[];
   }
 
   /**
@@ -287,11 +295,9 @@ export class DynamoStore
   }
 
   /** Every case item, with only the attributes asked for (indexing data from an older version only). */
-  private async scanCases(fields: string[]): Promise<Array<Record<string, unknown>>> {
-    const items: Array<Record<string, unknown>> = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
+  private scanCases(fields: string[]): Promise<Array<Record<string, unknown>>> {
+    return this.readAll((start) =>
+      this.doc.send(
         new ScanCommand({
           TableName: this.tableName,
           FilterExpression: 'entity = :case',
@@ -300,7 +306,18 @@ export class DynamoStore
           ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#f${i}`, f])),
           ExclusiveStartKey: start,
         }),
-      );
+      ),
+    );
+  }
+
+  /** Every page of a Query or Scan: `read` answers the page starting at the key it is given. */
+  private async readAll(
+    read: (start?: Record<string, unknown>) => Promise<{ Items?: Array<Record<string, unknown>>; LastEvaluatedKey?: Record<string, unknown> }>,
+  ): Promise<Array<Record<string, unknown>>> {
+    const items: Array<Record<string, unknown>> = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await read(start);
       items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;
     } while (start);
@@ -512,11 +529,9 @@ export class DynamoStore
   }
 
   /** Every item of a partition (or of a range of its sort keys), in key order, read consistently. */
-  private async partition(pk: string, sk?: { from: string; to: string }): Promise<Array<Record<string, unknown>>> {
-    const items: Array<Record<string, unknown>> = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
+  private partition(pk: string, sk?: { from: string; to: string }): Promise<Array<Record<string, unknown>>> {
+    return this.readAll((start) =>
+      this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: sk ? 'pk = :pk AND sk BETWEEN :from AND :to' : 'pk = :pk',
@@ -524,11 +539,8 @@ export class DynamoStore
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+      ),
+    );
   }
 
   // ---- the local scheduler's timers (AWS uses EventBridge Scheduler instead) ----------------
