@@ -25,7 +25,7 @@ const DOWNLOAD_SECONDS = 5 * 60;
 function noticeOf(record: CaseRecord, command: Command, department: string): { kind: DocumentKind; notice: Notice } | undefined {
   const item = findItem(record.serviceItem.code);
   if (!item) return undefined;
-  const filed = `你（单位）于${chineseDate(record.createdAt)}通过网上办事平台提交的${item.name}申请`;
+  const filed = `你（单位）于${chineseDate(record.createdAt)}通过网上办事平台提交的${record.serviceItem.name}申请`;
   const base = { supervisionCode: record.supervisionCode, caseId: record.caseId, applicant: record.applicant.name, department, date: record.updatedAt };
   const contact = `咨询电话：${item.consultationPhone}；投诉电话：${item.complaintPhone}。`;
   const make = (kind: DocumentKind, rest: Pick<Notice, 'paragraphs'> & Partial<Notice>) => ({ kind, notice: { ...base, title: TITLES[kind], ...rest } });

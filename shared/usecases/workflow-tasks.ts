@@ -80,7 +80,7 @@ async function issueCertificate(deps: Deps, caseId: string): Promise<Record<stri
       holder: { id: record.applicant.id, name: record.applicant.name },
       issuer: item.department,
       issuedAt: toShanghaiIso(now),
-      summary: { serviceItem: item.name, ...given },
+      summary: { serviceItem: record.serviceItem.name, ...given },
     };
     const { record: next, event } = decide(record, { type: 'complete', certificateId: certificate.certificateId }, system, certificate.issuedAt);
     try {
