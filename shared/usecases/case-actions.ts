@@ -93,13 +93,16 @@ export async function actOnCase(
       throw err;
     }
     deps.metrics.emit(metricsFor(decided.record, decided.event));
-    await resumeWaitsOver(deps, decided.record);
-    await scheduleFirstAttempts(deps, deliveries);
-    // The clocks may have changed (accepted, suspended, resumed, extended, decided, explained…).
-    await watchCase(deps, record.caseId, {
-      previousDays: watchDays(record, events, calendar, shanghaiDate(deps.clock.now())),
-      current: { record: decided.record, events: [...events, decided.event] },
-    });
+    // Three independent follow-ups of the commit: wake the workflow, send the webhooks, and look
+    // at the clocks (accepted, suspended, resumed, extended, decided, explained…).
+    await Promise.all([
+      resumeWaitsOver(deps, decided.record),
+      scheduleFirstAttempts(deps, deliveries),
+      watchCase(deps, record.caseId, {
+        previousDays: watchDays(record, events, calendar, shanghaiDate(deps.clock.now())),
+        current: { record: decided.record, events: [...events, decided.event] },
+      }),
+    ]);
     return { record: decided.record, duplicate: false };
   }
 }
