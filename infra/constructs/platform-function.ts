@@ -134,6 +134,21 @@ export class PlatformFunction extends Construct {
     return this;
   }
 
+  /**
+   * May start new attempts of the case workflow and ask whether an attempt still runs (the sweep
+   * recovers cases whose workflow stopped or never started).
+   */
+  allowRecoverWorkflow(stateMachineArn: string, executionArnPattern: string): this {
+    this.allowStartWorkflow(stateMachineArn);
+    this.fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['states:DescribeExecution'], resources: [executionArnPattern] }));
+    acknowledge(
+      this,
+      `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${Stack.of(this).stackName}-case:*]`,
+      'Executions are named per case and attempt; the grant covers the executions of the case state machine only.',
+    );
+    return this;
+  }
+
   /** May resume a waiting step of the case workflow with its task token. */
   allowResumeWorkflow(stateMachineArn: string): this {
     this.fn.addToRolePolicy(

@@ -20,6 +20,8 @@ import { TimerPoller } from './timer-poller.ts';
 import { localCaseClock } from '#shared/ports/clock.ts';
 import { parseDuration, toShanghaiIso } from '#shared/time.ts';
 import { SERVICE_NAME } from '#shared/domain/metrics.ts';
+import { buildDeps } from '#shared/wiring.ts';
+import { startWorkflow } from '#shared/usecases/reconcile.ts';
 
 export type LocalStack = { url: string; stop: () => Promise<void>; stepFunctions: LocalStepFunctions };
 type Log = (msg: string, detail?: unknown) => void;
@@ -57,11 +59,18 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     stops.push(s3.stop);
 
     const lambdas: Partial<Record<LambdaName, LambdaHandler>> = {};
+    let dispatch: (e: unknown, c: unknown) => Promise<unknown> = async () => undefined;
     const stepFunctions = new LocalStepFunctions(
       CASE_STATE_MACHINE_FILE,
       { CaseWorkflowFunctionArn: LOCAL_NAMES.functionArn('case-workflow') },
       { [LOCAL_NAMES.functionArn('case-workflow')]: (input) => (lambdas['case-workflow'] as unknown as (e: unknown, c: unknown) => Promise<unknown>)(input, lambdaContext('case-workflow')) },
       log,
+      // As Step Functions' status-change event does in AWS: an attempt that failed, timed out or
+      // was aborted is recorded, and the sweep starts the next one.
+      (ended) =>
+        void dispatch({ task: 'workflow-ended', execution: ended.name, status: ended.status, ...(ended.cause ? { cause: ended.cause } : {}) }, lambdaContext('timers')).catch(
+          (err: Error) => log('recording an ended execution failed', { execution: ended.name, error: err.message }),
+        ),
     );
     const sfnEndpoint = await stepFunctions.listen();
     stops.push(() => stepFunctions.stop());
@@ -100,8 +109,12 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
 
     // The timers (webhook retries, light changes, supervision) fire the same handler the schedules invoke in AWS.
     const store = new DynamoStore(ddb, LOCAL_NAMES.table);
-    if (added.length) log(`data from an older version: added ${added.join(', ')}; indexed ${await store.indexWatched()} watched case(s)`);
-    const dispatch = lambdas['timers'] as unknown as (e: unknown, c: unknown) => Promise<unknown>;
+    dispatch = lambdas['timers'] as unknown as (e: unknown, c: unknown) => Promise<unknown>;
+    // Data an older version wrote is mended once (the same task an operator runs once in AWS).
+    const mended = (await dispatch({ task: 'mend-indexes' }, lambdaContext('timers'))) as Awaited<ReturnType<DynamoStore['mendIndexes']>>;
+    if (added.length || mended.indexed || mended.unindexed || mended.queued) {
+      log('data from an older version mended', { indexesAdded: added, watchIndexed: mended.indexed, watchUnindexed: mended.unindexed, coDepartmentQueue: mended.queued });
+    }
     const timers = new TimerPoller(store, localCaseClock, (task) => dispatch(task, lambdaContext('timers')), log);
 
     const keys = await loadOrCreateKeys(join(opts.dataDir, 'keys', 'jwt.json'));
@@ -143,6 +156,14 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     stops.push(() => new Promise<void>((resolve) => { gateway.closeAllConnections(); gateway.close(() => resolve()); }));
 
     timers.start();
+    // Executions live in memory: a new attempt for every case still in progress. Each loads its
+    // case and carries on from the stored status. Before the first sweep, so a
+    // case is started once.
+    const deps = buildDeps();
+    const open = await store.listOpen();
+    for (const c of open) await startWorkflow(deps, c.caseId);
+    if (open.length) log(`resumed ${open.length} open case(s)`);
+
     // As the recurring sweep schedule does in AWS: at start (after a kill -9) and every minute.
     const sweep = () => dispatch({ task: 'sweep' }, lambdaContext('timers')).catch((err: Error) => log('sweep failed', { error: err.message }));
     await sweep();
@@ -158,12 +179,6 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
       timers.stop();
       await firstWatch;
     });
-
-    // Executions live in memory: start one again for every case still in progress. Each loads
-    // its case and carries on from the stored status.
-    const open = await store.listOpen();
-    for (const c of open) stepFunctions.startExecution(c.caseId, { caseId: c.caseId });
-    if (open.length) log(`resumed ${open.length} open case(s)`);
 
     return { url: `http://127.0.0.1:${opts.port}`, stop, stepFunctions };
   } catch (err) {

@@ -14,12 +14,27 @@ type AslState = {
 };
 type TaskHandler = (input: unknown) => Promise<unknown>;
 
+const LOCAL_EXECUTION_PREFIX = 'arn:aws:states:us-east-1:000000000000:execution:case:';
+
 /** Fills ${Name} placeholders exactly as CDK's definitionSubstitutions do. */
 export function substitute(definition: string, substitutions: Record<string, string>): string {
   return definition.replace(/\$\{(\w+)\}/g, (whole, name: string) => substitutions[name] ?? whole);
 }
 
 type Pending = { resolve: (output: unknown) => void; reject: (err: Error) => void };
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+type Execution = { name: string; input: string; status: ExecutionStatus; startDate: Date; stopDate?: Date; error?: string; cause?: string; abort: () => void };
+/** How an execution that ended otherwise than by succeeding is reported (Step Functions' status-change event). */
+export type ExecutionEnded = { name: string; status: Exclude<ExecutionStatus, 'RUNNING' | 'SUCCEEDED'>; error?: string; cause?: string };
+
+/** What the library's rejection of an execution's result means in Step Functions' terms. */
+function endingOf(err: Error): Omit<ExecutionEnded, 'name'> {
+  if (err.name === 'ExecutionTimeoutError') return { status: 'TIMED_OUT', error: 'States.Timeout' };
+  if (err.name === 'ExecutionAbortedError') return { status: 'ABORTED' };
+  const cause = (err as Error & { cause?: Error }).cause;
+  return { status: 'FAILED', error: cause?.name ?? err.name, cause: cause?.message ?? err.message };
+}
 
 /**
  * Step Functions, locally: runs the same ASL with aws-local-stepfunctions and answers the Step
@@ -33,7 +48,8 @@ type Pending = { resolve: (output: unknown) => void; reject: (err: Error) => voi
 export class LocalStepFunctions {
   private readonly machine: StateMachine;
   private readonly overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
-  private readonly running = new Map<string, { result: Promise<unknown>; abort: () => void }>();
+  /** Every execution of this process by name, running or closed: a closed one's name is not reused (as in AWS). */
+  private readonly executions = new Map<string, Execution>();
   private readonly pending = new Map<string, Pending>();
   private server?: Server;
   endpoint = '';
@@ -43,6 +59,8 @@ export class LocalStepFunctions {
     substitutions: Record<string, string>,
     private readonly functions: Record<string, TaskHandler>,
     private readonly log: (msg: string, detail?: unknown) => void = () => {},
+    /** Told of every execution that fails, times out or is aborted (other than by stop()). */
+    private readonly onEnded: (ended: ExecutionEnded) => void = () => {},
   ) {
     const definition = JSON.parse(substitute(readFileSync(aslFile, 'utf8'), substitutions));
     this.machine = new StateMachine(definition);
@@ -80,21 +98,61 @@ export class LocalStepFunctions {
     return done;
   }
 
-  /** Starts an execution unless one of that name is running; returns at once. */
-  startExecution(name: string, input: unknown): { started: boolean } {
-    if (this.running.has(name)) return { started: false };
+  /**
+   * Starts an execution, as StartExecution does: a name already used is refused, except that a
+   * repeated start of a running execution with the same input answers as the first did. Returns at once.
+   */
+  startExecution(name: string, input: unknown): { started: boolean; refused?: string } {
+    const inputText = JSON.stringify(input);
+    const known = this.executions.get(name);
+    if (known) {
+      return known.status === 'RUNNING' && known.input === inputText
+        ? { started: false }
+        : { started: false, refused: `execution ${name} already exists (${known.status.toLowerCase()}); a name is used once` };
+    }
     const execution = this.machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: this.overrides as never },
-      context: { Task: { Token: `local:${name}` } },
-      noThrowOnAbort: true,
+      context: {
+        Task: { Token: `local:${name}` },
+        Execution: { Id: `${LOCAL_EXECUTION_PREFIX}${name}`, Name: name },
+      },
+      noThrowOnAbort: false,
     });
-    const result = execution.result.then(
-      (output) => output,
-      (err: Error) => this.log(`execution ${name} failed`, { error: err.message }),
+    const entry: Execution = { name, input: inputText, status: 'RUNNING', startDate: new Date(), abort: execution.abort };
+    this.executions.set(name, entry);
+    // A closed execution's waits can no longer be resumed (SendTaskSuccess: TaskDoesNotExist).
+    const forgetWaits = () => {
+      for (const token of this.pending.keys()) if (token.startsWith(`local:${name}:`)) this.pending.delete(token);
+    };
+    void execution.result.then(
+      () => {
+        Object.assign(entry, { status: 'SUCCEEDED', stopDate: new Date() });
+        forgetWaits();
+      },
+      (err: Error) => {
+        forgetWaits();
+        const ending = endingOf(err);
+        Object.assign(entry, { ...ending, stopDate: new Date() });
+        if (this.stopping) return;
+        this.log(`execution ${name} ended: ${ending.status}`, { error: ending.error, cause: ending.cause });
+        this.onEnded({ name, ...ending });
+      },
     );
-    this.running.set(name, { result, abort: execution.abort });
-    void result.finally(() => this.running.delete(name));
     return { started: true };
+  }
+
+  private stopping = false;
+
+  /** Aborts a running execution (StopExecution); the status-change report follows as in AWS. */
+  abortExecution(name: string): boolean {
+    const e = this.executions.get(name);
+    if (!e || e.status !== 'RUNNING') return false;
+    e.abort();
+    return true;
+  }
+
+  describeExecution(name: string): Execution | undefined {
+    return this.executions.get(name);
   }
 
   sendTaskSuccess(token: string, output: unknown): boolean {
@@ -115,7 +173,7 @@ export class LocalStepFunctions {
 
   /** Executions running now, by name (for tests and the admin view). */
   runningExecutions(): string[] {
-    return [...this.running.keys()];
+    return [...this.executions.values()].filter((e) => e.status === 'RUNNING').map((e) => e.name);
   }
 
   /** Serves the Step Functions JSON protocol on a loopback port. */
@@ -139,9 +197,31 @@ export class LocalStepFunctions {
         switch (target) {
           case 'StartExecution': {
             const name = String(body.name ?? randomUUID());
-            const { started } = this.startExecution(name, JSON.parse(String(body.input ?? '{}')));
-            if (!started) return reply(400, { __type: 'ExecutionAlreadyExists', message: `execution ${name} is running` });
-            return reply(200, { executionArn: `${String(body.stateMachineArn).replace(':stateMachine:', ':execution:')}:${name}`, startDate: Date.now() / 1000 });
+            const { refused } = this.startExecution(name, JSON.parse(String(body.input ?? '{}')));
+            if (refused) return reply(400, { __type: 'ExecutionAlreadyExists', message: refused });
+            const started = this.executions.get(name)!;
+            return reply(200, { executionArn: `${String(body.stateMachineArn).replace(':stateMachine:', ':execution:')}:${name}`, startDate: started.startDate.getTime() / 1000 });
+          }
+          case 'DescribeExecution': {
+            const arn = String(body.executionArn ?? '');
+            const e = this.executions.get(arn.slice(arn.lastIndexOf(':') + 1));
+            if (!e) return reply(400, { __type: 'ExecutionDoesNotExist', message: `execution does not exist: ${arn}` });
+            return reply(200, {
+              executionArn: arn,
+              name: e.name,
+              status: e.status,
+              input: e.input,
+              startDate: e.startDate.getTime() / 1000,
+              ...(e.stopDate ? { stopDate: e.stopDate.getTime() / 1000 } : {}),
+              ...(e.error ? { error: e.error } : {}),
+              ...(e.cause ? { cause: e.cause } : {}),
+            });
+          }
+          case 'StopExecution': {
+            const arn = String(body.executionArn ?? '');
+            return this.abortExecution(arn.slice(arn.lastIndexOf(':') + 1))
+              ? reply(200, { stopDate: Date.now() / 1000 })
+              : reply(400, { __type: 'ExecutionDoesNotExist', message: `no running execution ${arn}` });
           }
           case 'SendTaskSuccess':
             return this.sendTaskSuccess(String(body.taskToken), JSON.parse(String(body.output ?? '{}')))
@@ -163,8 +243,8 @@ export class LocalStepFunctions {
 
   /** Ends every execution where it stands; the cases keep their state, and a restart carries on. */
   async stop(): Promise<void> {
-    for (const { abort } of this.running.values()) abort();
-    this.running.clear();
+    this.stopping = true;
+    for (const e of this.executions.values()) if (e.status === 'RUNNING') e.abort();
     this.pending.clear();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }

@@ -1,6 +1,8 @@
 import { ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
 import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -77,8 +79,13 @@ export class StatelessStack extends Stack {
         .allowResumeWorkflow(stateMachineArn)
         .allowTimers(timers),
     };
-    // The sweep also starts a case's workflow when its start was lost after filing.
-    new PlatformFunction(this, 'TimerFunction', { name: 'timers', functionName: timerFunctionName }).bindTable(table).allowTimers(timers).allowStartWorkflow(stateMachineArn);
+    // The sweep also starts a new attempt of a case's workflow when its start was lost after
+    // filing, or an attempt stopped.
+    const executionArnPattern = this.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const timerFunction = new PlatformFunction(this, 'TimerFunction', { name: 'timers', functionName: timerFunctionName })
+      .bindTable(table)
+      .allowTimers(timers)
+      .allowRecoverWorkflow(stateMachineArn, executionArnPattern);
     const recurring = (id: string, schedule: ScheduleExpression, description: string, task: ScheduledTask) =>
       new Schedule(this, id, {
         schedule,
@@ -115,6 +122,30 @@ export class StatelessStack extends Stack {
     // Exactly this function, no versions or aliases.
     this.stateMachine.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['lambda:InvokeFunction'], resources: [caseWorkflow.fn.functionArn] }));
     acknowledge(this.stateMachine, 'IAM5[Resource::*]', 'X-Ray and CloudWatch Logs delivery actions of Step Functions take no resource ARNs.');
+
+    // What no Catch sees — an execution's own timeout, an abort, a failure of RecordStop itself —
+    // Step Functions reports as a status change: recorded on the case's run, so the sweep starts
+    // the next attempt (the local runtime reports the same from its runner).
+    new Rule(this, 'WorkflowEnded', {
+      description: 'Records case workflow executions that failed, timed out or were aborted',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [stateMachineArn] },
+      },
+      targets: [
+        new LambdaFunction(timerFunction.fn, {
+          event: RuleTargetInput.fromObject({
+            task: 'workflow-ended',
+            execution: EventField.fromPath('$.detail.name'),
+            status: EventField.fromPath('$.detail.status'),
+          }),
+          deadLetterQueue: timerDeadLetters,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
+    });
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
     const integrations = Object.fromEntries(

@@ -12,3 +12,29 @@ export function isWaitOver(record: CaseRecord, wait: Wait): boolean {
   if (!wait.whileStatus.includes(record.status)) return true;
   return wait.dept !== undefined && record.opinions[wait.dept] !== undefined;
 }
+
+/**
+ * The case's workflow, attempt by attempt. An attempt is one execution, named `<caseId>-<attempt>`
+ * (Step Functions keeps a closed execution's name for 90 days, so a name is never used twice).
+ * `pending`: filed, not started yet; `starting`: a start is under way; `running`; `stopped`: the
+ * attempt ended without finishing the case (a failed step, a timeout, an abort) and the sweep
+ * starts the next one; `done`: the case no longer needs a workflow.
+ */
+export type WorkflowRun = {
+  caseId: string;
+  attempt: number;
+  execution?: string;
+  status: 'pending' | 'starting' | 'running' | 'stopped' | 'done';
+  /** When the status was last set (UTC ISO, real time). */
+  since: string;
+  /** Why the last attempt stopped: its error and cause. */
+  reason?: { error: string; cause?: string };
+};
+
+export const executionName = (caseId: string, attempt: number) => `${caseId}-${attempt}`;
+
+/** The case an execution belongs to (case ids are ULIDs, which have no dash). */
+export const caseOfExecution = (name: string) => name.replace(/-\d+$/, '');
+
+/** Whether staff should be told the workflow is being recovered rather than running. */
+export const isRecovering = (run: WorkflowRun | undefined) => !!run && (run.status === 'stopped' || run.status === 'starting' || run.status === 'pending');

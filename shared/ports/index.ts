@@ -1,5 +1,5 @@
 import type { AuditEvent, CaseRecord, CaseStatus, Light } from '../domain/case.ts';
-import type { Wait } from '../domain/workflow.ts';
+import type { Wait, WorkflowRun } from '../domain/workflow.ts';
 import type { Delivery } from '../domain/delivery.ts';
 import type { YearArrangement } from '../domain/calendar.ts';
 import type { MetricPoint } from '../domain/metrics.ts';
@@ -60,6 +60,8 @@ export type Companion =
   | { kind: 'putCertificate'; certificate: Certificate }
   | { kind: 'rememberWebhook'; deptCode: string; webhookId: string; expiresAt: Date }
   | { kind: 'enqueueDelivery'; delivery: Delivery }
+  /** A filed case's workflow run, pending until its first attempt starts (the sweep starts it if that start is lost). */
+  | { kind: 'registerWorkflow'; caseId: string; since: string }
   /** F4: a decision is counted for its department and month, exactly once, with the case change. */
   | { kind: 'countDecision'; deptCode: string; month: string; usedWorkingDays: number; onTime: boolean };
 
@@ -79,6 +81,23 @@ export interface CaseRepository {
   /** Forgets a wait, unless it was replaced by a newer token meanwhile. */
   deleteWait(caseId: string, wait: Wait): Promise<void>;
   listOpen(): Promise<Array<{ caseId: string; status: string }>>;
+  /** The case's workflow run (which attempt, and how it stands). */
+  getWorkflowRun(caseId: string): Promise<WorkflowRun | undefined>;
+  /** Counts a new attempt (status `starting`, on the sweep's list until it runs) and returns it. */
+  beginWorkflowAttempt(caseId: string, since: string): Promise<WorkflowRun>;
+  /** The attempt runs: off the sweep's list. Changes nothing if a later attempt began meanwhile. */
+  markWorkflowRunning(caseId: string, attempt: number, since: string): Promise<void>;
+  /**
+   * The attempt stopped without finishing the case: on the sweep's list. False if it is not the
+   * latest attempt (or, with `keepRecorded`, if its stop is recorded already: the first, precise reason stays).
+   */
+  markWorkflowStopped(caseId: string, attempt: number, reason: { error: string; cause?: string }, since: string, opts?: { keepRecorded?: boolean }): Promise<boolean>;
+  /** The case needs no workflow any more. */
+  finishWorkflow(caseId: string, since: string): Promise<void>;
+  /** Runs pending, starting or stopped: what the sweep looks at. */
+  listWorkflowsToRecover(): Promise<WorkflowRun[]>;
+  /** Mends the indexes of data written by older versions, once per table. */
+  mendIndexes(): Promise<{ indexed: number; unindexed: number; queued: number; alreadyMended?: true }>;
   /**
    * A page of the cases the platform looks after (not final, or with an open supervision), without
    * trails, in filing order; optionally only those filed after a case id (ULIDs sort by time) or in a status.
@@ -167,7 +186,10 @@ export type ScheduledTask =
   /** Look at a case's clocks: announce lights, open or escalate supervisions, set the next timers. */
   | { task: 'watch'; caseId: string }
   /** Look at every open case (daily): one scan page per run, then the next page on a new timer. */
-  | { task: 'watch-all'; cursor?: string };
+  | { task: 'watch-all'; cursor?: string }
+  /** An execution ended without finishing its case. */
+  | { task: 'workflow-ended'; execution: string; status: string; cause?: string }
+  | { task: 'mend-indexes' };
 
 /** Department performance figures (F4): CloudWatch metrics in AWS. */
 export interface MetricsSink {
@@ -195,7 +217,13 @@ export interface BlobStore {
 
 /** The case workflow (Step Functions in AWS, aws-local-stepfunctions locally). */
 export interface Workflow {
-  start(caseId: string): Promise<void>;
+  /**
+   * Starts an execution for the case under this name (one name per attempt: Step Functions keeps a
+   * closed execution's name for 90 days). Starting a running execution of that name again is a no-op.
+   */
+  start(caseId: string, executionName: string): Promise<void>;
+  /** Whether the named execution is running now (false when it ended or never existed). */
+  isRunning(executionName: string): Promise<boolean>;
   /** Resumes a waiting step. Returns false when the token is no longer waiting (already resumed, or lost in a restart). */
   resume(token: string, output: Record<string, unknown>): Promise<boolean>;
 }

@@ -144,6 +144,13 @@ export const CreateCaseResponse = z.object({
 
 const ActorView = z.object({ kind: z.enum(['applicant', 'department', 'system']), id: z.string() });
 
+export const WorkflowView = z.object({
+  status: z.enum(['running', 'recovering']).describe('recovering: the last attempt stopped or did not start; the sweep starts a new one within minutes'),
+  attempt: z.number().int(),
+  since: isoTime,
+  reason: z.object({ error: z.string(), cause: z.string().optional() }).optional().describe('why the last attempt stopped'),
+});
+
 export const CaseView = z.object({
   caseId: ulid,
   supervisionCode: z.string(),
@@ -201,6 +208,7 @@ export const CaseView = z.object({
     .describe('supervision cases (督办) opened on this case (F3)'),
   acceptanceClock: z.object({ limitWorkingDays: z.number(), usedWorkingDays: z.number(), running: z.boolean(), paused: z.boolean(), overdue: z.boolean() }),
   opinions: z.record(z.string(), z.unknown()).optional(),
+  workflow: WorkflowView.optional().describe('staff and administrators: how the case’s workflow stands while the case is not final'),
   certificates: z.array(
     z.object({ certificateId: z.string(), name: z.string(), supervisionCode: z.string(), issuedAt: isoTime, issuer: z.string() }),
   ),
@@ -216,6 +224,9 @@ export const SupervisionOverview = z.object({
   openSupervisions: z.array(
     z.object({ supervisionId: z.string(), caseId: ulid, deptCode: z.string(), openedOn: z.string(), respondBy: z.string(), level: z.number().int(), status: z.literal('open'), overdue: z.boolean() }),
   ),
+  recoveringWorkflows: z
+    .array(z.object({ caseId: ulid, attempt: z.number().int(), since: isoTime, status: z.string(), reason: z.object({ error: z.string(), cause: z.string().optional() }).optional() }))
+    .describe('cases whose workflow is being recovered (stopped, or not started): the sweep starts them again'),
   departments: z.array(
     z.object({
       deptCode: z.string(),

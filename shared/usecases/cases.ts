@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { CatalogItem } from '../catalog/index.ts';
 import { itemOf } from './catalog.ts';
-import { fileCase as fileCaseRecord, type SubmittedMaterial } from '../domain/case.ts';
+import { FINAL_STATUSES, fileCase as fileCaseRecord, type SubmittedMaterial } from '../domain/case.ts';
+import { isRecovering } from '../domain/workflow.ts';
 import { makeSupervisionCode } from '../domain/supervision-code.ts';
 import { acceptanceClock } from '../domain/acceptance-clock.ts';
 import { clocksOf, lateDepartments } from '../domain/watch.ts';
@@ -19,6 +20,7 @@ import type { Deps } from './deps.ts';
 import { deliveriesFor, enqueue, scheduleFirstAttempts } from './deliveries.ts';
 import { calendarOf } from './calendar.ts';
 import { idempotencyOf, remember, replay } from './idempotency.ts';
+import { startWorkflow } from './reconcile.ts';
 
 type CreateCase = z.output<typeof CreateCaseRequest>;
 
@@ -172,6 +174,7 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
       ...enqueue(deliveries),
       { kind: 'reserveSupervisionCode', code: supervisionCode, caseId },
       ...claimsOf(materials, applicant.sub, caseId),
+      { kind: 'registerWorkflow', caseId, since: deps.realClock.now().toISOString() },
       ...(idem ? [remember(deps, idem, response)] : []),
     ];
     try {
@@ -191,10 +194,10 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
       throw err;
     }
     try {
-      await deps.workflow.start(caseId);
+      await startWorkflow(deps, caseId);
     } catch (err) {
-      // The case is filed (and answered 201, so nobody files it twice); the sweep starts its
-      // workflow within minutes (reconcileWorkflows).
+      // The case is filed (and answered 201, so nobody files it twice); its run stays on the
+      // sweep's list, and the sweep starts it within minutes (reconcileWorkflows).
       logger.warn('workflow not started; the sweep will start it', { caseId, error: (err as Error).message });
     }
     await scheduleFirstAttempts(deps, deliveries);
@@ -226,7 +229,11 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
   const today = shanghaiDate(deps.clock.now());
   const clocks = clocksOf(record, events, calendar, today);
   const deadline = clocks[0]!.deadline;
-  const certificates = await Promise.all(record.certificates.map((id) => deps.certificates.getCertificate(id)));
+  const [certificates, run] = await Promise.all([
+    Promise.all(record.certificates.map((id) => deps.certificates.getCertificate(id))),
+    // Staff and administrators see whether the case's workflow runs or is being recovered.
+    principal?.kind === 'staff' && !FINAL_STATUSES.has(record.status) ? deps.cases.getWorkflowRun(caseId) : undefined,
+  ]);
   return {
     caseId: record.caseId,
     supervisionCode: record.supervisionCode,
@@ -246,6 +253,9 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
     })),
     ...(record.supplementRequests.length ? { supplementRequest: record.supplementRequests.at(-1) } : {}),
     ...(record.coDepartments.length ? { opinions: record.opinions } : {}),
+    ...(run && run.status !== 'done'
+      ? { workflow: { status: isRecovering(run) ? ('recovering' as const) : ('running' as const), attempt: run.attempt, since: toShanghaiIso(new Date(run.since)), ...(run.reason ? { reason: run.reason } : {}) } }
+      : {}),
     light: clocks[0]!.light,
     deadline,
     // E3: each co-department's clock for its opinion, and who is late.

@@ -1,30 +1,72 @@
-import { encodeTime } from 'ulid';
+import { FINAL_STATUSES } from '../domain/case.ts';
+import { caseOfExecution, executionName, type WorkflowRun } from '../domain/workflow.ts';
+import { logger } from '../log.ts';
 import type { Deps } from './deps.ts';
 
-/** Cases filed this long ago at most are checked (the sweep runs every ten minutes). */
-const WINDOW_MS = 24 * 3600_000;
-/** A workflow just started needs a moment to register its first wait. */
-const GRACE_MS = 2 * 60_000;
+/** A start under way (or a case just filed) is given this long before the sweep steps in. */
+export const START_GRACE_MS = 2 * 60_000;
+
+const nowIso = (deps: Deps) => deps.realClock.now().toISOString();
 
 /**
- * Nothing lost between filing and the workflow: a case filed (committed) whose workflow did not
- * start — the call failed, the process died — has no step waiting for its department. The sweep
- * starts it again; executions are named after the case, so a start of a running one is a no-op.
+ * Starts the next attempt of a case's workflow: counted first (so a start lost to a crash stays on
+ * the sweep's list), then started under its own execution name, then marked running.
+ */
+export async function startWorkflow(deps: Deps, caseId: string): Promise<WorkflowRun> {
+  const run = await deps.cases.beginWorkflowAttempt(caseId, nowIso(deps));
+  await deps.workflow.start(caseId, run.execution!);
+  await deps.cases.markWorkflowRunning(caseId, run.attempt, nowIso(deps));
+  return { ...run, status: 'running' };
+}
+
+/**
+ * An execution stopped without finishing its case (RecordStop in the state machine; or, for what a
+ * Catch cannot see — an execution's own timeout, an abort — the status-change event). Recorded
+ * on the case's run, unless a later attempt began meanwhile; the sweep starts the next attempt.
+ */
+export async function recordWorkflowStop(
+  deps: Deps,
+  execution: string,
+  reason: { error: string; cause?: string },
+  /** The status-change event follows RecordStop's own record: it must not replace the step's precise reason. */
+  opts: { keepRecorded?: boolean } = {},
+): Promise<{ recorded: boolean }> {
+  const caseId = caseOfExecution(execution);
+  const attempt = Number(/-(\d+)$/.exec(execution)?.[1] ?? NaN);
+  if (!Number.isInteger(attempt)) return { recorded: false };
+  const record = await deps.cases.get(caseId);
+  if (!record || FINAL_STATUSES.has(record.status)) return { recorded: false };
+  const recorded = await deps.cases.markWorkflowStopped(caseId, attempt, { error: reason.error.slice(0, 200), ...(reason.cause ? { cause: reason.cause.slice(0, 1000) } : {}) }, nowIso(deps), opts);
+  if (recorded) logger.warn('workflow attempt stopped; the sweep starts the next one', { caseId, execution, ...reason });
+  return { recorded };
+}
+
+/**
+ * Nothing lost between the case and its workflow. The sweep looks at every run that is not known
+ * to be running: filed but never started, a start lost half-way (after a grace period), an attempt
+ * that stopped. A case that is final needs nothing more; a start that did go through is marked
+ * running; anything else gets a new attempt.
  */
 export async function reconcileWorkflows(deps: Deps): Promise<{ restarted: string[] }> {
-  const now = deps.clock.now().getTime();
-  const filedAfter = encodeTime(now - WINDOW_MS, 10);
+  const now = deps.realClock.now().getTime();
   const restarted: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.cases.listWatched(100, cursor, { filedAfter, status: 'submitted' });
-    for (const c of page.items) {
-      if (Date.parse(c.createdAt) > now - GRACE_MS) continue;
-      if ((await deps.cases.listWaits(c.caseId)).length) continue;
-      await deps.workflow.start(c.caseId);
-      restarted.push(c.caseId);
+  for (const run of await deps.cases.listWorkflowsToRecover()) {
+    if (run.status !== 'stopped' && Date.parse(run.since) > now - START_GRACE_MS) continue;
+    const record = await deps.cases.get(run.caseId);
+    if (!record || FINAL_STATUSES.has(record.status)) {
+      await deps.cases.finishWorkflow(run.caseId, nowIso(deps));
+      continue;
     }
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+    if (run.status === 'starting' && run.attempt > 0 && (await deps.workflow.isRunning(executionName(run.caseId, run.attempt)))) {
+      await deps.cases.markWorkflowRunning(run.caseId, run.attempt, nowIso(deps));
+      continue;
+    }
+    try {
+      await startWorkflow(deps, run.caseId);
+      restarted.push(run.caseId);
+    } catch (err) {
+      logger.warn('workflow not started; the next sweep tries again', { caseId: run.caseId, error: (err as Error).message });
+    }
+  }
   return { restarted };
 }

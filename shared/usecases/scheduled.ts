@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { validate } from '../schemas/validate.ts';
 import { attemptDelivery, sweepDeliveries } from './deliveries.ts';
 import type { Deps } from './deps.ts';
-import { reconcileWorkflows } from './reconcile.ts';
+import { reconcileWorkflows, recordWorkflowStop } from './reconcile.ts';
 import { watchAll, watchCase } from './watch.ts';
 
 export const ScheduledTaskInput = z.discriminatedUnion('task', [
@@ -10,6 +10,11 @@ export const ScheduledTaskInput = z.discriminatedUnion('task', [
   z.object({ task: z.literal('sweep') }).strict(),
   z.object({ task: z.literal('watch'), caseId: z.string().min(1).max(80) }).strict(),
   z.object({ task: z.literal('watch-all'), cursor: z.string().max(2000).optional() }).strict(),
+  // An execution ended otherwise than by finishing its case (Step Functions' status-change event
+  // in AWS, the local runner's equivalent): FAILED, TIMED_OUT or ABORTED.
+  z.object({ task: z.literal('workflow-ended'), execution: z.string().min(1).max(80), status: z.string().min(1).max(40), cause: z.string().max(4000).optional() }).strict(),
+  // Once, after an upgrade: mends the indexes of data an older version wrote (README, Deploy).
+  z.object({ task: z.literal('mend-indexes') }).strict(),
 ]);
 
 /** What the scheduler invokes (EventBridge Scheduler in AWS, the timer poller locally). */
@@ -22,6 +27,10 @@ export async function runScheduledTask(deps: Deps, input: unknown) {
       return watchCase(deps, task.caseId);
     case 'watch-all':
       return watchAll(deps, task.cursor);
+    case 'workflow-ended':
+      return recordWorkflowStop(deps, task.execution, { error: `States.${task.status}`, ...(task.cause ? { cause: task.cause } : {}) }, { keepRecorded: true });
+    case 'mend-indexes':
+      return deps.cases.mendIndexes();
     case 'deliver': {
       const d = await attemptDelivery(deps, task.deliveryId);
       return { deliveryId: task.deliveryId, status: d?.status ?? 'gone' };

@@ -1,6 +1,7 @@
 import { supervisionReport } from '../domain/performance.ts';
+import { isRecovering } from '../domain/workflow.ts';
 import type { Principal } from '../http/principal.ts';
-import { shanghaiDate } from '../time.ts';
+import { shanghaiDate, toShanghaiIso } from '../time.ts';
 import { requireAdmin } from './access.ts';
 import type { Deps } from './deps.ts';
 import { loadDepartment } from './departments.ts';
@@ -24,8 +25,13 @@ export async function supervisionOverview(deps: Deps, principal: Principal | und
   requireAdmin(principal);
   const today = shanghaiDate(deps.clock.now());
   const period = { from: monthsBack(today.slice(0, 7), PERIOD_MONTHS - 1), to: today.slice(0, 7) };
-  const [watched, decisions] = await Promise.all([deps.cases.listWatchedAll(), deps.cases.listDecisionStats(period.from, period.to)]);
+  const [watched, decisions, runs] = await Promise.all([
+    deps.cases.listWatchedAll(),
+    deps.cases.listDecisionStats(period.from, period.to),
+    deps.cases.listWorkflowsToRecover(),
+  ]);
   const report = { period, ...supervisionReport(watched, decisions, today) };
+  const recoveringWorkflows = runs.filter(isRecovering).map((r) => ({ caseId: r.caseId, attempt: r.attempt, since: toShanghaiIso(new Date(r.since)), status: r.status, ...(r.reason ? { reason: r.reason } : {}) }));
   const departments = await Promise.all(
     report.departments.map(async (d) => {
       const name = (await loadDepartment(deps, d.deptCode))?.dept.name;
@@ -33,5 +39,5 @@ export async function supervisionOverview(deps: Deps, principal: Principal | und
       return { deptCode, ...(name ? { name } : {}), ...figures };
     }),
   );
-  return { ...report, departments };
+  return { ...report, recoveringWorkflows, departments };
 }

@@ -9,6 +9,7 @@ import { CASE_STATUSES } from '../domain/case.ts';
 import { validate } from '../schemas/validate.ts';
 import { toShanghaiIso } from '../time.ts';
 import type { Deps } from './deps.ts';
+import { recordWorkflowStop } from './reconcile.ts';
 
 /**
  * The work the case state machine's Task states do (statemachines/case.asl.json). The same code
@@ -27,6 +28,15 @@ export const WorkflowTask = z.discriminatedUnion('action', [
     })
     .strict(),
   z.object({ action: z.literal('issueCertificate'), caseId: z.string() }).strict(),
+  z
+    .object({
+      action: z.literal('recordStop'),
+      caseId: z.string(),
+      execution: z.string().min(1),
+      // What a Catch puts at its ResultPath.
+      error: z.object({ Error: z.string(), Cause: z.string().optional() }),
+    })
+    .strict(),
 ]);
 export type WorkflowTask = z.infer<typeof WorkflowTask>;
 
@@ -56,6 +66,8 @@ export async function runWorkflowTask(deps: Deps, input: unknown): Promise<Recor
     }
     case 'issueCertificate':
       return issueCertificate(deps, task.caseId);
+    case 'recordStop':
+      return recordWorkflowStop(deps, task.execution, { error: task.error.Error, ...(task.error.Cause ? { cause: task.error.Cause } : {}) });
   }
 }
 

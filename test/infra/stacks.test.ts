@@ -111,6 +111,32 @@ describe('timers (EventBridge Scheduler)', () => {
   });
 });
 
+describe('C1 F5 workflow executions that end without finishing their case', () => {
+  it('are sent by a status-change rule to the timer function, with retries and the timers’ dead-letter queue', () => {
+    stateless.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [Match.anyValue()] },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TimerFunction'), 'Arn'] },
+          InputTransformer: Match.objectLike({ InputTemplate: Match.stringLikeRegexp('"task":"workflow-ended"') }),
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }),
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TimerDeadLetters'), 'Arn'] } },
+        }),
+      ],
+    });
+  });
+
+  it('let the sweep ask how an execution of the case state machine stands, and no other', () => {
+    const policies = JSON.stringify(stateless.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain('states:DescribeExecution');
+    expect(policies).toMatch(/execution:[^"]*-case:\*/);
+  });
+});
+
 describe('F3 the daily watch', () => {
   it('looks at every open case at 00:05 in Shanghai', () => {
     stateless.hasResourceProperties('AWS::Scheduler::Schedule', {

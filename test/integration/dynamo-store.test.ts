@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteItemCommand, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
 import { createTableInput } from '#shared/adapters/dynamodb/table.ts';
 import { ensureTable } from '../../infra/local/dynamodb-local.ts';
@@ -12,6 +12,7 @@ import { dynamoClient, freshStore } from '../support/deps.ts';
 const applicant: Actor = { kind: 'applicant', id: 'u-1', name: '陈' };
 const dept: Actor = { kind: 'department', id: 'fz-scjg', via: 'webhook' };
 let store: DynamoStore;
+let tableName: string;
 let n = 0;
 
 function newCase(code = `350100-261123-AAAAAAA${n}-0`) {
@@ -34,7 +35,7 @@ function newCase(code = `350100-261123-AAAAAAA${n}-0`) {
 }
 
 beforeAll(async () => {
-  ({ store } = await freshStore());
+  ({ store, tableName } = await freshStore());
 });
 
 describe('F5 case and audit event written together (DynamoDB Local)', () => {
@@ -93,22 +94,53 @@ describe('F5 case and audit event written together (DynamoDB Local)', () => {
 });
 
 describe('F4 the watch index and the decision counters (DynamoDB Local)', () => {
-  it('keeps a case in the watch index while it is not final, or while a supervision on it is open', async () => {
+  it('keeps a case in the watch index while it is not final, or while a supervision on it is open, reading the case back between steps', async () => {
     const { record, event } = newCase();
     await store.commit({ record, event, expectedVersion: null });
     const watchedIds = async () => (await store.listWatched(100)).items.map((c) => c.caseId);
+    const raw = async () => (await dynamoClient().send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: `CASE#${record.caseId}` }, sk: { S: 'CASE' } } }))).Item!;
+    // Every step starts from the case as the table holds it, as the use cases do.
+    const step = async (command: Parameters<typeof decide>[1], actor: Actor, at: string) => {
+      const current = (await store.get(record.caseId))!;
+      const next = decide(current, command, actor, at);
+      await store.commit({ record: next.record, event: next.event, expectedVersion: current.version });
+      return store.get(record.caseId);
+    };
     expect(await watchedIds()).toContain(record.caseId);
-    const accepted = decide(record, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00');
-    await store.commit({ record: accepted.record, event: accepted.event, expectedVersion: record.version });
+    const accepted = await step({ type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00');
+    expect(accepted).not.toHaveProperty('gsi3pk');
     expect(await watchedIds()).toContain(record.caseId);
-    const denied = decide(accepted.record, { type: 'deny', reasons: ['不符合条件'] }, dept, '2026-11-24T11:00:00.000+08:00');
-    await store.commit({ record: denied.record, event: denied.event, expectedVersion: accepted.record.version });
+    await step({ type: 'deny', reasons: ['不符合条件'] }, dept, '2026-11-24T11:00:00.000+08:00');
     expect(await watchedIds()).not.toContain(record.caseId);
+    expect(await raw()).not.toHaveProperty('gsi3pk');
+    expect(await raw()).not.toHaveProperty('gsi3sk');
     // A final case with a supervision still open stays: its department still owes an answer.
-    const supervised = { ...denied.record, supervisions: [{ supervisionId: 'sup_1', deptCode: 'fz-scjg', openedOn: '2026-11-24', respondBy: '2026-11-27', level: 1 as const, status: 'open' as const }] };
+    const denied = (await store.get(record.caseId))!;
+    const supervised = { ...denied, supervisions: [{ supervisionId: 'sup_1', deptCode: 'fz-scjg', openedOn: '2026-11-24', respondBy: '2026-11-27', level: 1 as const, status: 'open' as const }] };
     const opened = decide(supervised, { type: 'escalate_supervision', supervisionId: 'sup_1', respondBy: '2026-12-02' }, { kind: 'system', id: 'supervision' }, '2026-11-30T00:00:01.000+08:00');
-    await store.commit({ record: opened.record, event: opened.event, expectedVersion: denied.record.version });
+    await store.commit({ record: opened.record, event: opened.event, expectedVersion: denied.version });
     expect(await watchedIds()).toContain(record.caseId);
+    // Answered: it leaves the index again.
+    await step({ type: 'respond_supervision', supervisionId: 'sup_1', explanation: '已处理' }, dept, '2026-12-01T09:00:00.000+08:00');
+    expect(await watchedIds()).not.toContain(record.caseId);
+    expect(await raw()).not.toHaveProperty('gsi3pk');
+  });
+
+  it('E3 puts a joint case in each co-department’s work queue, by status, and moves it there with every change', async () => {
+    const base = newCase();
+    const joint = fileCase({ ...base.record, caseId: base.record.caseId.replace(/..$/, 'JQ'), coDepartments: ['fz-zjj', 'fz-rfb'], createdAt: '2026-11-23T10:00:00.000+08:00' }, applicant);
+    await store.commit({ record: joint.record, event: joint.event, expectedVersion: null });
+    const queue = async (deptCode: string, status?: 'submitted' | 'accepted') =>
+      (await store.listCases({ by: 'department', dept: deptCode, limit: 100, ...(status ? { status } : {}) })).items.filter((c) => c.caseId === joint.record.caseId).map((c) => c.status);
+    expect(await queue('fz-zjj', 'submitted')).toEqual(['submitted']);
+    expect(await queue('fz-rfb')).toEqual(['submitted']);
+    const current = (await store.get(joint.record.caseId))!;
+    const accepted = decide(current, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00');
+    await store.commit({ record: accepted.record, event: accepted.event, expectedVersion: current.version });
+    expect(await queue('fz-zjj', 'submitted')).toEqual([]);
+    expect(await queue('fz-zjj', 'accepted')).toEqual(['accepted']);
+    expect(await queue('fz-scjg', 'accepted')).toEqual(['accepted']);
+    expect(await queue('fz-gaj')).toEqual([]);
   });
 
   it('counts each decision once per department and month, with the working days it took', async () => {
@@ -127,7 +159,7 @@ describe('F4 the watch index and the decision counters (DynamoDB Local)', () => 
     ]);
   });
 
-  it('gives a table written by an older version the indexes added since, and indexes its watched cases', async () => {
+  it('I1 mends a table written by an older version once: the new index, watched cases in it, final ones out of it, co-departments’ queues', async () => {
     const client = dynamoClient();
     const tableName = `t-old-${randomUUID()}`;
     const current = createTableInput(tableName);
@@ -139,16 +171,28 @@ describe('F4 the watch index and the decision counters (DynamoDB Local)', () => 
       }),
     );
     const old = new DynamoStore(client, tableName);
+    const key = (caseId: string) => ({ pk: { S: `CASE#${caseId}` }, sk: { S: 'CASE' } });
     const { record } = newCase();
     const accepted = decide(record, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00');
     await old.commit({ record: accepted.record, event: accepted.event, expectedVersion: null });
-    // As the older version wrote it: no watch index attributes.
-    await client.send(new UpdateItemCommand({ TableName: tableName, Key: { pk: { S: `CASE#${record.caseId}` }, sk: { S: 'CASE' } }, UpdateExpression: 'REMOVE gsi3pk, gsi3sk' }));
+    // As the older version wrote it: no watch index attributes on an open case…
+    await client.send(new UpdateItemCommand({ TableName: tableName, Key: key(record.caseId), UpdateExpression: 'REMOVE gsi3pk, gsi3sk' }));
+    // …and a final case left in the index (the older version never took it out).
+    const done = newCase();
+    const denied = decide(decide(done.record, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00').record, { type: 'deny', reasons: ['不符合条件'] }, dept, '2026-11-24T11:00:00.000+08:00');
+    await old.commit({ record: denied.record, event: denied.event, expectedVersion: null });
+    await client.send(new UpdateItemCommand({ TableName: tableName, Key: key(done.record.caseId), UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk', ExpressionAttributeValues: { ':pk': { S: 'WATCHED' }, ':sk': { S: done.record.caseId } } }));
+    // …and a joint case with no co-department queue entries.
+    const jointBase = newCase();
+    const joint = fileCase({ ...jointBase.record, coDepartments: ['fz-zjj'] }, applicant);
+    await old.commit({ record: joint.record, event: joint.event, expectedVersion: null });
+    await client.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: { S: `CASE#${joint.record.caseId}` }, sk: { S: 'QUEUE#fz-zjj' } } }));
 
     expect(await ensureTable(client, tableName)).toEqual(['gsi3']);
-    expect(await old.indexWatched()).toBe(1);
-    expect((await old.listWatched(10)).items.map((c) => c.caseId)).toEqual([record.caseId]);
+    expect(await old.mendIndexes()).toEqual({ indexed: 1, unindexed: 1, queued: 1 });
+    expect((await old.listWatched(10)).items.map((c) => c.caseId).sort()).toEqual([record.caseId, joint.record.caseId].sort());
+    expect((await old.listCases({ by: 'department', dept: 'fz-zjj', limit: 10 })).items.map((c) => c.caseId)).toEqual([joint.record.caseId]);
     expect(await ensureTable(client, tableName)).toEqual([]);
-    expect(await old.indexWatched()).toBe(0);
+    expect(await old.mendIndexes()).toEqual({ indexed: 0, unindexed: 0, queued: 0, alreadyMended: true });
   }, 90_000);
 });

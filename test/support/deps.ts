@@ -54,9 +54,14 @@ const notices = new PdfNoticeRenderer();
 /** Records what the use cases ask of the workflow. */
 export class RecordingWorkflow implements Workflow {
   started: string[] = [];
+  executions: string[] = [];
   resumed: Array<{ token: string; output: Record<string, unknown> }> = [];
-  async start(caseId: string) {
+  async start(caseId: string, executionName: string) {
     this.started.push(caseId);
+    this.executions.push(executionName);
+  }
+  async isRunning(executionName: string) {
+    return this.executions.includes(executionName);
   }
   async resume(token: string, output: Record<string, unknown>) {
     this.resumed.push({ token, output });
@@ -106,16 +111,28 @@ export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms
 
 /**
  * Dependencies whose workflow is the real case state machine, run by the local Step Functions
- * endpoint and reached through the real SDK client and adapter.
+ * endpoint and reached through the real SDK client and adapter. Executions that end otherwise
+ * than by succeeding are reported to the timers' task, as the local runtime does. `aslFile`
+ * swaps in a variant of the definition; `task` wraps the case-workflow function (to fail it on purpose).
  */
-export async function workflowDeps(): Promise<{ deps: Deps; sfn: LocalStepFunctions }> {
+export async function workflowDeps(
+  opts: { aslFile?: string; task?: (input: unknown, run: (input: unknown) => Promise<unknown>) => Promise<unknown> } = {},
+): Promise<{ deps: Deps & { clock: MovableClock; timers: TimerPoller }; sfn: LocalStepFunctions }> {
   const base = await integrationDeps();
   const fnArn = LOCAL_NAMES.functionArn('case-workflow');
   const box: { deps?: Deps } = {};
-  const sfn = new LocalStepFunctions(CASE_STATE_MACHINE_FILE, { CaseWorkflowFunctionArn: fnArn }, { [fnArn]: (input) => runWorkflowTask(box.deps!, input) });
+  const run = (input: unknown) => runWorkflowTask(box.deps!, input);
+  const sfn = new LocalStepFunctions(
+    opts.aslFile ?? CASE_STATE_MACHINE_FILE,
+    { CaseWorkflowFunctionArn: fnArn },
+    { [fnArn]: (input) => (opts.task ? opts.task(input, run) : run(input)) },
+    () => {},
+    (ended) => void runScheduledTask(box.deps!, { task: 'workflow-ended', execution: ended.name, status: ended.status, ...(ended.cause ? { cause: ended.cause } : {}) }),
+  );
   const endpoint = await sfn.listen();
-  box.deps = { ...base, workflow: new StepFunctionsWorkflow(new SFNClient({ endpoint, region: 'us-east-1', credentials: S3RVER_CREDENTIALS }), LOCAL_NAMES.stateMachineArn) };
-  return { deps: box.deps, sfn };
+  const deps = { ...base, workflow: new StepFunctionsWorkflow(new SFNClient({ endpoint, region: 'us-east-1', credentials: S3RVER_CREDENTIALS }), LOCAL_NAMES.stateMachineArn) };
+  box.deps = deps;
+  return { deps, sfn };
 }
 
 /** The single table serves every repository port. */

@@ -11,7 +11,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { FINAL_STATUSES, type AuditEvent, type CaseRecord, type CaseStatus } from '../../domain/case.ts';
-import { waitKey, type Wait } from '../../domain/workflow.ts';
+import { executionName, waitKey, type Wait, type WorkflowRun } from '../../domain/workflow.ts';
 import type { Delivery } from '../../domain/delivery.ts';
 import type { YearArrangement } from '../../domain/calendar.ts';
 import type { CaseSummary, DecisionStats } from '../../domain/performance.ts';
@@ -36,15 +36,47 @@ import {
   type UploadRepository,
   type WebhookLog,
 } from '../../ports/index.ts';
-import { keys } from './table.ts';
+import { fromItem, keys, toItem } from './table.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-const strip = <T extends Record<string, unknown>>(item: T | undefined): T | undefined => {
-  if (!item) return undefined;
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ttl: _t, entity: _e, ...rest } = item;
-  return rest as T;
+const strip = <T extends Record<string, unknown>>(item: T | undefined): T | undefined => (item ? fromItem<T>(item) : undefined);
+
+/** What a co-department's work queue shows of a case: its summary, kept beside the case. */
+const summaryOf = (r: CaseRecord): CaseSummary => ({
+  caseId: r.caseId,
+  supervisionCode: r.supervisionCode,
+  serviceItem: r.serviceItem,
+  status: r.status,
+  leadDepartment: r.leadDepartment,
+  coDepartments: r.coDepartments,
+  ...(r.lights ? { lights: r.lights } : {}),
+  ...(r.supervisions ? { supervisions: r.supervisions } : {}),
+  ...(r.outcome ? { outcome: r.outcome } : {}),
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+});
+
+/** A workflow run as read, with the name of its execution (derived: `<caseId>-<attempt>`). */
+const runOf = (item: Record<string, unknown>): WorkflowRun => {
+  const run = fromItem<WorkflowRun>(item);
+  return run.attempt > 0 ? { ...run, execution: executionName(run.caseId, run.attempt) } : run;
 };
+
+/** The case item with exactly the index keys its state calls for (gsi3 only while watched). */
+const caseItem = (record: CaseRecord) =>
+  toItem(
+    'case',
+    record,
+    keys.case(record.caseId),
+    keys.applicantIndex(record.applicant.id, record.createdAt, record.caseId),
+    keys.departmentQueue(record.leadDepartment, record.status, record.createdAt),
+    isWatched(record) ? keys.watchIndex(record.caseId) : {},
+  );
+
+/** A co-department's entry in its work queue (E3: it works on the joint case too). */
+const queueItem = (record: CaseRecord, dept: string) =>
+  toItem('queue', summaryOf(record), keys.coDepartmentQueue(record.caseId, dept), keys.departmentQueue(dept, record.status, record.createdAt));
 
 /** Pending deliveries sit in the outbox index by due time, dead ones in the dead-letter index. */
 const deliveryIndex = (d: Delivery) =>
@@ -82,22 +114,14 @@ export class DynamoStore
   }
 
   async commit({ record, event, expectedVersion, companions = [] }: Parameters<CaseRepository['commit']>[0]): Promise<void> {
-    const caseItem = {
-      ...keys.case(record.caseId),
-      ...keys.applicantIndex(record.applicant.id, record.createdAt, record.caseId),
-      ...keys.departmentQueue(record.leadDepartment, record.status, record.createdAt),
-      ...(isWatched(record) ? keys.watchIndex(record.caseId) : {}),
-      entity: 'case',
-      ...record,
-    };
     const items: TransactItem[] = [
       {
         Put:
           expectedVersion === null
-            ? { TableName: this.tableName, Item: caseItem, ConditionExpression: 'attribute_not_exists(pk)' }
+            ? { TableName: this.tableName, Item: caseItem(record), ConditionExpression: 'attribute_not_exists(pk)' }
             : {
                 TableName: this.tableName,
-                Item: caseItem,
+                Item: caseItem(record),
                 ConditionExpression: 'version = :v',
                 ExpressionAttributeValues: { ':v': expectedVersion },
               },
@@ -111,6 +135,8 @@ export class DynamoStore
         },
       },
       ...companions.map((c) => this.companionItem(c)),
+      // Last, so the companions' positions in the cancellation reasons stay 2…n+1.
+      ...record.coDepartments.map((dept): TransactItem => ({ Put: { TableName: this.tableName, Item: queueItem(record, dept) } })),
     ];
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
@@ -191,6 +217,19 @@ export class DynamoStore
             ExpressionAttributeValues: { ':month': c.month, ':dept': c.deptCode, ':one': 1, ':onTime': c.onTime ? 1 : 0 },
           },
         };
+      case 'registerWorkflow':
+        return {
+          Put: {
+            TableName: table,
+            Item: toItem(
+              'workflow',
+              { caseId: c.caseId, attempt: 0, status: 'pending', since: c.since } satisfies WorkflowRun,
+              keys.workflowRun(c.caseId),
+              keys.workflowRecoveryIndex(c.since, c.caseId),
+            ),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        };
       case 'rememberWebhook':
         return {
           Put: {
@@ -254,23 +293,125 @@ export class DynamoStore
   }
 
   /**
-   * Puts the cases the watch looks after into its index, for tables written before the index
-   * existed. Returns how many it indexed.
+   * Mends the indexes of data written by older versions, once per table (a marker item remembers
+   * it ran): the watch index (gsi3) gets every case the watch looks after and loses every case it
+   * no longer does, and every co-department of a joint case gets its work-queue entry. Returns
+   * what it changed.
    */
-  async indexWatched(): Promise<number> {
-    const cases = await this.scanCases(['caseId', 'status', 'supervisions', 'gsi3pk']);
-    const unindexed = cases.filter((c) => !c.gsi3pk && isWatched(c as Pick<CaseRecord, 'status' | 'supervisions'>));
-    for (const c of unindexed) {
+  async mendIndexes(): Promise<{ indexed: number; unindexed: number; queued: number; alreadyMended?: true }> {
+    const marker = keys.migration('indexes-2026-12');
+    const done = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: marker, ConsistentRead: true }));
+    if (done.Item) return { indexed: 0, unindexed: 0, queued: 0, alreadyMended: true };
+    const cases = (await this.scanCases()) as Array<CaseRecord & { gsi3pk?: string }>;
+    let indexed = 0;
+    let unindexed = 0;
+    let queued = 0;
+    for (const c of cases) {
+      const watched = isWatched(c);
+      if (watched !== (c.gsi3pk !== undefined)) {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.case(c.caseId),
+            ...(watched
+              ? { UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk', ExpressionAttributeValues: { ':pk': keys.watchIndex('').gsi3pk, ':sk': c.caseId } }
+              : { UpdateExpression: 'REMOVE gsi3pk, gsi3sk' }),
+          }),
+        );
+        if (watched) indexed++;
+        else unindexed++;
+      }
+      for (const dept of c.coDepartments ?? []) {
+        // Only where the entry is missing: a newer commit's entry is never overwritten with older data.
+        try {
+          await this.doc.send(new PutCommand({ TableName: this.tableName, Item: queueItem(fromItem<CaseRecord>(c), dept), ConditionExpression: 'attribute_not_exists(pk)' }));
+          queued++;
+        } catch (err) {
+          if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        }
+      }
+    }
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...marker, entity: 'migration', at: new Date().toISOString(), indexed, unindexed, queued } }));
+    return { indexed, unindexed, queued };
+  }
+
+  // ---- workflow runs -------------------------------------------------------------------------
+
+  async getWorkflowRun(caseId: string): Promise<WorkflowRun | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.workflowRun(caseId), ConsistentRead: true }));
+    return out.Item ? runOf(out.Item) : undefined;
+  }
+
+  async beginWorkflowAttempt(caseId: string, since: string): Promise<WorkflowRun> {
+    const index = keys.workflowRecoveryIndex(since, caseId);
+    const out = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.workflowRun(caseId),
+        UpdateExpression: 'SET attempt = if_not_exists(attempt, :zero) + :one, caseId = :case, #st = :starting, since = :since, entity = :entity, gsi2pk = :ipk, gsi2sk = :isk',
+        ExpressionAttributeNames: { '#st': 'status' },
+        ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':case': caseId, ':starting': 'starting', ':since': since, ':entity': 'workflow', ':ipk': index.gsi2pk, ':isk': index.gsi2sk },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return runOf(out.Attributes!);
+  }
+
+  async markWorkflowRunning(caseId: string, attempt: number, since: string): Promise<void> {
+    await this.updateRun(caseId, 'SET #st = :running, since = :since REMOVE gsi2pk, gsi2sk, reason', 'attempt = :n', { ':running': 'running', ':since': since, ':n': attempt });
+  }
+
+  async markWorkflowStopped(caseId: string, attempt: number, reason: { error: string; cause?: string }, since: string, opts: { keepRecorded?: boolean } = {}): Promise<boolean> {
+    const index = keys.workflowRecoveryIndex(since, caseId);
+    const condition = `attempt = :n AND #st <> :done${opts.keepRecorded ? ' AND #st <> :stopped' : ''}`;
+    return this.updateRun(caseId, 'SET #st = :stopped, since = :since, reason = :reason, gsi2pk = :ipk, gsi2sk = :isk', condition, {
+      ':stopped': 'stopped',
+      ':since': since,
+      ':reason': reason,
+      ':ipk': index.gsi2pk,
+      ':isk': index.gsi2sk,
+      ':n': attempt,
+      ':done': 'done',
+    });
+  }
+
+  async finishWorkflow(caseId: string, since: string): Promise<void> {
+    await this.updateRun(caseId, 'SET #st = :done, since = :since REMOVE gsi2pk, gsi2sk', 'attribute_exists(pk)', { ':done': 'done', ':since': since });
+  }
+
+  /** A conditional update of a workflow run; false when the condition does not hold (another attempt moved on). */
+  private async updateRun(caseId: string, update: string, condition: string, values: Record<string, unknown>): Promise<boolean> {
+    try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keys.case(String(c.caseId)),
-          UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk',
-          ExpressionAttributeValues: { ':pk': keys.watchIndex('').gsi3pk, ':sk': String(c.caseId) },
+          Key: keys.workflowRun(caseId),
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#st': 'status' },
+          ExpressionAttributeValues: values,
         }),
       );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
     }
-    return unindexed.length;
+  }
+
+  async listWorkflowsToRecover(): Promise<WorkflowRun[]> {
+    const items = await this.readAll((start) =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.workflowRecoveryIndex('', '').gsi2pk },
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+    return items.map(runOf);
   }
 
   async listWatched(limit: number, cursor?: string, only: { filedAfter?: string; status?: CaseStatus } = {}): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
@@ -294,16 +435,14 @@ export class DynamoStore
     });
   }
 
-  /** Every case item, with only the attributes asked for (indexing data from an older version only). */
-  private scanCases(fields: string[]): Promise<Array<Record<string, unknown>>> {
+  /** Every case item, keys included (mending data from an older version only). */
+  private scanCases(): Promise<Array<Record<string, unknown>>> {
     return this.readAll((start) =>
       this.doc.send(
         new ScanCommand({
           TableName: this.tableName,
           FilterExpression: 'entity = :case',
           ExpressionAttributeValues: { ':case': 'case' },
-          ProjectionExpression: fields.map((_, i) => `#f${i}`).join(', '),
-          ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#f${i}`, f])),
           ExclusiveStartKey: start,
         }),
       ),

@@ -8,6 +8,8 @@
  * |   (gsi3, sparse)  | only while not final or a supervision is open: WATCHED · <caseId> (a ULID: by filing time) — the watch, workflow reconciliation, F4's live figures |
  * | audit event       | CASE#<caseId>          | EVENT#<seq:8>   |                                       |                                  |
  * | workflow wait     | CASE#<caseId>          | WAIT#<stage>[#dept] |                                       |                                  |
+ * | workflow run      | CASE#<caseId>          | WORKFLOW        |                                       | WORKFLOWS · <since>#<caseId> while pending, starting or stopped (the sweep's list) |
+ * | co-dept queue     | CASE#<caseId>          | QUEUE#<dept>    |  (the case's summary, for a co-department's work queue)   | DEPT#<co> · <status>#<created> |
  * | supervision code  | SUPCODE#<code>         | SUPCODE         |                                       |                                  |
  * | upload            | UPLOAD#<uploadId>      | UPLOAD          |                                       |                                  |
  * | department        | DEPT#<code>            | DEPT            |                                       |                                  |
@@ -19,6 +21,7 @@
  * | guide revision    | CATALOG                | ITEM#<code>#<version:6> |                               |                                  |
  * | decision counts   | STATS                  | <yyyy-mm>#<dept> |  (decided, onTime, used_<n>: counters added in the deciding transaction)  |
  * | local timer       | SCHEDULE#<name>        | SCHEDULE        |                                       | SCHEDULES · <at>#name            |
+ * | data mended       | MIGRATION              | <name>          |  (a one-off mending of older data has run)                  |                                  |
  *
  * `ttl` (epoch seconds) expires idempotent replies and webhook ids.
  */
@@ -37,6 +40,10 @@ export const keys = {
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
   event: (caseId: string, seq: number) => ({ pk: `CASE#${caseId}`, sk: `EVENT#${String(seq).padStart(8, '0')}` }),
   wait: (caseId: string, key: string) => ({ pk: `CASE#${caseId}`, sk: `WAIT#${key}` }),
+  workflowRun: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'WORKFLOW' }),
+  workflowRecoveryIndex: (since: string, caseId: string) => ({ gsi2pk: 'WORKFLOWS', gsi2sk: `${since}#${caseId}` }),
+  coDepartmentQueue: (caseId: string, dept: string) => ({ pk: `CASE#${caseId}`, sk: `QUEUE#${dept}` }),
+  migration: (name: string) => ({ pk: 'MIGRATION', sk: name }),
   supervisionCode: (code: string) => ({ pk: `SUPCODE#${code}`, sk: 'SUPCODE' }),
   upload: (uploadId: string) => ({ pk: `UPLOAD#${uploadId}`, sk: 'UPLOAD' }),
   department: (code: string) => ({ pk: `DEPT#${code}`, sk: 'DEPT' }),
@@ -56,6 +63,25 @@ export const keys = {
   holderIndex: (sub: string, issuedAt: string, id: string) => ({ gsi1pk: `HOLDER#${sub}`, gsi1sk: `CERT#${issuedAt}#${id}` }),
   departmentQueue: (dept: string, status: string, createdAt: string) => ({ gsi2pk: `DEPT#${dept}`, gsi2sk: `${status}#${createdAt}` }),
 };
+
+/** Every attribute the table or an index is keyed on, and the entity tag: the store's, never an entity's. */
+export const KEY_ATTRIBUTES: ReadonlySet<string> = new Set([
+  TABLE.partitionKey,
+  TABLE.sortKey,
+  TABLE.timeToLiveAttribute,
+  ...TABLE.globalSecondaryIndexes.flatMap((g) => [g.partitionKey, g.sortKey]),
+  'entity',
+]);
+
+/** An item as stored: the entity without any key it may carry from an earlier read, then its keys. */
+export function toItem(entity: string, value: object, ...keyParts: Array<Record<string, unknown>>): Record<string, unknown> {
+  return { ...fromItem(value as Record<string, unknown>), entity, ...Object.assign({}, ...keyParts) };
+}
+
+/** The entity of a stored item: every key attribute stripped. */
+export function fromItem<T>(item: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_ATTRIBUTES.has(k))) as T;
+}
 
 /** DynamoDB's CreateTable input for the table, for the local runtime and the integration tests. */
 export function createTableInput(tableName: string) {

@@ -18,8 +18,8 @@ export class S3BlobStore implements BlobStore {
       Key: key,
       ContentType: opts.contentType,
       ContentLength: opts.size,
-      // S3 rejects a body whose SHA-256 differs. The local stand-in does not check it, so the
-      // platform checks the digest itself before a material is accepted into a case.
+      // S3 rejects a body whose SHA-256 differs (so does the local stand-in's verifying front);
+      // the platform checks the digest again before a material is accepted into a case.
       ChecksumSHA256: checksum,
     });
     const url = await getSignedUrl(this.s3, command, {

@@ -1,5 +1,7 @@
 import {
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   InvalidToken,
   SendTaskSuccessCommand,
   StartExecutionCommand,
@@ -9,17 +11,28 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { Workflow } from '../../ports/index.ts';
 
-/** One Step Functions execution per case, named after the case so a second start is a no-op. */
+/** The case workflow on Step Functions: one execution per attempt, named by the caller. */
 export class StepFunctionsWorkflow implements Workflow {
   constructor(private readonly sfn: SFNClient, private readonly stateMachineArn: string) {}
 
-  async start(caseId: string): Promise<void> {
+  async start(caseId: string, executionName: string): Promise<void> {
     try {
-      await this.sfn.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: caseId, input: JSON.stringify({ caseId }) }),
-      );
+      await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: executionName, input: JSON.stringify({ caseId }) }));
     } catch (err) {
+      // Step Functions answers a repeated start of a running execution (same name and input) with
+      // success; a closed one's name is refused. Either way this attempt was started once.
       if (err instanceof ExecutionAlreadyExists) return;
+      throw err;
+    }
+  }
+
+  async isRunning(executionName: string): Promise<boolean> {
+    const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+    try {
+      const out = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return out.status === 'RUNNING' || out.status === 'PENDING_REDRIVE';
+    } catch (err) {
+      if (err instanceof ExecutionDoesNotExist) return false;
       throw err;
     }
   }
