@@ -5,6 +5,7 @@ import { fileCase, viewCase } from '#shared/usecases/cases.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
 import { createUpload } from '#shared/usecases/uploads.ts';
 import { runScheduledTask } from '#shared/usecases/scheduled.ts';
+import { MovableClock } from '#shared/ports/clock.ts';
 import { integrationDeps, RecordingWorkflow } from '../support/deps.ts';
 import { citizen, individualBusinessApplication, pdf, sha256, uploadFile } from '../support/fixtures.ts';
 
@@ -73,7 +74,10 @@ describe('C1 filing a case', () => {
     const declared = pdf('declared');
     const slot = await createUpload(deps, citizen(), { fileName: 'a.pdf', contentType: 'application/pdf', size: declared.length, sha256: sha256(declared) });
     const other = pdf('swapped!');
-    await fetch(slot.url, { method: 'PUT', headers: slot.headers, body: other });
+    // The file store itself refuses other bytes on the presigned URL (S3: 400 BadDigest)…
+    expect((await fetch(slot.url, { method: 'PUT', headers: slot.headers, body: other })).status).toBe(400);
+    // …and a file that reached the key some other way is still caught at filing.
+    await deps.blobs.put(`uploads/${slot.uploadId}`, other, 'application/pdf');
     const body = await individualBusinessApplication(deps);
     const errors = await ruleErrors(fileCase(deps, citizen(), { ...body, materials: [{ materialId: 'premises-proof', uploadId: slot.uploadId }] }));
     expect(errors).toEqual([{ path: 'materials.0.uploadId', message: 'the uploaded file does not match the declared size and SHA-256' }]);
@@ -147,21 +151,28 @@ describe('H1 who can see a case', () => {
 });
 
 describe('C1 F5 nothing lost between filing and the workflow', () => {
-  it('answers 201 when the workflow did not start, and the sweep starts it once the case has settled', async () => {
+  it('answers 201 when the workflow did not start, and the sweep starts it once the start has had its grace period', async () => {
     const own = await integrationDeps(); // a table of its own: only this story's cases
-    const filedAt = Date.now() + 3600_000;
-    own.clock.set(new Date(filedAt));
-    const failing = { ...own, workflow: { start: async () => Promise.reject(new Error('ThrottlingException')), resume: async () => true } };
+    const realClock = new MovableClock();
+    const filedAt = Date.now();
+    realClock.set(new Date(filedAt));
+    const withClock = { ...own, realClock };
+    const failing = { ...withClock, workflow: { start: async () => Promise.reject(new Error('ThrottlingException')), resume: async () => true, isRunning: async () => false } };
     const lost = await fileCase(failing, citizen(), await individualBusinessApplication(own));
     expect(lost.status).toBe(201);
-    const running = await fileCase(own, citizen(), await individualBusinessApplication(own));
-    await own.cases.saveWait(running.body.caseId, { stage: 'acceptance', whileStatus: ['submitted'], token: 'tok' });
-    expect(own.workflow.started).toEqual([running.body.caseId]);
+    const running = await fileCase(withClock, citizen(), await individualBusinessApplication(own));
+    expect(own.workflow.executions).toEqual([`${running.body.caseId}-1`]);
+    expect(await own.cases.getWorkflowRun(running.body.caseId)).toMatchObject({ status: 'running', attempt: 1 });
+    expect(await own.cases.getWorkflowRun(lost.body.caseId)).toMatchObject({ status: 'starting', attempt: 1 });
 
-    // Within the grace period nothing is restarted: a fresh workflow may still be registering.
-    expect(await runScheduledTask(own, { task: 'sweep' })).toMatchObject({ restarted: [] });
-    own.clock.set(new Date(filedAt + 5 * 60_000));
-    expect(await runScheduledTask(own, { task: 'sweep' })).toMatchObject({ restarted: [lost.body.caseId] });
-    expect(own.workflow.started).toEqual([running.body.caseId, lost.body.caseId]);
+    // Within the grace period nothing is restarted: the start may still be under way.
+    expect(await runScheduledTask(withClock, { task: 'sweep' })).toMatchObject({ restarted: [] });
+    realClock.set(new Date(filedAt + 5 * 60_000));
+    expect(await runScheduledTask(withClock, { task: 'sweep' })).toMatchObject({ restarted: [lost.body.caseId] });
+    // A new attempt under a new name: the lost one's name is never used again.
+    expect(own.workflow.executions).toEqual([`${running.body.caseId}-1`, `${lost.body.caseId}-2`]);
+    expect(await own.cases.getWorkflowRun(lost.body.caseId)).toMatchObject({ status: 'running', attempt: 2 });
+    // Nothing is left for the next sweep.
+    expect(await runScheduledTask(withClock, { task: 'sweep' })).toMatchObject({ restarted: [] });
   });
 });

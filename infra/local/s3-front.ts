@@ -1,0 +1,216 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { crc32 } from 'node:zlib';
+import { S3Refusal, SigV4Verifier, type Credentials, type Verified } from './s3-auth.ts';
+
+/**
+ * A verifying front for s3rver, which checks no signature, expiry or checksum itself. It refuses,
+ * in S3's XML error shape, what S3 refuses for the platform's presigned URLs and SDK calls, and
+ * passes everything else unchanged to s3rver on a loopback port only it uses.
+ */
+
+/** Bodies are held in memory to be hashed before s3rver sees them; the platform's uploads are ≤ 20 MiB. */
+const MAX_BODY_BYTES = 256 * 1024 * 1024;
+
+/** Headers that belong to one connection, not to the request or answer passed on. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect']);
+
+export type S3Front = { endpoint: string; stop: () => Promise<void> };
+
+export async function startS3Front(opts: { upstream: { host: string; port: number }; credentials: Credentials[]; region: string; port?: number }): Promise<S3Front> {
+  const verifier = new SigV4Verifier(opts.credentials, opts.region);
+  const agent = new Agent({ keepAlive: true });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
+    let verified: Verified;
+    try {
+      verified = isPreflight(req) ? { mechanism: 'query', accessKeyId: '', payloadHash: 'UNSIGNED-PAYLOAD', query: {} } : await verifier.verify(req);
+    } catch (err) {
+      // Refused before the body: a client waiting for 100 Continue never sends it.
+      if (expectsContinue) return refuse(req, res, err, true);
+      return drain(req, (ended) => refuse(req, res, err, !ended));
+    }
+    if (expectsContinue) res.writeContinue();
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+      checkBody(req, verified, body);
+    } catch (err) {
+      return refuse(req, res, err, req.readableEnded === false);
+    }
+    forward(req, res, body, opts.upstream, agent);
+  };
+
+  const serve = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => void handle(req, res, expectsContinue).catch(() => res.destroy());
+  const server = createServer((req, res) => serve(req, res, false));
+  server.on('checkContinue', (req, res) => serve(req, res, true));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      agent.destroy();
+    },
+  };
+}
+
+/** A CORS preflight carries no credentials, in S3 as here; s3rver answers it from the bucket's CORS rules. */
+function isPreflight(req: IncomingMessage): boolean {
+  return req.method === 'OPTIONS' && req.headers.origin !== undefined && req.headers['access-control-request-method'] !== undefined;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks, size)));
+    req.on('error', reject);
+    req.on('close', () => {
+      if (!req.readableEnded) reject(new Error('the client went away'));
+    });
+  });
+}
+
+function tooLarge() {
+  return new S3Refusal(400, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed size (the local stand-in holds at most ${MAX_BODY_BYTES} bytes).`, { MaxSizeAllowed: String(MAX_BODY_BYTES) });
+}
+
+/** Reads and drops the rest of a refused request's body (up to the limit), so the client sees the answer. */
+function drain(req: IncomingMessage, then: (ended: boolean) => void) {
+  let size = 0;
+  let done = false;
+  const finish = (ended: boolean) => {
+    if (done) return;
+    done = true;
+    then(ended);
+  };
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) finish(false);
+  });
+  req.on('end', () => finish(true));
+  req.on('error', () => undefined);
+  req.resume();
+}
+
+const CHECKSUMS: Array<{ name: string; label: string; bytes: number; compute: (b: Buffer) => Buffer }> = [
+  { name: 'x-amz-checksum-sha256', label: 'SHA256', bytes: 32, compute: (b) => createHash('sha256').update(b).digest() },
+  { name: 'x-amz-checksum-sha1', label: 'SHA1', bytes: 20, compute: (b) => createHash('sha1').update(b).digest() },
+  {
+    name: 'x-amz-checksum-crc32',
+    label: 'CRC32',
+    bytes: 4,
+    compute: (b) => {
+      const out = Buffer.alloc(4);
+      out.writeUInt32BE(crc32(b));
+      return out;
+    },
+  },
+];
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+/** S3's checks of the bytes against what the request declared (and signed). */
+function checkBody(req: IncomingMessage, verified: Verified, body: Buffer) {
+  const declared = req.headers['content-length'];
+  if (req.method === 'PUT' && declared === undefined && body.length > 0) {
+    throw new S3Refusal(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.');
+  }
+  if (declared !== undefined && Number(declared) !== body.length) {
+    throw new S3Refusal(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header');
+  }
+  if (verified.payloadHash.startsWith('STREAMING-')) {
+    // s3rver would store the aws-chunked framing as the object's bytes.
+    throw new S3Refusal(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented (aws-chunked payloads are not supported by the local stand-in).', { Header: 'x-amz-content-sha256' });
+  }
+  if (/^[0-9a-f]{64}$/.test(verified.payloadHash)) {
+    const computed = createHash('sha256').update(body).digest('hex');
+    if (computed !== verified.payloadHash) {
+      throw new S3Refusal(400, 'XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", { ClientComputedContentSHA256: verified.payloadHash, S3ComputedContentSHA256: computed });
+    }
+  }
+  const md5 = headerValue(req.headers, 'content-md5');
+  if (md5 !== undefined) {
+    const given = Buffer.from(md5, 'base64');
+    if (given.length !== 16 || given.toString('base64') !== md5) throw new S3Refusal(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.', { 'Content-MD5': md5 });
+    if (!given.equals(createHash('md5').update(body).digest())) {
+      throw new S3Refusal(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.', { ExpectedDigest: md5, CalculatedDigest: createHash('md5').update(body).digest('base64') });
+    }
+  }
+  for (const checksum of CHECKSUMS) {
+    // As a header when header-signed; hoisted into the query string by the presigner.
+    const fromQuery = Object.entries(verified.query).find(([k]) => k.toLowerCase() === checksum.name)?.[1];
+    const value = headerValue(req.headers, checksum.name) ?? (Array.isArray(fromQuery) ? fromQuery[0] : fromQuery);
+    if (value === undefined) continue;
+    const given = Buffer.from(value, 'base64');
+    if (given.length !== checksum.bytes || given.toString('base64') !== value) {
+      throw new S3Refusal(400, 'InvalidRequest', `Value for ${checksum.name} header is invalid.`);
+    }
+    if (!given.equals(checksum.compute(body))) {
+      throw new S3Refusal(400, 'BadDigest', `The ${checksum.label} you specified did not match the calculated checksum.`);
+    }
+  }
+}
+
+function forward(req: IncomingMessage, res: ServerResponse, body: Buffer, upstream: { host: string; port: number }, agent: Agent) {
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
+  if (body.length > 0 || req.headers['content-length'] !== undefined) headers['content-length'] = String(body.length);
+  const out = httpRequest({ host: upstream.host, port: upstream.port, method: req.method, path: req.url, headers, agent }, (upRes) => {
+    const answer: OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(upRes.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) answer[name] = value;
+    res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, answer);
+    upRes.pipe(res);
+    upRes.on('error', () => res.destroy());
+  });
+  out.on('error', (err) => refuse(req, res, err, false));
+  out.end(body);
+}
+
+function xmlEscape(s: string): string {
+  return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+}
+
+/** Answers with S3's error document (headers only for HEAD, as S3 does). */
+function refuse(req: IncomingMessage, res: ServerResponse, err: unknown, close: boolean) {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const refusal = err instanceof S3Refusal ? err : new S3Refusal(500, 'InternalError', 'We encountered an internal error. Please try again.');
+  const requestId = randomBytes(8).toString('hex').toUpperCase();
+  const hostId = randomBytes(32).toString('base64');
+  const elements = { Code: refusal.code, Message: refusal.message, ...refusal.details, RequestId: requestId, HostId: hostId };
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error>${Object.entries(elements)
+    .map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`)
+    .join('')}</Error>`;
+  const headers: OutgoingHttpHeaders = { 'content-type': 'application/xml', 'x-amz-request-id': requestId, 'x-amz-id-2': hostId };
+  if (close) headers.connection = 'close';
+  if (req.method === 'HEAD') {
+    res.writeHead(refusal.status, headers).end();
+  } else {
+    res.writeHead(refusal.status, { ...headers, 'content-length': Buffer.byteLength(xml) }).end(xml);
+  }
+}
