@@ -4,6 +4,7 @@ import type { CaseListQuery, CreateCaseRequest, SupplementRequest, UploadRequest
 import { supplementCase, withdrawCase } from '#shared/usecases/applicant-actions.ts';
 import { fileCase, listCases, viewCase, viewCertificate } from '#shared/usecases/cases.ts';
 import { documentLink } from '#shared/usecases/notices.ts';
+import { openMaterial } from '#shared/usecases/materials.ts';
 import { createUpload } from '#shared/usecases/uploads.ts';
 import { lambdaDeps } from '#shared/wiring.ts';
 
@@ -16,6 +17,7 @@ export const handler = httpFunction('citizen-api', {
   getCase: reply(200, (req) => viewCase(lambdaDeps(), req.principal, req.pathParameters.caseId!)),
   supplementCase: reply(200, (req) => supplementCase(lambdaDeps(), req.principal, req.pathParameters.caseId!, req.body as z.output<typeof SupplementRequest>)),
   withdrawCase: reply(200, (req) => withdrawCase(lambdaDeps(), req.principal, req.pathParameters.caseId!, req.body as z.output<typeof WithdrawRequest>)),
+  getCaseMaterial: reply(200, (req) => openMaterial(lambdaDeps(), req.principal, req.pathParameters.caseId!, req.pathParameters.materialId!)),
   getCaseDocument: reply(200, (req) => documentLink(lambdaDeps(), req.principal, req.pathParameters.caseId!, req.pathParameters.docId!)),
   getCertificate: reply(200, (req) => viewCertificate(lambdaDeps(), req.principal, req.pathParameters.certificateId!)),
 });

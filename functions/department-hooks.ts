@@ -11,6 +11,7 @@ const lambdaDeps = () =>
 
 /** Department actions: systems' signed webhooks (the body stays raw until the signature is checked) and staff. */
 export const handler = httpFunction('department-hooks', {
-  receiveDepartmentWebhook: reply(202, (req) => receiveDepartmentWebhook(lambdaDeps(), req.pathParameters.deptCode!, req.headers, req.rawBody)),
+  // Actions answer 202; queries (material.link) answer 200 with what they ask for.
+  receiveDepartmentWebhook: (req) => receiveDepartmentWebhook(lambdaDeps(), req.pathParameters.deptCode!, req.headers, req.rawBody),
   staffAction: reply(200, (req) => staffAction(lambdaDeps(), req.principal, req.pathParameters.caseId!, req.body as StaffAction)),
 });

@@ -26,11 +26,26 @@ export type Actor =
   | { kind: 'department'; id: string; via: 'webhook' | 'staff'; staffId?: string }
   | { kind: 'system'; id: 'workflow' | 'supervision' };
 
+/**
+ * A file kept for the case where no URL the platform issues can write it (a pinned copy): the
+ * bytes whose SHA-256 was checked when the material came in are the bytes departments open.
+ */
+export type PinnedFile = { objectKey: string; fileName: string; contentType: string; size: number; sha256: string };
+
 export type SubmittedMaterial =
-  | { materialId: string; source: 'upload'; uploadId: string; objectKey: string; fileName: string; contentType: string; size: number; sha256: string }
-  | { materialId: string; source: 'certificate'; certificateId: string }
+  | ({ materialId: string; source: 'upload'; uploadId: string } & PinnedFile)
+  /** An e-certificate of the applicant's from the library; pinned as the JSON record it was (older cases: not pinned). */
+  | ({ materialId: string; source: 'certificate'; certificateId: string } & Partial<PinnedFile>)
+  /** To be fetched from the shared-data platform (C2); nothing is fetched yet, so there is no file. */
   | { materialId: string; source: 'shared_data' }
-  | { materialId: string; source: 'form' };
+  /** Generated from the online form (申请书): the form as filed or as last corrected, by version. */
+  | ({ materialId: string; source: 'form'; formVersion?: number } & Partial<PinnedFile>);
+
+/** The materials a department can open: every one with a pinned file. */
+export const openableMaterials = (record: Pick<CaseRecord, 'materials'>) =>
+  record.materials.flatMap((m) =>
+    'objectKey' in m && m.objectKey && m.sha256 ? [{ materialId: m.materialId, source: m.source, sha256: m.sha256, fileName: m.fileName!, contentType: m.contentType! }] : [],
+  );
 
 export type SupplementItem = { materialId: string; reason: string };
 
@@ -127,7 +142,8 @@ export type AuditEventType =
   | 'case.delay_explained'
   | 'case.supervision_opened'
   | 'case.supervision_answered'
-  | 'case.supervision_escalated';
+  | 'case.supervision_escalated'
+  | 'case.material_opened';
 
 export type AuditEvent = {
   caseId: string;
@@ -216,7 +232,8 @@ export type Command =
   | { type: 'accept' }
   | { type: 'reject'; reasons: string[] }
   | { type: 'request_supplement'; items: SupplementItem[] }
-  | { type: 'supplement'; materials: SubmittedMaterial[]; note?: string }
+  /** `form`: a corrected application form, when the request named the material generated from it. */
+  | { type: 'supplement'; materials: SubmittedMaterial[]; form?: unknown; note?: string }
   | { type: 'withdraw'; reason?: string }
   | { type: 'record_step'; step: 'site_inspection' | 'expert_review' | 'third_party_review'; result: string; note?: string }
   | { type: 'opinion'; opinion: 'agree' | 'disagree'; note?: string }
@@ -230,7 +247,9 @@ export type Command =
   | { type: 'explain'; explanation: string }
   | { type: 'open_supervision'; supervisionId: string; deptCode: string; respondBy: string }
   | { type: 'respond_supervision'; supervisionId: string; explanation: string }
-  | { type: 'escalate_supervision'; supervisionId: string; respondBy: string };
+  | { type: 'escalate_supervision'; supervisionId: string; respondBy: string }
+  /** Who looked at the applicant's file: a material was opened (any status, by its owner or its departments). */
+  | { type: 'open_material'; materialId: string };
 
 export type CommandType = Command['type'];
 
@@ -239,7 +258,7 @@ type Rule = {
   /** The status after the command; absent when the status stays (a recorded step, an opinion). */
   to?: CaseStatus;
   event: AuditEventType;
-  by: Actor['kind'];
+  by: Actor['kind'] | ReadonlyArray<Actor['kind']>;
   /** Which of the case's departments may give it: the lead, a co-department, or either. */
   who?: 'lead' | 'co' | 'any';
 };
@@ -265,7 +284,11 @@ export const RULES: Record<CommandType, Rule> = {
   open_supervision: { from: ['accepted'], event: 'case.supervision_opened', by: 'system' },
   respond_supervision: { from: CASE_STATUSES, event: 'case.supervision_answered', by: 'department', who: 'any' },
   escalate_supervision: { from: CASE_STATUSES, event: 'case.supervision_escalated', by: 'system' },
+  open_material: { from: CASE_STATUSES, event: 'case.material_opened', by: ['applicant', 'department'], who: 'any' },
 };
+
+/** D2: one supplement request per case, and at most one follow-up. */
+export const MAX_SUPPLEMENT_REQUESTS = 2;
 
 const openSupervision = (record: CaseRecord, supervisionId: string) =>
   (record.supervisions ?? []).find((s) => s.supervisionId === supervisionId && s.status === 'open');
@@ -283,6 +306,11 @@ function check(record: CaseRecord, command: Command, actor: Actor): void {
       // previous notice may be asked about again.
       const previous = record.supplementRequests.at(-1);
       if (!previous) return;
+      if (record.supplementRequests.length >= MAX_SUPPLEMENT_REQUESTS) {
+        throw new Conflict(
+          `the one-time notice (一次性告知) of ${record.supplementRequests[0]!.at} and its one follow-up of ${previous.at} were given; no further request for materials is allowed`,
+        );
+      }
       const newly = new Set(previous.answer?.materialIds ?? []);
       const others = command.items.filter((i) => !newly.has(i.materialId)).map((i) => i.materialId);
       if (others.length) {
@@ -336,6 +364,7 @@ function apply(record: CaseRecord, command: Command, actor: Actor, at: string, t
     case 'supplement': {
       const supplied = new Set(command.materials.map((m) => m.materialId));
       next.materials = [...record.materials.filter((m) => !supplied.has(m.materialId)), ...command.materials];
+      if (command.form !== undefined) next.form = command.form;
       const last = record.supplementRequests.at(-1)!;
       next.supplementRequests = [
         ...record.supplementRequests.slice(0, -1),
@@ -384,19 +413,28 @@ export function decide(
   opts: { note?: string; documents?: CaseDocument[] } = {},
 ): { record: CaseRecord; event: AuditEvent } {
   const rule = RULES[command.type];
-  if (actor.kind !== rule.by) throw new IllegalTransition(`${actor.kind === 'applicant' ? 'an applicant' : `a ${actor.kind}`} cannot ${command.type.replace('_', ' ')} a case`);
+  if (!(typeof rule.by === 'string' ? [rule.by] : rule.by).includes(actor.kind)) throw new IllegalTransition(`${actor.kind === 'applicant' ? 'an applicant' : `a ${actor.kind}`} cannot ${command.type.replace('_', ' ')} a case`);
   if (rule.who === 'lead' && actor.id !== record.leadDepartment) {
     throw new Forbidden(`only the lead department ${record.leadDepartment} can ${command.type.replace('_', ' ')} this case`);
   }
   if (rule.who === 'co' && !record.coDepartments.includes(actor.id)) throw new Forbidden('only co-departments give opinions');
-  if (rule.who === 'any' && actor.id !== record.leadDepartment && !record.coDepartments.includes(actor.id)) throw new Forbidden('only the case’s departments can do this');
+  if (rule.who === 'any' && actor.kind === 'department' && actor.id !== record.leadDepartment && !record.coDepartments.includes(actor.id)) {
+    throw new Forbidden('only the case’s departments can do this');
+  }
+  if (actor.kind === 'applicant' && actor.id !== record.applicant.id) throw new Forbidden('only the applicant can do this');
   if (!rule.from.includes(record.status)) {
     throw new IllegalTransition(`a case in status "${record.status}" does not allow ${command.type.replace('_', ' ')}`);
   }
   check(record, command, actor);
   const { type: _type, ...details } = command;
-  // Uploaded materials are on the case already; the event keeps which ones and where from.
-  const data = command.type === 'supplement' ? { materialIds: command.materials.map((m) => m.materialId) } : details;
+  // Supplied materials are on the case already; the event keeps which ones, with their digests (and the form's new version).
+  const data =
+    command.type === 'supplement'
+      ? {
+          materialIds: command.materials.map((m) => m.materialId),
+          files: command.materials.flatMap((m) => ('sha256' in m && m.sha256 ? [{ materialId: m.materialId, sha256: m.sha256, ...(m.source === 'form' ? { formVersion: m.formVersion } : {}) }] : [])),
+        }
+      : details;
   const next = apply(record, command, actor, at, rule.to);
   if (opts.documents?.length) next.documents = [...next.documents, ...opts.documents];
   const { event, head } = chain(record, {

@@ -155,6 +155,15 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'GET',
+    path: '/cases/{caseId}/materials/{materialId}',
+    operationId: 'getCaseMaterial',
+    summary: 'A short-lived download of a material exactly as checked at filing or supplement (applicant, staff of the lead and co-departments); each opening is recorded on the case',
+    fn: 'citizen-api',
+    auth: 'jwt',
+    responses: { 200: { description: 'the download link and the digest of its bytes', schema: api.MaterialLink }, ...problems(401, 404) },
+  },
+  {
+    method: 'GET',
     path: '/certificates/{certificateId}',
     operationId: 'getCertificate',
     summary: 'One of the holder’s e-certificates',
@@ -247,7 +256,11 @@ export const ROUTES: readonly Route[] = [
     fn: 'department-hooks',
     auth: 'webhook',
     body: api.WebhookIn,
-    responses: { 202: { description: 'applied (or a repeat, changing nothing)', schema: api.WebhookAccepted }, ...problems(400, 401, 404, 409, 413, 422) },
+    responses: {
+      200: { description: 'a query (material.link) answered', schema: api.MaterialLink },
+      202: { description: 'applied (or a repeat, changing nothing)', schema: api.WebhookAccepted },
+      ...problems(400, 401, 404, 409, 413, 422),
+    },
   },
   {
     method: 'POST',

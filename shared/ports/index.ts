@@ -211,6 +211,8 @@ export interface BlobStore {
   /** A short-lived download URL. */
   presignGet(key: string, opts: { expiresInSeconds: number; fileName: string }): Promise<string>;
   presignPut(key: string, opts: { contentType: string; size: number; sha256: string; expiresInSeconds: number }): Promise<{ url: string; headers: Record<string, string> }>;
+  /** Copies an object within the bucket (server-side); false when there is nothing at `fromKey`. */
+  copy(fromKey: string, toKey: string): Promise<boolean>;
   /** Size and SHA-256 of a stored object, or undefined when there is none. */
   digest(key: string): Promise<{ size: number; sha256: string } | undefined>;
 }

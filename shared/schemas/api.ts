@@ -142,7 +142,12 @@ export const CreateCaseResponse = z.object({
   status: z.literal('submitted'),
 });
 
-const ActorView = z.object({ kind: z.enum(['applicant', 'department', 'system']), id: z.string() });
+const ActorView = z.object({
+  kind: z.enum(['applicant', 'department', 'system']),
+  id: z.string(),
+  via: z.enum(['webhook', 'staff']).optional().describe('departments: their system’s signed webhook, or staff in a browser'),
+  staffId: z.string().optional().describe('the member of staff who acted'),
+});
 
 export const WorkflowView = z.object({
   status: z.enum(['running', 'recovering']).describe('recovering: the last attempt stopped or did not start; the sweep starts a new one within minutes'),
@@ -160,7 +165,17 @@ export const CaseView = z.object({
   applicant: z.object({ name: z.string(), subjectType: z.string() }),
   departments: z.object({ lead: z.string(), co: z.array(z.string()) }),
   form: z.record(z.string(), z.unknown()),
-  materials: z.array(z.object({ materialId: z.string(), source: z.string(), fileName: z.string().optional() })),
+  materials: z.array(
+    z.object({
+      materialId: z.string(),
+      source: z.enum(['upload', 'certificate', 'shared_data', 'form']),
+      fileName: z.string().optional(),
+      contentType: z.string().optional(),
+      size: z.number().int().optional(),
+      sha256: z.string().optional().describe('of the pinned bytes departments open'),
+      formVersion: z.number().int().optional().describe('the application form: which version of the form it was generated from'),
+    }),
+  ),
   timeline: z.array(
     z.object({ at: isoTime, type: z.string(), actor: ActorView, note: z.string().optional(), data: z.record(z.string(), z.unknown()).optional(), documents: z.array(z.string()).optional() }),
   ),
@@ -309,12 +324,33 @@ function departmentActions<E extends z.ZodRawShape>(envelope: E) {
   ]);
 }
 
-export const WebhookIn = departmentActions({ caseId: ulid });
+/** Queries on the signed channel: answered at once (200), changing nothing but the record of who looked. */
+const MaterialLinkQuery = z
+  .object({ caseId: ulid, type: z.literal('material.link'), data: z.object({ materialId: z.string().min(1).max(80) }).strict() })
+  .strict();
+export const WebhookIn = z.discriminatedUnion('type', [...departmentActions({ caseId: ulid }).options, MaterialLinkQuery]);
 export type WebhookIn = z.infer<typeof WebhookIn>;
 export const StaffAction = departmentActions({});
 export type StaffAction = z.infer<typeof StaffAction>;
 
-export const SupplementRequest = z.object({ materials: z.array(MaterialRef).min(1).max(50), note: z.string().trim().max(500).optional() }).strict();
+export const SupplementRequest = z
+  .object({
+    materials: z.array(MaterialRef).max(50).default([]),
+    form: z.record(z.string(), z.unknown()).optional().describe('the corrected application form, when the request named the material generated from it'),
+    note: z.string().trim().max(500).optional(),
+  })
+  .strict()
+  .refine((b) => b.materials.length > 0 || b.form !== undefined, { message: 'give the materials asked for, or the corrected form', path: ['materials'] });
+export const MaterialLink = z.object({
+  materialId: z.string(),
+  source: z.enum(['upload', 'certificate', 'form']),
+  url: z.string().describe('a short-lived download of exactly the pinned bytes'),
+  expiresAt: isoTime,
+  sha256: z.string(),
+  contentType: z.string(),
+  fileName: z.string(),
+  formVersion: z.number().int().optional(),
+});
 export const WithdrawRequest = z.object({ reason: z.string().trim().max(500).optional() }).strict().default({});
 export const DocumentLink = z.object({ docId: z.string(), kind: z.string(), name: z.string(), url: z.string(), expiresAt: isoTime });
 export const DeliveryView = z.object({

@@ -6,6 +6,8 @@ import type { SupplementRequest, WithdrawRequest } from '../schemas/api.ts';
 import { requireCitizen } from './access.ts';
 import { actOnCase, caseFor } from './case-actions.ts';
 import { checkMaterials, claimsOf } from './cases.ts';
+import { pinForm } from './materials.ts';
+import { zodErrors } from '../schemas/validate.ts';
 import type { Deps } from './deps.ts';
 
 const applicantOf = (p: Principal | undefined) => {
@@ -24,18 +26,37 @@ export async function supplementCase(deps: Deps, principal: Principal | undefine
   const item = findItem(record.serviceItem.code);
   if (!item) throw new NotFound(`service item ${record.serviceItem.code} is gone`);
   const asked = new Set(request.items.map((i) => i.materialId));
+  const formSpec = item.materials.find((m) => m.fromForm && asked.has(m.id));
   const { materials, errors } = await checkMaterials(deps, actor.id, item, body.materials, { complete: false });
   body.materials.forEach((m, i) => {
     if (!asked.has(m.materialId)) errors.push({ path: `materials.${i}.materialId`, message: `"${m.materialId}" was not asked for` });
   });
   for (const id of asked) {
-    if (!body.materials.some((m) => m.materialId === id)) errors.push({ path: 'materials', message: `"${id}" was asked for and is missing` });
+    if (id !== formSpec?.id && !body.materials.some((m) => m.materialId === id)) errors.push({ path: 'materials', message: `"${id}" was asked for and is missing` });
+  }
+  // A request naming the application form (generated from the online form) is answered with the corrected form.
+  let form: { data: unknown } | undefined;
+  if (formSpec && body.form === undefined) errors.push({ path: 'form', message: `"${formSpec.id}" (${formSpec.name}) was asked for: send the corrected form` });
+  if (!formSpec && body.form !== undefined) errors.push({ path: 'form', message: 'the request did not name the application form; the form cannot be changed' });
+  if (formSpec && body.form !== undefined) {
+    const parsed = item.form.safeParse(body.form);
+    if (parsed.success) form = { data: parsed.data };
+    else errors.push(...zodErrors(parsed.error, 'form'));
   }
   if (errors.length) throw new RuleViolation('the supplement does not answer the request', errors);
+  if (form && formSpec) {
+    const previous = record.materials.find((m) => m.materialId === formSpec.id);
+    const version = (previous?.source === 'form' ? (previous.formVersion ?? 1) : 0) + 1;
+    materials.push(await pinForm(deps, record, formSpec, form.data, version));
+  }
   const { record: next } = await actOnCase(
     deps,
     actor,
-    { caseId, command: { type: 'supplement', materials, ...(body.note ? { note: body.note } : {}) }, ...(body.note ? { note: body.note } : {}) },
+    {
+      caseId,
+      command: { type: 'supplement', materials, ...(form ? { form: form.data } : {}), ...(body.note ? { note: body.note } : {}) },
+      ...(body.note ? { note: body.note } : {}),
+    },
     { companions: claimsOf(materials, actor.id, caseId) },
   );
   return { caseId, status: next.status };

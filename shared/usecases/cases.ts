@@ -21,6 +21,7 @@ import { deliveriesFor, enqueue, scheduleFirstAttempts } from './deliveries.ts';
 import { calendarOf } from './calendar.ts';
 import { idempotencyOf, remember, replay } from './idempotency.ts';
 import { startWorkflow } from './reconcile.ts';
+import { pinCertificate, pinForm, pinUpload } from './materials.ts';
 
 type CreateCase = z.output<typeof CreateCaseRequest>;
 
@@ -46,7 +47,7 @@ export async function checkMaterials(
       const path = `${opts.prefix ?? 'materials'}.${i}`;
       const spec = item.materials.find((m) => m.id === ref.materialId);
       if (spec?.fromForm) {
-        errors.push({ path: `${path}.materialId`, message: `"${ref.materialId}" is generated from the online form; do not upload it` });
+        errors.push({ path: `${path}.materialId`, message: `"${ref.materialId}" is generated from the online form; do not upload it${opts.complete ? '' : ' (send the corrected form as `form`)'}` });
         return;
       }
       if (!spec) {
@@ -61,7 +62,7 @@ export async function checkMaterials(
       if ('certificateId' in ref) {
         const cert = await deps.certificates.getCertificate(ref.certificateId);
         if (!cert || cert.holder.id !== owner) errors.push({ path: `${path}.certificateId`, message: 'no such certificate of yours' });
-        else materials.push({ materialId: ref.materialId, source: 'certificate', certificateId: ref.certificateId });
+        else materials.push({ materialId: ref.materialId, source: 'certificate', certificateId: ref.certificateId, ...(await pinCertificate(deps, cert)) });
         return;
       }
       const upload = await deps.uploads.getUpload(ref.uploadId);
@@ -73,7 +74,8 @@ export async function checkMaterials(
         errors.push({ path: `${path}.uploadId`, message: 'this upload already belongs to a case' });
         return;
       }
-      const stored = await deps.blobs.digest(upload.objectKey);
+      // The pinned copy is what is checked, and what departments will open.
+      const stored = await pinUpload(deps, upload);
       if (!stored) {
         errors.push({ path: `${path}.uploadId`, message: 'the file has not been uploaded yet (PUT it to the upload URL first)' });
         return;
@@ -86,7 +88,7 @@ export async function checkMaterials(
         materialId: ref.materialId,
         source: 'upload',
         uploadId: upload.uploadId,
-        objectKey: upload.objectKey,
+        objectKey: stored.objectKey,
         fileName: upload.fileName,
         contentType: upload.contentType,
         size: upload.size,
@@ -144,13 +146,17 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
 
   const now = deps.clock.now();
   const caseId = newId(now);
+  const serviceItem = { code: item.code, version: item.version, name: item.name };
+  const filed = await Promise.all(
+    materials.map((m) => (m.source === 'form' ? pinForm(deps, { caseId, serviceItem }, item.materials.find((s) => s.id === m.materialId)!, form.data, 1) : m)),
+  );
   for (let attempt = 1; ; attempt++) {
     const supervisionCode = makeSupervisionCode(deps.regionCode, shanghaiDate(now));
     const { record, event } = fileCaseRecord(
       {
         caseId,
         supervisionCode,
-        serviceItem: { code: item.code, version: item.version, name: item.name },
+        serviceItem,
         limits: {
           acceptanceDays: item.acceptanceDays,
           promisedDays: item.promisedDays,
@@ -162,7 +168,7 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
         leadDepartment: item.department.code,
         coDepartments: item.coDepartments.map((d) => d.code),
         form: form.data,
-        materials,
+        materials: filed,
         ...(body.delivery ? { delivery: body.delivery } : {}),
         createdAt: toShanghaiIso(now),
       },
@@ -173,7 +179,7 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
     const companions: Companion[] = [
       ...enqueue(deliveries),
       { kind: 'reserveSupervisionCode', code: supervisionCode, caseId },
-      ...claimsOf(materials, applicant.sub, caseId),
+      ...claimsOf(filed, applicant.sub, caseId),
       { kind: 'registerWorkflow', caseId, since: deps.realClock.now().toISOString() },
       ...(idem ? [remember(deps, idem, response)] : []),
     ];
@@ -219,6 +225,7 @@ const REASONED: ReadonlySet<string> = new Set([
   'case.supervision_opened',
   'case.supervision_answered',
   'case.supervision_escalated',
+  'case.material_opened',
 ]);
 
 export async function viewCase(deps: Deps, principal: Principal | undefined, caseId: string) {
@@ -242,11 +249,16 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
     applicant: { name: record.applicant.name, subjectType: record.applicant.subjectType },
     departments: { lead: record.leadDepartment, co: record.coDepartments },
     form: record.form,
-    materials: record.materials.map((m) => ({ materialId: m.materialId, source: m.source, ...(m.source === 'upload' ? { fileName: m.fileName } : {}) })),
+    materials: record.materials.map((m) => ({
+      materialId: m.materialId,
+      source: m.source,
+      ...('sha256' in m && m.sha256 ? { fileName: m.fileName, contentType: m.contentType, size: m.size, sha256: m.sha256 } : {}),
+      ...(m.source === 'form' && m.formVersion ? { formVersion: m.formVersion } : {}),
+    })),
     timeline: events.map((e) => ({
       at: e.at,
       type: e.type,
-      actor: { kind: e.actor.kind, id: e.actor.id },
+      actor: { kind: e.actor.kind, id: e.actor.id, ...(e.actor.kind === 'department' ? { via: e.actor.via, ...(e.actor.staffId ? { staffId: e.actor.staffId } : {}) } : {}) },
       ...(e.note ? { note: e.note } : {}),
       ...(e.data && REASONED.has(e.type) ? { data: e.data } : {}),
       ...(e.documents ? { documents: e.documents } : {}),

@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import type { AuditEvent, CaseRecord } from '../domain/case.ts';
+import { openableMaterials, type AuditEvent, type CaseRecord } from '../domain/case.ts';
 import { deliveryBody, MAX_ATTEMPTS, outboundFor, RETRY_DELAYS_MS, type Delivery } from '../domain/delivery.ts';
 import { METRIC } from '../domain/metrics.ts';
 import { Conflict, NotFound } from '../errors.ts';
@@ -26,6 +26,8 @@ export function deliveriesFor(deps: Deps, record: CaseRecord, event: AuditEvent)
       serviceItem: { code: record.serviceItem.code, name: record.serviceItem.name },
       status: record.status,
       ...(type === 'case.assigned' ? { leadDepartment: record.leadDepartment, role: 'co-department' } : {}),
+      // What the department works on (E1, E3): each material's digest; the file itself by material.link.
+      ...(type === 'case.submitted' || type === 'case.assigned' || type === 'case.supplemented' ? { materials: openableMaterials(record) } : {}),
       // deadline.*: {deptCode, light, since, due, remainingWorkingDays}; supervision.opened: {supervisionId, deptCode, respondBy};
       // supervision.escalated: {supervisionId, respondBy} (the new date to answer by)
       ...(type.startsWith('deadline.') || type.startsWith('supervision.') ? event.data : {}),

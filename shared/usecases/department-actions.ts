@@ -9,11 +9,12 @@ import { actOnCase, caseFor, type Action } from './case-actions.ts';
 import type { Deps } from './deps.ts';
 import { activeSecrets, loadDepartment } from './departments.ts';
 import { issueNotices } from './notices.ts';
+import { openMaterial } from './materials.ts';
 
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
 
 /** Which staff role may give which command (B3: by role per step). */
-export const ROLES_FOR: Record<Exclude<CommandType, 'supplement' | 'withdraw' | 'complete' | 'signal' | 'open_supervision' | 'escalate_supervision'>, Role[]> = {
+export const ROLES_FOR: Record<Exclude<CommandType, 'supplement' | 'withdraw' | 'complete' | 'signal' | 'open_supervision' | 'escalate_supervision' | 'open_material'>, Role[]> = {
   accept: ['reviewer'],
   reject: ['reviewer'],
   request_supplement: ['reviewer'],
@@ -91,13 +92,18 @@ export async function receiveDepartmentWebhook(deps: Deps, deptCode: string, hea
   }
   const msg = validate(WebhookIn, json, '', 'the webhook');
   const webhookId = headers['webhook-id']!;
+  if (msg.type === 'material.link') {
+    // A query: answered at once (every repeat gets a fresh link), the opening recorded once.
+    const link = await openMaterial(deps, { kind: 'department', id: deptCode, via: 'webhook' }, msg.caseId, msg.data.materialId, { webhookId });
+    return { status: 200, body: link };
+  }
   if (await deps.webhooks.seen(deptCode, webhookId)) {
     const record = await caseFor(deps, { kind: 'department', id: deptCode, via: 'webhook' }, msg.caseId);
-    return { received: true as const, caseId: record.caseId, status: record.status, duplicate: true };
+    return { status: 202, body: { received: true as const, caseId: record.caseId, status: record.status, duplicate: true } };
   }
   const { type, data } = msg;
   const { record, duplicate } = await act(deps, deptCode, 'webhook', toAction(msg.caseId, { type, data } as DepartmentMessage), { webhookId });
-  return { received: true as const, caseId: record.caseId, status: record.status, duplicate };
+  return { status: 202, body: { received: true as const, caseId: record.caseId, status: record.status, duplicate } };
 }
 
 /** POST /department/cases/{caseId}/actions: the same actions, by staff whose role allows them. */

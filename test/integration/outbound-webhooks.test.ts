@@ -11,7 +11,7 @@ import { runScheduledTask } from '#shared/usecases/scheduled.ts';
 import { rotateSecret, updateDepartment } from '#shared/usecases/departments.ts';
 import { integrationDeps } from '../support/deps.ts';
 import { findItem } from '#shared/catalog/index.ts';
-import { admin, citizen, individualBusinessApplication, pdf, uploadFile } from '../support/fixtures.ts';
+import { admin, citizen, individualBusinessApplication, pdf, sha256, uploadFile } from '../support/fixtures.ts';
 
 type Received = { headers: Record<string, string>; body: string };
 let receiver: Server;
@@ -49,8 +49,13 @@ describe('E5 webhooks out: signed, retried with back-off, then parked', () => {
     expect(await deps.timers.tick()).toBe(1);
     expect(received).toHaveLength(1);
     const { headers, body } = received[0]!;
-    const verified = new Webhook(secret).verify(body, headers) as { id: string; type: string; data: { caseId: string } };
+    const verified = new Webhook(secret).verify(body, headers) as { id: string; type: string; data: { caseId: string; materials: unknown[] } };
     expect(verified).toMatchObject({ type: 'case.submitted', data: { caseId } });
+    // What the department works on: every material with a file, by digest (opened with material.link).
+    expect(verified.data.materials).toEqual([
+      { materialId: 'application-form', source: 'form', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), fileName: '个体工商户登记（备案）申请书-v1.json', contentType: 'application/json' },
+      { materialId: 'premises-proof', source: 'upload', sha256: sha256(pdf()), fileName: 'premises.pdf', contentType: 'application/pdf' },
+    ]);
     expect(verified.id).toBe(headers['webhook-id']);
     expect((await deps.deliveries.getDelivery(verified.id))?.status).toBe('delivered');
   });
@@ -128,6 +133,10 @@ describe('E5 webhooks out: signed, retried with back-off, then parked', () => {
       ['case.assigned', true],
       ['case.assigned', true],
     ]);
+    // Co-departments work on the same materials (E3): each assignment lists them.
+    for (const r of received) {
+      expect((JSON.parse(r.body).data.materials as Array<{ materialId: string }>).map((m) => m.materialId)).toEqual(['application-form', 'design-scheme', 'civil-defence-plan', 'fire-design']);
+    }
     received = [];
     await actOnCase(deps, { kind: 'applicant', id: 'c-out', name: company.name }, { caseId: body.caseId, command: { type: 'withdraw' } });
     await deps.timers.tick();

@@ -20,9 +20,10 @@ function signed(body: unknown, opts: { key?: string; at?: Date; id?: string } = 
   return { raw, headers: { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature } };
 }
 
-const send = (body: unknown, opts?: Parameters<typeof signed>[1], dept = 'fz-scjg') => {
+/** The answer's body (202 for actions, 200 for queries). */
+const send = async (body: unknown, opts?: Parameters<typeof signed>[1], dept = 'fz-scjg') => {
   const { raw, headers } = signed(body, opts);
-  return receiveDepartmentWebhook(deps, dept, headers, raw);
+  return (await receiveDepartmentWebhook(deps, dept, headers, raw)).body as Record<string, unknown>;
 };
 
 async function newCase() {

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import type { CaseRecord, PinnedFile, SubmittedMaterial } from '../domain/case.ts';
+import { NotFound } from '../errors.ts';
+import type { Principal } from '../http/principal.ts';
+import type { Certificate, Upload } from '../ports/index.ts';
+import { toShanghaiIso } from '../time.ts';
+import { actOnCase, type CaseActor } from './case-actions.ts';
+import type { Deps } from './deps.ts';
+
+/** How long a material's download link lasts. */
+const LINK_SECONDS = 5 * 60;
+
+/**
+ * Filed materials are pinned: copied where no URL the platform issues can write (`pinned/…`), and
+ * the copy is what is checked and what departments open. The upload URL (15 minutes, signed with
+ * the declared SHA-256) can only ever write the declared bytes, and never the copy.
+ */
+export async function pinUpload(deps: Deps, upload: Upload): Promise<{ objectKey: string; size: number; sha256: string } | undefined> {
+  const objectKey = `pinned/uploads/${upload.uploadId}`;
+  if (!(await deps.blobs.copy(upload.objectKey, objectKey))) return undefined;
+  const digest = await deps.blobs.digest(objectKey);
+  return digest && { objectKey, ...digest };
+}
+
+/** A JSON document kept for the case: its bytes, digest and name, pinned like an upload. */
+async function pinJson(deps: Deps, objectKey: string, value: unknown, fileName: string): Promise<PinnedFile> {
+  const body = Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
+  await deps.blobs.put(objectKey, body, 'application/json');
+  return { objectKey, fileName, contentType: 'application/json', size: body.length, sha256: createHash('sha256').update(body).digest('hex') };
+}
+
+/** An e-certificate from the library used as a material: the record as it was when used. */
+export const pinCertificate = (deps: Deps, cert: Certificate) =>
+  pinJson(deps, `pinned/certificates/${cert.certificateId}.json`, cert, `${cert.name}-${cert.supervisionCode}.json`);
+
+/**
+ * The material generated from the online form (申请书), one version per form the applicant sent:
+ * version 1 at filing, the next with each corrected form answering a supplement request.
+ */
+export async function pinForm(
+  deps: Deps,
+  c: { caseId: string; serviceItem: CaseRecord['serviceItem'] },
+  material: { id: string; name: string },
+  form: unknown,
+  formVersion: number,
+): Promise<Extract<SubmittedMaterial, { source: 'form' }>> {
+  const doc = { caseId: c.caseId, serviceItem: c.serviceItem, material: material.name, formVersion, form };
+  const file = await pinJson(deps, `pinned/forms/${c.caseId}/${material.id}-v${formVersion}.json`, doc, `${material.name}-v${formVersion}.json`);
+  return { materialId: material.id, source: 'form', formVersion, ...file };
+}
+
+/** Who may open the case's materials: its applicant, and the staff of its lead and co-departments. */
+function openerOf(principal: Principal | undefined, record: CaseRecord): CaseActor | undefined {
+  if (principal?.kind === 'citizen') return principal.sub === record.applicant.id ? { kind: 'applicant', id: principal.sub, name: principal.name } : undefined;
+  if (principal?.kind === 'staff' && principal.dept && (principal.dept === record.leadDepartment || record.coDepartments.includes(principal.dept))) {
+    return { kind: 'department', id: principal.dept, via: 'staff', staffId: principal.sub };
+  }
+  return undefined;
+}
+
+/**
+ * A short-lived download of exactly the material's pinned bytes, with their digest; the opening
+ * is recorded on the case (who, when, which material). Anyone else learns nothing (404).
+ * `webhookId`: a department system's repeated query records its opening once.
+ */
+export async function openMaterial(deps: Deps, who: Principal | CaseActor | undefined, caseId: string, materialId: string, opts: { webhookId?: string } = {}) {
+  const record = await deps.cases.get(caseId);
+  const actor = record && who && (who.kind === 'citizen' || who.kind === 'staff' ? openerOf(who, record) : who);
+  if (!record || !actor || (actor.kind === 'department' && actor.id !== record.leadDepartment && !record.coDepartments.includes(actor.id))) {
+    throw new NotFound(`no case ${caseId}`);
+  }
+  const material = record.materials.find((m) => m.materialId === materialId);
+  if (!material) throw new NotFound(`case ${caseId} has no material ${materialId}`);
+  if (!('objectKey' in material) || !material.objectKey || !material.sha256) {
+    throw new NotFound(
+      material.source === 'shared_data'
+        ? `material ${materialId} is to be fetched from the shared-data platform, which is not connected yet: there is no file to open`
+        : `material ${materialId} of this case was filed before materials were kept as files: there is no file to open`,
+    );
+  }
+  await actOnCase(deps, actor, { caseId, command: { type: 'open_material', materialId } }, opts.webhookId ? { webhookId: opts.webhookId } : {});
+  const expiresAt = new Date(deps.realClock.now().getTime() + LINK_SECONDS * 1000);
+  const url = await deps.blobs.presignGet(material.objectKey, { expiresInSeconds: LINK_SECONDS, fileName: material.fileName! });
+  return {
+    materialId,
+    source: material.source,
+    url,
+    expiresAt: toShanghaiIso(expiresAt),
+    sha256: material.sha256,
+    contentType: material.contentType!,
+    fileName: material.fileName!,
+    ...(material.source === 'form' ? { formVersion: material.formVersion } : {}),
+  };
+}

@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
+import { findItem } from '#shared/catalog/index.ts';
+import { Conflict, NotFound, RuleViolation } from '#shared/errors.ts';
+import type { Principal } from '#shared/http/principal.ts';
+import { supplementCase } from '#shared/usecases/applicant-actions.ts';
+import { actOnCase } from '#shared/usecases/case-actions.ts';
+import { fileCase, listCases, viewCase } from '#shared/usecases/cases.ts';
+import { receiveDepartmentWebhook } from '#shared/usecases/department-actions.ts';
+import { rotateSecret } from '#shared/usecases/departments.ts';
+import { openMaterial } from '#shared/usecases/materials.ts';
+import { integrationDeps } from '../support/deps.ts';
+import { admin, citizen, individualBusinessApplication, pdf, sha256, uploadFile } from '../support/fixtures.ts';
+
+let deps: Awaited<ReturnType<typeof integrationDeps>>;
+const staff = (dept: string, sub = `s-${dept}`): Principal => ({ kind: 'staff', sub, name: '工作人员', dept, roles: ['reviewer', 'approver'] });
+const lead = { kind: 'department' as const, id: 'fz-zrzy', via: 'webhook' as const };
+const scjg = { kind: 'department' as const, id: 'fz-scjg', via: 'webhook' as const };
+const download = async (url: string) => Buffer.from(await (await fetch(url)).arrayBuffer());
+const hash = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+beforeAll(async () => {
+  deps = await integrationDeps();
+});
+
+/** A joint case (lead 自然资源和规划局, co-departments 城乡建设局 and 人民防空办公室) with three uploads. */
+async function jointCase() {
+  const company = citizen({ sub: 'c-fzct', name: '福州市城市建设投资集团有限公司', subjectType: 'company' });
+  const files = Object.fromEntries(['design-scheme', 'civil-defence-plan', 'fire-design'].map((m) => [m, pdf(`${m} ${Math.random()}`)]));
+  const materials = await Promise.all(Object.entries(files).map(async ([materialId, body]) => ({ materialId, uploadId: (await uploadFile(deps, company, body, `${materialId}.pdf`)).uploadId })));
+  const item = findItem('construction-planning-permit')!;
+  const { body } = await fileCase(deps, company, { serviceItemCode: item.code, form: item.formExample as Record<string, unknown>, materials });
+  return { caseId: body.caseId, company, files, uploads: Object.fromEntries(materials.map((m) => [m.materialId, m.uploadId])) };
+}
+
+describe('E1 E3 F5 departments open the applicant’s materials on the platform', () => {
+  it('gives the owner and the staff of the lead and co-departments a link to exactly the filed bytes, and 404 to everyone else', async () => {
+    const { caseId, company, files } = await jointCase();
+    for (const who of [company, staff('fz-zrzy'), staff('fz-zjj'), staff('fz-rfb')]) {
+      const link = await openMaterial(deps, who, caseId, 'fire-design');
+      expect(link).toMatchObject({ materialId: 'fire-design', source: 'upload', sha256: sha256(files['fire-design']!), contentType: 'application/pdf', fileName: 'fire-design.pdf' });
+      expect(await download(link.url)).toEqual(files['fire-design']);
+    }
+    for (const who of [staff('fz-scjg'), admin, citizen({ sub: 'u-stranger' }), undefined]) {
+      await expect(openMaterial(deps, who, caseId, 'fire-design')).rejects.toBeInstanceOf(NotFound);
+    }
+    await expect(openMaterial(deps, company, caseId, 'no-such-material')).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it('records every opening on the case: who, when, which material', async () => {
+    const { caseId, company } = await jointCase();
+    await openMaterial(deps, staff('fz-zjj', 's-wang'), caseId, 'design-scheme');
+    const view = await viewCase(deps, company, caseId);
+    const opened = view.timeline.filter((e) => e.type === 'case.material_opened');
+    expect(opened).toEqual([expect.objectContaining({ actor: { kind: 'department', id: 'fz-zjj', via: 'staff', staffId: 's-wang' }, data: { materialId: 'design-scheme' } })]);
+    expect(Date.parse(opened[0]!.at)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('keeps the filed bytes even when the upload’s key is written again afterwards (the material is pinned)', async () => {
+    const { caseId, files, uploads } = await jointCase();
+    await deps.blobs.put(`uploads/${uploads['design-scheme']}`, pdf('replaced after filing'), 'application/pdf');
+    const link = await openMaterial(deps, staff('fz-zrzy'), caseId, 'design-scheme');
+    const bytes = await download(link.url);
+    expect(bytes).toEqual(files['design-scheme']);
+    expect(hash(bytes)).toBe(link.sha256);
+  });
+
+  it('serves the application form as filed (generated from the online form), and says plainly when nothing was fetched', async () => {
+    const { caseId } = await jointCase();
+    const form = await openMaterial(deps, staff('fz-zrzy'), caseId, 'application-form');
+    expect(form).toMatchObject({ source: 'form', formVersion: 1, contentType: 'application/json' });
+    const doc = JSON.parse((await download(form.url)).toString('utf8'));
+    expect(doc).toMatchObject({ caseId, formVersion: 1, form: findItem('construction-planning-permit')!.formExample });
+    const err = await openMaterial(deps, staff('fz-zrzy'), caseId, 'land-certificate').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotFound);
+    expect((err as Error).message).toMatch(/shared-data platform, which is not connected yet/);
+  });
+
+  it('answers material.link on the department’s signed channel, recording a repeated webhook-id once', async () => {
+    const { caseId, files } = await jointCase();
+    const secret = (await rotateSecret(deps, admin, 'fz-rfb')).secret;
+    const raw = JSON.stringify({ type: 'material.link', caseId, data: { materialId: 'civil-defence-plan' } });
+    const at = new Date();
+    const headers = { 'webhook-id': 'msg_link_1', 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign('msg_link_1', at, raw) };
+    const first = await receiveDepartmentWebhook(deps, 'fz-rfb', headers, raw);
+    const again = await receiveDepartmentWebhook(deps, 'fz-rfb', headers, raw);
+    for (const answer of [first, again]) {
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ materialId: 'civil-defence-plan', sha256: sha256(files['civil-defence-plan']!) });
+      expect(await download((answer.body as { url: string }).url)).toEqual(files['civil-defence-plan']);
+    }
+    const events = (await deps.cases.getWithEvents(caseId))!.events.filter((e) => e.type === 'case.material_opened');
+    expect(events.map((e) => [e.actor.id, e.data?.materialId])).toEqual([['fz-rfb', 'civil-defence-plan']]);
+    // A department of no part in the case learns nothing.
+    const other = (await rotateSecret(deps, admin, 'fz-scjg')).secret;
+    const h2 = { 'webhook-id': 'msg_link_2', 'webhook-timestamp': headers['webhook-timestamp'], 'webhook-signature': new Webhook(other).sign('msg_link_2', at, raw) };
+    await expect(receiveDepartmentWebhook(deps, 'fz-scjg', h2, raw)).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it('lists each material with its digest on the case, for the applicant and its departments', async () => {
+    const { caseId, files, company } = await jointCase();
+    const view = await viewCase(deps, company, caseId);
+    expect(view.materials).toEqual(
+      expect.arrayContaining([
+        { materialId: 'fire-design', source: 'upload', fileName: 'fire-design.pdf', contentType: 'application/pdf', size: files['fire-design']!.length, sha256: sha256(files['fire-design']!) },
+        expect.objectContaining({ materialId: 'application-form', source: 'form', formVersion: 1, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+        { materialId: 'land-certificate', source: 'shared_data' },
+      ]),
+    );
+  });
+});
+
+describe('E3 co-departments see their joint cases in their work queue', () => {
+  it('lists a joint case for each co-department, by status and by its own light', async () => {
+    const { caseId } = await jointCase();
+    const ids = async (p: Principal, q: { status?: 'submitted' | 'accepted'; light?: 'green' | 'red' } = {}) =>
+      (await listCases(deps, p, { limit: 100, ...q })).items.filter((c) => c.caseId === caseId).map((c) => `${c.status}/${c.light}`);
+    expect(await ids(staff('fz-zjj'), { status: 'submitted' })).toEqual(['submitted/green']);
+    await actOnCase(deps, lead, { caseId, command: { type: 'accept' } });
+    expect(await ids(staff('fz-zjj'), { status: 'submitted' })).toEqual([]);
+    expect(await ids(staff('fz-zjj'), { status: 'accepted', light: 'green' })).toEqual(['accepted/green']);
+    expect(await ids(staff('fz-rfb'), { status: 'accepted' })).toEqual(['accepted/green']);
+    expect(await ids(staff('fz-zjj'), { light: 'red' })).toEqual([]);
+    expect(await ids(staff('fz-scjg'))).toEqual([]);
+  });
+});
+
+describe('D2 supplements have no dead end', () => {
+  async function askedForForm() {
+    const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
+    await actOnCase(deps, scjg, { caseId: body.caseId, command: { type: 'request_supplement', items: [{ materialId: 'application-form', reason: '经营范围填写不规范' }] } });
+    return body.caseId;
+  }
+  const example = findItem('individual-business-registration')!.formExample as Record<string, unknown>;
+  const ruleErrors = (p: Promise<unknown>) => p.then(() => [], (e: unknown) => (e instanceof RuleViolation ? e.errors : Promise.reject(e)));
+
+  it('takes a corrected form for a request naming the application form, checked against the item’s schema, as a new version', async () => {
+    const caseId = await askedForForm();
+    expect(await ruleErrors(supplementCase(deps, citizen(), caseId, { materials: [] }))).toEqual([{ path: 'form', message: expect.stringContaining('send the corrected form') }]);
+    expect(await ruleErrors(supplementCase(deps, citizen(), caseId, { materials: [], form: { ...example, employees: -1 } }))).toEqual([expect.objectContaining({ path: 'form.employees' })]);
+    expect((await deps.cases.get(caseId))?.status).toBe('awaiting_supplement');
+
+    const corrected = { ...example, businessScope: '鲜花零售；花艺设计服务（不含网上销售）' };
+    expect(await supplementCase(deps, citizen(), caseId, { materials: [], form: corrected, note: '已更正经营范围' })).toEqual({ caseId, status: 'submitted' });
+    const record = (await deps.cases.get(caseId))!;
+    expect(record.form).toEqual(corrected);
+    const link = await openMaterial(deps, staff('fz-scjg'), caseId, 'application-form');
+    expect(link.formVersion).toBe(2);
+    expect(JSON.parse((await download(link.url)).toString('utf8')).form).toEqual(corrected);
+    // Version 1 is kept as filed.
+    const v1 = JSON.parse((await download(await deps.blobs.presignGet(`pinned/forms/${caseId}/application-form-v1.json`, { expiresInSeconds: 60, fileName: 'v1.json' }))).toString('utf8'));
+    expect(v1.form).toEqual(example);
+    const events = (await deps.cases.getWithEvents(caseId))!.events;
+    expect(events.find((e) => e.type === 'case.supplemented')?.data).toMatchObject({ materialIds: ['application-form'], files: [{ materialId: 'application-form', formVersion: 2, sha256: link.sha256 }] });
+  });
+
+  it('refuses a form nobody asked for', async () => {
+    const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
+    await actOnCase(deps, scjg, { caseId: body.caseId, command: { type: 'request_supplement', items: [{ materialId: 'premises-proof', reason: '未盖章' }] } });
+    const upload = await uploadFile(deps, citizen(), pdf('已盖章'));
+    expect(await ruleErrors(supplementCase(deps, citizen(), body.caseId, { materials: [{ materialId: 'premises-proof', uploadId: upload.uploadId }], form: example }))).toEqual([
+      { path: 'form', message: expect.stringContaining('did not name the application form') },
+    ]);
+  });
+
+  it('allows one request and one follow-up naming only what the answer newly supplied; anything more is 409', async () => {
+    const caseId = await askedForForm();
+    await supplementCase(deps, citizen(), caseId, { materials: [], form: { ...example, employees: 3 } });
+    await expect(actOnCase(deps, scjg, { caseId, command: { type: 'request_supplement', items: [{ materialId: 'premises-proof', reason: '另需' }] } })).rejects.toBeInstanceOf(Conflict);
+    await actOnCase(deps, scjg, { caseId, command: { type: 'request_supplement', items: [{ materialId: 'application-form', reason: '从业人数与社保记录不符' }] } });
+    await supplementCase(deps, citizen(), caseId, { materials: [], form: { ...example, employees: 2 } });
+    const third = actOnCase(deps, scjg, { caseId, command: { type: 'request_supplement', items: [{ materialId: 'application-form', reason: '再次更正' }] } });
+    await expect(third).rejects.toBeInstanceOf(Conflict);
+    await expect(third).rejects.toThrow(/no further request/);
+    const record = (await deps.cases.get(caseId))!;
+    expect(record.status).toBe('submitted');
+    expect(record.supplementRequests).toHaveLength(2);
+    expect((await openMaterial(deps, staff('fz-scjg'), caseId, 'application-form')).formVersion).toBe(3);
+  });
+});
