@@ -2,12 +2,16 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { createTableInput, TABLE } from '#shared/adapters/dynamodb/table.ts';
 import { StartupError } from './errors.ts';
 import { freePort } from './ports.ts';
 
 const require = createRequire(import.meta.url);
+
+/** Builds DynamoDB Local's Jetty server on 127.0.0.1 with CORS closed; the comments in it say why. */
+const SERVER_XML = fileURLToPath(new URL('./dynamodb-local.xml', import.meta.url));
 
 /** Java ≥ 17 runs DynamoDB Local; say so in one line when it is missing or too old. */
 export function checkJava(): void {
@@ -43,15 +47,41 @@ export async function startDynamoDbLocal(dataDir: string): Promise<DynamoDbLocal
   const pidFile = join(dataDir, 'dynamodb-local.pid');
   reapOrphan(pidFile);
   const port = await freePort();
+  // Not `-jar DynamoDBLocal.jar -port N`: that listens on every interface, and the jar has no host
+  // option. Jetty's XmlConfiguration (in DynamoDBLocal_lib, on the jar's manifest class path) builds
+  // the same server from dynamodb-local.xml with the connector on 127.0.0.1 and no CORS origins.
+  // That route never reaches the telemetry calls of ServerRunner and DynamoDBProxyServer;
+  // DDB_LOCAL_TELEMETRY=0 is the switch TelemetryUtil reads should anything else ask (the old
+  // -disableTelemetry flag was parsed but never read). IPv4 only: a plain 127.0.0.1 socket, not
+  // a dual-stack one. The jetty property mutes the "Logging initialized" line, as ServerRunner does.
   const child: ChildProcess = spawn(
     'java',
-    [`-Djava.library.path=${join(emulator, 'DynamoDBLocal_lib')}`, '-Xmx512m', '-jar', join(emulator, 'DynamoDBLocal.jar'), '-port', String(port), '-dbPath', dataDir, '-sharedDb', '-disableTelemetry'],
-    { cwd: emulator, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      `-Djava.library.path=${join(emulator, 'DynamoDBLocal_lib')}`,
+      '-Djava.net.preferIPv4Stack=true',
+      '-Dorg.eclipse.jetty.util.log.announce=false',
+      '-Xmx512m',
+      '-cp',
+      join(emulator, 'DynamoDBLocal.jar'),
+      'org.eclipse.jetty.xml.XmlConfiguration',
+      `port=${port}`,
+      `dbPath=${dataDir}`,
+      SERVER_XML,
+    ],
+    { cwd: emulator, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' } },
   );
   writeFileSync(pidFile, String(child.pid));
   let output = '';
-  child.stdout?.on('data', (d) => (output = (output + d).slice(-2000)));
-  child.stderr?.on('data', (d) => (output = (output + d).slice(-2000)));
+  // XmlConfiguration reports a failed start (a port taken meanwhile, say) as an exception in main
+  // while Jetty's threads keep the JVM alive: spot it instead of waiting out the minute.
+  let failure: string | undefined;
+  const collect = (d: Buffer) => {
+    output += d;
+    failure ??= /Exception in thread "main" [\w.$]+: (.*)\n/.exec(output)?.[1];
+    output = output.slice(-2000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const endpoint = `http://127.0.0.1:${port}`;
@@ -61,6 +91,10 @@ export async function startDynamoDbLocal(dataDir: string): Promise<DynamoDbLocal
   while (!up) {
     const early = await Promise.race([exited, new Promise((r) => setTimeout(() => r('waiting'), 200))]);
     if (early !== 'waiting') throw new StartupError(`DynamoDB Local exited at start (code ${early}): ${output.trim().split('\n').at(-1) ?? ''}`);
+    if (failure) {
+      child.kill('SIGKILL');
+      throw new StartupError(`DynamoDB Local failed at start: ${failure}`);
+    }
     try {
       await client.send(new ListTablesCommand({}));
       up = true;
