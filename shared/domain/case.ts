@@ -109,12 +109,17 @@ export type CaseRecord = {
 };
 
 export type Light = 'green' | 'yellow' | 'red';
-export type AnnouncedLight = { light: Light; on: string; due: string };
+/** Which of a department's clocks: the acceptance step's (受理时限) or processing's (办理时限). */
+export type ClockStage = 'acceptance' | 'processing';
+/** `stage` absent: announced before the acceptance clock had lights (processing). */
+export type AnnouncedLight = { light: Light; on: string; due: string; stage?: ClockStage };
 
 /** 督办: a red light the department did not explain opens one; it must answer by `respondBy` or it escalates. */
 export type Supervision = {
   supervisionId: string;
   deptCode: string;
+  /** Which clock went red (absent on supervisions opened before the acceptance clock had them: processing). */
+  stage?: ClockStage;
   openedOn: string;
   respondBy: string;
   level: 1 | 2;
@@ -243,9 +248,9 @@ export type Command =
   | { type: 'approve'; certificate?: { summary: Record<string, unknown> } }
   | { type: 'deny'; reasons: string[] }
   | { type: 'complete'; certificateId: string }
-  | { type: 'signal'; deptCode: string; light: Light; since: string; due: string; remainingWorkingDays: number }
+  | { type: 'signal'; deptCode: string; stage: ClockStage; light: Light; since: string; due: string; remainingWorkingDays: number }
   | { type: 'explain'; explanation: string }
-  | { type: 'open_supervision'; supervisionId: string; deptCode: string; respondBy: string }
+  | { type: 'open_supervision'; supervisionId: string; deptCode: string; stage: ClockStage; respondBy: string }
   | { type: 'respond_supervision'; supervisionId: string; explanation: string }
   | { type: 'escalate_supervision'; supervisionId: string; respondBy: string }
   /** Who looked at the applicant's file: a material was opened (any status, by its owner or its departments). */
@@ -279,9 +284,9 @@ export const RULES: Record<CommandType, Rule> = {
   approve: { from: ['accepted'], to: 'approved', event: 'case.approved', by: 'department', who: 'lead' },
   deny: { from: ['accepted'], to: 'denied', event: 'case.denied', by: 'department', who: 'lead' },
   complete: { from: ['approved'], to: 'completed', event: 'case.completed', by: 'system' },
-  signal: { from: ['accepted'], event: 'case.light_changed', by: 'system' },
-  explain: { from: ['accepted', 'suspended'], event: 'case.delay_explained', by: 'department', who: 'any' },
-  open_supervision: { from: ['accepted'], event: 'case.supervision_opened', by: 'system' },
+  signal: { from: ['submitted', 'accepted'], event: 'case.light_changed', by: 'system' },
+  explain: { from: ['submitted', 'accepted', 'suspended'], event: 'case.delay_explained', by: 'department', who: 'any' },
+  open_supervision: { from: ['submitted', 'accepted'], event: 'case.supervision_opened', by: 'system' },
   respond_supervision: { from: CASE_STATUSES, event: 'case.supervision_answered', by: 'department', who: 'any' },
   escalate_supervision: { from: CASE_STATUSES, event: 'case.supervision_escalated', by: 'system' },
   open_material: { from: CASE_STATUSES, event: 'case.material_opened', by: ['applicant', 'department'], who: 'any' },
@@ -379,12 +384,12 @@ function apply(record: CaseRecord, command: Command, actor: Actor, at: string, t
       next.certificates = [...record.certificates, command.certificateId];
       break;
     case 'signal':
-      next.lights = { ...record.lights, [command.deptCode]: { light: command.light, on: command.since, due: command.due } };
+      next.lights = { ...record.lights, [command.deptCode]: { light: command.light, on: command.since, due: command.due, stage: command.stage } };
       break;
     case 'open_supervision':
       next.supervisions = [
         ...(record.supervisions ?? []),
-        { supervisionId: command.supervisionId, deptCode: command.deptCode, openedOn: at.slice(0, 10), respondBy: command.respondBy, level: 1, status: 'open' },
+        { supervisionId: command.supervisionId, deptCode: command.deptCode, stage: command.stage, openedOn: at.slice(0, 10), respondBy: command.respondBy, level: 1, status: 'open' },
       ];
       break;
     case 'respond_supervision':

@@ -25,6 +25,8 @@ export type DepartmentPerformance = {
 };
 
 const IN_PROGRESS = new Set(['accepted', 'suspended']);
+/** Waiting for the lead department's acceptance decision: its acceptance clock runs (D1). */
+const AWAITING_ACCEPTANCE = new Set(['submitted']);
 
 /** The median of a histogram {value: count}. */
 export function medianOf(histogram: Record<number, number>): number | null {
@@ -63,8 +65,9 @@ export function supervisionReport(cases: readonly CaseSummary[], decisions: read
   const byLight: Record<Light, Array<{ caseId: string; supervisionCode: string; serviceItem: string; late: string[] }>> = { green: [], yellow: [], red: [] };
   const openSupervisions: Array<NonNullable<CaseRecord['supervisions']>[number] & { caseId: string; overdue: boolean }> = [];
   for (const c of cases) {
-    if (IN_PROGRESS.has(c.status)) {
-      const lights = [c.leadDepartment, ...c.coDepartments].map((code) => [code, c.lights?.[code]?.light ?? 'green'] as const);
+    if (IN_PROGRESS.has(c.status) || AWAITING_ACCEPTANCE.has(c.status)) {
+      const involved = AWAITING_ACCEPTANCE.has(c.status) ? [c.leadDepartment] : [c.leadDepartment, ...c.coDepartments];
+      const lights = involved.map((code) => [code, c.lights?.[code]?.light ?? 'green'] as const);
       for (const [code, light] of lights) {
         const d = dept(code);
         d.inProgress += 1;

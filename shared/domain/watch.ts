@@ -1,6 +1,8 @@
 import { FINAL_STATUSES, type AuditEvent, type CaseRecord, type Command, type Light } from './case.ts';
 import type { WorkingCalendar } from './calendar.ts';
 import { deadlineOf, isDecision, lightOf, type Deadline } from './deadline.ts';
+import { ACCEPTANCE_YELLOW_DAYS, acceptanceDeadline } from './acceptance-clock.ts';
+import type { ClockStage } from './case.ts';
 
 /**
  * Electronic supervision of one case (F3, E3): each department's clock and light, and what the
@@ -16,6 +18,8 @@ export const EXPLANATION_WINDOW_DAYS = 1;
 export type DeptClock = {
   deptCode: string;
   role: 'lead' | 'co';
+  /** Which clock: the lead's acceptance step until it decides on acceptance, then processing. */
+  stage: ClockStage;
   deadline: Deadline;
   light: Light;
   /** The clock runs: started, not suspended, not stopped by the decision (lead) or its opinion (co). */
@@ -24,19 +28,29 @@ export type DeptClock = {
 
 const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
-/** Each department's clock: the lead's against the promised limit, each co-department's against its opinion limit. */
+/**
+ * Each department's clock: the lead's against the acceptance limit until the case is accepted
+ * (or refused), then against the promised limit; each co-department's against its opinion limit.
+ */
 export function clocksOf(record: CaseRecord, events: readonly AuditEvent[], calendar: WorkingCalendar, today: string): DeptClock[] {
-  const lead = deadlineOf(events, calendar, today, record.limits);
-  const clocks: DeptClock[] = [
-    { deptCode: record.leadDepartment, role: 'lead', deadline: lead, light: lightOf(lead, record.limits.promisedDays, record.limits.yellowDays), running: runs(lead) },
-  ];
+  const clocks: DeptClock[] = [leadClock(record, events, calendar, today)];
   const opinionDays = record.limits.opinionDays ?? record.limits.promisedDays;
   for (const deptCode of record.coDepartments) {
     const stops = (e: AuditEvent) => isDecision(e) || (e.type === 'case.opinion_given' && e.actor.id === deptCode);
     const d = deadlineOf(events, calendar, today, { promisedDays: opinionDays, statutoryDays: opinionDays }, stops);
-    clocks.push({ deptCode, role: 'co', deadline: d, light: lightOf(d, opinionDays), running: runs(d) });
+    clocks.push({ deptCode, role: 'co', stage: 'processing', deadline: d, light: lightOf(d, opinionDays), running: runs(d) });
   }
   return clocks;
+}
+
+function leadClock(record: CaseRecord, events: readonly AuditEvent[], calendar: WorkingCalendar, today: string): DeptClock {
+  const base = { deptCode: record.leadDepartment, role: 'lead' as const };
+  if (!events.some((e) => e.type === 'case.accepted')) {
+    const d = acceptanceDeadline(events, calendar, today, record.limits.acceptanceDays);
+    return { ...base, stage: 'acceptance', deadline: d, light: lightOf(d, record.limits.acceptanceDays, ACCEPTANCE_YELLOW_DAYS), running: runs(d) };
+  }
+  const d = deadlineOf(events, calendar, today, record.limits);
+  return { ...base, stage: 'processing', deadline: d, light: lightOf(d, record.limits.promisedDays, record.limits.yellowDays), running: runs(d) };
 }
 
 /**
@@ -47,6 +61,9 @@ export const isWatched = (record: Pick<CaseRecord, 'status' | 'supervisions'>) =
   !FINAL_STATUSES.has(record.status) || (record.supervisions ?? []).some((s) => s.status === 'open');
 
 const runs = (d: Deadline) => d.started && !d.paused && !d.stoppedOn;
+
+/** Statuses in which a clock runs: the acceptance step (submitted) and processing (accepted). */
+const WATCHED_STATUSES: ReadonlySet<CaseRecord['status']> = new Set(['submitted', 'accepted']);
 
 /** The departments whose clock is red, the lead first: "who is late". */
 export const lateDepartments = (clocks: DeptClock[]) => clocks.filter((c) => c.light === 'red').map((c) => c.deptCode);
@@ -94,17 +111,21 @@ export function dueActions(
   newSupervisionId: () => string,
 ): WatchCommand[] {
   const actions: WatchCommand[] = [];
-  if (record.status === 'accepted') {
+  if (WATCHED_STATUSES.has(record.status)) {
     for (const [i, c] of clocksOf(record, events, calendar, today).entries()) {
       if (!c.running) continue;
       const announced = record.lights?.[c.deptCode];
+      // Announced for this clock (an acceptance red does not make the processing clock's red).
+      const sameClock = (announced?.stage ?? 'processing') === c.stage;
+      // The stored light always follows the running clock: when processing starts after a red
+      // acceptance step, it is announced green again.
       if (c.light !== (announced?.light ?? 'green')) {
         const since = sinceDay((d) => clocksOf(record, events, calendar, d)[i]!, today, c.light);
-        actions.push({ type: 'signal', deptCode: c.deptCode, light: c.light, since, due: c.deadline.promisedDue!, remainingWorkingDays: c.deadline.remainingWorkingDays! });
+        actions.push({ type: 'signal', deptCode: c.deptCode, stage: c.stage, light: c.light, since, due: c.deadline.promisedDue!, remainingWorkingDays: c.deadline.remainingWorkingDays! });
       }
-      if (c.light === 'red' && announced?.light === 'red' && today >= supervisionCheckDay(calendar, announced.on) && !explainedSince(record, events, c.deptCode, announced.on)) {
+      if (c.light === 'red' && announced?.light === 'red' && sameClock && today >= supervisionCheckDay(calendar, announced.on) && !explainedSince(record, events, c.deptCode, announced.on)) {
         const respondBy = calendar.addWorkingDays(today, SUPERVISION_RESPONSE_DAYS).due;
-        actions.push({ type: 'open_supervision', supervisionId: newSupervisionId(), deptCode: c.deptCode, respondBy });
+        actions.push({ type: 'open_supervision', supervisionId: newSupervisionId(), deptCode: c.deptCode, stage: c.stage, respondBy });
       }
     }
   }
@@ -131,13 +152,15 @@ function explainedSince(record: CaseRecord, events: readonly AuditEvent[], deptC
  */
 export function watchDays(record: CaseRecord, events: readonly AuditEvent[], calendar: WorkingCalendar, today: string): string[] {
   const days = new Set<string>();
-  if (record.status === 'accepted') {
+  if (WATCHED_STATUSES.has(record.status)) {
     const clocks = clocksOf(record, events, calendar, today);
     for (const [i, c] of clocks.entries()) {
       if (!c.running) continue;
       for (const day of lightChangeDays((d) => clocksOf(record, events, calendar, d)[i]!, today)) days.add(day);
       const announced = record.lights?.[c.deptCode];
-      if (announced?.light === 'red' && !explainedSince(record, events, c.deptCode, announced.on)) days.add(supervisionCheckDay(calendar, announced.on));
+      if (announced?.light === 'red' && (announced.stage ?? 'processing') === c.stage && !explainedSince(record, events, c.deptCode, announced.on)) {
+        days.add(supervisionCheckDay(calendar, announced.on));
+      }
     }
   }
   for (const s of record.supervisions ?? []) if (s.status === 'open' && s.level === 1) days.add(nextDay(s.respondBy));

@@ -197,6 +197,7 @@ export const CaseView = z.object({
       z.object({
         deptCode: z.string(),
         role: z.enum(['lead', 'co']),
+        stage: z.enum(['acceptance', 'processing']).describe('the lead’s acceptance clock until the case is accepted, then processing'),
         due: z.string().optional(),
         remainingWorkingDays: z.number().int().optional(),
         light: z.enum(['green', 'yellow', 'red']),
@@ -211,6 +212,7 @@ export const CaseView = z.object({
       z.object({
         supervisionId: z.string(),
         deptCode: z.string(),
+        stage: z.enum(['acceptance', 'processing']).optional().describe('which clock went red'),
         openedOn: z.string(),
         respondBy: z.string(),
         level: z.number().int(),
@@ -221,7 +223,18 @@ export const CaseView = z.object({
     )
     .optional()
     .describe('supervision cases (督办) opened on this case (F3)'),
-  acceptanceClock: z.object({ limitWorkingDays: z.number(), usedWorkingDays: z.number(), running: z.boolean(), paused: z.boolean(), overdue: z.boolean() }),
+  acceptanceClock: z
+    .object({
+      limitWorkingDays: z.number(),
+      usedWorkingDays: z.number(),
+      running: z.boolean(),
+      paused: z.boolean(),
+      overdue: z.boolean(),
+      due: z.string().optional().describe('while running: the last day for the acceptance decision'),
+      remainingWorkingDays: z.number().int(),
+      light: z.enum(['green', 'yellow', 'red']).describe('yellow on the last day, red once it has passed'),
+    })
+    .describe('the acceptance step’s own clock (D1, FZ 15): lights and supervision like the processing clock'),
   opinions: z.record(z.string(), z.unknown()).optional(),
   workflow: WorkflowView.optional().describe('staff and administrators: how the case’s workflow stands while the case is not final'),
   certificates: z.array(

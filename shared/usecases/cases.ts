@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import type { CatalogItem } from '../catalog/index.ts';
 import { itemOf } from './catalog.ts';
-import { FINAL_STATUSES, fileCase as fileCaseRecord, type SubmittedMaterial } from '../domain/case.ts';
+import { FINAL_STATUSES, fileCase as fileCaseRecord, type AuditEvent, type CaseRecord, type SubmittedMaterial } from '../domain/case.ts';
+import type { WorkingCalendar } from '../domain/calendar.ts';
 import { isRecovering } from '../domain/workflow.ts';
 import { makeSupervisionCode } from '../domain/supervision-code.ts';
-import { acceptanceClock } from '../domain/acceptance-clock.ts';
+import { ACCEPTANCE_YELLOW_DAYS, acceptanceClock, acceptanceDeadline } from '../domain/acceptance-clock.ts';
+import { lightOf } from '../domain/deadline.ts';
 import { clocksOf, lateDepartments } from '../domain/watch.ts';
 import { ConcurrentModification, Forbidden, NotFound, RuleViolation, type FieldError } from '../errors.ts';
 import { zodErrors } from '../schemas/validate.ts';
@@ -21,6 +23,7 @@ import { deliveriesFor, enqueue, scheduleFirstAttempts } from './deliveries.ts';
 import { calendarOf } from './calendar.ts';
 import { idempotencyOf, remember, replay } from './idempotency.ts';
 import { startWorkflow } from './reconcile.ts';
+import { watchCase } from './watch.ts';
 import { pinCertificate, pinForm, pinUpload } from './materials.ts';
 
 type CreateCase = z.output<typeof CreateCaseRequest>;
@@ -206,7 +209,8 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
       // sweep's list, and the sweep starts it within minutes (reconcileWorkflows).
       logger.warn('workflow not started; the sweep will start it', { caseId, error: (err as Error).message });
     }
-    await scheduleFirstAttempts(deps, deliveries);
+    // The acceptance step's clock runs from now: its light timers are set (D1).
+    await Promise.all([scheduleFirstAttempts(deps, deliveries), watchCase(deps, caseId, { current: { record, events: [event] } })]);
     return response;
   }
 }
@@ -276,6 +280,7 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
           clocks: clocks.map((c) => ({
             deptCode: c.deptCode,
             role: c.role,
+            stage: c.stage,
             ...(c.deadline.promisedDue ? { due: c.deadline.promisedDue, remainingWorkingDays: c.deadline.remainingWorkingDays } : {}),
             light: c.light,
             running: c.running,
@@ -284,7 +289,10 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
       : {}),
     late: lateDepartments(clocks),
     ...(record.supervisions?.length ? { supervisions: record.supervisions } : {}),
-    acceptanceClock: acceptanceClock(events, calendar, today, record.limits.acceptanceDays),
+    acceptanceClock: {
+      ...acceptanceClock(events, calendar, today, record.limits.acceptanceDays),
+      ...acceptanceLight(record, events, calendar, today),
+    },
     documents: record.documents.map((d) => ({ docId: d.docId, kind: d.kind, name: d.name, issuedAt: d.issuedAt })),
     certificates: certificates.flatMap((c) =>
       c ? [{ certificateId: c.certificateId, name: c.name, supervisionCode: c.supervisionCode, issuedAt: c.issuedAt, issuer: c.issuer.name }] : [],
@@ -292,6 +300,12 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
+}
+
+/** The acceptance step's due date, days left and light (D1), as the watch sees them. */
+function acceptanceLight(record: CaseRecord, events: AuditEvent[], calendar: WorkingCalendar, today: string) {
+  const d = acceptanceDeadline(events, calendar, today, record.limits.acceptanceDays);
+  return { ...(d.promisedDue ? { due: d.promisedDue } : {}), remainingWorkingDays: d.remainingWorkingDays!, light: lightOf(d, record.limits.acceptanceDays, ACCEPTANCE_YELLOW_DAYS) };
 }
 
 /**

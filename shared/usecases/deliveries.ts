@@ -28,9 +28,13 @@ export function deliveriesFor(deps: Deps, record: CaseRecord, event: AuditEvent)
       ...(type === 'case.assigned' ? { leadDepartment: record.leadDepartment, role: 'co-department' } : {}),
       // What the department works on (E1, E3): each material's digest; the file itself by material.link.
       ...(type === 'case.submitted' || type === 'case.assigned' || type === 'case.supplemented' ? { materials: openableMaterials(record) } : {}),
-      // deadline.*: {deptCode, light, since, due, remainingWorkingDays}; supervision.opened: {supervisionId, deptCode, respondBy};
-      // supervision.escalated: {supervisionId, respondBy} (the new date to answer by)
+      // deadline.*: {deptCode, stage, light, since, due, remainingWorkingDays}; supervision.opened: {supervisionId, deptCode, stage, respondBy};
+      // supervision.escalated: {supervisionId, respondBy} (the new date to answer by), and its stage.
+      // `stage` says which clock: "acceptance" (受理时限) or "processing" (办理时限).
       ...(type.startsWith('deadline.') || type.startsWith('supervision.') ? event.data : {}),
+      ...(type === 'supervision.escalated'
+        ? { stage: record.supervisions?.find((s) => s.supervisionId === event.data?.supervisionId)?.stage ?? 'processing' }
+        : {}),
     },
     status: 'pending',
     attempts: 0,

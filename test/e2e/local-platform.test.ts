@@ -11,6 +11,9 @@ import { freePort } from '../../infra/local/ports.ts';
 import { failedStart, startPlatform, type Platform } from '../support/platform.ts';
 import { pdf, sha256 } from '../support/fixtures.ts';
 import { until } from '../support/deps.ts';
+import { WorkingCalendar } from '#shared/domain/calendar.ts';
+import { chineseDaysArrangement } from '#shared/adapters/calendar/chinese-days.ts';
+import { shanghaiDate } from '#shared/time.ts';
 
 const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), 'ywtb-e2e-'));
@@ -79,7 +82,9 @@ describe('README walkthrough, verbatim, against npm start', () => {
     const script = join(work, 'walkthrough.sh');
     writeFileSync(script, `set -euo pipefail\n${blocks.join('\n')}`);
     chmodSync(script, 0o755);
+    const startedOn = shanghaiDate(new Date());
     const { stdout } = await run('bash', [script], { cwd: work, env: { ...process.env, BASE: platform.url }, timeout: 60_000 });
+    const endedOn = shanghaiDate(new Date());
     rmSync(work, { recursive: true, force: true });
     expect(stdout).toContain('"name": "个体工商户设立登记"'); // the catalog search
     expect(stdout).toContain('PUT 200');
@@ -102,8 +107,21 @@ describe('README walkthrough, verbatim, against npm start', () => {
     // lights: green, then yellow, then red as case time moves
     expect([...stdout.matchAll(/\{"light":"(green|yellow|red)"/g)].map((m) => m[1])).toEqual(['green', 'yellow', 'red']);
     expect(stdout).toMatch(/承诺办结日为\d{4}年\d+月\d+日，法定办结日为/);
-    // supervision: opened for the unexplained red light, answered, and counted
-    expect(stdout).toMatch(/\{"late":\["fz-rsj"\],"supervisions":\[\{"deptCode":"fz-rsj","openedOn":"[\d-]+","respondBy":"[\d-]+","level":[12],"status":"open"\}\]\}/);
+    // supervision: opened by the watch on a day the clock was moved to (timers fire at the moved
+    // time), to be answered within 3 working days (the calendar as loaded above); escalated to
+    // level 2, with 3 more working days, when the last move passed that date unanswered
+    const moves = [...stdout.matchAll(/\{"now":"(\d{4}-\d{2}-\d{2})T/g)].map((m) => m[1]!);
+    const movedTo = moves.at(-1)!;
+    const calendar = new WorkingCalendar([(y) => (y === 2027 ? { year: 2027, holidays: ['2027-01-01', '2027-01-02', '2027-01-03'], workdays: [], source: 'admin' } : undefined), chineseDaysArrangement]);
+    const supervised = JSON.parse(/(\{"late":\["fz-rsj"\],"supervisions":.*\})\n/.exec(stdout)![1]!) as { supervisions: Array<{ openedOn: string }> };
+    const openedOn = supervised.supervisions[0]!.openedOn;
+    expect(moves).toContain(openedOn);
+    const firstRespondBy = calendar.addWorkingDays(openedOn, 3).due;
+    const escalated = movedTo > firstRespondBy;
+    expect(supervised).toEqual({
+      late: ['fz-rsj'],
+      supervisions: [{ deptCode: 'fz-rsj', openedOn, respondBy: escalated ? calendar.addWorkingDays(movedTo, 3).due : firstRespondBy, level: escalated ? 2 : 1, status: 'open' }],
+    });
     expect(stdout).toMatch(/"deptCode": "fz-rsj",\s*"name": "福州市人力资源和社会保障局",\s*"inProgress": 1,\s*"yellow": 0,\s*"red": 1,[^}]*"openSupervisions": 0/);
     expect(stdout).toContain('[{"item":"个体工商户设立登记","status":"accepted","light":"red"}]');
     // publishing a guide: above the statutory limit refused, then version 2
@@ -111,7 +129,18 @@ describe('README walkthrough, verbatim, against npm start', () => {
     expect(stdout).toContain('{"version":2,"promisedDays":8,"statutoryDays":20,"yellowDays":3}');
     // the calendar
     expect(stdout).toContain('{"year":2027,"holidays":["2027-01-01","2027-01-02","2027-01-03"],"workdays":[],"source":"admin"}');
-    expect(stdout).toMatch(/\{"limitWorkingDays":1,"usedWorkingDays":\d+,"running":false,"paused":false,"overdue":(true|false)\}/);
+    // the supplement case's acceptance clock: filed, supplemented and accepted within the run
+    const used = calendar.workingDaysBetween(startedOn, endedOn);
+    const left = 1 - used;
+    const light = left < 0 ? 'red' : left === 0 ? 'yellow' : 'green';
+    expect(stdout).toContain(`{"limitWorkingDays":1,"usedWorkingDays":${used},"running":false,"paused":false,"overdue":${used > 1},"remainingWorkingDays":${left},"light":"${light}"}`);
+    // staff open a material: exactly the bytes supplied, and the opening is on the record
+    expect(stdout).toMatch(/\{"materialId":"premises-proof","source":"upload","fileName":"premises-stamped.pdf","contentType":"application\/pdf","sha256":"[0-9a-f]{64}"\}/);
+    expect(stdout).toContain('the bytes opened are the bytes supplied');
+    expect(stdout).toContain('{"materialId":"application-form","source":"form","formVersion":1,"contentType":"application/json"}');
+    expect(stdout).toContain(
+      '[{"by":{"kind":"department","id":"fz-scjg","via":"staff","staffId":"s-lin"},"material":"premises-proof"},{"by":{"kind":"department","id":"fz-scjg","via":"webhook"},"material":"application-form"}]',
+    );
   });
 });
 
@@ -163,6 +192,10 @@ describe('kill -9 while cases wait for their department', () => {
 
     // The old token and secret still work: both are kept under DATA_DIR.
     expect((await api(`/cases/${waitingForDecision}`, { token: citizen })).body).toEqual(before);
+    // Staff see the workflow carried on by a new attempt (executions are named per attempt).
+    const reviewer = await token({ sub: 's-e2e', name: '审查', dept: 'fz-scjg', roles: ['reviewer'] });
+    const workflow = (await until(() => api(`/cases/${waitingForDecision}`, { token: reviewer }), (r) => r.body.workflow?.attempt === 2)).body.workflow;
+    expect(workflow).toMatchObject({ status: 'running', attempt: 2 });
     expect((await hook(secret, 'fz-scjg', { type: 'case.approve', caseId: waitingForDecision, data: {} })).body).toMatchObject({ status: 'approved' });
     expect((await hook(secret, 'fz-scjg', { type: 'case.accept', caseId: waitingForAcceptance, data: {} })).body).toMatchObject({ status: 'accepted' });
     const done = await until(() => api(`/cases/${waitingForDecision}`, { token: citizen }), (r) => r.body.status === 'completed');

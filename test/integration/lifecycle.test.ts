@@ -8,6 +8,7 @@ import { documentLink } from '#shared/usecases/notices.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
 import { verifyChain } from '#shared/domain/case.ts';
 import type { LocalStepFunctions } from '../../infra/local/step-functions-local.ts';
+import { pdfPageTexts } from '../support/pdf.ts';
 import { until, workflowDeps } from '../support/deps.ts';
 import { citizen, individualBusinessApplication, pdf, uploadFile } from '../support/fixtures.ts';
 
@@ -180,7 +181,12 @@ describe('D1 notices: acceptance and rejection as PDF documents', () => {
     const link = await documentLink(deps, citizen(), caseId, notice.docId);
     const pdfBytes = Buffer.from(await (await fetch(link.url)).arrayBuffer());
     expect(pdfBytes.subarray(0, 5).toString()).toBe('%PDF-');
-    expect(pdfBytes.toString('latin1')).toContain(view.supervisionCode);
+    // Printed on the page (not only in the document's metadata), with the notice's title and the applicant.
+    const [page, ...more] = await pdfPageTexts(pdfBytes);
+    expect(more).toEqual([]);
+    expect(page).toContain(view.supervisionCode);
+    expect(page).toContain('受理通知书');
+    expect(page).toContain('陈美玲');
     await expect(documentLink(deps, citizen({ sub: 'u-stranger' }), caseId, notice.docId)).rejects.toBeInstanceOf(NotFound);
     await expect(documentLink(deps, citizen(), caseId, 'NOPE')).rejects.toBeInstanceOf(NotFound);
     await expect(documentLink(deps, reviewer, caseId, notice.docId)).resolves.toMatchObject({ kind: 'acceptance_notice' });

@@ -45,6 +45,43 @@ beforeAll(async () => {
   deps = await integrationDeps();
 });
 
+describe('D1 F3 the acceptance clock on the same timers and watch', () => {
+  it('sets timers at filing, announces the acceptance step’s yellow and red, opens a supervision, and hands over at acceptance', async () => {
+    deps.clock.set(at('2026-11-23', '09:00:00'));
+    const item = findItem('basic-pension-claim')!;
+    const upload = await uploadFile(deps, citizen(), pdf('社会保障卡'), 'bank-card.pdf');
+    const { body } = await fileCase(deps, citizen(), { serviceItemCode: item.code, form: item.formExample as Record<string, unknown>, materials: [{ materialId: 'bank-card', uploadId: upload.uploadId }] });
+    const caseId = body.caseId;
+    // Acceptance limit: 2 working days → due Wednesday 11-25 (yellow that day), red from Thursday.
+    expect(await watchTimers(caseId)).toEqual(['20261125', '20261126']);
+
+    deps.clock.set(at('2026-11-25'));
+    await fireDue();
+    expect((await viewCase(deps, citizen(), caseId)).acceptanceClock).toMatchObject({ light: 'yellow', due: '2026-11-25', remainingWorkingDays: 0 });
+    // Red on Thursday, unexplained for a working day: supervised on Friday.
+    deps.clock.set(at('2026-11-27'));
+    await fireDue();
+    const late = await viewCase(deps, citizen(), caseId);
+    expect(late).toMatchObject({ status: 'submitted', light: 'red', late: ['fz-rsj'] });
+    expect(late.supervisions).toEqual([expect.objectContaining({ deptCode: 'fz-rsj', stage: 'acceptance', status: 'open' })]);
+    const sent = ((await store().listOverdueDeliveries('9999-12-31', 1000)) as Delivery[]).filter((d) => d.data.caseId === caseId && d.type !== 'case.submitted');
+    expect(sent.map((d) => [d.type, d.data.stage]).sort()).toEqual([
+      ['deadline.red', 'acceptance'],
+      ['deadline.yellow', 'acceptance'],
+      ['supervision.opened', 'acceptance'],
+    ]);
+    expect((await listCases(deps, rsj.reviewer, { limit: 100, status: 'submitted', light: 'red' })).items.map((c) => c.caseId)).toContain(caseId);
+    expect((await supervisionOverview(deps, admin)).casesByLight.red.map((c) => c.caseId)).toContain(caseId);
+
+    await staffAction(deps, rsj.reviewer, caseId, { type: 'case.accept', data: {} });
+    const accepted = await viewCase(deps, citizen(), caseId);
+    expect(accepted.light).toBe('green');
+    expect(accepted.timeline.at(-1)).toMatchObject({ type: 'case.light_changed', data: { stage: 'processing', light: 'green' } });
+    // The processing clock's timers replace the acceptance step's.
+    expect((await watchTimers(caseId)).every((d) => d > '20261127')).toBe(true);
+  });
+});
+
 describe('F3 lights on timers through the Scheduler port (local scheduler on the platform clock)', () => {
   it('sets the case’s timers at acceptance, announces yellow and red when they fire, and a second firing changes nothing', async () => {
     const caseId = await acceptedPensionCase();
@@ -203,7 +240,7 @@ describe('F3 the daily watch: nothing is missed when a timer is lost', () => {
     }
     expect(runs).toBeGreaterThan(1);
     for (const caseId of [lost, other]) {
-      expect((await deps.cases.get(caseId))!.lights).toEqual({ 'fz-rsj': { light: 'red', on: '2026-12-08', due: '2026-12-07' } });
+      expect((await deps.cases.get(caseId))!.lights).toEqual({ 'fz-rsj': { light: 'red', on: '2026-12-08', due: '2026-12-07', stage: 'processing' } });
     }
     // The lost case has its next look again: the end of its explanation window.
     expect(await watchTimers(lost)).toEqual(['20261209']);

@@ -117,7 +117,7 @@ describe('F3 supervision (督办)', () => {
     const [opened] = s.look('2026-12-09');
     expect(opened).toMatchObject({ type: 'case.supervision_opened', data: { supervisionId: 'sup_1', deptCode: 'fz-rsj', respondBy: '2026-12-14' } });
     expect(outboundFor(s.record, opened!)).toEqual([{ deptCode: 'fz-rsj', type: 'supervision.opened' }]);
-    expect(s.record.supervisions).toEqual([{ supervisionId: 'sup_1', deptCode: 'fz-rsj', openedOn: '2026-12-09', respondBy: '2026-12-14', level: 1, status: 'open' }]);
+    expect(s.record.supervisions).toEqual([{ supervisionId: 'sup_1', deptCode: 'fz-rsj', stage: 'processing', openedOn: '2026-12-09', respondBy: '2026-12-14', level: 1, status: 'open' }]);
     expect(s.look('2026-12-09')).toEqual([]);
   });
 
@@ -126,7 +126,7 @@ describe('F3 supervision (督办)', () => {
     s.act('2026-11-23', { type: 'accept' });
     const events = s.look('2026-12-10');
     expect(events.map((e) => e.type)).toEqual(['case.light_changed', 'case.supervision_opened']);
-    expect(s.record.lights!['fz-rsj']).toEqual({ light: 'red', on: '2026-12-08', due: '2026-12-07' });
+    expect(s.record.lights!['fz-rsj']).toEqual({ light: 'red', on: '2026-12-08', due: '2026-12-07', stage: 'processing' });
   });
 
   it('opens none when the department explained itself in time', () => {
@@ -159,6 +159,55 @@ describe('F3 supervision (督办)', () => {
     expect(s.look('2026-12-30')).toEqual([]);
     s.act('2026-12-21', { type: 'respond_supervision', supervisionId: 'sup_1', explanation: '已办结' });
     expect(s.record.supervisions![0]!.answer).toMatchObject({ late: true });
+  });
+});
+
+describe('D1 F3 the acceptance step has its own lights and supervision', () => {
+  // Filed Monday 2026-11-23 10:00; acceptance limit 1 working day → due Tuesday 11-24.
+  it('turns yellow on the last day and red once it has passed, announced as the acceptance clock', () => {
+    const s = new Story();
+    expect(s.days('2026-11-23')).toEqual(['2026-11-24', '2026-11-25']);
+    expect(s.look('2026-11-23')).toEqual([]);
+    const [yellow] = s.look('2026-11-24');
+    expect(yellow).toMatchObject({ type: 'case.light_changed', data: { deptCode: 'fz-rsj', stage: 'acceptance', light: 'yellow', due: '2026-11-24', remainingWorkingDays: 0 } });
+    expect(outboundFor(s.record, yellow!)).toEqual([{ deptCode: 'fz-rsj', type: 'deadline.yellow' }]);
+    const [red] = s.look('2026-11-25');
+    expect(red).toMatchObject({ data: { stage: 'acceptance', light: 'red', remainingWorkingDays: -1 } });
+    expect(clocksOf(s.record, s.events, calendar, '2026-11-25')[0]).toMatchObject({ stage: 'acceptance', light: 'red', running: true });
+  });
+
+  it('opens a supervision for a case 10 working days past its acceptance limit that nobody looked at', () => {
+    const s = new Story();
+    // No timer fired: the daily watch sees it late, announces red and opens the supervision at once.
+    const done = s.look('2026-12-08');
+    expect(done.map((e) => e.type)).toEqual(['case.light_changed', 'case.supervision_opened']);
+    expect(s.record.lights!['fz-rsj']).toEqual({ light: 'red', on: '2026-11-25', due: '2026-11-24', stage: 'acceptance' });
+    expect(s.record.supervisions).toEqual([expect.objectContaining({ deptCode: 'fz-rsj', stage: 'acceptance', status: 'open' })]);
+    expect(outboundFor(s.record, done[1]!)).toEqual([{ deptCode: 'fz-rsj', type: 'supervision.opened' }]);
+  });
+
+  it('stands still while the applicant supplements, and an explanation keeps the supervision away', () => {
+    const s = new Story();
+    s.act('2026-11-23', { type: 'request_supplement', items: [{ materialId: 'premises-layout', reason: '图纸不清晰' }] });
+    expect(s.look('2026-12-08')).toEqual([]);
+    expect(s.days('2026-12-08')).toEqual([]);
+    s.act('2026-12-08', { type: 'supplement', materials: [] }, { kind: 'applicant', id: 'u-1', name: '陈美玲' });
+    // The department has the rest of its day (none was used before the request): due 12-09.
+    expect(clocksOf(s.record, s.events, calendar, '2026-12-08')[0]!.deadline).toMatchObject({ promisedDue: '2026-12-09', remainingWorkingDays: 1 });
+    expect(s.look('2026-12-10').map((e) => e.data?.light)).toEqual(['red']);
+    s.act('2026-12-10', { type: 'explain', explanation: '系统故障，已于今日处理' });
+    expect(s.look('2026-12-11')).toEqual([]);
+  });
+
+  it('hands over to the processing clock at acceptance: green again, and no supervision for the old red', () => {
+    const s = new Story();
+    s.look('2026-11-25');
+    s.act('2026-11-25', { type: 'accept' });
+    const [green] = s.look('2026-11-25');
+    expect(green).toMatchObject({ type: 'case.light_changed', data: { stage: 'processing', light: 'green' } });
+    expect(outboundFor(s.record, green!)).toEqual([]);
+    expect(s.look('2026-11-27')).toEqual([]);
+    expect(s.record.supervisions ?? []).toEqual([]);
   });
 });
 
