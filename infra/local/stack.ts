@@ -161,7 +161,7 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     // case is started once.
     const deps = buildDeps();
     const open = await store.listOpen();
-    for (const c of open) await startWorkflow(deps, c.caseId);
+    for (let i = 0; i < open.length; i += 8) await Promise.all(open.slice(i, i + 8).map((c) => startWorkflow(deps, c.caseId)));
     if (open.length) log(`resumed ${open.length} open case(s)`);
 
     // As the recurring sweep schedule does in AWS: at start (after a kill -9) and every minute.
