@@ -81,7 +81,8 @@ export class StatelessStack extends Stack {
     };
     // The sweep also starts a new attempt of a case's workflow when its start was lost after
     // filing, or an attempt stopped.
-    const executionArnPattern = this.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    // Pseudo parameters (not the app's region and account), so the grant reads the same in every environment.
+    const executionArnPattern = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:execution:${stateMachineName}:*`;
     const timerFunction = new PlatformFunction(this, 'TimerFunction', { name: 'timers', functionName: timerFunctionName })
       .bindTable(table)
       .allowTimers(timers)

@@ -6,6 +6,13 @@ import type { Deps } from './deps.ts';
 /** A start under way (or a case just filed) is given this long before the sweep steps in. */
 export const START_GRACE_MS = 2 * 60_000;
 
+/**
+ * How long a stopped attempt waits before the next: at once after the first, then 1, 2, 4 … minutes,
+ * at most a day — a case whose workflow keeps failing is retried for ever, without hammering
+ * (administrators see it in `recoveringWorkflows` meanwhile).
+ */
+export const restartDelayMs = (attempt: number) => (attempt <= 1 ? 0 : Math.min(2 ** (attempt - 2), 24 * 60) * 60_000);
+
 const nowIso = (deps: Deps) => deps.realClock.now().toISOString();
 
 /**
@@ -51,7 +58,8 @@ export async function reconcileWorkflows(deps: Deps): Promise<{ restarted: strin
   const now = deps.realClock.now().getTime();
   const restarted: string[] = [];
   for (const run of await deps.cases.listWorkflowsToRecover()) {
-    if (run.status !== 'stopped' && Date.parse(run.since) > now - START_GRACE_MS) continue;
+    const waited = now - Date.parse(run.since);
+    if (run.status === 'stopped' ? waited < restartDelayMs(run.attempt) : waited < START_GRACE_MS) continue;
     const record = await deps.cases.get(run.caseId);
     if (!record || FINAL_STATUSES.has(record.status)) {
       await deps.cases.finishWorkflow(run.caseId, nowIso(deps));

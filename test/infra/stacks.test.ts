@@ -195,6 +195,23 @@ describe('cdk-nag AwsSolutions checks', () => {
     for (const s of nag.suppressedViolations) expect((s.acknowledgedReason ?? s.reason ?? '').length).toBeGreaterThan(20);
   });
 
+  it('pass too when the app is synthesized for a concrete account and region (as `cdk synth` does)', () => {
+    const saved = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+    Object.assign(process.env, { CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'us-east-1' });
+    try {
+      const assembly = buildApp({ context: NO_BUNDLING }).app.synth();
+      const concrete = JSON.parse(readFileSync(`${assembly.directory}/validation-report.json`, 'utf8')) as typeof report;
+      const nag = concrete.pluginReports.find((r) => r.pluginName === 'AwsSolutions')!;
+      expect(nag.violations).toEqual([]);
+      expect(nag.conclusion).toBe('success');
+    } finally {
+      for (const [k, v] of [['CDK_DEFAULT_ACCOUNT', saved.account], ['CDK_DEFAULT_REGION', saved.region]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
   it('do catch a violation (the check is live)', () => {
     const app = new App({ context: NO_BUNDLING });
     const stack = new Stack(app, 'Bad');
