@@ -100,6 +100,9 @@ export class PlatformFunction extends Construct {
     this.fn.addToRolePolicy(
       new PolicyStatement({ effect: Effect.ALLOW, actions: BUCKET_ACTIONS[access], resources: [`arn:${Stack.of(this).partition}:s3:::${bucketName}/*`] }),
     );
+    // Without ListBucket, S3 answers a missing key with 403 AccessDenied instead of 404 NoSuchKey:
+    // "not uploaded yet" would become an error (the local stand-in answers NoSuchKey either way).
+    this.fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:ListBucket'], resources: [`arn:${Stack.of(this).partition}:s3:::${bucketName}`] }));
     this.fn.addEnvironment('BUCKET_NAME', bucketName);
     acknowledge(
       this,

@@ -161,7 +161,14 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     // case is started once.
     const deps = buildDeps();
     const open = await store.listOpen();
-    for (let i = 0; i < open.length; i += 8) await Promise.all(open.slice(i, i + 8).map((c) => startWorkflow(deps, c.caseId)));
+    const restart = async (caseId: string) => {
+      const run = await store.getWorkflowRun(caseId);
+      if (run?.status === 'running') {
+        await store.markWorkflowStopped(caseId, run.attempt, { error: 'Local.Restart', cause: 'the local runtime restarted; its executions were kept in memory' }, new Date().toISOString());
+      }
+      return startWorkflow(deps, caseId, run?.attempt ?? 0);
+    };
+    for (let i = 0; i < open.length; i += 8) await Promise.all(open.slice(i, i + 8).map((c) => restart(c.caseId)));
     if (open.length) log(`resumed ${open.length} open case(s)`);
 
     // As the recurring sweep schedule does in AWS: at start (after a kill -9) and every minute.

@@ -18,20 +18,9 @@ export type AcceptanceClock = {
  * department (status `submitted`), not while the applicant supplements; it stops at the decision.
  */
 export function acceptanceClock(events: readonly AuditEvent[], calendar: WorkingCalendar, today: string, limitWorkingDays: number): AcceptanceClock {
-  let used = 0;
-  let since: string | undefined;
-  for (const e of events) {
-    const day = e.at.slice(0, 10);
-    if (e.toStatus === 'submitted' && e.fromStatus !== 'submitted') since = day;
-    else if (since !== undefined && e.fromStatus === 'submitted' && e.toStatus !== 'submitted') {
-      used += calendar.workingDaysBetween(since, day);
-      since = undefined;
-    }
-  }
-  const running = since !== undefined;
-  if (running) used += calendar.workingDaysBetween(since!, today);
-  const paused = events.at(-1)?.toStatus === 'awaiting_supplement';
-  return { limitWorkingDays, usedWorkingDays: used, running, paused, overdue: used > limitWorkingDays };
+  const d = acceptanceDeadline(events, calendar, today, limitWorkingDays);
+  const used = limitWorkingDays - d.remainingWorkingDays!;
+  return { limitWorkingDays, usedWorkingDays: used, running: !d.paused && !d.stoppedOn, paused: d.paused, overdue: used > limitWorkingDays };
 }
 
 /**

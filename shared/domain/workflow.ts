@@ -33,8 +33,21 @@ export type WorkflowRun = {
 
 export const executionName = (caseId: string, attempt: number) => `${caseId}-${attempt}`;
 
-/** The case an execution belongs to (case ids are ULIDs, which have no dash). */
-export const caseOfExecution = (name: string) => name.replace(/-\d+$/, '');
+/**
+ * The case and attempt an execution is of (case ids are ULIDs, which have no dash). Executions
+ * started before attempts were counted are named after the case alone: attempt 0.
+ */
+export function attemptOfExecution(name: string): { caseId: string; attempt: number } {
+  const m = /^(.*)-(\d+)$/.exec(name);
+  return m ? { caseId: m[1]!, attempt: Number(m[2]) } : { caseId: name, attempt: 0 };
+}
 
-/** Whether staff should be told the workflow is being recovered rather than running. */
-export const isRecovering = (run: WorkflowRun | undefined) => !!run && (run.status === 'stopped' || run.status === 'starting' || run.status === 'pending');
+/** A start under way (or a case just filed) is given this long before anyone calls it lost. */
+export const START_GRACE_MS = 2 * 60_000;
+
+/**
+ * Whether staff should be told the workflow is being recovered rather than running: it stopped,
+ * or its start has not gone through within the grace period.
+ */
+export const isRecovering = (run: WorkflowRun | undefined, now: Date) =>
+  !!run && (run.status === 'stopped' || ((run.status === 'starting' || run.status === 'pending') && now.getTime() - Date.parse(run.since) >= START_GRACE_MS));

@@ -83,9 +83,12 @@ export interface CaseRepository {
   listOpen(): Promise<Array<{ caseId: string; status: string }>>;
   /** The case's workflow run (which attempt, and how it stands). */
   getWorkflowRun(caseId: string): Promise<WorkflowRun | undefined>;
-  /** Counts a new attempt (status `starting`, on the sweep's list until it runs) and returns it. */
-  beginWorkflowAttempt(caseId: string, since: string): Promise<WorkflowRun>;
-  /** The attempt runs: off the sweep's list. Changes nothing if a later attempt began meanwhile. */
+  /**
+   * Counts the attempt after `after` (status `starting`, on the sweep's list until it runs) and
+   * returns it; undefined when the run is no longer at `after` or is running (another starter won).
+   */
+  beginWorkflowAttempt(caseId: string, since: string, after: number): Promise<WorkflowRun | undefined>;
+  /** The attempt runs: off the sweep's list. Changes nothing if it stopped or a later attempt began meanwhile. */
   markWorkflowRunning(caseId: string, attempt: number, since: string): Promise<void>;
   /**
    * The attempt stopped without finishing the case: on the sweep's list. False if it is not the
@@ -97,12 +100,12 @@ export interface CaseRepository {
   /** Runs pending, starting or stopped: what the sweep looks at. */
   listWorkflowsToRecover(): Promise<WorkflowRun[]>;
   /** Mends the indexes of data written by older versions, once per table. */
-  mendIndexes(): Promise<{ indexed: number; unindexed: number; queued: number; alreadyMended?: true }>;
+  mendIndexes(): Promise<{ indexed: number; unindexed: number; queued: number; runs: number; alreadyMended?: true }>;
   /**
    * A page of the cases the platform looks after (not final, or with an open supervision), without
    * trails, in filing order; optionally only those filed after a case id (ULIDs sort by time) or in a status.
    */
-  listWatched(limit: number, cursor?: string, only?: { filedAfter?: string; status?: CaseStatus }): Promise<{ items: CaseSummary[]; nextCursor: string | null }>;
+  listWatched(limit: number, cursor?: string): Promise<{ items: CaseSummary[]; nextCursor: string | null }>;
   /** All of them at once (the supervision figures, the local runtime's restart). */
   listWatchedAll(): Promise<CaseSummary[]>;
   /** Decisions counted per department and month, from `fromMonth` to `toMonth` (yyyy-mm, inclusive). */

@@ -6,7 +6,7 @@ import type { WorkingCalendar } from '../domain/calendar.ts';
 import { isRecovering } from '../domain/workflow.ts';
 import { makeSupervisionCode } from '../domain/supervision-code.ts';
 import { ACCEPTANCE_YELLOW_DAYS, acceptanceClock, acceptanceDeadline } from '../domain/acceptance-clock.ts';
-import { lightOf } from '../domain/deadline.ts';
+import { deadlineOf, lightOf } from '../domain/deadline.ts';
 import { clocksOf, lateDepartments } from '../domain/watch.ts';
 import { ConcurrentModification, Forbidden, NotFound, RuleViolation, type FieldError } from '../errors.ts';
 import { zodErrors } from '../schemas/validate.ts';
@@ -203,7 +203,7 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
       throw err;
     }
     try {
-      await startWorkflow(deps, caseId);
+      await startWorkflow(deps, caseId, 0);
     } catch (err) {
       // The case is filed (and answered 201, so nobody files it twice); its run stays on the
       // sweep's list, and the sweep starts it within minutes (reconcileWorkflows).
@@ -239,7 +239,8 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
   const calendar = await calendarOf(deps);
   const today = shanghaiDate(deps.clock.now());
   const clocks = clocksOf(record, events, calendar, today);
-  const deadline = clocks[0]!.deadline;
+  // The processing clock's dates, whichever clock the lead's light is on now (acceptanceClock has the other).
+  const deadline = deadlineOf(events, calendar, today, record.limits);
   const [certificates, run] = await Promise.all([
     Promise.all(record.certificates.map((id) => deps.certificates.getCertificate(id))),
     // Staff and administrators see whether the case's workflow runs or is being recovered.
@@ -270,7 +271,7 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
     ...(record.supplementRequests.length ? { supplementRequest: record.supplementRequests.at(-1) } : {}),
     ...(record.coDepartments.length ? { opinions: record.opinions } : {}),
     ...(run && run.status !== 'done'
-      ? { workflow: { status: isRecovering(run) ? ('recovering' as const) : ('running' as const), attempt: run.attempt, since: toShanghaiIso(new Date(run.since)), ...(run.reason ? { reason: run.reason } : {}) } }
+      ? { workflow: { status: isRecovering(run, deps.realClock.now()) ? ('recovering' as const) : ('running' as const), attempt: run.attempt, since: toShanghaiIso(new Date(run.since)), ...(run.reason ? { reason: run.reason } : {}) } }
       : {}),
     light: clocks[0]!.light,
     deadline,

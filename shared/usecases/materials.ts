@@ -3,6 +3,7 @@ import type { CaseRecord, PinnedFile, SubmittedMaterial } from '../domain/case.t
 import { NotFound } from '../errors.ts';
 import type { Principal } from '../http/principal.ts';
 import type { Certificate, Upload } from '../ports/index.ts';
+import { newId } from '../ids.ts';
 import { toShanghaiIso } from '../time.ts';
 import { actOnCase, type CaseActor } from './case-actions.ts';
 import type { Deps } from './deps.ts';
@@ -16,7 +17,8 @@ const LINK_SECONDS = 5 * 60;
  * the declared SHA-256) can only ever write the declared bytes, and never the copy.
  */
 export async function pinUpload(deps: Deps, upload: Upload): Promise<{ objectKey: string; size: number; sha256: string } | undefined> {
-  const objectKey = `pinned/uploads/${upload.uploadId}`;
+  // A key of its own per copy: two filings racing with the same upload never write the same object.
+  const objectKey = `pinned/uploads/${upload.uploadId}-${newId(deps.clock.now())}`;
   if (!(await deps.blobs.copy(upload.objectKey, objectKey))) return undefined;
   const digest = await deps.blobs.digest(objectKey);
   return digest && { objectKey, ...digest };
@@ -29,9 +31,15 @@ async function pinJson(deps: Deps, objectKey: string, value: unknown, fileName: 
   return { objectKey, fileName, contentType: 'application/json', size: body.length, sha256: createHash('sha256').update(body).digest('hex') };
 }
 
+/**
+ * Every pinned document gets a key of its own (a new id): nothing written later — another case
+ * using the same certificate, a concurrent answer — can overwrite bytes whose digest a case holds.
+ */
+const uniqueKey = (deps: Deps, prefix: string) => `${prefix}-${newId(deps.clock.now())}.json`;
+
 /** An e-certificate from the library used as a material: the record as it was when used. */
 export const pinCertificate = (deps: Deps, cert: Certificate) =>
-  pinJson(deps, `pinned/certificates/${cert.certificateId}.json`, cert, `${cert.name}-${cert.supervisionCode}.json`);
+  pinJson(deps, uniqueKey(deps, `pinned/certificates/${cert.certificateId}`), cert, `${cert.name}-${cert.supervisionCode}.json`);
 
 /**
  * The material generated from the online form (申请书), one version per form the applicant sent:
@@ -45,7 +53,7 @@ export async function pinForm(
   formVersion: number,
 ): Promise<Extract<SubmittedMaterial, { source: 'form' }>> {
   const doc = { caseId: c.caseId, serviceItem: c.serviceItem, material: material.name, formVersion, form };
-  const file = await pinJson(deps, `pinned/forms/${c.caseId}/${material.id}-v${formVersion}.json`, doc, `${material.name}-v${formVersion}.json`);
+  const file = await pinJson(deps, uniqueKey(deps, `pinned/forms/${c.caseId}/${material.id}-v${formVersion}`), doc, `${material.name}-v${formVersion}.json`);
   return { materialId: material.id, source: 'form', formVersion, ...file };
 }
 

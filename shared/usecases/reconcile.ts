@@ -1,10 +1,8 @@
 import { FINAL_STATUSES } from '../domain/case.ts';
-import { caseOfExecution, executionName, type WorkflowRun } from '../domain/workflow.ts';
+import { attemptOfExecution, executionName, START_GRACE_MS, type WorkflowRun } from '../domain/workflow.ts';
 import { logger } from '../log.ts';
 import type { Deps } from './deps.ts';
 
-/** A start under way (or a case just filed) is given this long before the sweep steps in. */
-export const START_GRACE_MS = 2 * 60_000;
 
 /**
  * How long a stopped attempt waits before the next: at once after the first, then 1, 2, 4 … minutes,
@@ -16,11 +14,13 @@ export const restartDelayMs = (attempt: number) => (attempt <= 1 ? 0 : Math.min(
 const nowIso = (deps: Deps) => deps.realClock.now().toISOString();
 
 /**
- * Starts the next attempt of a case's workflow: counted first (so a start lost to a crash stays on
- * the sweep's list), then started under its own execution name, then marked running.
+ * Starts the attempt after `after` of a case's workflow: counted first (so a start lost to a crash
+ * stays on the sweep's list), then started under its own execution name, then marked running.
+ * Only one starter wins an attempt: undefined when another began it meanwhile.
  */
-export async function startWorkflow(deps: Deps, caseId: string): Promise<WorkflowRun> {
-  const run = await deps.cases.beginWorkflowAttempt(caseId, nowIso(deps));
+export async function startWorkflow(deps: Deps, caseId: string, after: number): Promise<WorkflowRun | undefined> {
+  const run = await deps.cases.beginWorkflowAttempt(caseId, nowIso(deps), after);
+  if (!run) return undefined;
   await deps.workflow.start(caseId, run.execution!);
   await deps.cases.markWorkflowRunning(caseId, run.attempt, nowIso(deps));
   return { ...run, status: 'running' };
@@ -38,9 +38,7 @@ export async function recordWorkflowStop(
   /** The status-change event follows RecordStop's own record: it must not replace the step's precise reason. */
   opts: { keepRecorded?: boolean } = {},
 ): Promise<{ recorded: boolean }> {
-  const caseId = caseOfExecution(execution);
-  const attempt = Number(/-(\d+)$/.exec(execution)?.[1] ?? NaN);
-  if (!Number.isInteger(attempt)) return { recorded: false };
+  const { caseId, attempt } = attemptOfExecution(execution);
   const record = await deps.cases.get(caseId);
   if (!record || FINAL_STATUSES.has(record.status)) return { recorded: false };
   const recorded = await deps.cases.markWorkflowStopped(caseId, attempt, { error: reason.error.slice(0, 200), ...(reason.cause ? { cause: reason.cause.slice(0, 1000) } : {}) }, nowIso(deps), opts);
@@ -70,11 +68,22 @@ export async function reconcileWorkflows(deps: Deps): Promise<{ restarted: strin
       continue;
     }
     try {
-      await startWorkflow(deps, run.caseId);
-      restarted.push(run.caseId);
+      if (await startWorkflow(deps, run.caseId, run.attempt)) restarted.push(run.caseId);
     } catch (err) {
       logger.warn('workflow not started; the next sweep tries again', { caseId: run.caseId, error: (err as Error).message });
     }
   }
   return { restarted };
+}
+
+/**
+ * The daily check of a run believed to be running: if its execution is not running (its
+ * status-change report was lost), the run is recorded as stopped and the sweep takes it from there.
+ */
+export async function checkWorkflowRuns(deps: Deps, caseId: string): Promise<{ lost: boolean }> {
+  const run = await deps.cases.getWorkflowRun(caseId);
+  if (run?.status !== 'running' || Date.parse(run.since) > deps.realClock.now().getTime() - START_GRACE_MS) return { lost: false };
+  if (await deps.workflow.isRunning(run.execution!)) return { lost: false };
+  const { recorded } = await recordWorkflowStop(deps, run.execution!, { error: 'Workflow.Lost', cause: 'the run was recorded as running, but its execution is not' }, { keepRecorded: true });
+  return { lost: recorded };
 }

@@ -31,7 +31,7 @@ export async function supervisionOverview(deps: Deps, principal: Principal | und
     deps.cases.listWorkflowsToRecover(),
   ]);
   const report = { period, ...supervisionReport(watched, decisions, today) };
-  const recoveringWorkflows = runs.filter(isRecovering).map((r) => ({ caseId: r.caseId, attempt: r.attempt, since: toShanghaiIso(new Date(r.since)), status: r.status, ...(r.reason ? { reason: r.reason } : {}) }));
+  const recoveringWorkflows = runs.filter((r) => isRecovering(r, deps.realClock.now())).map((r) => ({ caseId: r.caseId, attempt: r.attempt, since: toShanghaiIso(new Date(r.since)), status: r.status, ...(r.reason ? { reason: r.reason } : {}) }));
   const departments = await Promise.all(
     report.departments.map(async (d) => {
       const name = (await loadDepartment(deps, d.deptCode))?.dept.name;

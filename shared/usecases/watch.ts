@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { decide, type Actor, type AuditEvent, type CaseRecord } from '../domain/case.ts';
+import { decide, FINAL_STATUSES, type Actor, type AuditEvent, type CaseRecord } from '../domain/case.ts';
+import { checkWorkflowRuns } from './reconcile.ts';
 import { metricsFor } from '../domain/metrics.ts';
 import { dueActions, watchDays } from '../domain/watch.ts';
 import { ConcurrentModification } from '../errors.ts';
@@ -87,7 +88,13 @@ const WATCH_PAGE = 200;
 export async function watchAll(deps: Deps, cursor?: string, opts: { pageSize?: number } = {}): Promise<{ watched: number; more: boolean }> {
   const page = await deps.cases.listWatched(opts.pageSize ?? WATCH_PAGE, cursor);
   for (let i = 0; i < page.items.length; i += PARALLEL) {
-    await Promise.all(page.items.slice(i, i + PARALLEL).map((c) => watchCase(deps, c.caseId)));
+    await Promise.all(
+      page.items.slice(i, i + PARALLEL).map(async (c) => {
+        await watchCase(deps, c.caseId);
+        // A workflow whose end nobody reported is found here, once a day at most.
+        if (!FINAL_STATUSES.has(c.status)) await checkWorkflowRuns(deps, c.caseId);
+      }),
+    );
   }
   if (page.nextCursor) {
     const name = `watch-all-${createHash('sha256').update(page.nextCursor).digest('hex').slice(0, 40)}`;

@@ -130,10 +130,11 @@ describe('C1 F5 workflow executions that end without finishing their case', () =
     });
   });
 
-  it('let the sweep ask how an execution of the case state machine stands, and no other', () => {
-    const policies = JSON.stringify(stateless.findResources('AWS::IAM::Policy'));
-    expect(policies).toContain('states:DescribeExecution');
-    expect(policies).toMatch(/execution:[^"]*-case:\*/);
+  it('let the timer function (the sweep) ask how an execution of the case state machine stands, and no other function', () => {
+    const policies = stateless.findResources('AWS::IAM::Policy');
+    const describing = Object.entries(policies).filter(([, p]) => JSON.stringify(p).includes('states:DescribeExecution'));
+    expect(describing.map(([id]) => id)).toEqual([expect.stringMatching(/^TimerFunction/)]);
+    expect(JSON.stringify(describing[0]![1])).toMatch(/:execution:[^"]*-case:\*/);
   });
 });
 

@@ -141,6 +141,7 @@ describe('D2 supplements have no dead end', () => {
     expect(await ruleErrors(supplementCase(deps, citizen(), caseId, { materials: [], form: { ...example, employees: -1 } }))).toEqual([expect.objectContaining({ path: 'form.employees' })]);
     expect((await deps.cases.get(caseId))?.status).toBe('awaiting_supplement');
 
+    const filed = (await deps.cases.get(caseId))!.materials.find((m) => m.materialId === 'application-form')! as { objectKey: string; sha256: string };
     const corrected = { ...example, businessScope: '鲜花零售；花艺设计服务（不含网上销售）' };
     expect(await supplementCase(deps, citizen(), caseId, { materials: [], form: corrected, note: '已更正经营范围' })).toEqual({ caseId, status: 'submitted' });
     const record = (await deps.cases.get(caseId))!;
@@ -148,9 +149,11 @@ describe('D2 supplements have no dead end', () => {
     const link = await openMaterial(deps, staff('fz-scjg'), caseId, 'application-form');
     expect(link.formVersion).toBe(2);
     expect(JSON.parse((await download(link.url)).toString('utf8')).form).toEqual(corrected);
-    // Version 1 is kept as filed.
-    const v1 = JSON.parse((await download(await deps.blobs.presignGet(`pinned/forms/${caseId}/application-form-v1.json`, { expiresInSeconds: 60, fileName: 'v1.json' }))).toString('utf8'));
-    expect(v1.form).toEqual(example);
+    // Version 1 is kept as filed, under its own key, with the digest recorded at filing.
+    expect(link.sha256).not.toBe(filed.sha256);
+    const v1 = await download(await deps.blobs.presignGet(filed.objectKey, { expiresInSeconds: 60, fileName: 'v1.json' }));
+    expect(hash(v1)).toBe(filed.sha256);
+    expect(JSON.parse(v1.toString('utf8'))).toMatchObject({ formVersion: 1, form: example });
     const events = (await deps.cases.getWithEvents(caseId))!.events;
     expect(events.find((e) => e.type === 'case.supplemented')?.data).toMatchObject({ materialIds: ['application-form'], files: [{ materialId: 'application-form', formVersion: 2, sha256: link.sha256 }] });
   });

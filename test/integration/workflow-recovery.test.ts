@@ -8,7 +8,9 @@ import { runScheduledTask } from '#shared/usecases/scheduled.ts';
 import { supervisionOverview } from '#shared/usecases/supervision.ts';
 import { CASE_STATE_MACHINE_FILE } from '../../infra/lambdas.ts';
 import type { LocalStepFunctions } from '../../infra/local/step-functions-local.ts';
-import { until, workflowDeps } from '../support/deps.ts';
+import { integrationDeps, until, workflowDeps } from '../support/deps.ts';
+import { MovableClock } from '#shared/ports/clock.ts';
+import { startWorkflow } from '#shared/usecases/reconcile.ts';
 import { admin, citizen, individualBusinessApplication } from '../support/fixtures.ts';
 
 const dept = { kind: 'department' as const, id: 'fz-scjg', via: 'webhook' as const };
@@ -162,4 +164,33 @@ describe('C1 F5 an execution that fails is recorded and started again', () => {
     // A finished case leaves nothing for the sweep.
     expect(await runScheduledTask(deps, { task: 'sweep' })).toMatchObject({ restarted: [] });
   }, 30_000);
+});
+
+describe('C1 F5 one attempt at a time, and nothing lost when a report is', () => {
+  it('lets only one of two racing starters begin the next attempt', async () => {
+    const deps = await integrationDeps();
+    const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
+    await deps.cases.markWorkflowStopped(body.caseId, 1, { error: 'Injected.Failure' }, new Date().toISOString());
+    const results = await Promise.all([startWorkflow(deps, body.caseId, 1), startWorkflow(deps, body.caseId, 1), startWorkflow(deps, body.caseId, 1)]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(deps.workflow.executions.filter((e) => e.startsWith(body.caseId))).toEqual([`${body.caseId}-1`, `${body.caseId}-2`]);
+    // A running attempt is not started over.
+    expect(await startWorkflow(deps, body.caseId, 2)).toBeUndefined();
+  });
+
+  it('finds at the daily watch a run recorded as running whose execution is gone (its end was never reported), and the sweep starts it again', async () => {
+    const deps = await integrationDeps();
+    const realClock = new MovableClock();
+    const later = { ...deps, realClock };
+    const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
+    // The execution ended and nobody was told (the report went astray).
+    deps.workflow.executions = deps.workflow.executions.filter((e) => e !== `${body.caseId}-1`);
+    expect(await runScheduledTask(later, { task: 'watch-all' })).toMatchObject({ watched: expect.any(Number) });
+    expect(await deps.cases.getWorkflowRun(body.caseId)).toMatchObject({ status: 'running' }); // within the grace period: not yet
+    realClock.set(new Date(Date.now() + 5 * 60_000));
+    await runScheduledTask(later, { task: 'watch-all' });
+    expect(await deps.cases.getWorkflowRun(body.caseId)).toMatchObject({ status: 'stopped', attempt: 1, reason: { error: 'Workflow.Lost' } });
+    expect(await runScheduledTask(later, { task: 'sweep' })).toMatchObject({ restarted: [body.caseId] });
+    expect(deps.workflow.executions).toContain(`${body.caseId}-2`);
+  });
 });

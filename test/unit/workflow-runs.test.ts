@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { caseOfExecution, executionName, isRecovering } from '#shared/domain/workflow.ts';
+import { attemptOfExecution, executionName, isRecovering } from '#shared/domain/workflow.ts';
 import { restartDelayMs } from '#shared/usecases/reconcile.ts';
 
 describe('C1 F5 workflow attempts', () => {
   it('name each attempt’s execution after the case, and read the case back from the name', () => {
     expect(executionName('01KAQ3Z6Y2V8J5M0N4C7R1T9XB', 3)).toBe('01KAQ3Z6Y2V8J5M0N4C7R1T9XB-3');
-    expect(caseOfExecution('01KAQ3Z6Y2V8J5M0N4C7R1T9XB-12')).toBe('01KAQ3Z6Y2V8J5M0N4C7R1T9XB');
+    expect(attemptOfExecution('01KAQ3Z6Y2V8J5M0N4C7R1T9XB-12')).toEqual({ caseId: '01KAQ3Z6Y2V8J5M0N4C7R1T9XB', attempt: 12 });
+    // Started before attempts were counted: named after the case alone.
+    expect(attemptOfExecution('01KAQ3Z6Y2V8J5M0N4C7R1T9XB')).toEqual({ caseId: '01KAQ3Z6Y2V8J5M0N4C7R1T9XB', attempt: 0 });
   });
 
   it('start again at once after a first stop, then back off 1, 2, 4 … minutes, never more than a day', () => {
@@ -13,9 +15,12 @@ describe('C1 F5 workflow attempts', () => {
     expect(restartDelayMs(40)).toBe(24 * 3600_000);
   });
 
-  it('count as being recovered while stopped or not (yet) started, not while running or done', () => {
+  it('count as being recovered while stopped, or not started after the grace period; not while running or done', () => {
     const run = (status: 'pending' | 'starting' | 'running' | 'stopped' | 'done') => ({ caseId: 'c', attempt: 1, status, since: '2026-12-01T00:00:00Z' });
-    expect(['pending', 'starting', 'running', 'stopped', 'done'].map((s) => isRecovering(run(s as never)))).toEqual([true, true, false, true, false]);
-    expect(isRecovering(undefined)).toBe(false);
+    const statuses = ['pending', 'starting', 'running', 'stopped', 'done'] as const;
+    expect(statuses.map((s) => isRecovering(run(s), new Date('2026-12-01T00:05:00Z')))).toEqual([true, true, false, true, false]);
+    // Just filed, or a start under way: not yet anyone's concern.
+    expect(statuses.map((s) => isRecovering(run(s), new Date('2026-12-01T00:01:00Z')))).toEqual([false, false, false, true, false]);
+    expect(isRecovering(undefined, new Date())).toBe(false);
   });
 });

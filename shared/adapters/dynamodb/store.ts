@@ -10,7 +10,7 @@ import {
   UpdateCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { FINAL_STATUSES, type AuditEvent, type CaseRecord, type CaseStatus } from '../../domain/case.ts';
+import { FINAL_STATUSES, type AuditEvent, type CaseRecord } from '../../domain/case.ts';
 import { executionName, waitKey, type Wait, type WorkflowRun } from '../../domain/workflow.ts';
 import type { Delivery } from '../../domain/delivery.ts';
 import type { YearArrangement } from '../../domain/calendar.ts';
@@ -57,10 +57,13 @@ const summaryOf = (r: CaseRecord): CaseSummary => ({
   updatedAt: r.updatedAt,
 });
 
-/** A workflow run as read, with the name of its execution (derived: `<caseId>-<attempt>`). */
+/**
+ * A workflow run as read, with the name of its execution: `<caseId>-<attempt>`, or the case id
+ * alone for attempt 0 (an execution started before attempts were counted).
+ */
 const runOf = (item: Record<string, unknown>): WorkflowRun => {
   const run = fromItem<WorkflowRun>(item);
-  return run.attempt > 0 ? { ...run, execution: executionName(run.caseId, run.attempt) } : run;
+  return { ...run, execution: run.attempt > 0 ? executionName(run.caseId, run.attempt) : run.caseId };
 };
 
 /** The case item with exactly the index keys its state calls for (gsi3 only while watched). */
@@ -295,31 +298,49 @@ export class DynamoStore
   /**
    * Mends the indexes of data written by older versions, once per table (a marker item remembers
    * it ran): the watch index (gsi3) gets every case the watch looks after and loses every case it
-   * no longer does, and every co-department of a joint case gets its work-queue entry. Returns
+   * no longer does, every co-department of a joint case gets its work-queue entry, and every case
+   * in progress gets its workflow run (attempt 0: the execution named after the case). Returns
    * what it changed.
    */
-  async mendIndexes(): Promise<{ indexed: number; unindexed: number; queued: number; alreadyMended?: true }> {
+  async mendIndexes(): Promise<{ indexed: number; unindexed: number; queued: number; runs: number; alreadyMended?: true }> {
     const marker = keys.migration('indexes-2026-12');
     const done = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: marker, ConsistentRead: true }));
-    if (done.Item) return { indexed: 0, unindexed: 0, queued: 0, alreadyMended: true };
+    if (done.Item) return { indexed: 0, unindexed: 0, queued: 0, runs: 0, alreadyMended: true };
     const cases = (await this.scanCases()) as Array<CaseRecord & { gsi3pk?: string }>;
     let indexed = 0;
     let unindexed = 0;
     let queued = 0;
+    let runs = 0;
     for (const c of cases) {
       const watched = isWatched(c);
       if (watched !== (c.gsi3pk !== undefined)) {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.case(c.caseId),
-            ...(watched
-              ? { UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk', ExpressionAttributeValues: { ':pk': keys.watchIndex('').gsi3pk, ':sk': c.caseId } }
-              : { UpdateExpression: 'REMOVE gsi3pk, gsi3sk' }),
-          }),
-        );
-        if (watched) indexed++;
-        else unindexed++;
+        try {
+          await this.doc.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: keys.case(c.caseId),
+              // Only the case as scanned: a change meanwhile wrote its own keys.
+              ConditionExpression: 'version = :v',
+              ...(watched
+                ? { UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk', ExpressionAttributeValues: { ':pk': keys.watchIndex('').gsi3pk, ':sk': c.caseId, ':v': c.version } }
+                : { UpdateExpression: 'REMOVE gsi3pk, gsi3sk', ExpressionAttributeValues: { ':v': c.version } }),
+            }),
+          );
+          if (watched) indexed++;
+          else unindexed++;
+        } catch (err) {
+          if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        }
+      }
+      if (!FINAL_STATUSES.has(c.status)) {
+        // A case filed before workflow runs were kept: its execution is named after the case (attempt 0).
+        const run: WorkflowRun = { caseId: c.caseId, attempt: 0, status: 'running', since: new Date().toISOString() };
+        try {
+          await this.doc.send(new PutCommand({ TableName: this.tableName, Item: toItem('workflow', run, keys.workflowRun(c.caseId)), ConditionExpression: 'attribute_not_exists(pk)' }));
+          runs++;
+        } catch (err) {
+          if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        }
       }
       for (const dept of c.coDepartments ?? []) {
         // Only where the entry is missing: a newer commit's entry is never overwritten with older data.
@@ -331,8 +352,8 @@ export class DynamoStore
         }
       }
     }
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...marker, entity: 'migration', at: new Date().toISOString(), indexed, unindexed, queued } }));
-    return { indexed, unindexed, queued };
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...marker, entity: 'migration', at: new Date().toISOString(), indexed, unindexed, queued, runs } }));
+    return { indexed, unindexed, queued, runs };
   }
 
   // ---- workflow runs -------------------------------------------------------------------------
@@ -342,23 +363,37 @@ export class DynamoStore
     return out.Item ? runOf(out.Item) : undefined;
   }
 
-  async beginWorkflowAttempt(caseId: string, since: string): Promise<WorkflowRun> {
+  async beginWorkflowAttempt(caseId: string, since: string, after: number): Promise<WorkflowRun | undefined> {
     const index = keys.workflowRecoveryIndex(since, caseId);
-    const out = await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.workflowRun(caseId),
-        UpdateExpression: 'SET attempt = if_not_exists(attempt, :zero) + :one, caseId = :case, #st = :starting, since = :since, entity = :entity, gsi2pk = :ipk, gsi2sk = :isk',
-        ExpressionAttributeNames: { '#st': 'status' },
-        ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':case': caseId, ':starting': 'starting', ':since': since, ':entity': 'workflow', ':ipk': index.gsi2pk, ':isk': index.gsi2sk },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return runOf(out.Attributes!);
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.workflowRun(caseId),
+          UpdateExpression: 'SET attempt = :next, caseId = :case, #st = :starting, since = :since, entity = :entity, gsi2pk = :ipk, gsi2sk = :isk REMOVE reason',
+          // One starter per attempt; a run that is running is left alone (a case filed before
+          // attempts were counted has no run yet: attempt 0).
+          ConditionExpression: `${after === 0 ? 'attribute_not_exists(attempt) OR ' : ''}(attempt = :after AND #st <> :running)`,
+          ExpressionAttributeNames: { '#st': 'status' },
+          ExpressionAttributeValues: { ':next': after + 1, ':after': after, ':running': 'running', ':case': caseId, ':starting': 'starting', ':since': since, ':entity': 'workflow', ':ipk': index.gsi2pk, ':isk': index.gsi2sk },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return runOf(out.Attributes!);
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
   }
 
   async markWorkflowRunning(caseId: string, attempt: number, since: string): Promise<void> {
-    await this.updateRun(caseId, 'SET #st = :running, since = :since REMOVE gsi2pk, gsi2sk, reason', 'attempt = :n', { ':running': 'running', ':since': since, ':n': attempt });
+    // Only a start under way: a stop recorded meanwhile for this attempt stands.
+    await this.updateRun(caseId, 'SET #st = :running, since = :since REMOVE gsi2pk, gsi2sk, reason', 'attempt = :n AND #st = :starting', {
+      ':running': 'running',
+      ':since': since,
+      ':n': attempt,
+      ':starting': 'starting',
+    });
   }
 
   async markWorkflowStopped(caseId: string, attempt: number, reason: { error: string; cause?: string }, since: string, opts: { keepRecorded?: boolean } = {}): Promise<boolean> {
@@ -414,17 +449,11 @@ export class DynamoStore
     return items.map(runOf);
   }
 
-  async listWatched(limit: number, cursor?: string, only: { filedAfter?: string; status?: CaseStatus } = {}): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
-    const page = await this.page({
-      index: 'gsi3',
-      partition: keys.watchIndex('').gsi3pk,
-      limit,
-      ...(cursor ? { cursor } : {}),
-      ...(only.filedAfter ? { skAfter: only.filedAfter } : {}),
-      ...(only.status ? { filter: { expression: '#st = :st', names: { '#st': 'status' }, values: { ':st': only.status } } } : {}),
-    });
+  async listWatched(limit: number, cursor?: string): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
+    const page = await this.page({ index: 'gsi3', partition: keys.watchIndex('').gsi3pk, limit, ...(cursor ? { cursor } : {}) });
     return { items: page.items as CaseSummary[], nextCursor: page.nextCursor };
   }
+
 
   async listDecisionStats(fromMonth: string, toMonth: string): Promise<DecisionStats[]> {
     const rows = await this.partition('STATS', { from: `${fromMonth}#`, to: `${toMonth}#~` });
@@ -573,8 +602,6 @@ export class DynamoStore
     index: 'gsi1' | 'gsi2' | 'gsi3';
     partition: string;
     skPrefix?: string;
-    /** Sort keys after this one only. */
-    skAfter?: string;
     filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
     limit: number;
     cursor?: string;
@@ -596,8 +623,8 @@ export class DynamoStore
         new QueryCommand({
           TableName: this.tableName,
           IndexName: q.index,
-          KeyConditionExpression: `${pkName} = :pk${q.skPrefix ? ` AND begins_with(${skName}, :sk)` : q.skAfter ? ` AND ${skName} > :sk` : ''}`,
-          ExpressionAttributeValues: { ':pk': q.partition, ...(q.skPrefix ? { ':sk': q.skPrefix } : q.skAfter ? { ':sk': q.skAfter } : {}), ...q.filter?.values },
+          KeyConditionExpression: `${pkName} = :pk${q.skPrefix ? ` AND begins_with(${skName}, :sk)` : ''}`,
+          ExpressionAttributeValues: { ':pk': q.partition, ...(q.skPrefix ? { ':sk': q.skPrefix } : {}), ...q.filter?.values },
           ...(q.filter ? { FilterExpression: q.filter.expression, ExpressionAttributeNames: q.filter.names } : {}),
           ScanIndexForward: false,
           Limit: q.limit - items.length,
