@@ -76,7 +76,13 @@ export function createGateway(opts: {
       const method = req.method ?? 'GET';
       const body = await readBody(req);
       if (body === 'too-large') return problem(res, 413, `the gateway accepts at most ${MAX_BODY_BYTES} bytes`);
-      const matched = matchRoute(method, url.pathname);
+      let matched: ReturnType<typeof matchRoute>;
+      try {
+        matched = matchRoute(method, url.pathname);
+      } catch (err) {
+        if (err instanceof AppError) return problem(res, 400, err.message);
+        throw err;
+      }
       if (!matched) return problem(res, 404, `no route ${method} ${url.pathname}`);
       const { route, pathParameters } = matched;
 

@@ -120,9 +120,11 @@ export class LocalStepFunctions {
     });
     const entry: Execution = { name, input: inputText, status: 'RUNNING', startDate: new Date(), abort: execution.abort };
     this.executions.set(name, entry);
-    // A closed execution's waits can no longer be resumed (SendTaskSuccess: TaskDoesNotExist).
+    // A closed execution's waits can no longer be resumed (SendTaskSuccess: TaskDoesNotExist),
+    // and only its name and outcome are kept.
     const forgetWaits = () => {
       for (const token of this.pending.keys()) if (token.startsWith(`local:${name}:`)) this.pending.delete(token);
+      entry.abort = () => {};
     };
     void execution.result.then(
       () => {
@@ -149,10 +151,6 @@ export class LocalStepFunctions {
     if (!e || e.status !== 'RUNNING') return false;
     e.abort();
     return true;
-  }
-
-  describeExecution(name: string): Execution | undefined {
-    return this.executions.get(name);
   }
 
   sendTaskSuccess(token: string, output: unknown): boolean {

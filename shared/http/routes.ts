@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import * as api from '../schemas/api.ts';
+import { MalformedRequest } from '../errors.ts';
 
 /**
  * The route table: every HTTP route, once. The CDK stack makes API Gateway routes from it, the
@@ -313,7 +314,15 @@ export function matchRoute(method: string, path: string): { route: Route; pathPa
     });
     const match = new RegExp(`^${pattern}$`).exec(path);
     if (match) {
-      const pathParameters = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]));
+      // A malformed percent-encoding is the client's mistake (400), not a server error.
+      const decode = (v: string) => {
+        try {
+          return decodeURIComponent(v);
+        } catch {
+          throw new MalformedRequest(`the path has a malformed percent-encoding: ${JSON.stringify(v.slice(0, 100))}`);
+        }
+      };
+      const pathParameters = Object.fromEntries(names.map((n, i) => [n, decode(match[i + 1]!)]));
       return { route, pathParameters };
     }
   }

@@ -3,7 +3,6 @@ import { attemptOfExecution, executionName, START_GRACE_MS, type WorkflowRun } f
 import { logger } from '../log.ts';
 import type { Deps } from './deps.ts';
 
-
 /**
  * How long a stopped attempt waits before the next: at once after the first, then 1, 2, 4 … minutes,
  * at most a day — a case whose workflow keeps failing is retried for ever, without hammering

@@ -154,6 +154,11 @@ describe('bad input over HTTP: a clear problem+json, nothing changed', () => {
     expect(invalid.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['form.creditCode', 'form.operatorName', 'materials']));
     expect(JSON.stringify(invalid.body)).not.toMatch(/\.ts:\d+/);
     expect(await api('/no/such/route')).toMatchObject({ status: 404, type: 'application/problem+json' });
+    // A malformed percent-encoding in a path is the client's mistake.
+    for (const path of ['/cases/%E0%A4%A/materials/x', '/service-items/%ZZ', '/hooks/departments/%E0']) {
+      const bad = await api(path, path.startsWith('/hooks') ? { body: {} } : { token: citizen });
+      expect(bad, path).toMatchObject({ status: 400, type: 'application/problem+json', body: { detail: expect.stringContaining('percent-encoding') } });
+    }
     expect((await api('/cases', { body: {} })).status).toBe(401);
     expect((await api('/cases', { body: {}, token: 'not-a-jwt' })).status).toBe(401);
     const level1 = await token({ sub: 'u-e2e1', name: '测试', authLevel: 1 });
