@@ -202,15 +202,17 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
       if (err.has('reserveSupervisionCode') && attempt < 5) continue;
       throw err;
     }
-    try {
-      await startWorkflow(deps, caseId, 0);
-    } catch (err) {
-      // The case is filed (and answered 201, so nobody files it twice); its run stays on the
-      // sweep's list, and the sweep starts it within minutes (reconcileWorkflows).
-      logger.warn('workflow not started; the sweep will start it', { caseId, error: (err as Error).message });
-    }
-    // The acceptance step's clock runs from now: its light timers are set (D1).
-    await Promise.all([scheduleFirstAttempts(deps, deliveries), watchCase(deps, caseId, { current: { record, events: [event] } })]);
+    // Three independent follow-ups of the commit, side by side: the workflow, the webhooks, and the
+    // acceptance step's clock (its light timers, D1).
+    await Promise.all([
+      startWorkflow(deps, caseId, 0).catch((err: Error) => {
+        // The case is filed (and answered 201, so nobody files it twice); its run stays on the
+        // sweep's list, and the sweep starts it within minutes (reconcileWorkflows).
+        logger.warn('workflow not started; the sweep will start it', { caseId, error: err.message });
+      }),
+      scheduleFirstAttempts(deps, deliveries),
+      watchCase(deps, caseId, { current: { record, events: [event] } }),
+    ]);
     return response;
   }
 }
