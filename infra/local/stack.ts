@@ -112,8 +112,14 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     dispatch = lambdas['timers'] as unknown as (e: unknown, c: unknown) => Promise<unknown>;
     // Data an older version wrote is mended once (the same task an operator runs once in AWS).
     const mended = (await dispatch({ task: 'mend-indexes' }, lambdaContext('timers'))) as Awaited<ReturnType<DynamoStore['mendIndexes']>>;
-    if (added.length || mended.indexed || mended.unindexed || mended.queued) {
-      log('data from an older version mended', { indexesAdded: added, watchIndexed: mended.indexed, watchUnindexed: mended.unindexed, coDepartmentQueue: mended.queued });
+    if (added.length || mended.indexed || mended.unindexed || mended.queued || mended.runs) {
+      log('data from an older version mended', {
+        indexesAdded: added,
+        watchIndexed: mended.indexed,
+        watchUnindexed: mended.unindexed,
+        coDepartmentQueue: mended.queued,
+        workflowRuns: mended.runs,
+      });
     }
     const timers = new TimerPoller(store, localCaseClock, (task) => dispatch(task, lambdaContext('timers')), log);
 
