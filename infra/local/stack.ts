@@ -26,6 +26,12 @@ import { startWorkflow } from '#shared/usecases/reconcile.ts';
 export type LocalStack = { url: string; stop: () => Promise<void>; stepFunctions: LocalStepFunctions };
 type Log = (msg: string, detail?: unknown) => void;
 
+/** aws-local-stepfunctions (and vitest 5, middy 7) need Node.js 22: say so in one line instead of failing later. */
+export function checkNode(version = process.versions.node): void {
+  const major = Number(version.split('.')[0]);
+  if (!(major >= 22)) throw new StartupError(`Node.js 22 or newer is needed to run the platform; this is Node.js ${version}`);
+}
+
 function checkDataDir(dataDir: string): void {
   try {
     mkdirSync(dataDir, { recursive: true });
@@ -44,6 +50,7 @@ function checkDataDir(dataDir: string): void {
  */
 export async function startLocalStack(opts: { port: number; dataDir: string; log?: Log }): Promise<LocalStack> {
   const log: Log = opts.log ?? ((msg, detail) => console.error(JSON.stringify({ level: 'WARN', msg, ...(detail as object) })));
+  checkNode();
   checkJava();
   checkDataDir(opts.dataDir);
   if (!(await portIsFree(opts.port))) throw new StartupError(`port ${opts.port} is already in use; set PORT to a free one`);
