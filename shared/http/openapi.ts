@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROUTES } from './routes.ts';
+import { ROUTES, type Auth } from './routes.ts';
 
 let cached: unknown;
 
@@ -9,9 +9,61 @@ export function openApiDocument() {
   return cached;
 }
 
-const schemaOf = (s: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+type JsonSchema = Record<string, unknown>;
+
+/** Where OpenAPI keeps named schemas; a zod schema with `.meta({ id })` is defined there once. */
+const COMPONENT = '#/components/schemas/';
+
+const SECURITY_SCHEMES = {
+  bearerAuth: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A bearer JWT, checked by API Gateway’s JWT authorizer (locally by the gateway; POST /dev/token issues one there).',
+  },
+  webhookSignature: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'webhook-signature',
+    description:
+      'Standard Webhooks: `webhook-signature` is one or more space-separated `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<raw body>` under the department’s secret ' +
+      '(whsec_…; during a rotation the previous secret verifies too). The `webhook-id` and `webhook-timestamp` headers are required with it; ' +
+      'a timestamp more than 5 minutes from now is refused.',
+  },
+} as const;
+
+/** The security requirement of each kind of route (`[]`: public). */
+const SECURITY: Record<Auth, Record<string, string[]>[]> = {
+  none: [],
+  jwt: [{ bearerAuth: [] }],
+  webhook: [{ webhookSignature: [] }],
+};
+
+/** Standard Webhooks headers signed along with the body; the signature itself is the security scheme. */
+const WEBHOOK_HEADERS = [
+  { name: 'webhook-id', description: 'Standard Webhooks message id; a repeat with the same id changes nothing', schema: { type: 'string', minLength: 1 } },
+  { name: 'webhook-timestamp', description: 'Standard Webhooks send time in Unix seconds; must be within 5 minutes of the receiver’s clock', schema: { type: 'string', pattern: '^[0-9]+$' } },
+];
 
 function build() {
+  const schemas: Record<string, JsonSchema> = {};
+  /**
+   * zod puts a schema with an `id` into the `$defs` of each schema that uses it; in OpenAPI 3.1
+   * `#/$defs/…` resolves against the document root, so those definitions move to
+   * components/schemas (one copy, checked to be the same everywhere) and the refs follow.
+   */
+  const schemaOf = (s: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+    const { $schema: _dialect, $defs, ...schema } = z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
+    for (const [id, def] of Object.entries(($defs ?? {}) as Record<string, JsonSchema>)) {
+      const moved = refsToComponents(def);
+      if (schemas[id] && JSON.stringify(schemas[id]) !== JSON.stringify(moved)) {
+        throw new Error(`OpenAPI: the schema id ${JSON.stringify(id)} stands for two different schemas (${io})`);
+      }
+      schemas[id] = moved;
+    }
+    return refsToComponents(schema);
+  };
+
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
     const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
@@ -19,16 +71,14 @@ function build() {
     const operation: Record<string, unknown> = {
       operationId: route.operationId,
       summary: route.summary,
-      ...(route.localOnly ? { description: 'Local runtime only; not deployed.' } : {}),
+      ...(route.localOnly ? { description: 'Local runtime only; not deployed.', 'x-local-only': true } : {}),
+      security: SECURITY[route.auth].map((requirement) => ({ ...requirement })),
       parameters: [
         ...params,
         ...query.map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
         ...(route.idempotent ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }] : []),
-        ...(route.auth === 'webhook'
-          ? ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } }))
-          : []),
+        ...(route.auth === 'webhook' ? WEBHOOK_HEADERS.map((h) => ({ ...h, in: 'header', required: true })) : []),
       ],
-      ...(route.auth === 'jwt' ? { security: [{ bearer: [] }] } : {}),
       ...(route.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } }
         : {}),
@@ -53,7 +103,20 @@ function build() {
       version: '1.0.0',
       description: 'Citizens file applications; departments act through signed webhooks; errors are RFC 9457 problem+json.',
     },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    servers: [{ url: '/', description: 'this deployment (the API is served at the root of the host that serves this document)' }],
     paths,
+    components: { schemas, securitySchemes: SECURITY_SCHEMES },
   };
+}
+
+/** A copy of a JSON Schema with its `#/$defs/<id>` refs pointing at components/schemas. */
+function refsToComponents<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(refsToComponents) as T;
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [
+      k,
+      k === '$ref' && typeof v === 'string' && v.startsWith('#/$defs/') ? COMPONENT + v.slice('#/$defs/'.length) : refsToComponents(v),
+    ]),
+  ) as T;
 }
