@@ -45,6 +45,12 @@ export const config = {
     if (!(scale > 0 && scale <= 1)) throw new Error('RETRY_TIME_SCALE must be in (0, 1]');
     return scale;
   },
+  /** The longest a bearer token may live (exp − iat), in seconds: 12 h unless set. */
+  get maxTokenLifetimeSeconds() {
+    const seconds = Number(process.env.MAX_TOKEN_LIFETIME_SECONDS ?? 12 * 3600);
+    if (!(Number.isInteger(seconds) && seconds > 0)) throw new Error('MAX_TOKEN_LIFETIME_SECONDS must be a whole number of seconds');
+    return seconds;
+  },
   /** The local S3 stand-in serves buckets by path, not by virtual host. */
   get s3ForcePathStyle() {
     return process.env.S3_FORCE_PATH_STYLE === 'true';

@@ -306,6 +306,21 @@ export const DepartmentSecretResponse = DepartmentView.extend({
 const note = z.string().trim().max(500).optional();
 const reasons = z.array(z.string().trim().min(2).max(500)).min(1, 'give at least one reason').max(20);
 
+/** Whether a JSON value nests more than `levels` deep (looks no deeper than that, whatever it is given). */
+const nestsDeeperThan = (v: unknown, levels: number): boolean =>
+  !!v && typeof v === 'object' && (levels === 0 || Object.values(v as Record<string, unknown>).some((x) => nestsDeeperThan(x, levels - 1)));
+
+/**
+ * What the department prints on the certificate: a few fields, kept far inside DynamoDB's limits
+ * (400 KB per item, 32 levels of nesting) so a large or deep one is refused here, clearly.
+ */
+const CertificateSummary = z
+  .record(z.string().min(1).max(64), z.unknown())
+  .refine((v) => Object.keys(v).length <= 50, { message: 'at most 50 fields', abort: true })
+  // Checked before its size is measured (abort): measuring a value nested thousands deep would overflow.
+  .refine((v) => !Object.values(v).some((x) => nestsDeeperThan(x, 3)), { message: 'nests at most 4 levels deep', abort: true })
+  .refine((v) => Buffer.byteLength(JSON.stringify(v), 'utf8') <= 16 * 1024, { message: 'at most 16 KiB as JSON' });
+
 /**
  * Department actions (api.md "Department webhook types"), the same for department systems
  * (webhook, with `caseId`) and for staff in a browser (the case is in the path).
@@ -330,7 +345,7 @@ function departmentActions<E extends z.ZodRawShape>(envelope: E) {
     }),
     action('case.resume', {}),
     action('case.extend', { workingDays: z.number().int().min(1).max(60), reason: z.string().trim().min(2).max(500) }),
-    action('case.approve', { certificate: z.object({ summary: z.record(z.string(), z.unknown()) }).strict().optional() }),
+    action('case.approve', { certificate: z.object({ summary: CertificateSummary }).strict().optional() }),
     action('case.deny', { reasons }),
     action('case.explain', { explanation: z.string().trim().min(2).max(2000) }),
     action('supervision.respond', { supervisionId: z.string().min(1).max(80), explanation: z.string().trim().min(2).max(2000) }),

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { findItem } from '../catalog/index.ts';
 import type { CaseRecord, Command, CommandType } from '../domain/case.ts';
-import { Forbidden, MalformedRequest, NotFound, PayloadTooLarge, RuleViolation, Unauthenticated } from '../errors.ts';
+import { Conflict, Forbidden, MalformedRequest, NotFound, PayloadTooLarge, RuleViolation, Unauthenticated } from '../errors.ts';
 import type { Principal, Role } from '../http/principal.ts';
 import { StaffAction, WebhookIn } from '../schemas/api.ts';
 import { validate } from '../schemas/validate.ts';
@@ -69,7 +69,8 @@ function verify(secrets: string[], headers: Record<string, string | undefined>, 
   for (const secret of secrets) {
     try {
       // Constant-time comparison and the ±5 minute timestamp window are the library's.
-      new Webhook(secret).verify(rawBody, wanted);
+      // The signature only: a signed body that is not JSON is the sender's mistake (400), said below.
+      new Webhook(secret).verify(rawBody, wanted, { jsonParse: false });
       return;
     } catch {
       // try the next active secret (rotation overlap)
@@ -81,6 +82,9 @@ function verify(secrets: string[], headers: Record<string, string | undefined>, 
 /** POST /hooks/departments/{deptCode}: verify, parse, deduplicate, act. */
 export async function receiveDepartmentWebhook(deps: Deps, deptCode: string, headers: Record<string, string | undefined>, rawBody: string) {
   if (Buffer.byteLength(rawBody, 'utf8') > MAX_WEBHOOK_BYTES) throw new PayloadTooLarge(`a webhook body may be at most ${MAX_WEBHOOK_BYTES} bytes`);
+  // Standard Webhooks ids are short tokens; the id becomes part of a key (at most 2 KB in DynamoDB).
+  const id = headers['webhook-id'];
+  if (id !== undefined && !/^[\x21-\x7e]{1,200}$/.test(id)) throw new MalformedRequest('webhook-id must be 1 to 200 printable ASCII characters');
   const found = await loadDepartment(deps, deptCode);
   if (!found) throw new NotFound(`no department ${deptCode}`);
   verify(activeSecrets(found.dept, deps.realClock.now()), headers, rawBody);
@@ -92,18 +96,26 @@ export async function receiveDepartmentWebhook(deps: Deps, deptCode: string, hea
   }
   const msg = validate(WebhookIn, json, '', 'the webhook');
   const webhookId = headers['webhook-id']!;
+  const repeat = async (caseId: string) => {
+    const record = await caseFor(deps, { kind: 'department', id: deptCode, via: 'webhook' }, caseId);
+    return { status: 202, body: { received: true as const, caseId: record.caseId, status: record.status, duplicate: true } };
+  };
   if (msg.type === 'material.link') {
     // A query: answered at once (every repeat gets a fresh link), the opening recorded once.
     const link = await openMaterial(deps, { kind: 'department', id: deptCode, via: 'webhook' }, msg.caseId, msg.data.materialId, { webhookId });
     return { status: 200, body: link };
   }
-  if (await deps.webhooks.seen(deptCode, webhookId)) {
-    const record = await caseFor(deps, { kind: 'department', id: deptCode, via: 'webhook' }, msg.caseId);
-    return { status: 202, body: { received: true as const, caseId: record.caseId, status: record.status, duplicate: true } };
-  }
+  if (await deps.webhooks.seen(deptCode, webhookId)) return repeat(msg.caseId);
   const { type, data } = msg;
-  const { record, duplicate } = await act(deps, deptCode, 'webhook', toAction(msg.caseId, { type, data } as DepartmentMessage), { webhookId });
-  return { status: 202, body: { received: true as const, caseId: record.caseId, status: record.status, duplicate } };
+  try {
+    const { record, duplicate } = await act(deps, deptCode, 'webhook', toAction(msg.caseId, { type, data } as DepartmentMessage), { webhookId });
+    return { status: 202, body: { received: true as const, caseId: record.caseId, status: record.status, duplicate } };
+  } catch (err) {
+    // A copy sent at the same moment as the first: the first's commit (which remembers this id in
+    // the same transaction) is what made this one's action impossible. It gets the first's answer.
+    if (err instanceof Conflict && (await deps.webhooks.seen(deptCode, webhookId))) return repeat(msg.caseId);
+    throw err;
+  }
 }
 
 /** POST /department/cases/{caseId}/actions: the same actions, by staff whose role allows them. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
+import { importJWK, SignJWT, type JWK } from 'jose';
 import { findItem } from '#shared/catalog/index.ts';
 import { ROOT } from '../../infra/lambdas.ts';
 import { freePort } from '../../infra/local/ports.ts';
@@ -161,6 +162,17 @@ describe('bad input over HTTP: a clear problem+json, nothing changed', () => {
     }
     expect((await api('/cases', { body: {} })).status).toBe(401);
     expect((await api('/cases', { body: {}, token: 'not-a-jwt' })).status).toBe(401);
+    // A token signed by the right key but without an expiry, or living a week, is refused.
+    const { privateJwk } = JSON.parse(readFileSync(join(dataDir, 'keys', 'jwt.json'), 'utf8')) as { privateJwk: JWK };
+    const key = await importJWK(privateJwk, 'RS256');
+    const unsigned = new SignJWT({ auth_level: 2 }).setProtectedHeader({ alg: 'RS256', kid: privateJwk.kid! }).setSubject('u-forever').setIssuer('yiwangtongban-local').setAudience('yiwangtongban');
+    const forever = await unsigned.setIssuedAt().sign(key);
+    const week = await new SignJWT({ auth_level: 2 }).setProtectedHeader({ alg: 'RS256', kid: privateJwk.kid! }).setSubject('u-week').setIssuer('yiwangtongban-local').setAudience('yiwangtongban').setIssuedAt().setExpirationTime('7d').sign(key);
+    for (const t of [forever, week]) {
+      const refused = await api('/cases', { token: t });
+      expect(refused).toMatchObject({ status: 401, type: 'application/problem+json' });
+    }
+    expect((await api('/cases', { token: forever })).body.detail).toMatch(/no valid exp/);
     const level1 = await token({ sub: 'u-e2e1', name: '测试', authLevel: 1 });
     expect((await api('/cases', { token: level1, body: { serviceItemCode: 'food-business-licence', form: {} } })).status).toBe(403);
     expect((await api('/openapi.json')).body.openapi).toBe('3.1.0');

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { Conflict, Forbidden, IllegalTransition, NotFound, PayloadTooLarge, RuleViolation, Unauthenticated } from '#shared/errors.ts';
+import { Conflict, Forbidden, IllegalTransition, MalformedRequest, NotFound, PayloadTooLarge, RuleViolation, Unauthenticated } from '#shared/errors.ts';
 import { fileCase, viewCase } from '#shared/usecases/cases.ts';
 import { receiveDepartmentWebhook } from '#shared/usecases/department-actions.ts';
 import { createDepartment, rotateSecret, updateDepartment } from '#shared/usecases/departments.ts';
@@ -88,6 +88,11 @@ describe('E5 signed department webhooks: accept and approve', () => {
     const body = { type: 'case.accept', caseId, data: {} };
     const { raw, headers } = signed(body);
     await expect(receiveDepartmentWebhook(deps, 'fz-scjg', headers, raw.replace('}', ' }'))).rejects.toBeInstanceOf(Unauthenticated);
+    // Correctly signed, but not JSON: the sender's mistake, said as such.
+    const notJson = 'case.accept please';
+    const now = new Date();
+    const h = { 'webhook-id': 'msg_not_json', 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign('msg_not_json', now, notJson) };
+    await expect(receiveDepartmentWebhook(deps, 'fz-scjg', h, notJson)).rejects.toBeInstanceOf(MalformedRequest);
     await expect(send(body, { at: new Date(Date.now() - 6 * 60_000) })).rejects.toBeInstanceOf(Unauthenticated);
     await expect(send(body, { at: new Date(Date.now() + 6 * 60_000) })).rejects.toBeInstanceOf(Unauthenticated);
     await expect(send(body, { key: `whsec_${Buffer.alloc(32, 7).toString('base64')}` })).rejects.toBeInstanceOf(Unauthenticated);
@@ -101,6 +106,30 @@ describe('E5 signed department webhooks: accept and approve', () => {
     expect(first.duplicate).toBe(false);
     expect(again).toMatchObject({ duplicate: true, status: 'accepted' });
     expect((await deps.cases.getWithEvents(caseId))?.events.map((e) => e.type)).toEqual(['case.submitted', 'case.accepted', 'case.light_changed']);
+  });
+
+  it('refuses, with a clear 4xx and nothing changed, a webhook-id too long to be one, and a certificate summary too large or too deep to store', async () => {
+    const caseId = await newCase();
+    await expect(send({ type: 'case.accept', caseId, data: {} }, { id: `msg_${'x'.repeat(3000)}` })).rejects.toBeInstanceOf(MalformedRequest);
+    await send({ type: 'case.accept', caseId, data: {} });
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 29; i++) deep = { d: deep };
+    for (const summary of [deep, { blob: 'x'.repeat(100 * 1024) }]) {
+      await expect(send({ type: 'case.approve', caseId, data: { certificate: { summary } } })).rejects.toBeInstanceOf(RuleViolation);
+    }
+    expect((await deps.cases.get(caseId))?.status).toBe('accepted');
+  });
+
+  it('gives every identical copy of one webhook the first answer, when the copies arrive at once', async () => {
+    const caseId = await newCase();
+    const { raw, headers } = signed({ type: 'case.accept', caseId, data: {} }, { id: 'msg_storm' });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => receiveDepartmentWebhook(deps, 'fz-scjg', headers, raw)));
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(202));
+    expect(answers.filter((a) => (a.body as { duplicate: boolean }).duplicate === false)).toHaveLength(1);
+    expect(answers.every((a) => (a.body as { status: string }).status === 'accepted')).toBe(true);
+    expect((await deps.cases.getWithEvents(caseId))!.events.filter((e) => e.type === 'case.accepted')).toHaveLength(1);
+    // A different webhook (another id) for the same step is still refused: the case has moved on.
+    await expect(send({ type: 'case.accept', caseId, data: {} })).rejects.toBeInstanceOf(IllegalTransition);
   });
 
   it('keeps the old secret valid for an overlap period after rotation', async () => {

@@ -35,7 +35,9 @@ const handler = httpFunction('admin-api', {
   publishGuide: async () => ({ status: 200, body: {} }),
   supervisionOverview: async () => ({ status: 200, body: {} }),
 });
-const admin = { sub: 'a', name: 'A', roles: '[admin]' };
+const iat = Math.floor(Date.now() / 1000);
+const lifetime = { iat: String(iat), exp: String(iat + 3600) };
+const admin = { sub: 'a', name: 'A', roles: '[admin]', ...lifetime };
 
 describe('errors are problem+json, never stack traces', () => {
   it('answers malformed JSON with 400', async () => {
@@ -73,18 +75,31 @@ describe('errors are problem+json, never stack traces', () => {
 
 describe('B2 principals from API Gateway claims', () => {
   it('reads a citizen with the level as a string, as API Gateway passes it', () => {
-    expect(principalFromClaims({ sub: 'u', name: '王', subject_type: 'person', auth_level: '2' })).toEqual({
+    expect(principalFromClaims({ sub: 'u', name: '王', subject_type: 'person', auth_level: '2', ...lifetime })).toEqual({
       kind: 'citizen', sub: 'u', name: '王', subjectType: 'person', authLevel: 2,
     });
   });
 
   it('reads staff roles flattened to "[a b]" or as an array', () => {
-    expect(principalFromClaims({ sub: 's', name: '李', dept: 'fz-scjg', roles: '[reviewer approver]' })).toMatchObject({ kind: 'staff', roles: ['reviewer', 'approver'] });
-    expect(principalFromClaims({ sub: 's', name: '李', roles: ['admin'] })).toMatchObject({ kind: 'staff', roles: ['admin'] });
+    expect(principalFromClaims({ sub: 's', name: '李', dept: 'fz-scjg', roles: '[reviewer approver]', ...lifetime })).toMatchObject({ kind: 'staff', roles: ['reviewer', 'approver'] });
+    expect(principalFromClaims({ sub: 's', name: '李', roles: ['admin'], ...lifetime })).toMatchObject({ kind: 'staff', roles: ['admin'] });
   });
 
   it('refuses unknown roles', () => {
-    expect(() => principalFromClaims({ sub: 's', roles: '[root]' })).toThrow();
+    expect(() => principalFromClaims({ sub: 's', roles: '[root]', ...lifetime })).toThrow();
+  });
+
+  it('I1 refuses a token that never expires, or lives longer than the configured maximum (12 h unless set)', () => {
+    expect(() => principalFromClaims({ sub: 'u', auth_level: '2', iat: String(iat) })).toThrow(/no valid exp/);
+    expect(() => principalFromClaims({ sub: 'u', auth_level: '2', exp: String(iat + 60) })).toThrow(/no valid iat/);
+    expect(() => principalFromClaims({ sub: 'u', iat: String(iat), exp: String(iat + 12 * 3600 + 1) })).toThrow(/at most 43200 s/);
+    expect(principalFromClaims({ sub: 'u', iat: String(iat), exp: String(iat + 12 * 3600) })).toMatchObject({ kind: 'citizen' });
+    process.env.MAX_TOKEN_LIFETIME_SECONDS = '600';
+    try {
+      expect(() => principalFromClaims({ sub: 'u', ...lifetime })).toThrow(/at most 600 s/);
+    } finally {
+      delete process.env.MAX_TOKEN_LIFETIME_SECONDS;
+    }
   });
 });
 
