@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
   AlarmStatusWidget,
@@ -12,29 +12,78 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Alias } from 'aws-cdk-lib/aws-kms';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEPARTMENT_DIMENSION, METRIC, METRICS_NAMESPACE, SERVICE_NAME, type MetricName } from '#shared/domain/metrics.ts';
 
+export type SupervisionDashboardProps = {
+  /** The timer schedules' (and the status-change rule's) dead-letter queue: timers not delivered. */
+  timerDeadLetters: IQueue;
+  /** The timer function's on-failure destination: timers delivered, then failed every attempt. */
+  timerFailures: IQueue;
+  dashboardName: string;
+};
+
 /**
  * Electronic supervision in CloudWatch (F4): a dashboard of department performance from the
  * metrics the use cases emit (shared/domain/metrics.ts), and alarms on red cases and on
- * dead-lettered timers and webhooks, sent to an SNS topic the supervisors subscribe to.
+ * dead-lettered timers and webhooks, sent to an SNS topic the supervisors subscribe to (the
+ * platform's own health alarms, infra/constructs/platform-alarms.ts, go to it too).
  */
 export class SupervisionDashboard extends Construct {
   readonly dashboard: Dashboard;
   readonly alerts: Topic;
-  readonly alarms: { redCases: Alarm; escalations: Alarm; deadLetteredWebhooks: Alarm; deadLetteredTimers: Alarm };
+  /** Encrypts the alerts topic. A key of our own: CloudWatch may not use the AWS managed alias/aws/sns. */
+  readonly alertsKey: Key;
+  readonly alarms: { redCases: Alarm; escalations: Alarm; deadLetteredWebhooks: Alarm; deadLetteredTimers: Alarm; failedTimers: Alarm };
 
-  constructor(scope: Construct, id: string, props: { timerDeadLetters: IQueue; dashboardName: string }) {
+  constructor(scope: Construct, id: string, props: SupervisionDashboardProps) {
     super(scope, id);
+    const stack = Stack.of(this);
+    this.alertsKey = new Key(this, 'AlertsKey', {
+      description: `${stack.stackName}: encrypts the supervision alerts topic; CloudWatch alarms publish to it`,
+      enableKeyRotation: true,
+      // Nothing lasting is encrypted with it (SNS keeps a message only until it is delivered).
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(30),
+    });
     this.alerts = new Topic(this, 'Alerts', {
       displayName: 'Government services: supervision alerts',
       enforceSSL: true,
-      masterKey: Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+      masterKey: this.alertsKey,
     });
+    // CloudWatch publishes an alarm's notification as its own service principal. It needs the
+    // key (SNS encrypts the message with it for the publisher) and, as the topic has a policy of
+    // its own (enforceSSL) in place of SNS's default one, a statement letting it publish. Both
+    // only for alarms of this account and region, so no one else's alarm can use them.
+    const fromOurAlarms = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    };
+    const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
+    this.alertsKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToUseTheKey',
+        effect: Effect.ALLOW,
+        principals: [cloudWatch],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: fromOurAlarms,
+      }),
+    );
+    this.alerts.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        effect: Effect.ALLOW,
+        principals: [cloudWatch],
+        actions: ['sns:Publish'],
+        resources: [this.alerts.topicArn],
+        conditions: fromOurAlarms,
+      }),
+    );
 
     /** Platform-wide: only the `service` dimension (each point is also written so). */
     const total = (name: MetricName, period = Duration.hours(1)) =>
@@ -67,6 +116,11 @@ export class SupervisionDashboard extends Construct {
         'DeadLetteredTimers',
         'A timer (webhook attempt or case watch) could not be delivered to the timer function.',
         props.timerDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      ),
+      failedTimers: alarm(
+        'FailedTimers',
+        'The timer function failed a timer (webhook attempt, sweep, watch or workflow end) on every attempt; it waits in the timer failures queue.',
+        props.timerFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       ),
     };
 
@@ -105,7 +159,10 @@ export class SupervisionDashboard extends Construct {
       new GraphWidget({
         title: 'Dead letters: webhooks and timers',
         left: [total(METRIC.webhooksDeadLettered, Duration.hours(1)).with({ label: 'webhooks dead-lettered' })],
-        right: [props.timerDeadLetters.metricApproximateNumberOfMessagesVisible({ label: 'timers in the DLQ' })],
+        right: [
+          props.timerDeadLetters.metricApproximateNumberOfMessagesVisible({ label: 'timers in the DLQ' }),
+          props.timerFailures.metricApproximateNumberOfMessagesVisible({ label: 'timers failed' }),
+        ],
         width: 12,
       }),
     );

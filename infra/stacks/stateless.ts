@@ -3,6 +3,8 @@ import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { AlarmStatusWidget } from 'aws-cdk-lib/aws-cloudwatch';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -14,7 +16,9 @@ import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws
 import { acknowledge, PlatformFunction, type Timers } from '../constructs/platform-function.ts';
 import { CASE_STATE_MACHINE_FILE } from '../lambdas.ts';
 import { SupervisionDashboard } from '../constructs/supervision-dashboard.ts';
+import { PlatformAlarms } from '../constructs/platform-alarms.ts';
 import type { ScheduledTask } from '#shared/ports/index.ts';
+import { TABLE } from '#shared/adapters/dynamodb/table.ts';
 
 export type StatelessStackProps = StackProps & {
   /** Physical names of the stateful stack's table and bucket (infra/names.ts). */
@@ -29,6 +33,7 @@ export class StatelessStack extends Stack {
   readonly api: HttpApi;
   readonly stateMachine: StateMachine;
   readonly supervision: SupervisionDashboard;
+  readonly platformAlarms: PlatformAlarms;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -39,9 +44,9 @@ export class StatelessStack extends Stack {
     const table = { tableName: props.tableName, access: 'RW' as const };
 
     // Timers: one-time EventBridge schedules in one group, invoking the timer function, with a
-    // dead-letter queue for invocations that fail past the schedule's own retries.
+    // dead-letter queue for invocations Scheduler could not deliver past its own retries.
     const timerGroupName = `${this.stackName}-timers`;
-    new ScheduleGroup(this, 'Timers', { scheduleGroupName: timerGroupName });
+    const timerGroup = new ScheduleGroup(this, 'Timers', { scheduleGroupName: timerGroupName });
     const timerFunctionName = `${this.stackName}-timers`;
     const timerFunctionArn = this.formatArn({ service: 'lambda', resource: 'function', resourceName: timerFunctionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     const timerDeadLetters = new Queue(this, 'TimerDeadLetters', {
@@ -50,6 +55,15 @@ export class StatelessStack extends Stack {
       retentionPeriod: Duration.days(14),
     });
     acknowledge(timerDeadLetters, 'SQS3', 'This queue is itself the dead-letter queue of the timer schedules.');
+    // Scheduler (and the status-change rule) invoke the timer function asynchronously: their
+    // dead-letter queue only gets what Lambda did not accept. What Lambda accepted and the
+    // function then failed, on every attempt Lambda makes, goes here.
+    const timerFailures = new Queue(this, 'TimerFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(timerFailures, 'SQS3', 'This queue is itself the on-failure destination (a dead-letter queue) of the timer function’s asynchronous invocations.');
     const schedulerRole = new Role(this, 'TimerRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
       description: 'EventBridge Scheduler invokes the timer function and dead-letters what it cannot deliver',
@@ -87,10 +101,16 @@ export class StatelessStack extends Stack {
       .bindTable(table)
       .allowTimers(timers)
       .allowRecoverWorkflow(stateMachineArn, executionArnPattern);
-    const recurring = (id: string, schedule: ScheduleExpression, description: string, task: ScheduledTask) =>
-      new Schedule(this, id, {
+    // Lambda's own default of two retries, written down; then the invocation record goes to the queue.
+    timerFunction.fn.configureAsyncInvoke({ onFailure: new SqsDestination(timerFailures), retryAttempts: 2 });
+    // In the platform's schedule group, beside the one-time timers. The group's name reaches the
+    // template as a literal, not a reference: the dependency is written down so a first
+    // deployment creates the group before the schedules in it.
+    const recurring = (id: string, schedule: ScheduleExpression, description: string, task: ScheduledTask) => {
+      const recurringSchedule = new Schedule(this, id, {
         schedule,
         description,
+        scheduleGroup: timerGroup,
         target: {
           bind: () => ({
             arn: timerFunctionArn,
@@ -101,11 +121,14 @@ export class StatelessStack extends Stack {
           }),
         },
       });
+      recurringSchedule.node.addDependency(timerGroup);
+      return recurringSchedule;
+    };
     // Every ten minutes the timer function looks for deliveries whose timer was lost and cases whose
     // workflow did not start; every day at 00:05 in Shanghai it looks at every open case's clocks.
     recurring('DeliverySweep', ScheduleExpression.rate(Duration.minutes(10)), 'Reschedules lost webhook attempts; starts workflows that did not start', { task: 'sweep' });
     recurring('DailyWatch', ScheduleExpression.cron({ minute: '5', hour: '0', timeZone: TimeZone.ASIA_SHANGHAI }), 'Looks at the clocks of every open case', { task: 'watch-all' });
-    this.supervision = new SupervisionDashboard(this, 'Supervision', { timerDeadLetters, dashboardName: `${this.stackName}-supervision` });
+    this.supervision = new SupervisionDashboard(this, 'Supervision', { timerDeadLetters, timerFailures, dashboardName: `${this.stackName}-supervision` });
 
     const caseWorkflow = new PlatformFunction(this, 'CaseWorkflow', { name: 'case-workflow' })
       .bindTable(table)
@@ -158,7 +181,7 @@ export class StatelessStack extends Stack {
       defaultIntegration: integrations['public-api'],
       createDefaultStage: false,
     });
-    this.api.addStage('DefaultStage', {
+    const apiStage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: 200, burstLimit: 400 },
@@ -177,9 +200,24 @@ export class StatelessStack extends Stack {
     }
     acknowledge(this.api.node.findChild('DefaultRoute'), 'APIG4', 'Unmatched routes only ever get a 404 problem+json from the public function.');
 
+    // Every function of the stack, whichever is added later, gets its errors and throttles watched.
+    const functions = Object.fromEntries(
+      this.node.findAll().filter((c): c is PlatformFunction => c instanceof PlatformFunction).map((f) => [f.node.id, f.fn]),
+    );
+    this.platformAlarms = new PlatformAlarms(this, 'PlatformAlarms', {
+      topic: this.supervision.alerts,
+      functions,
+      stateMachine: this.stateMachine,
+      apiStage,
+      table: { tableName: props.tableName, indexNames: TABLE.globalSecondaryIndexes.map((g) => g.indexName) },
+    });
+    this.supervision.dashboard.addWidgets(
+      new AlarmStatusWidget({ title: 'Platform health: functions, workflow, API, table', alarms: this.platformAlarms.alarms, width: 24, height: 4 }),
+    );
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
-    new CfnOutput(this, 'SupervisionAlertsTopic', { value: this.supervision.alerts.topicArn, description: 'subscribe supervisors to the alarms (red cases, escalations, dead letters)' });
+    new CfnOutput(this, 'SupervisionAlertsTopic', { value: this.supervision.alerts.topicArn, description: 'subscribe supervisors and operators to the alarms (red cases, escalations, dead letters; functions, workflow, API, table)' });
     new CfnOutput(this, 'SupervisionDashboard', { value: this.supervision.dashboard.dashboardName });
   }
 }
