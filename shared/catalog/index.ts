@@ -42,6 +42,7 @@ export function guide(item: CatalogItem) {
   const { form, ...published } = item;
   return {
     ...published,
+    online: item.handling.online,
     itemTypeName: ITEM_TYPE_NAMES[item.itemType],
     formSchema: z.toJSONSchema(form, { target: 'draft-2020-12', io: 'input' }),
   };

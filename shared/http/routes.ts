@@ -47,7 +47,16 @@ const PROBLEM_TEXT: Record<number, string> = {
   422: 'breaks a rule; `errors` lists the fields',
 };
 
-export const ROUTES: readonly Route[] = [
+/**
+ * What the gateway itself may answer on a route, declared on every route it applies to: 400 for a
+ * malformed path, 401 without a valid token, 413 for a body over its limit.
+ */
+function withGatewayAnswers(route: Route): Route {
+  const codes = [...(route.path.includes('{') ? [400] : []), ...(route.auth === 'jwt' ? [401] : []), ...(route.body ? [400, 413] : [])];
+  return { ...route, responses: { ...problems(...codes.filter((c) => !(c in route.responses))), ...route.responses } };
+}
+
+export const ROUTES: readonly Route[] = (<Route[]>[
   {
     method: 'GET',
     path: '/health',
@@ -64,7 +73,7 @@ export const ROUTES: readonly Route[] = [
     summary: 'This contract as OpenAPI 3.1',
     fn: 'public-api',
     auth: 'none',
-    responses: { 200: { description: 'the OpenAPI document' } },
+    responses: { 200: { description: 'the OpenAPI document', schema: api.OpenApiDocument } },
   },
   {
     method: 'GET',
@@ -295,7 +304,7 @@ export const ROUTES: readonly Route[] = [
     responses: { 200: { description: 'the new case time', schema: api.DevClockResponse }, ...problems(400, 422) },
     localOnly: true,
   },
-];
+]).map(withGatewayAnswers);
 
 export const routeKey = (r: Pick<Route, 'method' | 'path'>) => `${r.method} ${r.path}`;
 

@@ -18,9 +18,13 @@ export const Problem = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
+    instance: z.string().optional().describe('the path the problem occurred on'),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })
   .meta({ id: 'Problem' });
+
+/** This document (GET /openapi.json), loosely: an OpenAPI 3.1 object. */
+export const OpenApiDocument = z.object({ openapi: z.literal('3.1.0') }).loose();
 
 export const Health = z.object({ status: z.literal('ok') });
 
@@ -66,6 +70,8 @@ const DepartmentRef = z.object({ code: z.string(), name: z.string() });
 export const Guide = ServiceItemSummary.omit({ department: true }).extend({
   version: z.number().int(),
   acceptanceDays: z.number().int(),
+  yellowDays: z.number().int().optional().describe('yellow light from this many promised working days left (default 20 %, at least 1)'),
+  opinionDays: z.number().int().optional().describe('joint processing: each co-department’s limit for its opinion'),
   basicCode: z.string(),
   implementationCode: z.string(),
   itemTypeName: z.string(),
@@ -247,10 +253,22 @@ export const CaseView = z.object({
 const CaseRef = z.object({ caseId: ulid, supervisionCode: z.string(), serviceItem: z.string(), late: z.array(z.string()) });
 export const SupervisionOverview = z.object({
   asOf: z.string().describe('the Shanghai date the figures are for'),
+  period: z.object({ from: z.string(), to: z.string() }).describe('the months (yyyy-mm) the decision figures cover'),
   lights: z.object({ green: z.number().int(), yellow: z.number().int(), red: z.number().int() }).describe('cases in processing by their worst light'),
   casesByLight: z.object({ yellow: z.array(CaseRef), red: z.array(CaseRef) }),
   openSupervisions: z.array(
-    z.object({ supervisionId: z.string(), caseId: ulid, deptCode: z.string(), openedOn: z.string(), respondBy: z.string(), level: z.number().int(), status: z.literal('open'), overdue: z.boolean() }),
+    z.object({
+      supervisionId: z.string(),
+      caseId: ulid,
+      deptCode: z.string(),
+      stage: z.enum(['acceptance', 'processing']).optional(),
+      openedOn: z.string(),
+      respondBy: z.string(),
+      level: z.number().int(),
+      status: z.literal('open'),
+      escalatedOn: z.string().optional(),
+      overdue: z.boolean(),
+    }),
   ),
   recoveringWorkflows: z
     .array(z.object({ caseId: ulid, attempt: z.number().int(), since: isoTime, status: z.string(), reason: z.object({ error: z.string(), cause: z.string().optional() }).optional() }))

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { findItem } from '#shared/catalog/index.ts';
@@ -12,6 +12,7 @@ import { freePort } from '../../infra/local/ports.ts';
 import { failedStart, startPlatform, type Platform } from '../support/platform.ts';
 import { pdf, sha256 } from '../support/fixtures.ts';
 import { until } from '../support/deps.ts';
+import { Contract, contractProxy } from '../support/contract.ts';
 import { WorkingCalendar } from '#shared/domain/calendar.ts';
 import { chineseDaysArrangement } from '#shared/adapters/calendar/chinese-days.ts';
 import { shanghaiDate } from '#shared/time.ts';
@@ -20,6 +21,8 @@ const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), 'ywtb-e2e-'));
 let port: number;
 let platform: Platform;
+/** Every response of this suite is checked against the served OpenAPI document (ajv). */
+let contract: Contract;
 
 async function api(path: string, init: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
   const res = await fetch(`${platform.url}${path}`, {
@@ -32,7 +35,9 @@ async function api(path: string, init: { method?: string; token?: string; body?:
     ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) } : {}),
   });
   const text = await res.text();
-  return { status: res.status, type: res.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };
+  const answer = { status: res.status, type: res.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };
+  contract.check(init.method ?? (init.body === undefined ? 'GET' : 'POST'), path, answer.status, answer.type, answer.body);
+  return answer;
 }
 
 const token = async (claims: Record<string, unknown>) => (await api('/dev/token', { body: claims })).body.token as string;
@@ -63,6 +68,12 @@ function hook(secret: string, dept: string, body: unknown) {
 beforeAll(async () => {
   port = await freePort();
   platform = await startPlatform({ PORT: String(port), DATA_DIR: dataDir });
+  contract = await Contract.from(platform.url);
+});
+
+// E5 I4: a response its operation does not declare (status, content type, body) fails the test that got it.
+afterEach(() => {
+  expect(contract.violations.splice(0)).toEqual([]);
 });
 
 afterAll(async () => {
@@ -84,7 +95,11 @@ describe('README walkthrough, verbatim, against npm start', () => {
     writeFileSync(script, `set -euo pipefail\n${blocks.join('\n')}`);
     chmodSync(script, 0o755);
     const startedOn = shanghaiDate(new Date());
-    const { stdout } = await run('bash', [script], { cwd: work, env: { ...process.env, BASE: platform.url }, timeout: 60_000 });
+    // The walkthrough's curl goes through a proxy that checks every answer against the contract.
+    const before = contract.checked;
+    const proxy = await contractProxy(platform.url, contract);
+    const { stdout } = await run('bash', [script], { cwd: work, env: { ...process.env, BASE: proxy.url }, timeout: 60_000 }).finally(proxy.close);
+    expect(contract.checked - before).toBeGreaterThan(50);
     const endedOn = shanghaiDate(new Date());
     rmSync(work, { recursive: true, force: true });
     expect(stdout).toContain('"name": "个体工商户设立登记"'); // the catalog search
