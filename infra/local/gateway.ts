@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { matchRoute, routeKey, type HttpFunctionName, type Route } from '#shared/http/routes.ts';
-import { problemOf } from '#shared/http/handler.ts';
+import { problemOf, SECURITY_HEADERS } from '#shared/http/handler.ts';
 import { AppError } from '#shared/errors.ts';
 
 /** API Gateway's own payload limit. */
@@ -40,7 +40,7 @@ const PROBLEMS = {
 
 const problem = (res: ServerResponse, status: keyof typeof PROBLEMS, detail: string) => {
   const [slug, title] = PROBLEMS[status];
-  res.writeHead(status, { 'content-type': 'application/problem+json' });
+  res.writeHead(status, { 'content-type': 'application/problem+json', ...SECURITY_HEADERS });
   res.end(JSON.stringify({ type: `/problems/${slug}`, title, status, detail }));
 };
 
@@ -97,12 +97,12 @@ export function createGateway(opts: {
         }
         try {
           const out = await local(parsed);
-          res.writeHead(out.status, { 'content-type': 'application/json' });
+          res.writeHead(out.status, { 'content-type': 'application/json', ...SECURITY_HEADERS });
           return res.end(JSON.stringify(out.body));
         } catch (err) {
           if (!(err instanceof AppError)) opts.log('local route failed', { route: route.operationId, error: (err as Error).message });
           const { status, body: problemBody } = problemOf(err, url.pathname);
-          res.writeHead(status, { 'content-type': 'application/problem+json' });
+          res.writeHead(status, { 'content-type': 'application/problem+json', ...SECURITY_HEADERS });
           return res.end(JSON.stringify(problemBody));
         }
       }
@@ -122,6 +122,7 @@ export function createGateway(opts: {
       }
       const event = toEvent(req, url, route, pathParameters, headers, body, claims);
       const result = await opts.functions[route.fn](event, lambdaContext(route.fn));
+      // As API Gateway passes the function's headers on; the function sets the security headers itself.
       res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
       res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
     } catch (err) {

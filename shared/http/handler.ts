@@ -58,9 +58,23 @@ function toRequest(event: APIGatewayProxyEventV2, routes: Map<string, Route>): H
   return { route, pathParameters: (event.pathParameters ?? {}) as Record<string, string>, query, body, rawBody, headers, principal };
 }
 
+/**
+ * On every answer, the functions' and the local gateway's own alike: HTTPS only from now on, no
+ * sniffing, never framed, no referrer, nothing cached (answers are personal). API responses are
+ * data, so the content security policy allows nothing to load at all.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'strict-transport-security': 'max-age=63072000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
 const json = (status: number, body: unknown, headers: Record<string, string> = {}, contentType = 'application/json') => ({
   statusCode: status,
-  headers: { 'content-type': contentType, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers },
+  headers: { 'content-type': contentType, ...SECURITY_HEADERS, ...headers },
   body: body === undefined ? '' : JSON.stringify(body),
 });
 

@@ -193,6 +193,27 @@ describe('bad input over HTTP: a clear problem+json, nothing changed', () => {
     expect((await api('/openapi.json')).body.openapi).toBe('3.1.0');
   });
 
+  it('I1 sends the security headers on every kind of answer: a function’s, a problem, the gateway’s own errors, the local routes', async () => {
+    const citizen = await token({ sub: 'u-headers', name: '测试', authLevel: 2 });
+    const answers = [
+      await fetch(`${platform.url}/health`),
+      await fetch(`${platform.url}/cases`, { headers: { authorization: `Bearer ${citizen}` } }),
+      await fetch(`${platform.url}/cases/${'0'.repeat(26)}`, { headers: { authorization: `Bearer ${citizen}` } }), // the function's 404
+      await fetch(`${platform.url}/no/such/route`), // the gateway's 404
+      await fetch(`${platform.url}/cases`), // the gateway's 401
+      await fetch(`${platform.url}/service-items/%ZZ`), // the gateway's 400
+      await fetch(`${platform.url}/dev/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"advance":"PT0S"}' }), // a local route
+    ];
+    for (const res of answers) {
+      expect(res.headers.get('strict-transport-security'), res.url).toMatch(/^max-age=\d+/);
+      expect(res.headers.get('x-content-type-options'), res.url).toBe('nosniff');
+      expect(res.headers.get('content-security-policy'), res.url).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('referrer-policy'), res.url).toBe('no-referrer');
+      await res.arrayBuffer();
+    }
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 404, 404, 401, 400, 200]);
+  });
+
   it('refuses to move case time backwards or by a malformed duration, and a malformed dev token request', async () => {
     const before = (await api('/dev/clock', { body: { advance: 'PT0S' } })).body.now as string;
     for (const body of [{ advance: '-P1D' }, { advance: 'three days' }, { set: '2020-01-01T00:00:00+08:00' }]) {
