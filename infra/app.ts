@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { StatefulStack } from './stacks/stateful.ts';
 import { StatelessStack } from './stacks/stateless.ts';
 import { filesBucketName, TABLE_NAME } from './names.ts';
+import { corsOriginsFrom, jwtAudienceFrom, jwtIssuerFrom } from './context.ts';
 
 /** The CDK app: stateful and stateless stacks, wired by typed props, checked by cdk-nag. */
 /** Feature flags the stacks rely on, set here so tests and `cdk synth` build the same app. */
@@ -15,14 +16,18 @@ const FEATURE_FLAGS = {
 export function buildApp(props: AppProps = {}) {
   const app = new App({ ...props, context: { ...FEATURE_FLAGS, ...props.context } });
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
-  const issuer = (app.node.tryGetContext('jwtIssuer') as string | undefined) ?? 'https://auth.yiwangtongban.invalid/';
-  const audience = (app.node.tryGetContext('jwtAudience') as string | undefined) ?? 'yiwangtongban';
+  // Checked here, so a wrong value stops the synth with a message naming the key. Without a
+  // jwtIssuer the stack asks for it as a CloudFormation parameter at deployment (no placeholder).
+  const issuer = jwtIssuerFrom(app.node.tryGetContext('jwtIssuer'));
+  const audience = jwtAudienceFrom(app.node.tryGetContext('jwtAudience'));
+  const corsOrigins = corsOriginsFrom(app.node.tryGetContext('corsOrigins'));
   const stateful = new StatefulStack(app, 'Yiwangtongban-Stateful', { env });
   const stateless = new StatelessStack(app, 'Yiwangtongban-Stateless', {
     env,
     tableName: TABLE_NAME,
     bucketName: filesBucketName(),
     jwt: { issuer, audience: [audience] },
+    corsOrigins,
   });
   stateless.addStackDependency(stateful, 'functions use the table and bucket');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

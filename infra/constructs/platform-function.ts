@@ -1,13 +1,14 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { TABLE } from '#shared/adapters/dynamodb/table.ts';
+import { keys, TABLE } from '#shared/adapters/dynamodb/table.ts';
 import { SERVICE_NAME } from '#shared/domain/metrics.ts';
+import { deployedRoutes } from '#shared/http/routes.ts';
 import { BUNDLING, LAMBDAS, ROOT, type LambdaName } from '../lambdas.ts';
 
 export type PlatformFunctionProps = {
@@ -28,6 +29,15 @@ const TABLE_ACTIONS = {
 };
 const BUCKET_ACTIONS = { R: ['s3:GetObject'], RW: ['s3:GetObject', 's3:PutObject'] };
 
+/** The partition the published guide revisions live in (`keys.guideRevision`), the only one anonymous routes read. */
+export const CATALOG_PARTITION = keys.guideRevision('', 0).pk;
+
+/**
+ * The functions that serve a route anyone may call (`auth: 'none'`). They never get the whole
+ * table: department webhook secrets (DEPT#<code>) live in it.
+ */
+export const ANONYMOUS_FUNCTIONS: ReadonlySet<LambdaName> = new Set(deployedRoutes().filter((r) => r.auth === 'none').map((r) => r.fn));
+
 /** Records why a cdk-nag finding is acceptable, next to the construct it concerns. */
 export function acknowledge(scope: Construct, id: string, reason: string): void {
   Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-${id}`, reason });
@@ -40,12 +50,25 @@ export function acknowledge(scope: Construct, id: string, reason: string): void 
  */
 export class PlatformFunction extends Construct {
   readonly fn: NodejsFunction;
+  readonly name: LambdaName;
 
   constructor(scope: Construct, id: string, props: PlatformFunctionProps) {
     super(scope, id);
+    this.name = props.name;
     const spec = LAMBDAS[props.name];
     const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.SIX_MONTHS, removalPolicy: RemovalPolicy.RETAIN });
+    // An explicit role, so Lambda's default one with AWSLambdaBasicExecutionRole (logs in every
+    // log group of the account) is never made: the function writes its own log group only.
+    const role = new Role(this, 'ServiceRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.name}: ${spec.description}`,
+    });
+    // The log group's Arn attribute is `arn:…:log-group:<name>:*`: the group and its streams.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+    );
     this.fn = new NodejsFunction(this, 'Function', {
+      role,
       entry: join(ROOT, spec.entry),
       projectRoot: ROOT,
       depsLockFilePath: join(ROOT, 'package-lock.json'),
@@ -76,14 +99,16 @@ export class PlatformFunction extends Construct {
           : {}),
       },
     });
-    acknowledge(this, 'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs.');
     acknowledge(this, 'IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions.');
     acknowledge(this, 'L1', 'Pinned to Node.js 22, the major the project targets (engines.node) and runs locally; both move together.');
   }
 
-  /** The single table and its named indexes, nothing else. */
+  /** The single table and its named indexes, nothing else. Never for a function of an anonymous route: see bindCatalog. */
   bindTable({ tableName, access }: { tableName: string; access: 'R' | 'RW' }): this {
-    const tableArn = Stack.of(this).formatArn({ service: 'dynamodb', resource: 'table', resourceName: tableName });
+    if (ANONYMOUS_FUNCTIONS.has(this.name)) {
+      throw new Error(`${this.name} serves routes anyone may call: it may not read the whole table (department secrets live in it); bind it with bindCatalog`);
+    }
+    const tableArn = this.tableArn(tableName);
     this.fn.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
@@ -93,6 +118,38 @@ export class PlatformFunction extends Construct {
     );
     this.fn.addEnvironment('TABLE_NAME', tableName);
     return this;
+  }
+
+  /**
+   * Only the published guide revisions: a Query on the table (no index, no Scan, no GetItem) whose
+   * partition key is CATALOG, so no other item (a department's webhook secret, a case) can be read.
+   */
+  /**
+   * May scan the table: only the one-off mending of data an older version wrote (`mend-indexes`,
+   * run by the timers function) reads every case item.
+   */
+  allowTableScan({ tableName }: { tableName: string }): this {
+    const tableArn = Stack.of(this).formatArn({ service: 'dynamodb', resource: 'table', resourceName: tableName });
+    this.fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:Scan'], resources: [tableArn] }));
+    return this;
+  }
+
+  bindCatalog({ tableName }: { tableName: string }): this {
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        // A Scan carries no partition key, and ForAllValues holds for an empty set: Query only.
+        actions: ['dynamodb:Query'],
+        resources: [this.tableArn(tableName)],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CATALOG_PARTITION] } },
+      }),
+    );
+    this.fn.addEnvironment('TABLE_NAME', tableName);
+    return this;
+  }
+
+  private tableArn(tableName: string): string {
+    return Stack.of(this).formatArn({ service: 'dynamodb', resource: 'table', resourceName: tableName });
   }
 
   /** Objects of the files bucket (materials, notices, certificates). */

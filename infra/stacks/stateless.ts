@@ -1,11 +1,12 @@
-import { ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { AlarmStatusWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -19,14 +20,48 @@ import { SupervisionDashboard } from '../constructs/supervision-dashboard.ts';
 import { PlatformAlarms } from '../constructs/platform-alarms.ts';
 import type { ScheduledTask } from '#shared/ports/index.ts';
 import { TABLE } from '#shared/adapters/dynamodb/table.ts';
+import { JWT_ISSUER_PATTERN } from '../context.ts';
 
 export type StatelessStackProps = StackProps & {
   /** Physical names of the stateful stack's table and bucket (infra/names.ts). */
   tableName: string;
   bucketName: string;
-  /** The identity provider whose JWTs the API accepts. */
-  jwt: { issuer: string; audience: string[] };
+  /**
+   * The identity provider whose JWTs the API accepts. Without an issuer the stack takes it as the
+   * CloudFormation parameter JwtIssuer, which has no default: nothing is deployed without a real one.
+   */
+  jwt: { issuer?: string; audience: string[] };
+  /** Browser origins allowed to call the API (CORS); none, and no CORS configuration, by default. */
+  corsOrigins?: readonly string[];
 };
+
+/**
+ * One JSON object per request in the API's access log (HTTP API `$context` variables): who called
+ * which route, what came back, how long it took, and why an integration failed. Values are strings;
+ * a variable without a value (no JWT, no integration error) is logged as "-".
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  method: '$context.httpMethod',
+  path: '$context.path',
+  protocol: '$context.protocol',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationError: '$context.integrationErrorMessage',
+  error: '$context.error.message',
+  authorizerError: '$context.authorizer.error',
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  sub: '$context.authorizer.claims.sub',
+} as const;
+
+/** What a browser of an allowed origin may send (api.md: bearer JWT, JSON bodies, Idempotency-Key). */
+export const CORS_HEADERS = ['authorization', 'content-type', 'idempotency-key'];
 
 /** Everything that can be redeployed at will: functions, the case workflow, the HTTP API. */
 export class StatelessStack extends Stack {
@@ -79,8 +114,8 @@ export class StatelessStack extends Stack {
     };
 
     const fns: Record<HttpFunctionName, PlatformFunction> = {
-      // Reads the guide revisions administrators published.
-      'public-api': new PlatformFunction(this, 'PublicApi', { name: 'public-api' }).bindTable({ ...table, access: 'R' }),
+      // Reads the guide revisions administrators published, and nothing else of the table.
+      'public-api': new PlatformFunction(this, 'PublicApi', { name: 'public-api' }).bindCatalog({ tableName: props.tableName }),
       'citizen-api': new PlatformFunction(this, 'CitizenApi', { name: 'citizen-api' })
         .bindTable(table)
         .bindBucket({ bucketName: props.bucketName, access: 'RW' })
@@ -99,6 +134,7 @@ export class StatelessStack extends Stack {
     const executionArnPattern = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:execution:${stateMachineName}:*`;
     const timerFunction = new PlatformFunction(this, 'TimerFunction', { name: 'timers', functionName: timerFunctionName })
       .bindTable(table)
+      .allowTableScan(table)
       .allowTimers(timers)
       .allowRecoverWorkflow(stateMachineArn, executionArnPattern);
     // Lambda's own default of two retries, written down; then the invocation record goes to the queue.
@@ -180,14 +216,24 @@ export class StatelessStack extends Stack {
       // Unmatched routes reach the public function, which answers 404 as problem+json.
       defaultIntegration: integrations['public-api'],
       createDefaultStage: false,
+      ...(props.corsOrigins?.length
+        ? {
+            corsPreflight: {
+              allowOrigins: [...props.corsOrigins],
+              allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
+              allowHeaders: CORS_HEADERS,
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
     });
     const apiStage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: 200, burstLimit: 400 },
-      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)) },
     });
-    const jwt = new HttpJwtAuthorizer('Jwt', props.jwt.issuer, { jwtAudience: props.jwt.audience });
+    const jwt = new HttpJwtAuthorizer('Jwt', props.jwt.issuer ?? this.jwtIssuerParameter(), { jwtAudience: props.jwt.audience });
     for (const route of deployedRoutes()) {
       const [added] = this.api.addRoutes({
         path: route.path,
@@ -219,5 +265,20 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
     new CfnOutput(this, 'SupervisionAlertsTopic', { value: this.supervision.alerts.topicArn, description: 'subscribe supervisors and operators to the alarms (red cases, escalations, dead letters; functions, workflow, API, table)' });
     new CfnOutput(this, 'SupervisionDashboard', { value: this.supervision.dashboard.dashboardName });
+  }
+
+  /** The issuer as a parameter that must be given at deployment (no default): `cdk deploy` refuses to go on without it. */
+  private jwtIssuerParameter(): string {
+    const issuer = new CfnParameter(this, 'JwtIssuer', {
+      type: 'String',
+      description: 'The https URL of the identity provider whose JWTs the API accepts, exactly as in their iss claim (or synthesize with -c jwtIssuer=…)',
+      allowedPattern: JWT_ISSUER_PATTERN,
+      constraintDescription: 'must be the https URL of a real identity provider: no query or fragment, not a reserved .invalid, .test, .example or .localhost name',
+    });
+    Annotations.of(this).addWarningV2(
+      'yiwangtongban:jwtIssuer',
+      `No -c jwtIssuer: the JWT issuer is the CloudFormation parameter JwtIssuer, which has no default. \`cdk deploy\` stops ("The following CloudFormation Parameters are missing a value: JwtIssuer") unless given -c jwtIssuer=https://… or --parameters ${this.stackName}:JwtIssuer=https://….`,
+    );
+    return issuer.valueAsString;
   }
 }

@@ -1,0 +1,337 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { keys, TABLE } from '#shared/adapters/dynamodb/table.ts';
+import { deployedRoutes, ROUTES } from '#shared/http/routes.ts';
+import { buildApp } from '../../infra/app.ts';
+import { corsOriginsFrom, JWT_ISSUER_PATTERN, jwtIssuerFrom } from '../../infra/context.ts';
+import { ANONYMOUS_FUNCTIONS, CATALOG_PARTITION, PlatformFunction } from '../../infra/constructs/platform-function.ts';
+import { LAMBDAS, type LambdaName } from '../../infra/lambdas.ts';
+import { TABLE_NAME } from '../../infra/names.ts';
+import { ACCESS_LOG_FIELDS, CORS_HEADERS } from '../../infra/stacks/stateless.ts';
+
+// Synthesizing without bundling keeps this a fast unit of the template; `npx cdk synth` bundles.
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+const REAL_ISSUER = 'https://login.gov-idp.cn/realms/yiwangtongban';
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>> };
+type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
+
+let template: Template;
+let resources: Record<string, Resource>;
+let report: { pluginReports: Array<{ pluginName: string; conclusion: string; violations: unknown[]; suppressedViolations: Array<{ ruleId?: string; ruleName?: string; resourceLogicalId?: string; findingId?: string }> }> };
+
+beforeAll(() => {
+  const built = buildApp({ context: NO_BUNDLING });
+  const assembly = built.app.synth();
+  template = Template.fromStack(built.stateless);
+  resources = template.toJSON().Resources as Record<string, Resource>;
+  report = JSON.parse(readFileSync(`${assembly.directory}/validation-report.json`, 'utf8'));
+});
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+/** The logical id of the Lambda function built from LAMBDAS[name] (found by its description). */
+const functionId = (name: LambdaName) => {
+  const found = ofType('AWS::Lambda::Function').filter(([, r]) => r.Properties.Description === LAMBDAS[name].description);
+  expect(found, name).toHaveLength(1);
+  return found[0]![0];
+};
+const roleOf = (fnId: string) => (resources[fnId]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+/** Every statement the function's role is given: its inline policies and every AWS::IAM::Policy attached to it. */
+const statementsOf = (fnId: string): Statement[] => {
+  const roleId = roleOf(fnId);
+  const role = resources[roleId]!.Properties as { Policies?: Array<{ PolicyDocument: { Statement: Statement[] } }> };
+  const attached = ofType('AWS::IAM::Policy')
+    .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(JSON.stringify({ Ref: roleId })))
+    .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+  return [...(role.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement), ...attached];
+};
+
+// ---- a small IAM evaluator: just enough of the policy language to ask "may this role do that" ----
+
+const ACCOUNT = { 'AWS::Partition': 'aws', 'AWS::Region': 'cn-north-1', 'AWS::AccountId': '123456789012' } as Record<string, string>;
+const TABLE_ARN = `arn:aws:dynamodb:cn-north-1:123456789012:table/${TABLE_NAME}`;
+const INDEX_ARNS = TABLE.globalSecondaryIndexes.map((g) => `${TABLE_ARN}/index/${g.indexName}`);
+
+/** A template value as the ARN string it becomes at deployment (attributes of resources stay symbolic). */
+function resolve(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, unknown>;
+  if ('Ref' in v) return ACCOUNT[v.Ref as string] ?? `<${String(v.Ref)}>`;
+  if ('Fn::Join' in v) {
+    const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
+    return parts.map(resolve).join(sep);
+  }
+  if ('Fn::GetAtt' in v) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
+  throw new Error(`cannot resolve ${JSON.stringify(value)}`);
+}
+const glob = (pattern: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+
+type Request = { action: string; resource: string; leadingKeys?: string[] };
+
+/** Whether one of the statements allows the request (the roles here have no Deny). */
+function allows(statements: Statement[], req: Request): boolean {
+  return statements.some((s) => {
+    expect(s.Effect).toBe('Allow');
+    if (![s.Action].flat().some((a) => glob(a).test(req.action))) return false;
+    if (![s.Resource].flat().some((r) => glob(resolve(r)).test(req.resource))) return false;
+    for (const [operator, byKey] of Object.entries(s.Condition ?? {})) {
+      for (const [key, expected] of Object.entries(byKey)) {
+        if (operator !== 'ForAllValues:StringEquals' || key !== 'dynamodb:LeadingKeys') throw new Error(`the evaluator does not know ${operator} ${key}`);
+        // ForAllValues holds when every value of the request is listed (and for none at all).
+        if (!(req.leadingKeys ?? []).every((k) => [expected].flat().includes(k))) return false;
+      }
+    }
+    return true;
+  });
+}
+
+/** Every way DynamoDB lets a caller read an item, on the table and on each index. */
+const READS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PartiQLSelect', 'dynamodb:ExecuteStatement'];
+const readsOf = (pk: string): Request[] =>
+  [TABLE_ARN, ...INDEX_ARNS].flatMap((resource) =>
+    READS.map((action) => ({ action, resource, ...(action.endsWith('Scan') || action.startsWith('dynamodb:PartiQL') || action.endsWith('Statement') ? {} : { leadingKeys: [pk] }) })),
+  );
+
+/** The functions of the routes anyone may call, and of the $default route (unmatched paths), from the template. */
+function anonymousFunctionIds(): string[] {
+  const byIntegration = new Map(
+    ofType('AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, (r.Properties.IntegrationUri as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]]),
+  );
+  const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties as { RouteKey: string; AuthorizationType?: string; Target: { 'Fn::Join': [string, unknown[]] } });
+  const anonymousKeys = new Set(['$default', ...deployedRoutes().filter((r) => r.auth === 'none').map((r) => `${r.method} ${r.path}`)]);
+  const ids = routes
+    .filter((r) => anonymousKeys.has(r.RouteKey))
+    .map((r) => {
+      const ref = r.Target['Fn::Join'][1].find((p): p is { Ref: string } => typeof p === 'object' && p !== null && 'Ref' in p)!;
+      return byIntegration.get(ref.Ref)!;
+    });
+  return [...new Set(ids)];
+}
+
+describe('A department secrets are out of reach of every anonymous route', () => {
+  it('public-api may only Query the CATALOG partition of the table: no Scan, no GetItem, no index', () => {
+    const dynamo = statementsOf(functionId('public-api')).filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo).toHaveLength(1);
+    expect(dynamo[0]!.Action).toBe('dynamodb:Query');
+    expect(resolve(dynamo[0]!.Resource)).toBe(TABLE_ARN);
+    expect(dynamo[0]!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CATALOG'] } });
+    // The partition the store reads published guide revisions from.
+    expect(CATALOG_PARTITION).toBe(keys.guideRevision('x', 1).pk);
+  });
+
+  it('public-api cannot read a department (DEPT#…) by any read on the table or an index, and can read the catalog', () => {
+    const statements = statementsOf(functionId('public-api'));
+    for (const req of readsOf(keys.department('350100-scjg').pk)) expect(allows(statements, req), JSON.stringify(req)).toBe(false);
+    for (const req of readsOf(keys.case('01K').pk)) expect(allows(statements, req), JSON.stringify(req)).toBe(false);
+    expect(allows(statements, { action: 'dynamodb:Query', resource: TABLE_ARN, leadingKeys: [CATALOG_PARTITION] })).toBe(true);
+    // The evaluator does see a full grant: department-hooks checks signatures with the secrets.
+    expect(allows(statementsOf(functionId('department-hooks')), { action: 'dynamodb:GetItem', resource: TABLE_ARN, leadingKeys: [keys.department('350100-scjg').pk] })).toBe(true);
+  });
+
+  it('no function serving an auth: none route (or the $default route) has a table read without the CATALOG condition', () => {
+    const ids = anonymousFunctionIds();
+    expect(ids).toContain(functionId('public-api'));
+    expect(ids.sort()).toEqual([...ANONYMOUS_FUNCTIONS].map(functionId).sort());
+    for (const id of ids) {
+      const statements = statementsOf(id);
+      for (const s of statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')))) {
+        expect(s.Condition, id).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CATALOG_PARTITION] } });
+        expect([s.Action].flat(), id).toEqual(['dynamodb:Query']);
+      }
+      for (const req of readsOf(keys.department('350100-scjg').pk)) expect(allows(statements, req), `${id} ${JSON.stringify(req)}`).toBe(false);
+    }
+  });
+
+  it('the construct refuses the whole table to a function of an anonymous route', () => {
+    const stack = new Stack(new App({ context: NO_BUNDLING }), 'Probe');
+    for (const name of ANONYMOUS_FUNCTIONS) {
+      expect(() => new PlatformFunction(stack, `P-${name}`, { name }).bindTable({ tableName: TABLE_NAME, access: 'R' })).toThrow(/bindCatalog/);
+    }
+    expect([...ANONYMOUS_FUNCTIONS]).toEqual([...new Set(ROUTES.filter((r) => r.auth === 'none' && !r.localOnly).map((r) => r.fn))]);
+  });
+
+  describe('what public-api’s code sends to DynamoDB on each of its routes', () => {
+    const ddb = mockClient(DynamoDBDocumentClient);
+    const saved = { ...process.env };
+    beforeAll(() => {
+      Object.assign(process.env, { TABLE_NAME, AWS_REGION: 'cn-north-1' });
+      ddb.onAnyCommand().resolves({ Items: [] });
+    });
+    afterAll(() => {
+      ddb.restore();
+      process.env = saved;
+    });
+
+    it('is allowed by its policy: Queries of the CATALOG partition of the table and nothing else', async () => {
+      const { handler } = await import('#functions/public-api.ts');
+      const invoke = handler as unknown as (e: APIGatewayProxyEventV2, c: Context) => Promise<{ statusCode: number }>;
+      const event = (routeKey: string, rawPath: string, pathParameters?: Record<string, string>) =>
+        ({ version: '2.0', routeKey, rawPath, rawQueryString: '', headers: {}, requestContext: { http: { method: 'GET', path: rawPath } }, isBase64Encoded: false, ...(pathParameters ? { pathParameters } : {}) }) as unknown as APIGatewayProxyEventV2;
+      for (const r of deployedRoutes().filter((route) => route.fn === 'public-api')) {
+        const params = Object.fromEntries([...r.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, 'basic-pension-claim']));
+        const path = r.path.replace(/\{(\w+)\}/g, (_, name: string) => params[name]!);
+        const res = await invoke(event(`${r.method} ${r.path}`, path, Object.keys(params).length ? params : undefined), {} as Context);
+        expect(res.statusCode, r.operationId).toBe(200);
+      }
+      expect((await invoke(event('$default', '/nowhere'), {} as Context)).statusCode).toBe(404);
+
+      const calls = ddb.calls().map((c) => ({ name: (c.args[0] as object).constructor.name, input: (c.args[0] as { input: Record<string, unknown> }).input }));
+      expect(calls.length).toBeGreaterThan(0);
+      const statements = statementsOf(functionId('public-api'));
+      for (const { name, input } of calls) {
+        expect(name).toBe('QueryCommand');
+        expect(input.IndexName).toBeUndefined();
+        expect(input.KeyConditionExpression).toMatch(/^pk = :pk\b/);
+        const pk = (input.ExpressionAttributeValues as Record<string, string>)[':pk']!;
+        expect(allows(statements, { action: 'dynamodb:Query', resource: TABLE_ARN, leadingKeys: [pk] }), pk).toBe(true);
+      }
+    });
+  });
+});
+
+describe('B every function writes its own log group and no other', () => {
+  it('no role has AWSLambdaBasicExecutionRole (or any managed policy) and its acknowledgement is gone', () => {
+    for (const [id, role] of ofType('AWS::IAM::Role')) expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? []), id).not.toContain('AWSLambdaBasicExecutionRole');
+    for (const [id] of ofType('AWS::Lambda::Function')) expect(resources[roleOf(id)]!.Properties.ManagedPolicyArns, id).toBeUndefined();
+    const nag = report.pluginReports.find((r) => r.pluginName === 'AwsSolutions')!;
+    expect(nag.conclusion).toBe('success');
+    expect(JSON.stringify(nag.suppressedViolations)).not.toContain('AWSLambdaBasicExecutionRole');
+  });
+
+  it('each function’s only log statement allows CreateLogStream and PutLogEvents on its own log group', () => {
+    const fns = ofType('AWS::Lambda::Function');
+    expect(fns).toHaveLength(Object.keys(LAMBDAS).length);
+    for (const [id, fn] of fns) {
+      const logGroupId = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(resources[logGroupId]!.Type).toBe('AWS::Logs::LogGroup');
+      const logs = statementsOf(id).filter((s) => [s.Action].flat().some((a) => a.startsWith('logs:')));
+      expect(logs, id).toEqual([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } }]);
+      // The statement reaches the role before the function starts writing.
+      expect(fn.DependsOn, id).toEqual(expect.arrayContaining([roleOf(id)]));
+    }
+  });
+});
+
+describe('C no placeholder issuer in a deployment', () => {
+  it('without -c jwtIssuer the issuer is a required CloudFormation parameter (no default), and the synth says so', () => {
+    const built = buildApp({ context: NO_BUNDLING });
+    const stateless = Template.fromStack(built.stateless);
+    const params = stateless.toJSON().Parameters as Record<string, { Type: string; Default?: string; AllowedPattern?: string }>;
+    expect(params.JwtIssuer).toMatchObject({ Type: 'String', AllowedPattern: JWT_ISSUER_PATTERN });
+    // The CLI refuses to deploy a stack whose parameter has neither a default nor a previous value.
+    expect(params.JwtIssuer!.Default).toBeUndefined();
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { JwtConfiguration: { Audience: ['yiwangtongban'], Issuer: { Ref: 'JwtIssuer' } } });
+    // No placeholder anywhere: no URL on a reserved name.
+    expect(JSON.stringify(stateless.toJSON()).match(/https:\/\/[^"]*\.(invalid|test|example|localhost)\b/g)).toBeNull();
+    Annotations.fromStack(built.stateless).hasWarning('*', Match.stringLikeRegexp('missing a value: JwtIssuer'));
+  });
+
+  it('with -c jwtIssuer=https://… the authorizer trusts exactly that issuer, and there is no parameter', () => {
+    const built = buildApp({ context: { ...NO_BUNDLING, jwtIssuer: REAL_ISSUER, jwtAudience: 'ywtb-web' } });
+    const stateless = Template.fromStack(built.stateless);
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { JwtConfiguration: { Audience: ['ywtb-web'], Issuer: REAL_ISSUER } });
+    expect(Object.keys(stateless.toJSON().Parameters ?? {})).not.toContain('JwtIssuer');
+    Annotations.fromStack(built.stateless).hasNoWarning('*', Match.stringLikeRegexp('JwtIssuer'));
+  });
+
+  it.each([
+    'https://auth.yiwangtongban.invalid/',
+    'https://AUTH.YIWANGTONGBAN.INVALID/',
+    'https://idp.test/',
+    'https://localhost:8443/realms/x',
+    'http://login.gov-idp.cn/',
+    'https://login.gov-idp.cn/?tenant=1',
+    'login.gov-idp.cn',
+  ])('a synth with -c jwtIssuer=%s stops with a message naming the key', (issuer) => {
+    expect(() => buildApp({ context: { ...NO_BUNDLING, jwtIssuer: issuer } })).toThrow(/^-c jwtIssuer=.*https URL of the real identity provider/);
+  });
+
+  it('the parameter’s AllowedPattern (what CloudFormation checks) takes real issuers and refuses reserved names', () => {
+    const pattern = new RegExp(JWT_ISSUER_PATTERN);
+    for (const ok of [REAL_ISSUER, 'https://login.gov-idp.cn/', 'https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_AbC', 'https://idp.example.com:8443', 'https://invalid.gov-idp.cn/']) {
+      expect(pattern.test(ok), ok).toBe(true);
+      expect(jwtIssuerFrom(ok)).toBe(ok);
+    }
+    for (const bad of ['https://auth.yiwangtongban.invalid/', 'https://a.test', 'https://a.example:443/x', 'https://localhost/', 'http://login.gov-idp.cn/', 'https://login.gov-idp.cn/#x', ' https://login.gov-idp.cn/']) {
+      expect(pattern.test(bad), bad).toBe(false);
+    }
+    expect(jwtIssuerFrom(undefined)).toBeUndefined();
+  });
+});
+
+describe('D the API’s access log is one JSON object per request', () => {
+  it('with request id, route key, status, latencies, caller (IP, user agent, JWT sub) and integration error', () => {
+    const stages = ofType('AWS::ApiGatewayV2::Stage');
+    expect(stages).toHaveLength(1);
+    const format = (stages[0]![1].Properties.AccessLogSettings as { Format: string; DestinationArn: unknown }).Format;
+    const fields = JSON.parse(format) as Record<string, string>;
+    expect(fields).toEqual(ACCESS_LOG_FIELDS);
+    expect(fields).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      responseLatency: '$context.responseLatency',
+      integrationLatency: '$context.integrationLatency',
+      sourceIp: '$context.identity.sourceIp',
+      userAgent: '$context.identity.userAgent',
+      sub: '$context.authorizer.claims.sub',
+      integrationError: '$context.integrationErrorMessage',
+    });
+    // Every value is one HTTP API $context variable, quoted, so each line parses as JSON.
+    for (const v of Object.values(fields)) expect(v).toMatch(/^\$context\.[A-Za-z.]+$/);
+  });
+});
+
+describe('E CORS: the origins of the deployment, none by default', () => {
+  const corsOf = (context: Record<string, unknown>) => {
+    const api = ofTypeIn(Template.fromStack(buildApp({ context: { ...NO_BUNDLING, ...context } }).stateless), 'AWS::ApiGatewayV2::Api');
+    return api.Properties.CorsConfiguration;
+  };
+  const ofTypeIn = (t: Template, type: string) => {
+    const found = Object.values(t.toJSON().Resources as Record<string, Resource>).filter((r) => r.Type === type);
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+
+  it('without -c corsOrigins the API has no CORS configuration', () => {
+    expect(ofType('AWS::ApiGatewayV2::Api')).toHaveLength(1);
+    expect(ofType('AWS::ApiGatewayV2::Api')[0]![1].Properties.CorsConfiguration).toBeUndefined();
+  });
+
+  it('with -c corsOrigins=https://a.example,https://b.example exactly those origins, the API’s methods and headers, and a max age', () => {
+    const expected = { AllowOrigins: ['https://a.example', 'https://b.example'], AllowMethods: ['GET', 'POST', 'PUT', 'DELETE'], AllowHeaders: CORS_HEADERS, MaxAge: 3600 };
+    expect(corsOf({ corsOrigins: 'https://a.example,https://b.example' })).toEqual(expected);
+    // A list in cdk.json works the same.
+    expect(corsOf({ corsOrigins: ['https://a.example', 'https://b.example'] })).toEqual(expected);
+    expect(CORS_HEADERS).toEqual(['authorization', 'content-type', 'idempotency-key']);
+    // Every method a deployed route uses is allowed.
+    for (const r of deployedRoutes()) expect(expected.AllowMethods).toContain(r.method);
+  });
+
+  it.each(['*', 'https://a.example/', 'http://a.example', 'https://a.example/app', 'a.example'])('refuses %s as an origin', (origin) => {
+    expect(() => corsOriginsFrom(`https://ok.example,${origin}`)).toThrow(/^-c corsOrigins=.*is not an origin/);
+  });
+
+  it('a deployment-shaped synth (issuer, audience, origins) passes cdk-nag', () => {
+    const built = buildApp({ context: { ...NO_BUNDLING, jwtIssuer: REAL_ISSUER, corsOrigins: 'https://a.example' } });
+    const assembly = built.app.synth();
+    const deployed = JSON.parse(readFileSync(`${assembly.directory}/validation-report.json`, 'utf8')) as typeof report;
+    const nag = deployed.pluginReports.find((r) => r.pluginName === 'AwsSolutions')!;
+    expect(nag.violations).toEqual([]);
+    expect(nag.conclusion).toBe('success');
+  });
+});
+
+describe('I1 only the one-off mending may scan the table', () => {
+  it('grants dynamodb:Scan to the timers function (mend-indexes) and to no other function', () => {
+    const template = Template.fromStack(buildApp({ context: { 'aws:cdk:bundling-stacks': [] } }).stateless);
+    const scanning = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([, p]) => JSON.stringify(p).includes('dynamodb:Scan'));
+    expect(scanning.map(([id]) => id)).toEqual([expect.stringMatching(/^TimerFunction/)]);
+  });
+});
