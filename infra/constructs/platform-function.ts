@@ -164,7 +164,7 @@ export class PlatformFunction extends Construct {
     acknowledge(
       this,
       'IAM5[Resource::arn:<AWS::Partition>:s3:::yiwangtongban-files-<AWS::AccountId>-<AWS::Region>/*]',
-      'Object keys are generated ids; the grant covers objects of the platform’s own files bucket and no bucket-level actions.',
+      'Object keys are generated ids; the grant covers objects of the platform’s own files bucket only (its one bucket-level action, ListBucket on that bucket, is what makes a missing key a 404 rather than a 403).',
     );
     return this;
   }
@@ -187,7 +187,7 @@ export class PlatformFunction extends Construct {
     return this;
   }
 
-  /** May start the case workflow (one execution per case). */
+  /** May start the case workflow (one execution per case and attempt). */
   allowStartWorkflow(stateMachineArn: string): this {
     this.fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['states:StartExecution'], resources: [stateMachineArn] }));
     this.fn.addEnvironment('STATE_MACHINE_ARN', stateMachineArn);

@@ -228,7 +228,7 @@ export const ROUTES: readonly Route[] = (<Route[]>[
     fn: 'admin-api',
     auth: 'jwt',
     body: api.CalendarYearRequest,
-    responses: { 200: { description: 'the arrangement in force for the year', schema: api.CalendarYear }, ...problems(400, 401, 403, 422) },
+    responses: { 200: { description: 'the arrangement in force for the year', schema: api.CalendarYear }, ...problems(400, 401, 403, 404, 422) },
   },
   {
     method: 'GET',

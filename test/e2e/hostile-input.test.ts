@@ -6,13 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type Route } from '#shared/http/routes.ts';
 import { freePort } from '../../infra/local/ports.ts';
 import { startPlatform, type Platform } from '../support/platform.ts';
+import { Contract } from '../support/contract.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ywtb-hostile-'));
 let platform: Platform;
+let contract: Contract;
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   platform = await startPlatform({ PORT: String(await freePort()), DATA_DIR: dataDir });
+  contract = await Contract.from(platform.url);
   const issue = async (claims: Record<string, unknown>) =>
     ((await (await fetch(`${platform.url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(claims) })).json()) as { token: string }).token;
   tokens.citizen = await issue({ sub: 'u-hostile', name: '测试', subjectType: 'person', authLevel: 2 });
@@ -84,6 +87,8 @@ describe('I1 hostile input through the local gateway: never a 5xx, always proble
           }),
           async (input) => {
             const answer = await send(route, input);
+            // E5 I4: even refusals are the ones the contract declares for the operation.
+            contract.check(route.method, route.path.replace(/\{\w+\}/g, 'x'), answer.status, answer.type, answer.text ? JSON.parse(answer.text) : undefined);
             expect(answer.status, `${route.method} ${route.path} → ${answer.status} ${answer.text.slice(0, 300)}`).toBeLessThan(500);
             if (answer.status >= 400) {
               expect(answer.type, `${route.method} ${route.path} ${answer.status}`).toMatch(/^application\/problem\+json/);
@@ -102,6 +107,8 @@ describe('I1 hostile input through the local gateway: never a 5xx, always proble
     const legitimate = /^GET |^POST \/dev\/token$|^POST \/uploads$|^POST \/admin\/departments\/\{code\}\/rotate-secret$/;
     expect([...new Set(accepted)].filter((r) => !legitimate.test(r))).toEqual([]);
     expect(await snapshot()).toEqual(before);
+    expect(contract.violations).toEqual([]);
+    expect(contract.checked).toBeGreaterThan(500);
   }, 240_000);
 });
 
