@@ -45,6 +45,36 @@ const WEBHOOK_HEADERS = [
   { name: 'webhook-timestamp', description: 'Standard Webhooks send time in Unix seconds; must be within 5 minutes of the receiver’s clock', schema: { type: 'string', pattern: '^[0-9]+$' } },
 ];
 
+/** What API Gateway itself answers (not the platform's functions): `{"message": "…"}` as application/json. */
+const GATEWAY_MESSAGE = {
+  type: 'object',
+  description: 'An answer made by API Gateway itself, before or instead of the platform’s function (not problem+json; no security headers).',
+  properties: { message: { type: 'string' } },
+  required: ['message'],
+};
+const gatewayContent = { 'application/json': { schema: { $ref: `${COMPONENT}GatewayMessage` } } };
+
+/**
+ * In AWS, API Gateway answers some requests itself, as they really come: its JWT authorizer's 401
+ * (`{"message":"Unauthorized"}`), 413 for a body over 10 MB, 429 when throttled, 500/503 when it
+ * cannot reach the function. The deployed routes declare them besides the functions' own answers.
+ */
+function withApiGatewayAnswers(route: (typeof ROUTES)[number], responses: Record<string, { description: string; content?: Record<string, unknown> }>) {
+  if (route.localOnly) return responses;
+  const add = (status: string, description: string) => {
+    const own = responses[status];
+    responses[status] = own
+      ? { ...own, description: `${own.description}; or, from API Gateway itself, ${description}`, content: { ...own.content, ...gatewayContent } }
+      : { description: `from API Gateway itself: ${description}`, content: gatewayContent };
+  };
+  if (route.auth === 'jwt') add('401', 'its JWT authorizer refused the token');
+  if (route.body) add('413', 'the body is over 10 MB');
+  add('429', 'throttled (the stage allows 200 requests per second, bursts of 400)');
+  add('500', 'it could not call the function, or the function failed without an answer');
+  add('503', 'the service is unavailable');
+  return responses;
+}
+
 function build() {
   const schemas: Record<string, JsonSchema> = {};
   /**
@@ -82,16 +112,19 @@ function build() {
       ...(route.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } }
         : {}),
-      responses: Object.fromEntries(
-        Object.entries(route.responses).map(([status, r]) => [
-          status,
-          {
-            description: r.description,
-            ...(r.schema
-              ? { content: { [Number(status) >= 400 ? 'application/problem+json' : 'application/json']: { schema: schemaOf(r.schema, 'output') } } }
-              : {}),
-          },
-        ]),
+      responses: withApiGatewayAnswers(
+        route,
+        Object.fromEntries(
+          Object.entries(route.responses).map(([status, r]) => [
+            status,
+            {
+              description: r.description,
+              ...(r.schema
+                ? { content: { [Number(status) >= 400 ? 'application/problem+json' : 'application/json']: { schema: schemaOf(r.schema, 'output') } } }
+                : {}),
+            },
+          ]),
+        ),
       ),
     };
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operation;
@@ -105,7 +138,7 @@ function build() {
     },
     servers: [{ url: '/', description: 'this deployment (the API is served at the root of the host that serves this document)' }],
     paths,
-    components: { schemas, securitySchemes: SECURITY_SCHEMES },
+    components: { schemas: { ...schemas, GatewayMessage: GATEWAY_MESSAGE }, securitySchemes: SECURITY_SCHEMES },
   };
 }
 

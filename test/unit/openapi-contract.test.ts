@@ -81,11 +81,31 @@ describe('the OpenAPI document (GET /openapi.json)', () => {
     expect(d.components?.schemas?.Problem).toBeTruthy();
     const text = JSON.stringify(d);
     expect(text).not.toContain('$defs');
+    const problem = { schema: { $ref: '#/components/schemas/Problem' } };
+    const gateway = { schema: { $ref: '#/components/schemas/GatewayMessage' } };
     for (const r of ROUTES) {
       for (const [status, response] of Object.entries(operation(r).responses)) {
         if (Number(status) < 400) continue;
-        expect(response.content, `${r.operationId} ${status}`).toEqual({ 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } });
+        const content = response.content as Record<string, unknown>;
+        // The platform's own errors are problem+json; what API Gateway answers itself is its {message}.
+        if (content['application/problem+json']) expect(content['application/problem+json'], `${r.operationId} ${status}`).toEqual(problem);
+        if (content['application/json']) expect(content['application/json'], `${r.operationId} ${status}`).toEqual(gateway);
+        expect(Object.keys(content).every((t) => t === 'application/problem+json' || t === 'application/json'), `${r.operationId} ${status}`).toBe(true);
       }
+    }
+  });
+
+  it('E5 documents what API Gateway itself answers on deployed routes (authorizer 401, 413, 429, 500, 503), and not on local-only ones', () => {
+    for (const r of ROUTES) {
+      const responses = operation(r).responses as Record<string, { content?: Record<string, unknown> }>;
+      const codes = ['429', '500', '503', ...(r.auth === 'jwt' ? ['401'] : []), ...(r.body ? ['413'] : [])];
+      for (const code of codes) {
+        const declared = responses[code]?.content?.['application/json'];
+        if (r.localOnly) expect(declared, `${r.operationId} ${code}`).toBeUndefined();
+        else expect(declared, `${r.operationId} ${code}`).toEqual({ schema: { $ref: '#/components/schemas/GatewayMessage' } });
+      }
+      // A function's own 500 is never declared: a contract check catches it.
+      expect(responses['500']?.content?.['application/problem+json'], r.operationId).toBeUndefined();
     }
   });
 
