@@ -1,6 +1,7 @@
+import { loadCalendarYear } from '../support/checked.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Forbidden, RuleViolation } from '#shared/errors.ts';
-import { calendarOf, loadCalendarYear } from '#shared/usecases/calendar.ts';
+import { calendarOf } from '#shared/usecases/calendar.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
 import { integrationDeps } from '../support/deps.ts';
 import { admin, citizen } from '../support/fixtures.ts';

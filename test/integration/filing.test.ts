@@ -1,9 +1,8 @@
+import { createUpload, fileCase, viewCase } from '../support/checked.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Conflict, Forbidden, NotFound, PayloadTooLarge, RuleViolation } from '#shared/errors.ts';
 import { isValidSupervisionCode } from '#shared/domain/supervision-code.ts';
-import { fileCase, viewCase } from '#shared/usecases/cases.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
-import { createUpload } from '#shared/usecases/uploads.ts';
 import { runScheduledTask } from '#shared/usecases/scheduled.ts';
 import { MovableClock } from '#shared/ports/clock.ts';
 import { integrationDeps, RecordingWorkflow } from '../support/deps.ts';

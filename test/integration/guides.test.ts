@@ -1,8 +1,7 @@
+import { fileCase, getServiceItem, listServiceItems, publishGuide } from '../support/checked.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findItem } from '#shared/catalog/index.ts';
 import { Forbidden, NotFound, RuleViolation } from '#shared/errors.ts';
-import { fileCase } from '#shared/usecases/cases.ts';
-import { getServiceItem, listServiceItems, publishGuide } from '#shared/usecases/catalog.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
 import { integrationDeps } from '../support/deps.ts';
 import { admin, citizen, pdf, uploadFile } from '../support/fixtures.ts';

@@ -1,10 +1,7 @@
+import { documentLink, fileCase, staffAction, supplementCase, viewCase, withdrawCase } from '../support/checked.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findItem } from '#shared/catalog/index.ts';
 import { Conflict, Forbidden, IllegalTransition, NotFound, RuleViolation } from '#shared/errors.ts';
-import { supplementCase, withdrawCase } from '#shared/usecases/applicant-actions.ts';
-import { fileCase, viewCase } from '#shared/usecases/cases.ts';
-import { staffAction } from '#shared/usecases/department-actions.ts';
-import { documentLink } from '#shared/usecases/notices.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
 import { verifyChain } from '#shared/domain/case.ts';
 import type { LocalStepFunctions } from '../../infra/local/step-functions-local.ts';

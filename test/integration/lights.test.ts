@@ -1,14 +1,11 @@
+import { fileCase, listCases, loadCalendarYear, staffAction, supervisionOverview, viewCase } from '../support/checked.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
 import { findItem } from '#shared/catalog/index.ts';
 import type { Delivery } from '#shared/domain/delivery.ts';
 import type { Principal } from '#shared/http/principal.ts';
-import { fileCase, listCases, viewCase } from '#shared/usecases/cases.ts';
-import { staffAction } from '#shared/usecases/department-actions.ts';
 import { runScheduledTask } from '#shared/usecases/scheduled.ts';
 import { watchAll } from '#shared/usecases/watch.ts';
-import { loadCalendarYear } from '#shared/usecases/calendar.ts';
-import { supervisionOverview } from '#shared/usecases/supervision.ts';
 import { Forbidden, RuleViolation } from '#shared/errors.ts';
 import { integrationDeps } from '../support/deps.ts';
 import { admin, citizen, pdf, uploadFile } from '../support/fixtures.ts';

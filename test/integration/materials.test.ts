@@ -1,15 +1,11 @@
+import { fileCase, listCases, openMaterial, receiveDepartmentWebhook, rotateSecret, supplementCase, viewCase } from '../support/checked.ts';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { findItem } from '#shared/catalog/index.ts';
 import { Conflict, NotFound, RuleViolation } from '#shared/errors.ts';
 import type { Principal } from '#shared/http/principal.ts';
-import { supplementCase } from '#shared/usecases/applicant-actions.ts';
 import { actOnCase } from '#shared/usecases/case-actions.ts';
-import { fileCase, listCases, viewCase } from '#shared/usecases/cases.ts';
-import { receiveDepartmentWebhook } from '#shared/usecases/department-actions.ts';
-import { rotateSecret } from '#shared/usecases/departments.ts';
-import { openMaterial } from '#shared/usecases/materials.ts';
 import { integrationDeps } from '../support/deps.ts';
 import { admin, citizen, individualBusinessApplication, pdf, sha256, uploadFile } from '../support/fixtures.ts';
 

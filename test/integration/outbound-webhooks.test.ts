@@ -1,14 +1,13 @@
+import { fileCase, listDeadLetters, redeliver, rotateSecret, updateDepartment } from '../support/checked.ts';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { HttpWebhookSender } from '#shared/adapters/http/webhook-sender.ts';
 import { MAX_ATTEMPTS, RETRY_DELAYS_MS, refusedAddress } from '#shared/domain/delivery.ts';
 import { Conflict, Forbidden } from '#shared/errors.ts';
-import { fileCase } from '#shared/usecases/cases.ts';
 import { actOnCase } from '#shared/usecases/case-actions.ts';
-import { listDeadLetters, redeliver, sweepDeliveries } from '#shared/usecases/deliveries.ts';
+import { sweepDeliveries } from '#shared/usecases/deliveries.ts';
 import { runScheduledTask } from '#shared/usecases/scheduled.ts';
-import { rotateSecret, updateDepartment } from '#shared/usecases/departments.ts';
 import { integrationDeps } from '../support/deps.ts';
 import { findItem } from '#shared/catalog/index.ts';
 import { admin, citizen, individualBusinessApplication, pdf, sha256, uploadFile } from '../support/fixtures.ts';

@@ -1,9 +1,7 @@
+import { createDepartment, fileCase, receiveDepartmentWebhook, rotateSecret, updateDepartment, viewCase } from '../support/checked.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { Conflict, Forbidden, IllegalTransition, MalformedRequest, NotFound, PayloadTooLarge, RuleViolation, Unauthenticated } from '#shared/errors.ts';
-import { fileCase, viewCase } from '#shared/usecases/cases.ts';
-import { receiveDepartmentWebhook } from '#shared/usecases/department-actions.ts';
-import { createDepartment, rotateSecret, updateDepartment } from '#shared/usecases/departments.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
 import { integrationDeps, RecordingWorkflow } from '../support/deps.ts';
 import { admin, citizen, individualBusinessApplication } from '../support/fixtures.ts';

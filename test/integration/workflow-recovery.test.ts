@@ -1,11 +1,10 @@
+import { fileCase, supervisionOverview, viewCase } from '../support/checked.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileCase, viewCase } from '#shared/usecases/cases.ts';
 import { actOnCase } from '#shared/usecases/case-actions.ts';
 import { runScheduledTask } from '#shared/usecases/scheduled.ts';
-import { supervisionOverview } from '#shared/usecases/supervision.ts';
 import { CASE_STATE_MACHINE_FILE } from '../../infra/lambdas.ts';
 import type { LocalStepFunctions } from '../../infra/local/step-functions-local.ts';
 import { integrationDeps, until, workflowDeps } from '../support/deps.ts';

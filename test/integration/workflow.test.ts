@@ -1,7 +1,7 @@
+import { fileCase, viewCase } from '../support/checked.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { StepFunctionsWorkflow } from '#shared/adapters/sfn/workflow.ts';
-import { fileCase, viewCase } from '#shared/usecases/cases.ts';
 import { actOnCase } from '#shared/usecases/case-actions.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
 import { runWorkflowTask } from '#shared/usecases/workflow-tasks.ts';

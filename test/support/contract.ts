@@ -27,8 +27,24 @@ export class Contract {
   }
 
   static async from(baseUrl: string): Promise<Contract> {
-    const raw = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as object;
-    return new Contract((await SwaggerParser.dereference(raw as never)) as unknown as Doc);
+    return Contract.of((await (await fetch(`${baseUrl}/openapi.json`)).json()) as object);
+  }
+
+  /** From a document in hand (the one the platform serves, generated in-process). */
+  static async of(document: object): Promise<Contract> {
+    return new Contract((await SwaggerParser.dereference(structuredClone(document) as never)) as unknown as Doc);
+  }
+
+  /** Checks a result as the HTTP layer would send it, by the operation's id. */
+  checkOperation(operationId: string, status: number, contentType: string, body: unknown): Violation | undefined {
+    for (const [template, ops] of Object.entries(this.doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        if ((op as { operationId?: string }).operationId === operationId) return this.check(method.toUpperCase(), template, status, contentType, body);
+      }
+    }
+    const v = { method: '?', path: operationId, status, problem: 'no such operation' };
+    this.violations.push(v);
+    return v;
   }
 
   /** The operation a concrete path belongs to, by the document's path templates. */

@@ -1,8 +1,8 @@
+import { createUpload } from './checked.ts';
 import { createHash } from 'node:crypto';
 import { findItem } from '#shared/catalog/index.ts';
 import type { Principal } from '#shared/http/principal.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
-import { createUpload } from '#shared/usecases/uploads.ts';
 
 export const citizen = (over: Partial<Extract<Principal, { kind: 'citizen' }>> = {}): Principal => ({
   kind: 'citizen',
