@@ -5,7 +5,7 @@ import { AppError, MalformedRequest, NotFound, Unauthenticated } from '../errors
 import { logger } from '../log.ts';
 import { validate } from '../schemas/validate.ts';
 import { principalFromClaims, type Principal } from './principal.ts';
-import { ROUTES, routeKey, type HttpFunctionName, type Route } from './routes.ts';
+import { checkPathParameters, ROUTES, routeKey, type HttpFunctionName, type Route } from './routes.ts';
 
 
 export type HttpRequest = {
@@ -55,7 +55,7 @@ function toRequest(event: APIGatewayProxyEventV2, routes: Map<string, Route>): H
   }
   const query = route.query ? validate(route.query, event.queryStringParameters ?? {}, 'query', 'the query') : undefined;
   const body = route.body && route.auth !== 'webhook' ? validate(route.body, parseJson(rawBody), '', 'the body') : undefined;
-  return { route, pathParameters: (event.pathParameters ?? {}) as Record<string, string>, query, body, rawBody, headers, principal };
+  return { route, pathParameters: checkPathParameters((event.pathParameters ?? {}) as Record<string, string>), query, body, rawBody, headers, principal };
 }
 
 /**

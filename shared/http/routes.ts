@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import * as api from '../schemas/api.ts';
 import { MalformedRequest } from '../errors.ts';
 
@@ -312,6 +312,17 @@ export function deployedRoutes(): Route[] {
   return ROUTES.filter((r) => !r.localOnly);
 }
 
+/** Ids and codes in paths are short; a longer one could not be a key of the table (2 KB) anyway. */
+const PATH_PARAMETER = z.string().min(1).max(128);
+
+/** Checks a request's path parameters (the local gateway and the functions alike): 400 when one cannot be an id. */
+export function checkPathParameters(params: Record<string, string>): Record<string, string> {
+  for (const [name, value] of Object.entries(params)) {
+    if (!PATH_PARAMETER.safeParse(value).success) throw new MalformedRequest(`the path parameter ${name} must be 1 to 128 characters`);
+  }
+  return params;
+}
+
 /** Matches a concrete request path against the table, API Gateway style. */
 export function matchRoute(method: string, path: string): { route: Route; pathParameters: Record<string, string> } | undefined {
   for (const route of ROUTES) {
@@ -331,7 +342,7 @@ export function matchRoute(method: string, path: string): { route: Route; pathPa
           throw new MalformedRequest(`the path has a malformed percent-encoding: ${JSON.stringify(v.slice(0, 100))}`);
         }
       };
-      const pathParameters = Object.fromEntries(names.map((n, i) => [n, decode(match[i + 1]!)]));
+      const pathParameters = checkPathParameters(Object.fromEntries(names.map((n, i) => [n, decode(match[i + 1]!)])));
       return { route, pathParameters };
     }
   }

@@ -112,6 +112,31 @@ describe('I1 hostile input through the local gateway: never a 5xx, always proble
   }, 240_000);
 });
 
+describe('I1 ids too long to be keys are refused before they reach the table', () => {
+  it('answers 400 on every route for a path parameter of 3000 characters or 700 CJK characters, whoever asks', async () => {
+    const long = ['a'.repeat(3000), encodeURIComponent('中'.repeat(700))];
+    const seen: string[] = [];
+    for (const route of ROUTES.filter((r) => r.path.includes('{'))) {
+      for (const segment of long) {
+        for (const who of ['citizen', 'staff', 'admin'] as const) {
+          const answer = await send(route, {
+            segments: [segment],
+            query: {},
+            body: '{}',
+            auth: route.auth === 'jwt' ? who : 'none',
+            contentType: 'application/json',
+            hook: { 'webhook-id': 'msg_long', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,AAAA' },
+          });
+          seen.push(`${route.method} ${route.path} ${answer.status}`);
+          expect(answer.status, `${route.method} ${route.path} as ${who}: ${answer.text.slice(0, 200)}`).toBe(400);
+          expect(JSON.parse(answer.text).detail).toMatch(/1 to 128 characters/);
+        }
+      }
+    }
+    expect(seen.length).toBeGreaterThan(50);
+  });
+});
+
 /** What the platform holds that the hostile requests could have changed. */
 async function snapshot() {
   const get = async (path: string, who: string) => (await (await fetch(`${platform.url}${path}`, { headers: { authorization: `Bearer ${tokens[who]}` } })).json()) as unknown;

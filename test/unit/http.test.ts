@@ -67,6 +67,12 @@ describe('errors are problem+json, never stack traces', () => {
     expect(res.body).not.toMatch(/at .*\.ts/);
   });
 
+  it('I1 refuses, as API Gateway hands it on, a path parameter too long to be an id (400, before any use case)', async () => {
+    const res = await handler({ ...event('POST /admin/departments/{code}/rotate-secret', undefined, admin), pathParameters: { code: 'a'.repeat(3000) } }, ctx);
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body!)).toMatchObject({ status: 400, detail: 'the path parameter code must be 1 to 128 characters' });
+  });
+
   it('answers a route it does not serve with 404', async () => {
     const res = await handler(event('GET /nowhere'), ctx);
     expect(res.statusCode).toBe(404);
