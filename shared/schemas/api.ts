@@ -129,10 +129,24 @@ const MaterialRef = z.union([
   z.object({ materialId: z.string().min(1), certificateId: ulid }).strict(),
 ]);
 
+/** Whether a JSON value nests more than `levels` deep (looks no deeper than that, whatever it is given). */
+const nestsDeeperThan = (v: unknown, levels: number): boolean =>
+  !!v && typeof v === 'object' && (levels === 0 || Object.values(v as Record<string, unknown>).some((x) => nestsDeeperThan(x, levels - 1)));
+
+/**
+ * An application form as sent, before the item's own schema looks at it: bounded, so nothing
+ * downstream (hashing for Idempotency-Key, the table's 400 KB items) meets a value it cannot hold.
+ */
+const FormValue = z
+  .record(z.string().max(64), z.unknown())
+  .refine((v) => Object.keys(v).length <= 100, { message: 'at most 100 fields', abort: true })
+  .refine((v) => !Object.values(v).some((x) => nestsDeeperThan(x, 7)), { message: 'nests at most 8 levels deep', abort: true })
+  .refine((v) => Buffer.byteLength(JSON.stringify(v), 'utf8') <= 64 * 1024, { message: 'at most 64 KiB as JSON' });
+
 export const CreateCaseRequest = z
   .object({
     serviceItemCode: z.string().min(1).max(80),
-    form: z.record(z.string(), z.unknown()),
+    form: FormValue,
     materials: z.array(MaterialRef).max(50).default([]),
     delivery: z
       .object({ method: z.enum(['pickup', 'mail']), address: z.string().min(6).max(200).optional() })
@@ -324,10 +338,6 @@ export const DepartmentSecretResponse = DepartmentView.extend({
 const note = z.string().trim().max(500).optional();
 const reasons = z.array(z.string().trim().min(2).max(500)).min(1, 'give at least one reason').max(20);
 
-/** Whether a JSON value nests more than `levels` deep (looks no deeper than that, whatever it is given). */
-const nestsDeeperThan = (v: unknown, levels: number): boolean =>
-  !!v && typeof v === 'object' && (levels === 0 || Object.values(v as Record<string, unknown>).some((x) => nestsDeeperThan(x, levels - 1)));
-
 /**
  * What the department prints on the certificate: a few fields, kept far inside DynamoDB's limits
  * (400 KB per item, 32 levels of nesting) so a large or deep one is refused here, clearly.
@@ -382,7 +392,7 @@ export type StaffAction = z.infer<typeof StaffAction>;
 export const SupplementRequest = z
   .object({
     materials: z.array(MaterialRef).max(50).default([]),
-    form: z.record(z.string(), z.unknown()).optional().describe('the corrected application form, when the request named the material generated from it'),
+    form: FormValue.optional().describe('the corrected application form, when the request named the material generated from it'),
     note: z.string().trim().max(500).optional(),
   })
   .strict()

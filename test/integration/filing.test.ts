@@ -1,5 +1,6 @@
 import { createUpload, fileCase, viewCase } from '../support/checked.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CreateCaseRequest } from '#shared/schemas/api.ts';
 import { Conflict, Forbidden, NotFound, PayloadTooLarge, RuleViolation } from '#shared/errors.ts';
 import { isValidSupervisionCode } from '#shared/domain/supervision-code.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
@@ -136,6 +137,18 @@ describe('Idempotency-Key on filing', () => {
     const other = citizen({ sub: 'u-wang', name: '王建国' });
     const b = await fileCase(deps, other, await individualBusinessApplication(deps, other), 'shared-key');
     expect(b.body.caseId).not.toBe(a.body.caseId);
+  });
+});
+
+describe('I1 a form too large or too deep to keep is refused before anything is stored', () => {
+  it('refuses a form nested thousands deep or over 64 KiB, at the edge, with the field named', async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 50_000; i++) deep = [deep];
+    for (const form of [{ a: deep }, { a: 'x'.repeat(70_000) }]) {
+      const parsed = CreateCaseRequest.safeParse({ serviceItemCode: 'individual-business-registration', form, materials: [] });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues[0]?.path).toEqual(['form']);
+    }
   });
 });
 
