@@ -143,7 +143,8 @@ function checkBody(req: IncomingMessage, verified: Verified, body: Buffer) {
   }
   if (verified.payloadHash.startsWith('STREAMING-')) {
     // s3rver would store the aws-chunked framing as the object's bytes.
-    throw new S3Refusal(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented (aws-chunked payloads are not supported by the local stand-in).', { Header: 'x-amz-content-sha256' });
+    // S3's own code for what it cannot do with a request; the platform's clients never send aws-chunked bodies.
+    throw new S3Refusal(501, 'NotImplemented', 'The local stand-in refuses aws-chunked payloads (x-amz-content-sha256: STREAMING-…); send the body whole.', { Header: 'x-amz-content-sha256' });
   }
   if (/^[0-9a-f]{64}$/.test(verified.payloadHash)) {
     const computed = createHash('sha256').update(body).digest('hex');

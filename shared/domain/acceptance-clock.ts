@@ -1,6 +1,6 @@
 import type { AuditEvent } from './case.ts';
 import type { WorkingCalendar } from './calendar.ts';
-import type { Deadline } from './deadline.ts';
+import { lightOf, type Deadline } from './deadline.ts';
 import { chineseDate } from '../time.ts';
 
 export type AcceptanceClock = {
@@ -18,9 +18,23 @@ export type AcceptanceClock = {
  * department (status `submitted`), not while the applicant supplements; it stops at the decision.
  */
 export function acceptanceClock(events: readonly AuditEvent[], calendar: WorkingCalendar, today: string, limitWorkingDays: number): AcceptanceClock {
-  const d = acceptanceDeadline(events, calendar, today, limitWorkingDays);
+  return clockOf(acceptanceDeadline(events, calendar, today, limitWorkingDays), limitWorkingDays);
+}
+
+const clockOf = (d: Deadline, limitWorkingDays: number): AcceptanceClock => {
   const used = limitWorkingDays - d.remainingWorkingDays!;
   return { limitWorkingDays, usedWorkingDays: used, running: !d.paused && !d.stoppedOn, paused: d.paused, overdue: used > limitWorkingDays };
+};
+
+/** The acceptance clock as a case shows it: the clock, its due date, the days left and its light, from one reading of the trail. */
+export function acceptanceView(events: readonly AuditEvent[], calendar: WorkingCalendar, today: string, limitWorkingDays: number) {
+  const d = acceptanceDeadline(events, calendar, today, limitWorkingDays);
+  return {
+    ...clockOf(d, limitWorkingDays),
+    ...(d.promisedDue ? { due: d.promisedDue } : {}),
+    remainingWorkingDays: d.remainingWorkingDays!,
+    light: lightOf(d, limitWorkingDays, ACCEPTANCE_YELLOW_DAYS),
+  };
 }
 
 /**

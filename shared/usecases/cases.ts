@@ -1,12 +1,11 @@
 import type { z } from 'zod';
 import type { CatalogItem } from '../catalog/index.ts';
 import { itemOf } from './catalog.ts';
-import { FINAL_STATUSES, fileCase as fileCaseRecord, type AuditEvent, type CaseRecord, type SubmittedMaterial } from '../domain/case.ts';
-import type { WorkingCalendar } from '../domain/calendar.ts';
+import { FINAL_STATUSES, fileCase as fileCaseRecord, type SubmittedMaterial } from '../domain/case.ts';
 import { isRecovering } from '../domain/workflow.ts';
 import { makeSupervisionCode } from '../domain/supervision-code.ts';
-import { ACCEPTANCE_YELLOW_DAYS, acceptanceClock, acceptanceDeadline } from '../domain/acceptance-clock.ts';
-import { deadlineOf, lightOf } from '../domain/deadline.ts';
+import { acceptanceView } from '../domain/acceptance-clock.ts';
+import { deadlineOf } from '../domain/deadline.ts';
 import { clocksOf, lateDepartments } from '../domain/watch.ts';
 import { ConcurrentModification, Forbidden, NotFound, RuleViolation, type FieldError } from '../errors.ts';
 import { zodErrors } from '../schemas/validate.ts';
@@ -292,10 +291,7 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
       : {}),
     late: lateDepartments(clocks),
     ...(record.supervisions?.length ? { supervisions: record.supervisions } : {}),
-    acceptanceClock: {
-      ...acceptanceClock(events, calendar, today, record.limits.acceptanceDays),
-      ...acceptanceLight(record, events, calendar, today),
-    },
+    acceptanceClock: acceptanceView(events, calendar, today, record.limits.acceptanceDays),
     documents: record.documents.map((d) => ({ docId: d.docId, kind: d.kind, name: d.name, issuedAt: d.issuedAt })),
     certificates: certificates.flatMap((c) =>
       c ? [{ certificateId: c.certificateId, name: c.name, supervisionCode: c.supervisionCode, issuedAt: c.issuedAt, issuer: c.issuer.name }] : [],
@@ -303,12 +299,6 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
-}
-
-/** The acceptance step's due date, days left and light (D1), as the watch sees them. */
-function acceptanceLight(record: CaseRecord, events: AuditEvent[], calendar: WorkingCalendar, today: string) {
-  const d = acceptanceDeadline(events, calendar, today, record.limits.acceptanceDays);
-  return { ...(d.promisedDue ? { due: d.promisedDue } : {}), remainingWorkingDays: d.remainingWorkingDays!, light: lightOf(d, record.limits.acceptanceDays, ACCEPTANCE_YELLOW_DAYS) };
 }
 
 /**
