@@ -76,3 +76,13 @@ export class RuleViolation extends AppError {
   readonly slug: string = 'validation-failed';
   readonly title: string = 'The request breaks a rule';
 }
+
+/** Uniqueness conditions on a commit's companions failed (code taken, upload already used, key replayed…). */
+export class DuplicateCompanion<C extends { kind: string } = { kind: string }> extends Conflict {
+  constructor(readonly failed: C[]) {
+    super(`duplicate ${failed.map((c) => c.kind).join(', ')}`);
+  }
+  has<K extends C['kind']>(kind: K): Extract<C, { kind: K }> | undefined {
+    return this.failed.find((c): c is Extract<C, { kind: K }> => c.kind === kind);
+  }
+}

@@ -1,11 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoStore } from './adapters/dynamodb/store.ts';
+import { TableClient } from './adapters/dynamodb/client.ts';
+import { DynamoCatalog } from './adapters/dynamodb/records.ts';
+import { dynamoRepositories, type DynamoRepositories } from './adapters/dynamodb/store.ts';
 import { config } from './config.ts';
 import { systemClock } from './ports/clock.ts';
 import type { CatalogDeps } from './usecases/catalog.ts';
 
 /** The single table from the environment (TABLE_NAME), as every function reaches it. */
-export const tableFromEnv = () => new DynamoStore(new DynamoDBClient({}), config.tableName);
+export const tableFromEnv = (): DynamoRepositories => dynamoRepositories(new DynamoDBClient({}), config.tableName);
 
 let deps: CatalogDeps | undefined;
 /**
@@ -13,11 +15,11 @@ let deps: CatalogDeps | undefined;
  * shared/wiring.ts so the anonymous, most-called function bundles none of the other adapters.
  */
 export function catalogDeps(): CatalogDeps {
-  let store: DynamoStore | undefined;
+  let store: DynamoCatalog | undefined;
   deps ??= {
     realClock: systemClock,
     get catalog() {
-      return (store ??= tableFromEnv());
+      return (store ??= new DynamoCatalog(new TableClient(new DynamoDBClient({}), config.tableName)));
     },
   };
   return deps;

@@ -7,11 +7,12 @@ import { TableScheduler } from './adapters/scheduler/table.ts';
 import { chineseDaysArrangement } from './adapters/calendar/chinese-days.ts';
 import { EmfMetrics } from './adapters/metrics/emf.ts';
 import { S3BlobStore } from './adapters/s3/blob-store.ts';
-import type { DynamoStore } from './adapters/dynamodb/store.ts';
+import type { DynamoRepositories } from './adapters/dynamodb/store.ts';
 import { StepFunctionsWorkflow } from './adapters/sfn/workflow.ts';
 import { config } from './config.ts';
 import { localCaseClock, systemClock } from './ports/clock.ts';
-import type { NoticeRenderer, Scheduler } from './ports/index.ts';
+import type { NoticeRenderer } from './ports/outside.ts';
+import type { Scheduler } from './ports/scheduler.ts';
 import type { Deps } from './usecases/deps.ts';
 import { tableFromEnv } from './wiring-catalog.ts';
 
@@ -22,19 +23,22 @@ import { tableFromEnv } from './wiring-catalog.ts';
  * point the very same clients at the stand-ins.
  */
 export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}): Deps {
-  let store: DynamoStore | undefined;
+  let store: DynamoRepositories | undefined;
   let blobs: S3BlobStore | undefined;
   let workflow: StepFunctionsWorkflow | undefined;
   let scheduler: Scheduler | undefined;
   let renderer: NoticeRenderer | undefined;
   const table = () => (store ??= tableFromEnv());
   return {
-    get cases() { return table(); },
-    get uploads() { return table(); },
-    get departments() { return table(); },
-    get certificates() { return table(); },
-    get idempotency() { return table(); },
-    get webhooks() { return table(); },
+    get cases() { return table().cases; },
+    get workflowRuns() { return table().workflowRuns; },
+    get stats() { return table().stats; },
+    get migrations() { return table().migrations; },
+    get uploads() { return table().uploads; },
+    get departments() { return table().departments; },
+    get certificates() { return table().certificates; },
+    get idempotency() { return table().idempotency; },
+    get webhooks() { return table().webhooks; },
     get blobs() {
       return (blobs ??= new S3BlobStore(
         new S3Client({
@@ -46,10 +50,10 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
         config.bucketName,
       ));
     },
-    get deliveries() { return table(); },
+    get deliveries() { return table().deliveries; },
     get scheduler() {
       return (scheduler ??=
-        config.schedulerMode === 'table' ? new TableScheduler(table()) : new EventBridgeScheduler(new SchedulerClient({}), config.schedulerTarget));
+        config.schedulerMode === 'table' ? new TableScheduler(table().timers) : new EventBridgeScheduler(new SchedulerClient({}), config.schedulerTarget));
     },
     sender: new HttpWebhookSender({ allowLoopback: config.allowLoopbackWebhooks }),
     retryTimeScale: config.retryTimeScale,
@@ -68,8 +72,8 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
     clock: config.movableCaseClock ? localCaseClock : systemClock,
     realClock: systemClock,
     regionCode: config.regionCode,
-    get calendars() { return table(); },
-    get catalog() { return table(); },
+    get calendars() { return table().calendars; },
+    get catalog() { return table().catalog; },
     defaultArrangement: chineseDaysArrangement,
     metrics: new EmfMetrics(),
   };

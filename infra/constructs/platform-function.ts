@@ -6,7 +6,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { keys, TABLE } from '#shared/adapters/dynamodb/table.ts';
+import { TABLE } from '#shared/adapters/dynamodb/table.ts';
+import { CATALOG_PARTITION } from '#shared/adapters/dynamodb/records.ts';
 import { SERVICE_NAME } from '#shared/domain/metrics.ts';
 import { deployedRoutes } from '#shared/http/routes.ts';
 import { BUNDLING, LAMBDAS, ROOT, type LambdaName } from '../lambdas.ts';
@@ -29,8 +30,8 @@ const TABLE_ACTIONS = {
 };
 const BUCKET_ACTIONS = { R: ['s3:GetObject'], RW: ['s3:GetObject', 's3:PutObject'] };
 
-/** The partition the published guide revisions live in (`keys.guideRevision`), the only one anonymous routes read. */
-export const CATALOG_PARTITION = keys.guideRevision('', 0).pk;
+/** The partition the published guide revisions live in, the only one anonymous routes read. */
+export { CATALOG_PARTITION };
 
 /**
  * The functions that serve a route anyone may call (`auth: 'none'`). They never get the whole

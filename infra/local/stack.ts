@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
+import { dynamoRepositories } from '#shared/adapters/dynamodb/store.ts';
+import type { MendReport } from '#shared/ports/records.ts';
 import { HTTP_FUNCTIONS, type HttpFunctionName } from '#shared/http/routes.ts';
 import { DevClockRequest, DevTokenRequest } from '#shared/schemas/api.ts';
 import { validate } from '#shared/schemas/validate.ts';
@@ -115,20 +116,21 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     }
 
     // The timers (webhook retries, light changes, supervision) fire the same handler the schedules invoke in AWS.
-    const store = new DynamoStore(ddb, LOCAL_NAMES.table);
+    const store = dynamoRepositories(ddb, LOCAL_NAMES.table);
     dispatch = lambdas['timers'] as unknown as (e: unknown, c: unknown) => Promise<unknown>;
     // Data an older version wrote is mended once (the same task an operator runs once in AWS).
-    const mended = (await dispatch({ task: 'mend-indexes' }, lambdaContext('timers'))) as Awaited<ReturnType<DynamoStore['mendIndexes']>>;
-    if (added.length || mended.indexed || mended.unindexed || mended.queued || mended.runs) {
+    const mended = (await dispatch({ task: 'mend-indexes' }, lambdaContext('timers'))) as MendReport;
+    if (added.length || mended.indexed || mended.unindexed || mended.queued || mended.runs || mended.resharded) {
       log('data from an older version mended', {
         indexesAdded: added,
         watchIndexed: mended.indexed,
         watchUnindexed: mended.unindexed,
         coDepartmentQueue: mended.queued,
         workflowRuns: mended.runs,
+        resharded: mended.resharded,
       });
     }
-    const timers = new TimerPoller(store, localCaseClock, (task) => dispatch(task, lambdaContext('timers')), log);
+    const timers = new TimerPoller(store.timers, localCaseClock, (task) => dispatch(task, lambdaContext('timers')), log);
 
     const keys = await loadOrCreateKeys(join(opts.dataDir, 'keys', 'jwt.json'));
     const clockFile = join(opts.dataDir, 'clock.json');
@@ -173,11 +175,11 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     // case and carries on from the stored status. Before the first sweep, so a
     // case is started once.
     const deps = buildDeps();
-    const open = await store.listOpen();
+    const open = await store.cases.listOpen();
     const restart = async (caseId: string) => {
-      const run = await store.getWorkflowRun(caseId);
+      const run = await store.workflowRuns.getWorkflowRun(caseId);
       if (run?.status === 'running') {
-        await store.markWorkflowStopped(caseId, run.attempt, { error: 'Local.Restart', cause: 'the local runtime restarted; its executions were kept in memory' }, new Date().toISOString());
+        await store.workflowRuns.markWorkflowStopped(caseId, run.attempt, { error: 'Local.Restart', cause: 'the local runtime restarted; its executions were kept in memory' }, new Date().toISOString());
       }
       return startWorkflow(deps, caseId, run?.attempt ?? 0);
     };

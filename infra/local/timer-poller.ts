@@ -1,6 +1,5 @@
-import type { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
 import type { Clock } from '#shared/ports/clock.ts';
-import type { ScheduledTask } from '#shared/ports/index.ts';
+import type { ScheduledTask, TimerStore } from '#shared/ports/scheduler.ts';
 
 /**
  * Fires the table's timers when the platform clock reaches them, by invoking the same handler the
@@ -12,7 +11,7 @@ export class TimerPoller {
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly store: DynamoStore,
+    private readonly store: TimerStore,
     private readonly clock: Clock,
     private readonly fire: (task: ScheduledTask) => Promise<unknown>,
     private readonly log: (msg: string, detail?: unknown) => void = () => {},
@@ -24,7 +23,7 @@ export class TimerPoller {
     for (const t of await this.store.dueTimers(this.clock.now().toISOString())) {
       if (!(await this.store.takeTimer(t.name, t.at))) continue;
       fired += 1;
-      await this.fire(t.task as ScheduledTask).catch((err: Error) => this.log(`timer ${t.name} failed`, { error: err.message }));
+      await this.fire(t.task).catch((err: Error) => this.log(`timer ${t.name} failed`, { error: err.message }));
     }
     return fired;
   }

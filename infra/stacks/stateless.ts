@@ -18,7 +18,7 @@ import { acknowledge, PlatformFunction, type Timers } from '../constructs/platfo
 import { CASE_STATE_MACHINE_FILE } from '../lambdas.ts';
 import { SupervisionDashboard } from '../constructs/supervision-dashboard.ts';
 import { PlatformAlarms } from '../constructs/platform-alarms.ts';
-import type { ScheduledTask } from '#shared/ports/index.ts';
+import type { ScheduledTask } from '#shared/ports/scheduler.ts';
 import { TABLE } from '#shared/adapters/dynamodb/table.ts';
 import { JWT_ISSUER_PATTERN } from '../context.ts';
 

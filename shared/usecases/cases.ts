@@ -12,7 +12,8 @@ import { zodErrors } from '../schemas/validate.ts';
 import type { Principal } from '../http/principal.ts';
 import { newId } from '../ids.ts';
 import { logger } from '../log.ts';
-import { DuplicateCompanion, type Companion } from '../ports/index.ts';
+import { DuplicateCompanion } from '../errors.ts';
+import type { Companion } from '../ports/cases.ts';
 import type { CaseListQuery, CreateCaseRequest } from '../schemas/api.ts';
 import type { CaseSummary } from '../domain/performance.ts';
 import { shanghaiDate, toShanghaiIso } from '../time.ts';
@@ -245,7 +246,7 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
   const [certificates, run] = await Promise.all([
     Promise.all(record.certificates.map((id) => deps.certificates.getCertificate(id))),
     // Staff and administrators see whether the case's workflow runs or is being recovered.
-    principal?.kind === 'staff' && !FINAL_STATUSES.has(record.status) ? deps.cases.getWorkflowRun(caseId) : undefined,
+    principal?.kind === 'staff' && !FINAL_STATUSES.has(record.status) ? deps.workflowRuns.getWorkflowRun(caseId) : undefined,
   ]);
   return {
     caseId: record.caseId,

@@ -5,7 +5,7 @@ import { METRIC } from '../domain/metrics.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import type { Principal } from '../http/principal.ts';
 import { newId } from '../ids.ts';
-import type { Companion } from '../ports/index.ts';
+import type { Companion } from '../ports/cases.ts';
 import { toShanghaiIso } from '../time.ts';
 import { requireAdmin } from './access.ts';
 import type { Deps } from './deps.ts';

@@ -1,26 +1,19 @@
+import type { WorkflowRunRepository } from '../ports/workflow-runs.ts';
 import type { ArrangementSource } from '../domain/calendar.ts';
 import type { Clock } from '../ports/clock.ts';
-import type {
-  BlobStore,
-  CalendarRepository,
-  CatalogRepository,
-  CaseRepository,
-  CertificateRepository,
-  DeliveryRepository,
-  DepartmentRepository,
-  IdempotencyStore,
-  MetricsSink,
-  NoticeRenderer,
-  Scheduler,
-  UploadRepository,
-  WebhookLog,
-  WebhookSender,
-  Workflow,
-} from '../ports/index.ts';
+import type { BlobStore, MetricsSink, NoticeRenderer, WebhookSender, Workflow } from '../ports/outside.ts';
+import type { CalendarRepository, CatalogRepository, DecisionStatsRepository, Migrations, CertificateRepository, DeliveryRepository, DepartmentRepository, IdempotencyStore, UploadRepository, WebhookLog } from '../ports/records.ts';
+import type { CaseRepository } from '../ports/cases.ts';
+import type { Scheduler } from '../ports/scheduler.ts';
 
 /** What the use cases need from the outside world. Built once per Lambda module (shared/wiring.ts). */
 export type Deps = {
   cases: CaseRepository;
+  workflowRuns: WorkflowRunRepository;
+  /** F4's decision counters. */
+  stats: DecisionStatsRepository;
+  /** Mending data written by older versions. */
+  migrations: Migrations;
   uploads: UploadRepository;
   departments: DepartmentRepository;
   certificates: CertificateRepository;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Conflict, RuleViolation } from '../errors.ts';
-import type { Companion, StoredResponse } from '../ports/index.ts';
+import type { Companion } from '../ports/cases.ts';
+import type { StoredResponse } from '../domain/records.ts';
 import type { Deps } from './deps.ts';
 
 const KEEP_FOR_MS = 24 * 3600_000;

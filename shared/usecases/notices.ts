@@ -3,7 +3,7 @@ import type { CaseDocument, CaseRecord, Command, DocumentKind } from '../domain/
 import { NotFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Principal } from '../http/principal.ts';
-import type { Notice } from '../ports/index.ts';
+import type { Notice } from '../domain/records.ts';
 import { chineseDate, toShanghaiIso } from '../time.ts';
 import { canSeeCase } from './access.ts';
 import type { Deps } from './deps.ts';

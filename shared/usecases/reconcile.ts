@@ -18,10 +18,10 @@ const nowIso = (deps: Deps) => deps.realClock.now().toISOString();
  * Only one starter wins an attempt: undefined when another began it meanwhile.
  */
 export async function startWorkflow(deps: Deps, caseId: string, after: number): Promise<WorkflowRun | undefined> {
-  const run = await deps.cases.beginWorkflowAttempt(caseId, nowIso(deps), after);
+  const run = await deps.workflowRuns.beginWorkflowAttempt(caseId, nowIso(deps), after);
   if (!run) return undefined;
   await deps.workflow.start(caseId, run.execution!);
-  await deps.cases.markWorkflowRunning(caseId, run.attempt, nowIso(deps));
+  await deps.workflowRuns.markWorkflowRunning(caseId, run.attempt, nowIso(deps));
   return { ...run, status: 'running' };
 }
 
@@ -40,7 +40,7 @@ export async function recordWorkflowStop(
   const { caseId, attempt } = attemptOfExecution(execution);
   const record = await deps.cases.get(caseId);
   if (!record || FINAL_STATUSES.has(record.status)) return { recorded: false };
-  const recorded = await deps.cases.markWorkflowStopped(caseId, attempt, { error: reason.error.slice(0, 200), ...(reason.cause ? { cause: reason.cause.slice(0, 1000) } : {}) }, nowIso(deps), opts);
+  const recorded = await deps.workflowRuns.markWorkflowStopped(caseId, attempt, { error: reason.error.slice(0, 200), ...(reason.cause ? { cause: reason.cause.slice(0, 1000) } : {}) }, nowIso(deps), opts);
   if (recorded) logger.warn('workflow attempt stopped; the sweep starts the next one', { caseId, execution, ...reason });
   return { recorded };
 }
@@ -54,16 +54,16 @@ export async function recordWorkflowStop(
 export async function reconcileWorkflows(deps: Deps): Promise<{ restarted: string[] }> {
   const now = deps.realClock.now().getTime();
   const restarted: string[] = [];
-  for (const run of await deps.cases.listWorkflowsToRecover()) {
+  for (const run of await deps.workflowRuns.listWorkflowsToRecover()) {
     const waited = now - Date.parse(run.since);
     if (run.status === 'stopped' ? waited < restartDelayMs(run.attempt) : waited < START_GRACE_MS) continue;
     const record = await deps.cases.get(run.caseId);
     if (!record || FINAL_STATUSES.has(record.status)) {
-      await deps.cases.finishWorkflow(run.caseId, nowIso(deps));
+      await deps.workflowRuns.finishWorkflow(run.caseId, nowIso(deps));
       continue;
     }
     if (run.status === 'starting' && run.attempt > 0 && (await deps.workflow.isRunning(executionName(run.caseId, run.attempt)))) {
-      await deps.cases.markWorkflowRunning(run.caseId, run.attempt, nowIso(deps));
+      await deps.workflowRuns.markWorkflowRunning(run.caseId, run.attempt, nowIso(deps));
       continue;
     }
     try {
@@ -80,7 +80,7 @@ export async function reconcileWorkflows(deps: Deps): Promise<{ restarted: strin
  * status-change report was lost), the run is recorded as stopped and the sweep takes it from there.
  */
 export async function checkWorkflowRuns(deps: Deps, caseId: string): Promise<{ lost: boolean }> {
-  const run = await deps.cases.getWorkflowRun(caseId);
+  const run = await deps.workflowRuns.getWorkflowRun(caseId);
   if (run?.status !== 'running' || Date.parse(run.since) > deps.realClock.now().getTime() - START_GRACE_MS) return { lost: false };
   if (await deps.workflow.isRunning(run.execution!)) return { lost: false };
   const { recorded } = await recordWorkflowStop(deps, run.execution!, { error: 'Workflow.Lost', cause: 'the run was recorded as running, but its execution is not' }, { keepRecorded: true });

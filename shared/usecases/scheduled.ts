@@ -30,7 +30,7 @@ export async function runScheduledTask(deps: Deps, input: unknown) {
     case 'workflow-ended':
       return recordWorkflowStop(deps, task.execution, { error: `States.${task.status}`, ...(task.cause ? { cause: task.cause } : {}) }, { keepRecorded: true });
     case 'mend-indexes':
-      return deps.cases.mendIndexes();
+      return deps.migrations.mend();
     case 'deliver': {
       const d = await attemptDelivery(deps, task.deliveryId);
       return { deliveryId: task.deliveryId, status: d?.status ?? 'gone' };

@@ -27,8 +27,8 @@ export async function supervisionOverview(deps: Deps, principal: Principal | und
   const period = { from: monthsBack(today.slice(0, 7), PERIOD_MONTHS - 1), to: today.slice(0, 7) };
   const [watched, decisions, runs] = await Promise.all([
     deps.cases.listWatchedAll(),
-    deps.cases.listDecisionStats(period.from, period.to),
-    deps.cases.listWorkflowsToRecover(),
+    deps.stats.listDecisionStats(period.from, period.to),
+    deps.workflowRuns.listWorkflowsToRecover(),
   ]);
   const report = { period, ...supervisionReport(watched, decisions, today) };
   const recoveringWorkflows = runs.filter((r) => isRecovering(r, deps.realClock.now())).map((r) => ({ caseId: r.caseId, attempt: r.attempt, since: toShanghaiIso(new Date(r.since)), status: r.status, ...(r.reason ? { reason: r.reason } : {}) }));

@@ -4,7 +4,7 @@ import { decide, pendingOpinions } from '../domain/case.ts';
 import { isWaitOver, type Wait } from '../domain/workflow.ts';
 import { ConcurrentModification, NotFound } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { Certificate } from '../ports/index.ts';
+import type { Certificate } from '../domain/records.ts';
 import { CASE_STATUSES } from '../domain/case.ts';
 import { validate } from '../schemas/validate.ts';
 import { toShanghaiIso } from '../time.ts';

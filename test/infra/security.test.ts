@@ -5,7 +5,9 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { keys, TABLE } from '#shared/adapters/dynamodb/table.ts';
+import { TABLE } from '#shared/adapters/dynamodb/table.ts';
+import { DepartmentEntity, GuideRevisionEntity } from '#shared/adapters/dynamodb/records.ts';
+import { CaseEntity } from '#shared/adapters/dynamodb/cases.ts';
 import { deployedRoutes, ROUTES } from '#shared/http/routes.ts';
 import { buildApp } from '../../infra/app.ts';
 import { corsOriginsFrom, JWT_ISSUER_PATTERN, jwtIssuerFrom } from '../../infra/context.ts';
@@ -122,16 +124,16 @@ describe('A department secrets are out of reach of every anonymous route', () =>
     expect(resolve(dynamo[0]!.Resource)).toBe(TABLE_ARN);
     expect(dynamo[0]!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CATALOG'] } });
     // The partition the store reads published guide revisions from.
-    expect(CATALOG_PARTITION).toBe(keys.guideRevision('x', 1).pk);
+    expect(CATALOG_PARTITION).toBe(GuideRevisionEntity.key({ code: 'x', version: 1 }).pk);
   });
 
   it('public-api cannot read a department (DEPT#…) by any read on the table or an index, and can read the catalog', () => {
     const statements = statementsOf(functionId('public-api'));
-    for (const req of readsOf(keys.department('350100-scjg').pk)) expect(allows(statements, req), JSON.stringify(req)).toBe(false);
-    for (const req of readsOf(keys.case('01K').pk)) expect(allows(statements, req), JSON.stringify(req)).toBe(false);
+    for (const req of readsOf(DepartmentEntity.key({ code: '350100-scjg' }).pk)) expect(allows(statements, req), JSON.stringify(req)).toBe(false);
+    for (const req of readsOf(CaseEntity.key({ caseId: '01K' }).pk)) expect(allows(statements, req), JSON.stringify(req)).toBe(false);
     expect(allows(statements, { action: 'dynamodb:Query', resource: TABLE_ARN, leadingKeys: [CATALOG_PARTITION] })).toBe(true);
     // The evaluator does see a full grant: department-hooks checks signatures with the secrets.
-    expect(allows(statementsOf(functionId('department-hooks')), { action: 'dynamodb:GetItem', resource: TABLE_ARN, leadingKeys: [keys.department('350100-scjg').pk] })).toBe(true);
+    expect(allows(statementsOf(functionId('department-hooks')), { action: 'dynamodb:GetItem', resource: TABLE_ARN, leadingKeys: [DepartmentEntity.key({ code: '350100-scjg' }).pk] })).toBe(true);
   });
 
   it('no function serving an auth: none route (or the $default route) has a table read without the CATALOG condition', () => {
@@ -144,7 +146,7 @@ describe('A department secrets are out of reach of every anonymous route', () =>
         expect(s.Condition, id).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CATALOG_PARTITION] } });
         expect([s.Action].flat(), id).toEqual(['dynamodb:Query']);
       }
-      for (const req of readsOf(keys.department('350100-scjg').pk)) expect(allows(statements, req), `${id} ${JSON.stringify(req)}`).toBe(false);
+      for (const req of readsOf(DepartmentEntity.key({ code: '350100-scjg' }).pk)) expect(allows(statements, req), `${id} ${JSON.stringify(req)}`).toBe(false);
     }
   });
 

@@ -1,17 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DeleteItemCommand, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
+import { dynamoRepositories, type DynamoRepositories } from '#shared/adapters/dynamodb/store.ts';
 import { createTableInput } from '#shared/adapters/dynamodb/table.ts';
 import { ensureTable } from '../../infra/local/dynamodb-local.ts';
 import { decide, fileCase, verifyChain, type Actor } from '#shared/domain/case.ts';
 import { ConcurrentModification } from '#shared/errors.ts';
-import { DuplicateCompanion } from '#shared/ports/index.ts';
+import type { Delivery } from '#shared/domain/delivery.ts';
+import { DuplicateCompanion } from '#shared/errors.ts';
 import { dynamoClient, freshStore } from '../support/deps.ts';
 
 const applicant: Actor = { kind: 'applicant', id: 'u-1', name: '陈' };
 const dept: Actor = { kind: 'department', id: 'fz-scjg', via: 'webhook' };
-let store: DynamoStore;
+let store: DynamoRepositories;
 let tableName: string;
 let n = 0;
 
@@ -41,10 +42,10 @@ beforeAll(async () => {
 describe('F5 case and audit event written together (DynamoDB Local)', () => {
   it('stores a new case with its first event and reads both back in order', async () => {
     const { record, event } = newCase();
-    await store.commit({ record, event, expectedVersion: null, companions: [{ kind: 'reserveSupervisionCode', code: record.supervisionCode, caseId: record.caseId }] });
+    await store.cases.commit({ record, event, expectedVersion: null, companions: [{ kind: 'reserveSupervisionCode', code: record.supervisionCode, caseId: record.caseId }] });
     const next = decide(record, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00');
-    await store.commit({ record: next.record, event: next.event, expectedVersion: record.version });
-    const read = await store.getWithEvents(record.caseId);
+    await store.cases.commit({ record: next.record, event: next.event, expectedVersion: record.version });
+    const read = await store.cases.getWithEvents(record.caseId);
     expect(read?.record.status).toBe('accepted');
     expect(read?.events.map((e) => e.type)).toEqual(['case.submitted', 'case.accepted']);
     expect(verifyChain(read!.events)).toEqual({ valid: true });
@@ -52,42 +53,42 @@ describe('F5 case and audit event written together (DynamoDB Local)', () => {
 
   it('refuses a write based on a stale version and leaves no event behind', async () => {
     const { record, event } = newCase();
-    await store.commit({ record, event, expectedVersion: null });
+    await store.cases.commit({ record, event, expectedVersion: null });
     const a = decide(record, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00');
-    await store.commit({ record: a.record, event: a.event, expectedVersion: record.version });
+    await store.cases.commit({ record: a.record, event: a.event, expectedVersion: record.version });
     const stale = decide(record, { type: 'reject', reasons: ['材料不全'] }, dept, '2026-11-23T11:00:01.000+08:00');
-    await expect(store.commit({ record: stale.record, event: { ...stale.event, seq: 3 }, expectedVersion: record.version })).rejects.toBeInstanceOf(ConcurrentModification);
-    const read = await store.getWithEvents(record.caseId);
+    await expect(store.cases.commit({ record: stale.record, event: { ...stale.event, seq: 3 }, expectedVersion: record.version })).rejects.toBeInstanceOf(ConcurrentModification);
+    const read = await store.cases.getWithEvents(record.caseId);
     expect(read?.record.status).toBe('accepted');
     expect(read?.events.map((e) => e.type)).toEqual(['case.submitted', 'case.accepted']);
   });
 
   it('refuses a second case with a supervision code already taken, writing nothing', async () => {
     const first = newCase('350100-261123-DUPLICAT-0');
-    await store.commit({ record: first.record, event: first.event, expectedVersion: null, companions: [{ kind: 'reserveSupervisionCode', code: 'DUP', caseId: first.record.caseId }] });
+    await store.cases.commit({ record: first.record, event: first.event, expectedVersion: null, companions: [{ kind: 'reserveSupervisionCode', code: 'DUP', caseId: first.record.caseId }] });
     const second = newCase('350100-261123-DUPLICAT-0');
     await expect(
-      store.commit({ record: second.record, event: second.event, expectedVersion: null, companions: [{ kind: 'reserveSupervisionCode', code: 'DUP', caseId: second.record.caseId }] }),
+      store.cases.commit({ record: second.record, event: second.event, expectedVersion: null, companions: [{ kind: 'reserveSupervisionCode', code: 'DUP', caseId: second.record.caseId }] }),
     ).rejects.toBeInstanceOf(DuplicateCompanion);
-    expect(await store.get(second.record.caseId)).toBeUndefined();
+    expect(await store.cases.get(second.record.caseId)).toBeUndefined();
   });
 
   it('keeps one wait per stage and department, and forgets one only by its own token', async () => {
     const { record, event } = newCase();
-    await store.commit({ record, event, expectedVersion: null });
-    await store.saveWait(record.caseId, { stage: 'opinion', dept: 'fz-zjj', whileStatus: ['accepted'], token: 't1' });
-    await store.saveWait(record.caseId, { stage: 'opinion', dept: 'fz-rfb', whileStatus: ['accepted'], token: 't2' });
-    await store.saveWait(record.caseId, { stage: 'opinion', dept: 'fz-zjj', whileStatus: ['accepted'], token: 't3' });
-    expect((await store.listWaits(record.caseId)).map((w) => w.token).sort()).toEqual(['t2', 't3']);
-    await store.deleteWait(record.caseId, { stage: 'opinion', dept: 'fz-zjj', whileStatus: ['accepted'], token: 't1' });
-    expect(await store.listWaits(record.caseId)).toHaveLength(2);
-    await store.deleteWait(record.caseId, { stage: 'opinion', dept: 'fz-zjj', whileStatus: ['accepted'], token: 't3' });
-    expect((await store.listWaits(record.caseId)).map((w) => w.token)).toEqual(['t2']);
-    expect((await store.getWithEvents(record.caseId))?.events).toHaveLength(1);
+    await store.cases.commit({ record, event, expectedVersion: null });
+    await store.cases.saveWait(record.caseId, { stage: 'opinion', dept: 'fz-zjj', whileStatus: ['accepted'], token: 't1' });
+    await store.cases.saveWait(record.caseId, { stage: 'opinion', dept: 'fz-rfb', whileStatus: ['accepted'], token: 't2' });
+    await store.cases.saveWait(record.caseId, { stage: 'opinion', dept: 'fz-zjj', whileStatus: ['accepted'], token: 't3' });
+    expect((await store.cases.listWaits(record.caseId)).map((w) => w.token).sort()).toEqual(['t2', 't3']);
+    await store.cases.deleteWait(record.caseId, { stage: 'opinion', dept: 'fz-zjj', whileStatus: ['accepted'], token: 't1' });
+    expect(await store.cases.listWaits(record.caseId)).toHaveLength(2);
+    await store.cases.deleteWait(record.caseId, { stage: 'opinion', dept: 'fz-zjj', whileStatus: ['accepted'], token: 't3' });
+    expect((await store.cases.listWaits(record.caseId)).map((w) => w.token)).toEqual(['t2']);
+    expect((await store.cases.getWithEvents(record.caseId))?.events).toHaveLength(1);
   });
 
   it('lists the cases still in progress', async () => {
-    const open = await store.listOpen();
+    const open = await store.cases.listOpen();
     expect(open.length).toBeGreaterThan(0);
     expect(open.every((c) => !['completed', 'rejected', 'denied', 'withdrawn'].includes(c.status))).toBe(true);
   });
@@ -96,31 +97,31 @@ describe('F5 case and audit event written together (DynamoDB Local)', () => {
 describe('F4 the watch index and the decision counters (DynamoDB Local)', () => {
   it('keeps a case in the watch index while it is not final, or while a supervision on it is open, reading the case back between steps', async () => {
     const { record, event } = newCase();
-    await store.commit({ record, event, expectedVersion: null });
-    const watchedIds = async () => (await store.listWatched(100)).items.map((c) => c.caseId);
+    await store.cases.commit({ record, event, expectedVersion: null });
+    const watchedIds = async () => (await store.cases.listWatched(100)).items.map((c) => c.caseId);
     const raw = async () => (await dynamoClient().send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: `CASE#${record.caseId}` }, sk: { S: 'CASE' } } }))).Item!;
     // Every step starts from the case as the table holds it, as the use cases do.
     const step = async (command: Parameters<typeof decide>[1], actor: Actor, at: string) => {
-      const current = (await store.get(record.caseId))!;
+      const current = (await store.cases.get(record.caseId))!;
       const next = decide(current, command, actor, at);
-      await store.commit({ record: next.record, event: next.event, expectedVersion: current.version });
-      return store.get(record.caseId);
+      await store.cases.commit({ record: next.record, event: next.event, expectedVersion: current.version });
+      return store.cases.get(record.caseId);
     };
     expect(await watchedIds()).toContain(record.caseId);
     const accepted = await step({ type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00');
     // The case as read carries none of the table's keys; the item as stored carries its index keys.
     expect(Object.keys(accepted!).filter((k) => /^(pk|sk|gsi\d(pk|sk)|ttl|entity)$/.test(k))).toEqual([]);
-    expect(await raw()).toMatchObject({ gsi3pk: { S: 'WATCHED' }, gsi3sk: { S: record.caseId } });
+    expect(await raw()).toMatchObject({ gsi3pk: { S: expect.stringMatching(/^WATCHED#[0-7]$/) }, gsi3sk: { S: record.caseId } });
     expect(await watchedIds()).toContain(record.caseId);
     await step({ type: 'deny', reasons: ['不符合条件'] }, dept, '2026-11-24T11:00:00.000+08:00');
     expect(await watchedIds()).not.toContain(record.caseId);
     expect(await raw()).not.toHaveProperty('gsi3pk');
     expect(await raw()).not.toHaveProperty('gsi3sk');
     // A final case with a supervision still open stays: its department still owes an answer.
-    const denied = (await store.get(record.caseId))!;
+    const denied = (await store.cases.get(record.caseId))!;
     const supervised = { ...denied, supervisions: [{ supervisionId: 'sup_1', deptCode: 'fz-scjg', openedOn: '2026-11-24', respondBy: '2026-11-27', level: 1 as const, status: 'open' as const }] };
     const opened = decide(supervised, { type: 'escalate_supervision', supervisionId: 'sup_1', respondBy: '2026-12-02' }, { kind: 'system', id: 'supervision' }, '2026-11-30T00:00:01.000+08:00');
-    await store.commit({ record: opened.record, event: opened.event, expectedVersion: denied.version });
+    await store.cases.commit({ record: opened.record, event: opened.event, expectedVersion: denied.version });
     expect(await watchedIds()).toContain(record.caseId);
     // Answered: it leaves the index again.
     await step({ type: 'respond_supervision', supervisionId: 'sup_1', explanation: '已处理' }, dept, '2026-12-01T09:00:00.000+08:00');
@@ -131,14 +132,14 @@ describe('F4 the watch index and the decision counters (DynamoDB Local)', () => 
   it('E3 puts a joint case in each co-department’s work queue, by status, and moves it there with every change', async () => {
     const base = newCase();
     const joint = fileCase({ ...base.record, caseId: base.record.caseId.replace(/..$/, 'JQ'), coDepartments: ['fz-zjj', 'fz-rfb'], createdAt: '2026-11-23T10:00:00.000+08:00' }, applicant);
-    await store.commit({ record: joint.record, event: joint.event, expectedVersion: null });
+    await store.cases.commit({ record: joint.record, event: joint.event, expectedVersion: null });
     const queue = async (deptCode: string, status?: 'submitted' | 'accepted') =>
-      (await store.listCases({ by: 'department', dept: deptCode, limit: 100, ...(status ? { status } : {}) })).items.filter((c) => c.caseId === joint.record.caseId).map((c) => c.status);
+      (await store.cases.listCases({ by: 'department', dept: deptCode, limit: 100, ...(status ? { status } : {}) })).items.filter((c) => c.caseId === joint.record.caseId).map((c) => c.status);
     expect(await queue('fz-zjj', 'submitted')).toEqual(['submitted']);
     expect(await queue('fz-rfb')).toEqual(['submitted']);
-    const current = (await store.get(joint.record.caseId))!;
+    const current = (await store.cases.get(joint.record.caseId))!;
     const accepted = decide(current, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00');
-    await store.commit({ record: accepted.record, event: accepted.event, expectedVersion: current.version });
+    await store.cases.commit({ record: accepted.record, event: accepted.event, expectedVersion: current.version });
     expect(await queue('fz-zjj', 'submitted')).toEqual([]);
     expect(await queue('fz-zjj', 'accepted')).toEqual(['accepted']);
     expect(await queue('fz-scjg', 'accepted')).toEqual(['accepted']);
@@ -148,14 +149,14 @@ describe('F4 the watch index and the decision counters (DynamoDB Local)', () => 
   it('counts each decision once per department and month, with the working days it took', async () => {
     const count = (deptCode: string, month: string, usedWorkingDays: number, onTime: boolean) => {
       const { record, event } = newCase();
-      return store.commit({ record, event, expectedVersion: null, companions: [{ kind: 'countDecision', deptCode, month, usedWorkingDays, onTime }] });
+      return store.cases.commit({ record, event, expectedVersion: null, companions: [{ kind: 'countDecision', deptCode, month, usedWorkingDays, onTime }] });
     };
     await count('fz-rsj', '2026-11', 6, true);
     await count('fz-rsj', '2026-11', 12, false);
     await count('fz-rsj', '2026-11', 6, true);
     await count('fz-rsj', '2026-12', 3, true);
     await count('fz-scjg', '2025-10', 1, true);
-    expect(await store.listDecisionStats('2026-01', '2026-12')).toEqual([
+    expect(await store.stats.listDecisionStats('2026-01', '2026-12')).toEqual([
       { month: '2026-11', deptCode: 'fz-rsj', decided: 3, onTime: 2, usedWorkingDays: { 6: 2, 12: 1 } },
       { month: '2026-12', deptCode: 'fz-rsj', decided: 1, onTime: 1, usedWorkingDays: { 3: 1 } },
     ]);
@@ -172,32 +173,63 @@ describe('F4 the watch index and the decision counters (DynamoDB Local)', () => 
         GlobalSecondaryIndexes: current.GlobalSecondaryIndexes.filter((g) => g.IndexName !== 'gsi3'),
       }),
     );
-    const old = new DynamoStore(client, tableName);
+    const old = dynamoRepositories(client, tableName);
     const key = (caseId: string) => ({ pk: { S: `CASE#${caseId}` }, sk: { S: 'CASE' } });
     const { record } = newCase();
     const accepted = decide(record, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00');
-    await old.commit({ record: accepted.record, event: accepted.event, expectedVersion: null });
+    await old.cases.commit({ record: accepted.record, event: accepted.event, expectedVersion: null });
     // As the older version wrote it: no watch index attributes on an open case…
     await client.send(new UpdateItemCommand({ TableName: tableName, Key: key(record.caseId), UpdateExpression: 'REMOVE gsi3pk, gsi3sk' }));
     // …and a final case left in the index (the older version never took it out).
     const done = newCase();
     const denied = decide(decide(done.record, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00').record, { type: 'deny', reasons: ['不符合条件'] }, dept, '2026-11-24T11:00:00.000+08:00');
-    await old.commit({ record: denied.record, event: denied.event, expectedVersion: null });
+    await old.cases.commit({ record: denied.record, event: denied.event, expectedVersion: null });
     await client.send(new UpdateItemCommand({ TableName: tableName, Key: key(done.record.caseId), UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk', ExpressionAttributeValues: { ':pk': { S: 'WATCHED' }, ':sk': { S: done.record.caseId } } }));
     // …and a joint case with no co-department queue entries.
     const jointBase = newCase();
     const joint = fileCase({ ...jointBase.record, coDepartments: ['fz-zjj'] }, applicant);
-    await old.commit({ record: joint.record, event: joint.event, expectedVersion: null });
+    await old.cases.commit({ record: joint.record, event: joint.event, expectedVersion: null });
     await client.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: { S: `CASE#${joint.record.caseId}` }, sk: { S: 'QUEUE#fz-zjj' } } }));
 
     expect(await ensureTable(client, tableName)).toEqual(['gsi3']);
     // Two cases in progress had no workflow run: their executions are named after the case (attempt 0).
-    expect(await old.mendIndexes()).toEqual({ indexed: 1, unindexed: 1, queued: 1, runs: 2 });
-    expect(await old.getWorkflowRun(record.caseId)).toMatchObject({ attempt: 0, status: 'running', execution: record.caseId });
-    expect(await old.getWorkflowRun(done.record.caseId)).toBeUndefined();
-    expect((await old.listWatched(10)).items.map((c) => c.caseId).sort()).toEqual([record.caseId, joint.record.caseId].sort());
-    expect((await old.listCases({ by: 'department', dept: 'fz-zjj', limit: 10 })).items.map((c) => c.caseId)).toEqual([joint.record.caseId]);
+    expect(await old.migrations.mend()).toEqual({ indexed: 1, unindexed: 1, queued: 1, runs: 2, resharded: 0 });
+    expect(await old.workflowRuns.getWorkflowRun(record.caseId)).toMatchObject({ attempt: 0, status: 'running', execution: record.caseId });
+    expect(await old.workflowRuns.getWorkflowRun(done.record.caseId)).toBeUndefined();
+    expect((await old.cases.listWatched(10)).items.map((c) => c.caseId).sort()).toEqual([record.caseId, joint.record.caseId].sort());
+    expect((await old.cases.listCases({ by: 'department', dept: 'fz-zjj', limit: 10 })).items.map((c) => c.caseId)).toEqual([joint.record.caseId]);
     expect(await ensureTable(client, tableName)).toEqual([]);
-    expect(await old.mendIndexes()).toEqual({ indexed: 0, unindexed: 0, queued: 0, runs: 0, alreadyMended: true });
+    expect(await old.migrations.mend()).toEqual({ indexed: 0, unindexed: 0, queued: 0, runs: 0, resharded: 0, alreadyMended: true });
   }, 90_000);
+
+  it('I1 moves index keys an older version wrote as one constant (WATCHED, OUTBOX, SCHEDULES) to their shards, once', async () => {
+    // Prepare: a table as the older version left it — each list on one partition.
+    const client = dynamoClient();
+    const tableName = `t-shards-${randomUUID()}`;
+    await ensureTable(client, tableName);
+    const old = dynamoRepositories(client, tableName);
+    const { record, event } = newCase();
+    await old.cases.commit({ record, event, expectedVersion: null });
+    const delivery: Delivery = { deliveryId: 'dlv_old', type: 'case.submitted', deptCode: 'fz-scjg', occurredAt: '2026-11-23T02:00:00.000Z', data: { caseId: record.caseId }, status: 'pending', attempts: 0, nextAttemptAt: '2026-11-23T02:00:00.000Z' };
+    await old.cases.commit({ ...decide(record, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00'), expectedVersion: record.version, companions: [{ kind: 'enqueueDelivery', delivery }] });
+    await old.timers.putTimer({ name: 'watch-old', at: '2026-11-30T00:00:00.000Z', task: { task: 'watch', caseId: record.caseId } });
+    const unshard = (pk: string, sk: string, attribute: string, value: string) =>
+      client.send(new UpdateItemCommand({ TableName: tableName, Key: { pk: { S: pk }, sk: { S: sk } }, UpdateExpression: `SET ${attribute} = :pk`, ExpressionAttributeValues: { ':pk': { S: value } } }));
+    await unshard(`CASE#${record.caseId}`, 'CASE', 'gsi3pk', 'WATCHED');
+    await unshard('DELIVERY#dlv_old', 'DELIVERY', 'gsi2pk', 'OUTBOX');
+    await unshard('SCHEDULE#watch-old', 'SCHEDULE', 'gsi2pk', 'SCHEDULES');
+    expect((await old.cases.listWatched(10)).items).toEqual([]);
+    expect(await old.deliveries.listOverdueDeliveries('9999', 10)).toEqual([]);
+    expect(await old.timers.dueTimers('9999', 10)).toEqual([]);
+
+    // Act
+    const report = await old.migrations.mend();
+
+    // Assess: each is found again where readers look, and the mending does not run twice.
+    expect(report).toMatchObject({ resharded: 3 });
+    expect((await old.cases.listWatched(10)).items.map((c) => c.caseId)).toEqual([record.caseId]);
+    expect((await old.deliveries.listOverdueDeliveries('9999', 10)).map((d) => d.deliveryId)).toEqual(['dlv_old']);
+    expect((await old.timers.dueTimers('9999', 10)).map((t) => t.name)).toEqual(['watch-old']);
+    expect(await old.migrations.mend()).toMatchObject({ resharded: 0, alreadyMended: true });
+  });
 });

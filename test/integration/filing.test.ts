@@ -174,8 +174,8 @@ describe('C1 F5 nothing lost between filing and the workflow', () => {
     expect(lost.status).toBe(201);
     const running = await fileCase(withClock, citizen(), await individualBusinessApplication(own));
     expect(own.workflow.executions).toEqual([`${running.body.caseId}-1`]);
-    expect(await own.cases.getWorkflowRun(running.body.caseId)).toMatchObject({ status: 'running', attempt: 1 });
-    expect(await own.cases.getWorkflowRun(lost.body.caseId)).toMatchObject({ status: 'starting', attempt: 1 });
+    expect(await own.workflowRuns.getWorkflowRun(running.body.caseId)).toMatchObject({ status: 'running', attempt: 1 });
+    expect(await own.workflowRuns.getWorkflowRun(lost.body.caseId)).toMatchObject({ status: 'starting', attempt: 1 });
 
     // Within the grace period nothing is restarted: the start may still be under way.
     expect(await runScheduledTask(withClock, { task: 'sweep' })).toMatchObject({ restarted: [] });
@@ -183,7 +183,7 @@ describe('C1 F5 nothing lost between filing and the workflow', () => {
     expect(await runScheduledTask(withClock, { task: 'sweep' })).toMatchObject({ restarted: [lost.body.caseId] });
     // A new attempt under a new name: the lost one's name is never used again.
     expect(own.workflow.executions).toEqual([`${running.body.caseId}-1`, `${lost.body.caseId}-2`]);
-    expect(await own.cases.getWorkflowRun(lost.body.caseId)).toMatchObject({ status: 'running', attempt: 2 });
+    expect(await own.workflowRuns.getWorkflowRun(lost.body.caseId)).toMatchObject({ status: 'running', attempt: 2 });
     // Nothing is left for the next sweep.
     expect(await runScheduledTask(withClock, { task: 'sweep' })).toMatchObject({ restarted: [] });
   });

@@ -1,6 +1,5 @@
 import { fileCase, listCases, loadCalendarYear, staffAction, supervisionOverview, viewCase } from '../support/checked.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
 import { findItem } from '#shared/catalog/index.ts';
 import type { Delivery } from '#shared/domain/delivery.ts';
 import type { Principal } from '#shared/http/principal.ts';
@@ -13,7 +12,7 @@ import { admin, citizen, pdf, uploadFile } from '../support/fixtures.ts';
 let deps: Awaited<ReturnType<typeof integrationDeps>>;
 const staff = (dept: string, role: 'reviewer' | 'approver'): Principal => ({ kind: 'staff', sub: `s-${dept}-${role}`, name: '工作人员', dept, roles: [role] });
 const rsj = { reviewer: staff('fz-rsj', 'reviewer'), approver: staff('fz-rsj', 'approver') };
-const store = () => deps.cases as DynamoStore;
+const store = () => deps.store.timers;
 const at = (day: string, time = '00:00:01') => new Date(`${day}T${time}+08:00`);
 
 /** The case's watch timers, as "day" strings (YYYYMMDD). */
@@ -26,7 +25,7 @@ async function fireDue() {
 }
 
 const outbound = async (caseId: string) =>
-  ((await store().listOverdueDeliveries('9999-12-31', 1000)) as Delivery[]).filter((d) => d.data.caseId === caseId).map((d) => d.type);
+  ((await deps.store.deliveries.listOverdueDeliveries('9999-12-31', 1000)) as Delivery[]).filter((d) => d.data.caseId === caseId).map((d) => d.type);
 
 /** A 城镇职工基本养老保险待遇申领 case (10 promised working days), accepted on Monday 2026-11-23. */
 async function acceptedPensionCase(day = '2026-11-23') {
@@ -61,7 +60,7 @@ describe('D1 F3 the acceptance clock on the same timers and watch', () => {
     const late = await viewCase(deps, citizen(), caseId);
     expect(late).toMatchObject({ status: 'submitted', light: 'red', late: ['fz-rsj'] });
     expect(late.supervisions).toEqual([expect.objectContaining({ deptCode: 'fz-rsj', stage: 'acceptance', status: 'open' })]);
-    const sent = ((await store().listOverdueDeliveries('9999-12-31', 1000)) as Delivery[]).filter((d) => d.data.caseId === caseId && d.type !== 'case.submitted');
+    const sent = ((await deps.store.deliveries.listOverdueDeliveries('9999-12-31', 1000)) as Delivery[]).filter((d) => d.data.caseId === caseId && d.type !== 'case.submitted');
     expect(sent.map((d) => [d.type, d.data.stage]).sort()).toEqual([
       ['deadline.red', 'acceptance'],
       ['deadline.yellow', 'acceptance'],

@@ -89,7 +89,7 @@ describe('C1 D1 E1 a department that answers after more than a minute (real time
       expect(done.status).toBe('completed');
       expect(done.certificates).toHaveLength(1);
       // One attempt did it all.
-      expect(await deps.cases.getWorkflowRun(caseId)).toMatchObject({ attempt: 1, status: 'running' });
+      expect(await deps.workflowRuns.getWorkflowRun(caseId)).toMatchObject({ attempt: 1, status: 'running' });
     }
   }, 120_000);
 });
@@ -127,7 +127,7 @@ describe('C1 F5 an execution that fails is recorded and started again', () => {
     await until(() => deps.cases.listWaits(body.caseId), (w) => w.some((x) => x.stage === 'acceptance'));
     await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'accept' } });
 
-    const stopped = await until(() => deps.cases.getWorkflowRun(body.caseId), (r) => r?.status === 'stopped');
+    const stopped = await until(() => deps.workflowRuns.getWorkflowRun(body.caseId), (r) => r?.status === 'stopped');
     expect(stopped).toMatchObject({ attempt: 1, status: 'stopped', reason: { error: 'Injected.Failure', cause: expect.stringContaining('the table did not answer') } });
     expect((await viewCase(deps, staff, body.caseId)).workflow).toMatchObject({ status: 'recovering', attempt: 1, reason: { error: 'Injected.Failure' } });
     expect((await supervisionOverview(deps, admin)).recoveringWorkflows).toEqual([expect.objectContaining({ caseId: body.caseId, status: 'stopped' })]);
@@ -135,7 +135,7 @@ describe('C1 F5 an execution that fails is recorded and started again', () => {
     expect(await viewCase(deps, citizen(), body.caseId)).not.toHaveProperty('workflow');
 
     expect(await runScheduledTask(deps, { task: 'sweep' })).toMatchObject({ restarted: [body.caseId] });
-    expect(await deps.cases.getWorkflowRun(body.caseId)).toMatchObject({ attempt: 2, status: 'running' });
+    expect(await deps.workflowRuns.getWorkflowRun(body.caseId)).toMatchObject({ attempt: 2, status: 'running' });
     expect((await viewCase(deps, staff, body.caseId)).workflow).toMatchObject({ status: 'running', attempt: 2 });
     await until(() => deps.cases.listWaits(body.caseId), (w) => w.some((x) => x.stage === 'decision'));
     await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'approve' } });
@@ -148,7 +148,7 @@ describe('C1 F5 an execution that fails is recorded and started again', () => {
     const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
     await until(() => deps.cases.listWaits(body.caseId), (w) => w.length === 1);
     expect(sfn.abortExecution(`${body.caseId}-1`)).toBe(true);
-    const stopped = await until(() => deps.cases.getWorkflowRun(body.caseId), (r) => r?.status === 'stopped');
+    const stopped = await until(() => deps.workflowRuns.getWorkflowRun(body.caseId), (r) => r?.status === 'stopped');
     expect(stopped?.reason).toEqual({ error: 'States.ABORTED' });
     expect(await deps.workflow.isRunning(`${body.caseId}-1`)).toBe(false);
 
@@ -169,7 +169,7 @@ describe('C1 F5 one attempt at a time, and nothing lost when a report is', () =>
   it('lets only one of two racing starters begin the next attempt', async () => {
     const deps = await integrationDeps();
     const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
-    await deps.cases.markWorkflowStopped(body.caseId, 1, { error: 'Injected.Failure' }, new Date().toISOString());
+    await deps.workflowRuns.markWorkflowStopped(body.caseId, 1, { error: 'Injected.Failure' }, new Date().toISOString());
     const results = await Promise.all([startWorkflow(deps, body.caseId, 1), startWorkflow(deps, body.caseId, 1), startWorkflow(deps, body.caseId, 1)]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(deps.workflow.executions.filter((e) => e.startsWith(body.caseId))).toEqual([`${body.caseId}-1`, `${body.caseId}-2`]);
@@ -185,10 +185,10 @@ describe('C1 F5 one attempt at a time, and nothing lost when a report is', () =>
     // The execution ended and nobody was told (the report went astray).
     deps.workflow.executions = deps.workflow.executions.filter((e) => e !== `${body.caseId}-1`);
     expect(await runScheduledTask(later, { task: 'watch-all' })).toMatchObject({ watched: expect.any(Number) });
-    expect(await deps.cases.getWorkflowRun(body.caseId)).toMatchObject({ status: 'running' }); // within the grace period: not yet
+    expect(await deps.workflowRuns.getWorkflowRun(body.caseId)).toMatchObject({ status: 'running' }); // within the grace period: not yet
     realClock.set(new Date(Date.now() + 5 * 60_000));
     await runScheduledTask(later, { task: 'watch-all' });
-    expect(await deps.cases.getWorkflowRun(body.caseId)).toMatchObject({ status: 'stopped', attempt: 1, reason: { error: 'Workflow.Lost' } });
+    expect(await deps.workflowRuns.getWorkflowRun(body.caseId)).toMatchObject({ status: 'stopped', attempt: 1, reason: { error: 'Workflow.Lost' } });
     expect(await runScheduledTask(later, { task: 'sweep' })).toMatchObject({ restarted: [body.caseId] });
     expect(deps.workflow.executions).toContain(`${body.caseId}-2`);
   });

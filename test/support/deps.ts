@@ -14,9 +14,9 @@ import { TableScheduler } from '#shared/adapters/scheduler/table.ts';
 import { runScheduledTask } from '#shared/usecases/scheduled.ts';
 import { TimerPoller } from '../../infra/local/timer-poller.ts';
 import { S3BlobStore } from '#shared/adapters/s3/blob-store.ts';
-import { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
+import { dynamoRepositories, type DynamoRepositories } from '#shared/adapters/dynamodb/store.ts';
 import { MovableClock, systemClock } from '#shared/ports/clock.ts';
-import type { MetricsSink, Workflow } from '#shared/ports/index.ts';
+import type { MetricsSink, Workflow } from '#shared/ports/outside.ts';
 import type { MetricPoint } from '#shared/domain/metrics.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
 import { ensureTable } from '../../infra/local/dynamodb-local.ts';
@@ -41,11 +41,11 @@ export function s3Client() {
 }
 
 /** A table of its own for each test file, so files run in parallel without seeing each other. */
-export async function freshStore(): Promise<{ store: DynamoStore; client: DynamoDBClient; tableName: string }> {
+export async function freshStore(): Promise<{ store: DynamoRepositories; client: DynamoDBClient; tableName: string }> {
   const client = dynamoClient();
   const tableName = `t-${randomUUID()}`;
   await ensureTable(client, tableName);
-  return { store: new DynamoStore(client, tableName), client, tableName };
+  return { store: dynamoRepositories(client, tableName), client, tableName };
 }
 
 /** One renderer for the run: it loads the fonts once. */
@@ -78,7 +78,7 @@ export class RecordingMetrics implements MetricsSink {
 }
 
 /** The use cases' dependencies on the real local stand-ins, with a recording workflow by default. */
-export async function integrationDeps(): Promise<Deps & { workflow: RecordingWorkflow; clock: MovableClock; timers: TimerPoller; metrics: RecordingMetrics }> {
+export async function integrationDeps(): Promise<Deps & { workflow: RecordingWorkflow; clock: MovableClock; timers: TimerPoller; metrics: RecordingMetrics; store: DynamoRepositories }> {
   const { store } = await freshStore();
   const workflow = new RecordingWorkflow();
   const clock = new MovableClock();
@@ -86,7 +86,7 @@ export async function integrationDeps(): Promise<Deps & { workflow: RecordingWor
     blobs: new S3BlobStore(s3Client(), TEST_BUCKET),
     notices,
     workflow,
-    scheduler: new TableScheduler(store),
+    scheduler: new TableScheduler(store.timers),
     sender: new HttpWebhookSender({ allowLoopback: true }),
     retryTimeScale: 1,
     clock,
@@ -95,8 +95,8 @@ export async function integrationDeps(): Promise<Deps & { workflow: RecordingWor
     defaultArrangement: chineseDaysArrangement,
     metrics: new RecordingMetrics(),
   });
-  const timers = new TimerPoller(store, clock, (task) => runScheduledTask(deps, task));
-  return { ...deps, workflow, clock, timers, metrics: deps.metrics as RecordingMetrics };
+  const timers = new TimerPoller(store.timers, clock, (task) => runScheduledTask(deps, task));
+  return { ...deps, workflow, clock, timers, metrics: deps.metrics as RecordingMetrics, store };
 }
 
 /** Polls until a condition holds (or the time is up, returning the last value for the assertion to report). */
@@ -135,9 +135,10 @@ export async function workflowDeps(
   return { deps, sfn };
 }
 
-/** The single table serves every repository port. */
-export type OneTableStore = Deps['cases'] & Deps['uploads'] & Deps['departments'] & Deps['certificates'] & Deps['idempotency'] & Deps['webhooks'] & Deps['deliveries'] & Deps['calendars'] & Deps['catalog'];
+/** Every repository port served by the single table. */
+type TablePorts = 'cases' | 'workflowRuns' | 'stats' | 'migrations' | 'uploads' | 'departments' | 'certificates' | 'idempotency' | 'webhooks' | 'deliveries' | 'calendars' | 'catalog';
 
-export function depsOnOneTable(store: OneTableStore, rest: Omit<Deps, 'cases' | 'uploads' | 'departments' | 'certificates' | 'idempotency' | 'webhooks' | 'deliveries' | 'calendars' | 'catalog'>): Deps {
-  return { cases: store, uploads: store, departments: store, certificates: store, idempotency: store, webhooks: store, deliveries: store, calendars: store, catalog: store, ...rest };
+export function depsOnOneTable(store: DynamoRepositories, rest: Omit<Deps, TablePorts>): Deps {
+  const { timers: _timers, ...ports } = store;
+  return { ...ports, ...rest };
 }

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { refusedAddress } from '../../domain/delivery.ts';
-import type { WebhookSender } from '../../ports/index.ts';
+import type { WebhookSender } from '../../ports/outside.ts';
 
 const TIMEOUT_MS = 10_000;
 

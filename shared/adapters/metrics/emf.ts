@@ -1,6 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DEPARTMENT_DIMENSION, METRICS_NAMESPACE, SERVICE_NAME, type MetricPoint } from '../../domain/metrics.ts';
-import type { MetricsSink } from '../../ports/index.ts';
+import type { MetricsSink } from '../../ports/outside.ts';
 
 /**
  * CloudWatch metrics through Powertools' embedded metric format: each point is written to the log

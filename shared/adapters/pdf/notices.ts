@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
-import type { Notice, NoticeRenderer } from '../../ports/index.ts';
+import type { Notice } from '../../domain/records.ts';
+import type { NoticeRenderer } from '../../ports/outside.ts';
 import { chineseDate } from '../../time.ts';
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { CopyObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { BlobStore } from '../../ports/index.ts';
+import type { BlobStore } from '../../ports/outside.ts';
 
 /** Materials and documents in one private bucket. The client is created once by the caller. */
 export class S3BlobStore implements BlobStore {

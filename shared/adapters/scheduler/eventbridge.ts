@@ -1,5 +1,5 @@
 import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, type SchedulerClient } from '@aws-sdk/client-scheduler';
-import type { ScheduledTask, Scheduler } from '../../ports/index.ts';
+import type { ScheduledTask, Scheduler } from '../../ports/scheduler.ts';
 
 /**
  * One-time EventBridge Scheduler schedules: flexible window off, a retry policy and a dead-letter

@@ -9,7 +9,7 @@ import {
   TaskTimedOut,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import type { Workflow } from '../../ports/index.ts';
+import type { Workflow } from '../../ports/outside.ts';
 
 /** The case workflow on Step Functions: one execution per attempt, named by the caller. */
 export class StepFunctionsWorkflow implements Workflow {

@@ -1,0 +1,108 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { YearArrangement } from '../../domain/calendar.ts';
+import type { Certificate, Department, IdempotencyRecord, Upload } from '../../domain/records.ts';
+import type { GuideRevision } from '../../catalog/types.ts';
+import { Conflict, NotFound } from '../../errors.ts';
+import type { CalendarRepository, CatalogRepository, CertificateRepository, DepartmentRepository, IdempotencyStore, UploadRepository, WebhookLog } from '../../ports/records.ts';
+import { conditionHolds, EXISTS, NOT_EXISTS, type TableClient } from './client.ts';
+import { entity } from './table.ts';
+
+// ---- the entities kept beside cases, each alone in its partition (calendar and guides: one partition each) --
+
+/** UPLOAD#<uploadId> · UPLOAD */
+export const UploadEntity = entity<{ uploadId: string }, Upload>('upload', { key: (u) => ({ pk: `UPLOAD#${u.uploadId}`, sk: 'UPLOAD' }) });
+/** DEPT#<code> · DEPT */
+export const DepartmentEntity = entity<{ code: string }, Department>('department', { key: (d) => ({ pk: `DEPT#${d.code}`, sk: 'DEPT' }) });
+/** CERT#<id> · CERT; gsi1 HOLDER#<sub> · CERT#<issuedAt>#<id> */
+export const CertificateEntity = entity<{ certificateId: string }, Certificate>('certificate', {
+  key: (c) => ({ pk: `CERT#${c.certificateId}`, sk: 'CERT' }),
+  indexes: { gsi1: (c) => ({ pk: `HOLDER#${c.holder.id}`, sk: `CERT#${c.issuedAt}#${c.certificateId}` }) },
+});
+/** IDEMP#<scope>#<key> · IDEMP (expires by ttl) */
+export const IdempotencyEntity = entity<{ scope: string; key: string }, IdempotencyRecord>('idempotency', {
+  key: (r) => ({ pk: `IDEMP#${r.scope}#${r.key}`, sk: 'IDEMP' }),
+});
+/** HOOK#<dept>#<webhookId> · HOOK (expires by ttl): a webhook id seen */
+export const WebhookSeenEntity = entity<{ deptCode: string; webhookId: string }, { deptCode: string; webhookId: string }>('webhook', {
+  key: (w) => ({ pk: `HOOK#${w.deptCode}#${w.webhookId}`, sk: 'HOOK' }),
+});
+/** CALENDAR · YEAR#<yyyy> */
+const CALENDAR = 'CALENDAR';
+export const CalendarYearEntity = entity<{ year: number }, YearArrangement>('calendar', { key: (y) => ({ pk: CALENDAR, sk: `YEAR#${y.year}` }) });
+/** CATALOG · ITEM#<code>#<version:6>: the one partition anonymous routes may read (infra/constructs/platform-function.ts). */
+export const CATALOG_PARTITION = 'CATALOG';
+export const GuideRevisionEntity = entity<{ code: string; version: number }, GuideRevision>('guide', {
+  key: (g) => ({ pk: CATALOG_PARTITION, sk: `ITEM#${g.code}#${String(g.version).padStart(6, '0')}` }),
+});
+
+export class DynamoUploads implements UploadRepository {
+  constructor(private readonly table: TableClient) {}
+
+  async putUpload(upload: Upload): Promise<void> {
+    await this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: UploadEntity.item(upload), ConditionExpression: NOT_EXISTS }));
+  }
+
+  getUpload(uploadId: string): Promise<Upload | undefined> {
+    return this.table.get(UploadEntity, { uploadId });
+  }
+}
+
+export class DynamoDepartments implements DepartmentRepository {
+  constructor(private readonly table: TableClient) {}
+
+  getDepartment(code: string): Promise<Department | undefined> {
+    return this.table.get(DepartmentEntity, { code });
+  }
+
+  async createDepartment(dept: Department): Promise<void> {
+    const put = new PutCommand({ TableName: this.table.name, Item: DepartmentEntity.item(dept), ConditionExpression: NOT_EXISTS });
+    if (!(await conditionHolds(this.table.doc.send(put)))) throw new Conflict(`department ${dept.code} already exists`);
+  }
+
+  async updateDepartment(dept: Department): Promise<void> {
+    const put = new PutCommand({ TableName: this.table.name, Item: DepartmentEntity.item(dept), ConditionExpression: EXISTS });
+    if (!(await conditionHolds(this.table.doc.send(put)))) throw new NotFound(`department ${dept.code} does not exist`);
+  }
+}
+
+/** Certificates, idempotent replies and webhook ids: written only as a case's companions, read here. */
+export class DynamoReplies implements CertificateRepository, IdempotencyStore, WebhookLog {
+  constructor(private readonly table: TableClient) {}
+
+  getCertificate(certificateId: string): Promise<Certificate | undefined> {
+    return this.table.get(CertificateEntity, { certificateId }, { consistent: false });
+  }
+
+  getResponse(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+    return this.table.get(IdempotencyEntity, { scope, key });
+  }
+
+  async seen(deptCode: string, webhookId: string): Promise<boolean> {
+    return (await this.table.get(WebhookSeenEntity, { deptCode, webhookId })) !== undefined;
+  }
+}
+
+export class DynamoCalendar implements CalendarRepository {
+  constructor(private readonly table: TableClient) {}
+
+  async putCalendarYear(arrangement: YearArrangement): Promise<void> {
+    await this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: CalendarYearEntity.item(arrangement) }));
+  }
+
+  async listCalendarYears(): Promise<YearArrangement[]> {
+    return (await this.table.queryAll({ partition: CALENDAR })).map(CalendarYearEntity.parse);
+  }
+}
+
+export class DynamoCatalog implements CatalogRepository {
+  constructor(private readonly table: TableClient) {}
+
+  async listGuideRevisions(): Promise<GuideRevision[]> {
+    return (await this.table.queryAll({ partition: CATALOG_PARTITION })).map(GuideRevisionEntity.parse);
+  }
+
+  async publishGuideRevision(revision: GuideRevision): Promise<void> {
+    const put = new PutCommand({ TableName: this.table.name, Item: GuideRevisionEntity.item(revision), ConditionExpression: NOT_EXISTS });
+    if (!(await conditionHolds(this.table.doc.send(put)))) throw new Conflict(`version ${revision.version} of ${revision.code} was published meanwhile`);
+  }
+}

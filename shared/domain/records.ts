@@ -1,0 +1,54 @@
+/** Records the platform keeps beside cases: material uploads, departments, certificates, idempotent replies. */
+
+export type Upload = {
+  uploadId: string;
+  owner: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  objectKey: string;
+  createdAt: string;
+  expiresAt: string;
+  caseId?: string;
+};
+
+export type DepartmentSecret = { secret: string; createdAt: string; retiresAt?: string };
+
+export type Department = {
+  code: string;
+  name: string;
+  webhookUrl?: string;
+  secrets: DepartmentSecret[];
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type Certificate = {
+  certificateId: string;
+  caseId: string;
+  supervisionCode: string;
+  type: string;
+  name: string;
+  holder: { id: string; name: string };
+  issuer: { code: string; name: string };
+  issuedAt: string;
+  summary: Record<string, unknown>;
+};
+
+export type StoredResponse = { status: number; body: unknown };
+
+export type IdempotencyRecord = { scope: string; key: string; requestHash: string; response: StoredResponse };
+
+/** A notice of D3's standard templates, ready to render. */
+export type Notice = {
+  title: string;
+  supervisionCode: string;
+  caseId: string;
+  applicant: string;
+  paragraphs: string[];
+  items?: string[];
+  closing?: string;
+  department: string;
+  date: string;
+};

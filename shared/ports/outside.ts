@@ -1,0 +1,42 @@
+import type { MetricPoint } from '../domain/metrics.ts';
+import type { Notice } from '../domain/records.ts';
+
+/** The ports to services outside the table: files, the workflow, webhooks, metrics, the PDF renderer. */
+
+export interface BlobStore {
+  put(key: string, body: Buffer, contentType: string): Promise<void>;
+  /** A short-lived download URL. */
+  presignGet(key: string, opts: { expiresInSeconds: number; fileName: string }): Promise<string>;
+  presignPut(key: string, opts: { contentType: string; size: number; sha256: string; expiresInSeconds: number }): Promise<{ url: string; headers: Record<string, string> }>;
+  /** Copies an object within the bucket (server-side); false when there is nothing at `fromKey`. */
+  copy(fromKey: string, toKey: string): Promise<boolean>;
+  /** Size and SHA-256 of a stored object, or undefined when there is none. */
+  digest(key: string): Promise<{ size: number; sha256: string } | undefined>;
+}
+
+/** The case workflow (Step Functions in AWS, aws-local-stepfunctions locally). */
+export interface Workflow {
+  /**
+   * Starts an execution for the case under this name (one name per attempt: Step Functions keeps a
+   * closed execution's name for 90 days). Starting a running execution of that name again is a no-op.
+   */
+  start(caseId: string, executionName: string): Promise<void>;
+  /** Whether the named execution is running now (false when it ended or never existed). */
+  isRunning(executionName: string): Promise<boolean>;
+  /** Resumes a waiting step. Returns false when the token is no longer waiting (already resumed, or lost in a restart). */
+  resume(token: string, output: Record<string, unknown>): Promise<boolean>;
+}
+
+/** Posts a signed webhook; says what happened without throwing for the department's failures. */
+export interface WebhookSender {
+  post(url: string, headers: Record<string, string>, body: string): Promise<{ ok: boolean; status?: number; error?: string }>;
+}
+
+/** Department performance figures (F4): CloudWatch metrics in AWS. */
+export interface MetricsSink {
+  emit(points: MetricPoint[]): void;
+}
+
+export interface NoticeRenderer {
+  render(notice: Notice): Promise<Buffer>;
+}

@@ -1,0 +1,67 @@
+import type { YearArrangement } from '../domain/calendar.ts';
+import type { Delivery } from '../domain/delivery.ts';
+import type { DecisionStats } from '../domain/performance.ts';
+import type { Certificate, Department, IdempotencyRecord, Upload } from '../domain/records.ts';
+import type { GuideRevision } from '../catalog/types.ts';
+import type { Page } from './cases.ts';
+
+/** The repositories of what the platform keeps beside cases. */
+
+export interface UploadRepository {
+  putUpload(upload: Upload): Promise<void>;
+  getUpload(uploadId: string): Promise<Upload | undefined>;
+}
+
+export interface DepartmentRepository {
+  getDepartment(code: string): Promise<Department | undefined>;
+  /** Throws Conflict when a department with the code exists. */
+  createDepartment(dept: Department): Promise<void>;
+  /** Replaces the department, asserting it exists. */
+  updateDepartment(dept: Department): Promise<void>;
+}
+
+export interface CertificateRepository {
+  getCertificate(certificateId: string): Promise<Certificate | undefined>;
+}
+
+export interface IdempotencyStore {
+  getResponse(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+}
+
+export interface WebhookLog {
+  seen(deptCode: string, webhookId: string): Promise<boolean>;
+}
+
+export interface DeliveryRepository {
+  getDelivery(deliveryId: string): Promise<Delivery | undefined>;
+  /** Records an attempt's outcome, only if no other attempt recorded one since `attempts` was read. */
+  recordAttempt(next: Delivery, attemptsBefore: number): Promise<boolean>;
+  listDeadLetters(limit: number, cursor?: string): Promise<Page<Delivery>>;
+  /** Pending deliveries whose next attempt was due before `before` (UTC ISO), earliest first. */
+  listOverdueDeliveries(before: string, limit: number): Promise<Delivery[]>;
+}
+
+export interface CatalogRepository {
+  /** Every published revision of every guide. */
+  listGuideRevisions(): Promise<GuideRevision[]>;
+  /** Stores a new version; throws Conflict when that version of the guide exists already. */
+  publishGuideRevision(revision: GuideRevision): Promise<void>;
+}
+
+export interface CalendarRepository {
+  putCalendarYear(arrangement: YearArrangement): Promise<void>;
+  listCalendarYears(): Promise<YearArrangement[]>;
+}
+
+/** F4: decisions counted per department and month (counted in the deciding transaction). */
+export interface DecisionStatsRepository {
+  /** From `fromMonth` to `toMonth` (yyyy-mm, inclusive). */
+  listDecisionStats(fromMonth: string, toMonth: string): Promise<DecisionStats[]>;
+}
+
+/** What mending data written by older versions changed (each mending runs once per table). */
+export type MendReport = { indexed: number; unindexed: number; queued: number; runs: number; resharded: number; alreadyMended?: true };
+
+export interface Migrations {
+  mend(): Promise<MendReport>;
+}
