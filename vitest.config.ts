@@ -19,7 +19,8 @@ export default defineConfig({
       // DynamoDB Local (so it needs Java) and s3rver; it uses no stand-in of this run.
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] } },
       // The CDK template and cdk-nag need nothing; bundles.test.ts runs the public-api bundle
-      // against DynamoDB Local, so this project starts the stand-ins too.
+      // against DynamoDB Local, so this project starts the stand-ins too: a run of both projects
+      // starts two of each (global setups run per project).
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], globalSetup: [STAND_INS] } },
     ],
   },
