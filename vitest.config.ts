@@ -15,7 +15,7 @@ export default defineConfig({
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       // DynamoDB Local and s3rver start once for the project (inject('dynamoEndpoint'), inject('s3Endpoint')).
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: [STAND_INS] } },
-      // Each test starts `npm start`'s runtime as a process of its own, which starts its own
+      // Each file starts `npm start`'s runtime as a process of its own, which starts its own
       // DynamoDB Local (so it needs Java) and s3rver; it uses no stand-in of this run.
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] } },
       // The CDK template and cdk-nag need nothing; bundles.test.ts runs the public-api bundle
