@@ -1,4 +1,10 @@
-/** Configuration, read once from the environment; a missing variable fails loudly at start. */
+/**
+ * Configuration from the environment, read on every use: each getter reads its variables when it
+ * is called, never ahead. That is deliberate: a Lambda is given only the variables of the adapters
+ * it uses (shared/wiring.ts builds each adapter on first use), so a required variable that is unset
+ * or empty, or a value out of range, throws an error naming the variable when it is read, not when
+ * the module loads. Nothing is cached here: a changed variable is seen on the next read.
+ */
 function required(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`environment variable ${name} is not set`);

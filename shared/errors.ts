@@ -1,6 +1,7 @@
 /**
  * Named errors of the platform. Each carries the HTTP status it maps to; the mapping to
- * RFC 9457 problem+json happens in one place (shared/http/middleware.ts).
+ * RFC 9457 problem+json happens in one place, `problemOf` in shared/http/handler.ts, which the
+ * functions' `problemJson` middleware and the local gateway both call.
  */
 export type FieldError = { path: string; message: string };
 
