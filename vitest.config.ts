@@ -19,8 +19,8 @@ export default defineConfig({
       // DynamoDB Local (so it needs Java) and s3rver; it uses no stand-in of this run.
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] } },
       // The CDK template and cdk-nag need nothing; bundles.test.ts runs the public-api bundle
-      // against DynamoDB Local, so this project starts the stand-ins too: a run of both projects
-      // starts two of each (global setups run per project).
+      // against DynamoDB Local, so this project uses the stand-ins too (one set for the run,
+      // shared with integration: test/support/stand-ins.ts counts its users).
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], globalSetup: [STAND_INS] } },
     ],
   },

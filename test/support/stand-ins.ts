@@ -14,16 +14,35 @@ declare module 'vitest' {
 
 export const TEST_BUCKET = 'test-files';
 
-/** One DynamoDB Local and one s3rver for the whole run, in a throw-away folder. */
-export default async function setup(project: TestProject) {
+type StandIns = { dynamoEndpoint: string; s3Endpoint: string; stop: () => Promise<void> };
+/** Shared by the projects that ask for them (global setups run per project, in one process). */
+let shared: { users: number; ready: Promise<StandIns> } | undefined;
+
+async function start(): Promise<StandIns> {
   const dir = mkdtempSync(join(tmpdir(), 'ywtb-standins-'));
   const dynamo = await startDynamoDbLocal(join(dir, 'dynamodb'));
   const s3 = await startS3Local(join(dir, 's3'), [TEST_BUCKET]);
-  project.provide('dynamoEndpoint', dynamo.endpoint);
-  project.provide('s3Endpoint', s3.endpoint);
+  return {
+    dynamoEndpoint: dynamo.endpoint,
+    s3Endpoint: s3.endpoint,
+    stop: async () => {
+      await s3.stop();
+      await dynamo.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One DynamoDB Local and one s3rver for the whole run, in a throw-away folder, whichever projects use them. */
+export default async function setup(project: TestProject) {
+  shared ??= { users: 0, ready: start() };
+  shared.users++;
+  const standIns = await shared.ready;
+  project.provide('dynamoEndpoint', standIns.dynamoEndpoint);
+  project.provide('s3Endpoint', standIns.s3Endpoint);
   return async () => {
-    await s3.stop();
-    await dynamo.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (!shared || --shared.users > 0) return;
+    shared = undefined;
+    await standIns.stop();
   };
 }
