@@ -1,5 +1,4 @@
 import { BlockList, isIP } from 'node:net';
-import type { AuditEvent, CaseRecord } from './case.ts';
 
 /**
  * Outbound webhooks (api.md "Out"): one delivery per event and department, written in the same
@@ -36,32 +35,6 @@ export type OutboundType =
  */
 export const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 5 * 3600_000, 10 * 3600_000, 10 * 3600_000];
 export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
-
-/** Who hears about a step of the case, and as what. */
-export function outboundFor(record: CaseRecord, event: AuditEvent): Array<{ deptCode: string; type: OutboundType }> {
-  switch (event.type) {
-    case 'case.submitted':
-      return [{ deptCode: record.leadDepartment, type: 'case.submitted' }];
-    case 'case.supplemented':
-      return [{ deptCode: record.leadDepartment, type: 'case.supplemented' }];
-    case 'case.withdrawn':
-      return [record.leadDepartment, ...(event.fromStatus === 'accepted' || event.fromStatus === 'suspended' ? record.coDepartments : [])].map((deptCode) => ({ deptCode, type: 'case.withdrawn' as const }));
-    case 'case.accepted':
-      return record.coDepartments.map((deptCode) => ({ deptCode, type: 'case.assigned' as const }));
-    case 'case.light_changed': {
-      const light = event.data?.light;
-      return light === 'yellow' || light === 'red' ? [{ deptCode: String(event.data!.deptCode), type: `deadline.${light}` as const }] : [];
-    }
-    case 'case.supervision_opened':
-      return [{ deptCode: String(event.data!.deptCode), type: 'supervision.opened' }];
-    case 'case.supervision_escalated': {
-      const s = record.supervisions?.find((x) => x.supervisionId === event.data?.supervisionId);
-      return s ? [{ deptCode: s.deptCode, type: 'supervision.escalated' }] : [];
-    }
-    default:
-      return [];
-  }
-}
 
 /** The event body a department receives: `{id, type, occurredAt, data}`. */
 export function deliveryBody(d: Delivery): string {

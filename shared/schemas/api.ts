@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { nestsDeeperThan, note } from './fields.ts';
+import { INBOUND_ACTIONS } from '../domain/actions/index.ts';
 import { CASE_STATUSES } from '../domain/case.ts';
 
 /**
@@ -128,10 +130,6 @@ const MaterialRef = z.union([
   z.object({ materialId: z.string().min(1), uploadId: ulid }).strict(),
   z.object({ materialId: z.string().min(1), certificateId: ulid }).strict(),
 ]);
-
-/** Whether a JSON value nests more than `levels` deep (looks no deeper than that, whatever it is given). */
-const nestsDeeperThan = (v: unknown, levels: number): boolean =>
-  !!v && typeof v === 'object' && (levels === 0 || Object.values(v as Record<string, unknown>).some((x) => nestsDeeperThan(x, levels - 1)));
 
 /**
  * An application form as sent, before the item's own schema looks at it: bounded, so nothing
@@ -335,53 +333,20 @@ export const DepartmentSecretResponse = DepartmentView.extend({
   secret: z.string().describe('Standard Webhooks secret (whsec_…); shown only once'),
 });
 
-const note = z.string().trim().max(500).optional();
-const reasons = z.array(z.string().trim().min(2).max(500)).min(1, 'give at least one reason').max(20);
-
-/**
- * What the department prints on the certificate: a few fields, kept far inside DynamoDB's limits
- * (400 KB per item, 32 levels of nesting) so a large or deep one is refused here, clearly.
- */
-const CertificateSummary = z
-  .record(z.string().min(1).max(64), z.unknown())
-  .refine((v) => Object.keys(v).length <= 50, { message: 'at most 50 fields', abort: true })
-  // Checked before its size is measured (abort): measuring a value nested thousands deep would overflow.
-  .refine((v) => !Object.values(v).some((x) => nestsDeeperThan(x, 3)), { message: 'nests at most 4 levels deep', abort: true })
-  .refine((v) => Buffer.byteLength(JSON.stringify(v), 'utf8') <= 16 * 1024, { message: 'at most 16 KiB as JSON' });
-
 /**
  * Department actions (api.md "Department webhook types"), the same for department systems
  * (webhook, with `caseId`) and for staff in a browser (the case is in the path).
  */
 function departmentActions<E extends z.ZodRawShape>(envelope: E) {
-  const action = <T extends string, D extends z.ZodRawShape>(type: T, data: D) =>
-    z.object({ ...envelope, type: z.literal(type), data: z.object({ ...data, note }).strict() }).strict();
-  return z.discriminatedUnion('type', [
-    action('case.accept', {}),
-    action('case.reject', { reasons }),
-    action('case.request_supplement', {
-      items: z
-        .array(z.object({ materialId: z.string().min(1).max(80), reason: z.string().trim().min(2).max(500) }).strict())
-        .min(1, 'list every material to fix')
-        .max(50),
-    }),
-    action('case.record_step', { step: z.enum(['site_inspection', 'expert_review', 'third_party_review']), result: z.string().trim().min(1).max(2000) }),
-    action('case.opinion', { opinion: z.enum(['agree', 'disagree']) }),
-    action('case.suspend', {
-      reason: z.string().trim().min(2).max(500),
-      workingDays: z.number().int().min(1).max(365).optional().describe('expected duration of the suspension (中断时限), told to the applicant'),
-    }),
-    action('case.resume', {}),
-    action('case.extend', { workingDays: z.number().int().min(1).max(60), reason: z.string().trim().min(2).max(500) }),
-    action('case.approve', { certificate: z.object({ summary: CertificateSummary }).strict().optional() }),
-    action('case.deny', { reasons }),
-    action('case.explain', { explanation: z.string().trim().min(2).max(2000) }),
-    action('supervision.respond', { supervisionId: z.string().min(1).max(80), explanation: z.string().trim().min(2).max(2000) }),
-  ]);
+  const [first, ...rest] = [...INBOUND_ACTIONS.values()].map((a) =>
+    z.object({ ...envelope, type: z.literal(a.inbound.type), data: z.object({ ...a.inbound.data, note }).strict() }).strict(),
+  );
+  if (!first) throw new Error('no department actions');
+  return z.discriminatedUnion('type', [first, ...rest]);
 }
 
 /** Queries on the signed channel: answered at once (200), changing nothing but the record of who looked. */
-const MaterialLinkQuery = z
+export const MaterialLinkQuery = z
   .object({ caseId: ulid, type: z.literal('material.link'), data: z.object({ materialId: z.string().min(1).max(80) }).strict() })
   .strict();
 export const WebhookIn = z.discriminatedUnion('type', [...departmentActions({ caseId: ulid }).options, MaterialLinkQuery]);

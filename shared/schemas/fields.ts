@@ -17,3 +17,24 @@ export const mobilePhone = z.string().regex(/^1[3-9]\d{9}$/, '请填写 11 位�
 export const personName = z.string().trim().min(2).max(30);
 
 export const address = z.string().trim().min(6, '地址应写到门牌号').max(120);
+
+/** Field schemas shared by the department actions (shared/domain/actions) and the API. */
+
+/** Whether a JSON value nests more than `levels` deep (looks no deeper than that, whatever it is given). */
+export const nestsDeeperThan = (v: unknown, levels: number): boolean =>
+  !!v && typeof v === 'object' && (levels === 0 || Object.values(v as Record<string, unknown>).some((x) => nestsDeeperThan(x, levels - 1)));
+
+export const note = z.string().trim().max(500).optional();
+export const reasons = z.array(z.string().trim().min(2).max(500)).min(1, 'give at least one reason').max(20);
+
+/**
+ * What the department prints on the certificate: a few fields, kept far inside DynamoDB's limits
+ * (400 KB per item, 32 levels of nesting) so a large or deep one is refused here, clearly.
+ */
+export const CertificateSummary = z
+  .record(z.string().min(1).max(64), z.unknown())
+  .refine((v) => Object.keys(v).length <= 50, { message: 'at most 50 fields', abort: true })
+  // Checked before its size is measured (abort): measuring a value nested thousands deep would overflow.
+  .refine((v) => !Object.values(v).some((x) => nestsDeeperThan(x, 3)), { message: 'nests at most 4 levels deep', abort: true })
+  .refine((v) => Buffer.byteLength(JSON.stringify(v), 'utf8') <= 16 * 1024, { message: 'at most 16 KiB as JSON' });
+

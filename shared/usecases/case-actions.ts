@@ -1,6 +1,7 @@
-import { decide, type Actor, type AuditEvent, type CaseDocument, type CaseRecord, type Command } from '../domain/case.ts';
+import { decide } from '../domain/decide.ts';
+import { type Actor, type AuditEvent, type CaseDocument, type CaseRecord, type Command } from '../domain/case.ts';
 import { deadlineOf } from '../domain/deadline.ts';
-import { metricsFor } from '../domain/metrics.ts';
+import { metricsFor } from '../domain/actions/index.ts';
 import { watchDays } from '../domain/watch.ts';
 import type { WorkingCalendar } from '../domain/calendar.ts';
 import { isWaitOver } from '../domain/workflow.ts';

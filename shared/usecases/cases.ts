@@ -20,6 +20,7 @@ import { shanghaiDate, toShanghaiIso } from '../time.ts';
 import { canSeeCase, requireCitizen } from './access.ts';
 import type { Deps } from './deps.ts';
 import { deliveriesFor, enqueue, scheduleFirstAttempts } from './deliveries.ts';
+import { SHOWN_TO_APPLICANT } from '../domain/actions/index.ts';
 import { calendarOf } from './calendar.ts';
 import { idempotencyOf, remember, replay } from './idempotency.ts';
 import { startWorkflow } from './reconcile.ts';
@@ -217,23 +218,6 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
   }
 }
 
-/** Steps whose details the applicant is owed: reasons, what to supplement, what was recorded. */
-const REASONED: ReadonlySet<string> = new Set([
-  'case.rejected',
-  'case.supplement_requested',
-  'case.denied',
-  'case.step_recorded',
-  'case.suspended',
-  'case.extended',
-  'case.opinion_given',
-  'case.light_changed',
-  'case.delay_explained',
-  'case.supervision_opened',
-  'case.supervision_answered',
-  'case.supervision_escalated',
-  'case.material_opened',
-]);
-
 export async function viewCase(deps: Deps, principal: Principal | undefined, caseId: string) {
   const found = await deps.cases.getWithEvents(caseId);
   if (!found || !canSeeCase(principal, found.record)) throw new NotFound(`no case ${caseId}`);
@@ -267,7 +251,7 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
       type: e.type,
       actor: { kind: e.actor.kind, id: e.actor.id, ...(e.actor.kind === 'department' ? { via: e.actor.via, ...(e.actor.staffId ? { staffId: e.actor.staffId } : {}) } : {}) },
       ...(e.note ? { note: e.note } : {}),
-      ...(e.data && REASONED.has(e.type) ? { data: e.data } : {}),
+      ...(e.data && SHOWN_TO_APPLICANT.has(e.type) ? { data: e.data } : {}),
       ...(e.documents ? { documents: e.documents } : {}),
     })),
     ...(record.supplementRequests.length ? { supplementRequest: record.supplementRequests.at(-1) } : {}),

@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { openableMaterials, type AuditEvent, type CaseRecord } from '../domain/case.ts';
-import { deliveryBody, MAX_ATTEMPTS, outboundFor, RETRY_DELAYS_MS, type Delivery } from '../domain/delivery.ts';
+import { outboundFor } from '../domain/actions/index.ts';
+import { deliveryBody, MAX_ATTEMPTS, RETRY_DELAYS_MS, type Delivery } from '../domain/delivery.ts';
 import { METRIC } from '../domain/metrics.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import type { Principal } from '../http/principal.ts';
@@ -32,7 +33,7 @@ export function deliveriesFor(deps: Deps, record: CaseRecord, event: AuditEvent)
       // supervision.escalated: {supervisionId, respondBy} (the new date to answer by), and its stage.
       // `stage` says which clock: "acceptance" (受理时限) or "processing" (办理时限).
       ...(type.startsWith('deadline.') || type.startsWith('supervision.') ? event.data : {}),
-      ...(type === 'supervision.escalated'
+      ...(event.type === 'case.supervision_escalated'
         ? { stage: record.supervisions?.find((s) => s.supervisionId === event.data?.supervisionId)?.stage ?? 'processing' }
         : {}),
     },

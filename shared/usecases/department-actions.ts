@@ -1,9 +1,10 @@
 import { Webhook } from 'standardwebhooks';
 import { findItem } from '../catalog/index.ts';
-import type { CaseRecord, Command, CommandType } from '../domain/case.ts';
+import { INBOUND_ACTIONS, ROLES_FOR } from '../domain/actions/index.ts';
+import type { CaseRecord, Command } from '../domain/case.ts';
 import { Conflict, Forbidden, MalformedRequest, NotFound, PayloadTooLarge, RuleViolation, Unauthenticated } from '../errors.ts';
-import type { Principal, Role } from '../http/principal.ts';
-import { StaffAction, WebhookIn } from '../schemas/api.ts';
+import type { Principal } from '../http/principal.ts';
+import { MaterialLinkQuery, StaffAction, WebhookIn } from '../schemas/api.ts';
 import { validate } from '../schemas/validate.ts';
 import { actOnCase, caseFor, type Action } from './case-actions.ts';
 import type { Deps } from './deps.ts';
@@ -13,30 +14,14 @@ import { openMaterial } from './materials.ts';
 
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
 
-/** Which staff role may give which command (B3: by role per step). */
-export const ROLES_FOR: Record<Exclude<CommandType, 'supplement' | 'withdraw' | 'complete' | 'signal' | 'open_supervision' | 'escalate_supervision' | 'open_material'>, Role[]> = {
-  accept: ['reviewer'],
-  reject: ['reviewer'],
-  request_supplement: ['reviewer'],
-  record_step: ['reviewer', 'approver'],
-  opinion: ['reviewer', 'approver'],
-  suspend: ['approver'],
-  resume: ['approver'],
-  extend: ['approver'],
-  approve: ['approver'],
-  deny: ['approver'],
-  explain: ['approver'],
-  respond_supervision: ['approver'],
-};
-
-type DepartmentMessage = StaffAction;
-
-function toAction(caseId: string, msg: DepartmentMessage): Action {
-  const { note, ...data } = msg.data as { note?: string } & Record<string, unknown>;
-  const type = (msg.type === 'supervision.respond' ? 'respond_supervision' : msg.type.slice('case.'.length)) as keyof typeof ROLES_FOR;
-  const keepsNote = type === 'record_step' || type === 'opinion';
-  const command = { type, ...data, ...(keepsNote && note ? { note } : {}) } as Command;
-  return { caseId, command, ...(note ? { note } : {}) };
+/** The command a department's message asks for (its data validated against the action's schema). */
+function toAction(caseId: string, msg: { type: string; data: Record<string, unknown> }): Action {
+  const action = INBOUND_ACTIONS.get(msg.type);
+  if (!action) throw new MalformedRequest(`no department action ${msg.type}`);
+  const { note, ...data } = msg.data;
+  const said = typeof note === 'string' && note ? note : undefined;
+  const command: Command = action.inbound.command(data, said);
+  return { caseId, command, ...(said ? { note: said } : {}) };
 }
 
 /** A supplement request names materials of the case's guide, each once (D2). */
@@ -102,13 +87,14 @@ export async function receiveDepartmentWebhook(deps: Deps, deptCode: string, hea
   };
   if (msg.type === 'material.link') {
     // A query: answered at once (every repeat gets a fresh link), the opening recorded once.
-    const link = await openMaterial(deps, { kind: 'department', id: deptCode, via: 'webhook' }, msg.caseId, msg.data.materialId, { webhookId });
+    const query = validate(MaterialLinkQuery, json, '', 'the webhook');
+    const link = await openMaterial(deps, { kind: 'department', id: deptCode, via: 'webhook' }, query.caseId, query.data.materialId, { webhookId });
     return { status: 200, body: link };
   }
   if (await deps.webhooks.seen(deptCode, webhookId)) return repeat(msg.caseId);
   const { type, data } = msg;
   try {
-    const { record, duplicate } = await act(deps, deptCode, 'webhook', toAction(msg.caseId, { type, data } as DepartmentMessage), { webhookId });
+    const { record, duplicate } = await act(deps, deptCode, 'webhook', toAction(msg.caseId, { type, data }), { webhookId });
     return { status: 202, body: { received: true as const, caseId: record.caseId, status: record.status, duplicate } };
   } catch (err) {
     // A copy sent at the same moment as the first: the first's commit (which remembers this id in
@@ -122,7 +108,7 @@ export async function receiveDepartmentWebhook(deps: Deps, deptCode: string, hea
 export async function staffAction(deps: Deps, principal: Principal | undefined, caseId: string, msg: StaffAction) {
   if (principal?.kind !== 'staff' || !principal.dept) throw new Forbidden('department staff only');
   const action = toAction(caseId, msg);
-  const allowed = ROLES_FOR[action.command.type as keyof typeof ROLES_FOR];
+  const allowed = ROLES_FOR.get(msg.type) ?? [];
   if (!principal.roles.some((r) => allowed.includes(r))) {
     throw new Forbidden(`${msg.type} needs the role ${allowed.join(' or ')}; you have ${principal.roles.join(', ') || 'none'}`);
   }

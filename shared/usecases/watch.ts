@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { decide, FINAL_STATUSES, type Actor, type AuditEvent, type CaseRecord } from '../domain/case.ts';
+import { decide } from '../domain/decide.ts';
+import { FINAL_STATUSES, type Actor, type AuditEvent, type CaseRecord } from '../domain/case.ts';
 import { checkWorkflowRuns } from './reconcile.ts';
-import { metricsFor } from '../domain/metrics.ts';
+import { metricsFor } from '../domain/actions/index.ts';
 import { dueActions, watchDays } from '../domain/watch.ts';
 import { ConcurrentModification } from '../errors.ts';
 import { newId } from '../ids.ts';

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { findItem } from '../catalog/index.ts';
-import { decide, pendingOpinions } from '../domain/case.ts';
+import { pendingOpinions } from '../domain/actions/approve.ts';
+import { decide } from '../domain/decide.ts';
+import type { AuditEvent } from '../domain/case.ts';
 import { isWaitOver, type Wait } from '../domain/workflow.ts';
 import { ConcurrentModification, NotFound } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -80,8 +82,8 @@ async function issueCertificate(deps: Deps, caseId: string): Promise<Record<stri
     if (record.status !== 'approved') return { status: record.status };
     const item = findItem(record.serviceItem.code);
     if (!item) throw new NotFound(`service item ${record.serviceItem.code} is gone`);
-    const approval = [...events].reverse().find((e) => e.type === 'case.approved');
-    const given = (approval?.data?.certificate as { summary?: Record<string, unknown> } | undefined)?.summary ?? {};
+    const approval = events.findLast((e): e is Extract<AuditEvent, { type: 'case.approved' }> => e.type === 'case.approved');
+    const given = approval?.data?.certificate?.summary ?? {};
     const now = deps.clock.now();
     const certificate: Certificate = {
       certificateId: newId(now),

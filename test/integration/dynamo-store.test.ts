@@ -4,7 +4,8 @@ import { CreateTableCommand, DeleteItemCommand, GetItemCommand, UpdateItemComman
 import { dynamoRepositories, type DynamoRepositories } from '#shared/adapters/dynamodb/store.ts';
 import { createTableInput } from '#shared/adapters/dynamodb/table.ts';
 import { ensureTable } from '../../infra/local/dynamodb-local.ts';
-import { decide, fileCase, verifyChain, type Actor } from '#shared/domain/case.ts';
+import { decide } from '#shared/domain/decide.ts';
+import { fileCase, verifyChain, type Actor } from '#shared/domain/case.ts';
 import { ConcurrentModification } from '#shared/errors.ts';
 import type { Delivery } from '#shared/domain/delivery.ts';
 import { DuplicateCompanion } from '#shared/errors.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decide, verifyChain, type Actor, type AuditEvent, type CaseRecord } from '#shared/domain/case.ts';
+import { decide } from '#shared/domain/decide.ts';
+import { verifyChain, type Actor, type AuditEvent, type CaseRecord } from '#shared/domain/case.ts';
 import { IllegalTransition } from '#shared/errors.ts';
 import { filedCase } from '../support/case-fixtures.ts';
 

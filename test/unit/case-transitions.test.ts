@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CASE_STATUSES, decide, pendingOpinions, RULES, type Actor, type CaseRecord, type Command } from '#shared/domain/case.ts';
+import { decide } from '#shared/domain/decide.ts';
+import { pendingOpinions } from '#shared/domain/actions/approve.ts';
+import { ACTIONS } from '#shared/domain/actions/index.ts';
+import { CASE_STATUSES, type Actor, type CaseRecord, type Command } from '#shared/domain/case.ts';
 import { isWaitOver } from '#shared/domain/workflow.ts';
 import { Conflict, Forbidden, IllegalTransition, RuleViolation } from '#shared/errors.ts';
 import { filedCase } from '../support/case-fixtures.ts';
@@ -170,7 +173,7 @@ describe('the transition table', () => {
       'accepted>suspended', 'suspended>accepted', 'accepted>approved', 'approved>completed', 'accepted>denied',
       'submitted>withdrawn', 'awaiting_supplement>withdrawn', 'accepted>withdrawn', 'suspended>withdrawn',
     ]);
-    for (const rule of Object.values(RULES)) {
+    for (const rule of ACTIONS) {
       for (const from of rule.from) {
         expect(CASE_STATUSES).toContain(from);
         if (rule.to) expect(allowed.has(`${from}>${rule.to}`), `${from}>${rule.to}`).toBe(true);

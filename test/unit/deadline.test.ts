@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { chineseDaysArrangement } from '#shared/adapters/calendar/chinese-days.ts';
 import { WorkingCalendar } from '#shared/domain/calendar.ts';
-import { decide, type Actor, type AuditEvent, type CaseRecord, type Command } from '#shared/domain/case.ts';
+import { decide } from '#shared/domain/decide.ts';
+import { type Actor, type AuditEvent, type CaseRecord, type Command } from '#shared/domain/case.ts';
 import { deadlineOf, lightOf, yellowThreshold } from '#shared/domain/deadline.ts';
 import { filedCase } from '../support/case-fixtures.ts';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { chineseDaysArrangement } from '#shared/adapters/calendar/chinese-days.ts';
 import { WorkingCalendar } from '#shared/domain/calendar.ts';
-import { decide, type Actor, type AuditEvent, type CaseRecord, type Command, type NewCase } from '#shared/domain/case.ts';
-import { outboundFor } from '#shared/domain/delivery.ts';
-import { metricsFor } from '#shared/domain/metrics.ts';
+import { decide } from '#shared/domain/decide.ts';
+import { type Actor, type AuditEvent, type CaseRecord, type Command, type NewCase } from '#shared/domain/case.ts';
+import { metricsFor, outboundFor } from '#shared/domain/actions/index.ts';
 import { clocksOf, dueActions, lateDepartments, watchDays } from '#shared/domain/watch.ts';
 import { filedCase } from '../support/case-fixtures.ts';
 
@@ -194,7 +194,7 @@ describe('D1 F3 the acceptance step has its own lights and supervision', () => {
     s.act('2026-12-08', { type: 'supplement', materials: [] }, { kind: 'applicant', id: 'u-1', name: '陈美玲' });
     // The department has the rest of its day (none was used before the request): due 12-09.
     expect(clocksOf(s.record, s.events, calendar, '2026-12-08')[0]!.deadline).toMatchObject({ promisedDue: '2026-12-09', remainingWorkingDays: 1 });
-    expect(s.look('2026-12-10').map((e) => e.data?.light)).toEqual(['red']);
+    expect(s.look('2026-12-10').map((e) => (e.type === 'case.light_changed' ? e.data?.light : e.type))).toEqual(['red']);
     s.act('2026-12-10', { type: 'explain', explanation: '系统故障，已于今日处理' });
     expect(s.look('2026-12-11')).toEqual([]);
   });

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { ACTIONS, INBOUND_ACTIONS, ROLES_FOR, SHOWN_TO_APPLICANT } from '#shared/domain/actions/index.ts';
+import { StaffAction, WebhookIn } from '#shared/schemas/api.ts';
+
+describe('B3 E1 the case actions, each defined once', () => {
+  it('gives every action its own command and its own audit event', () => {
+    expect(new Set(ACTIONS.map((a) => a.command)).size).toBe(ACTIONS.length);
+    expect(new Set(ACTIONS.map((a) => a.event)).size).toBe(ACTIONS.length);
+  });
+
+  it('accepts on the signed webhook and from staff exactly the actions a department sends, with the roles each needs', () => {
+    const sent = ACTIONS.flatMap((a) => ('inbound' in a && a.inbound ? [a.inbound.type] : []));
+    expect(sent).toEqual([...INBOUND_ACTIONS.keys()]);
+    expect(StaffAction.options.map((o) => o.shape.type.value)).toEqual(sent);
+    expect(WebhookIn.options.map((o) => o.shape.type.value)).toEqual([...sent, 'material.link']);
+    expect(Object.fromEntries(ROLES_FOR)).toEqual({
+      'case.accept': ['reviewer'],
+      'case.reject': ['reviewer'],
+      'case.request_supplement': ['reviewer'],
+      'case.record_step': ['reviewer', 'approver'],
+      'case.opinion': ['reviewer', 'approver'],
+      'case.suspend': ['approver'],
+      'case.resume': ['approver'],
+      'case.extend': ['approver'],
+      'case.approve': ['approver'],
+      'case.deny': ['approver'],
+      'case.explain': ['approver'],
+      'supervision.respond': ['approver'],
+    });
+  });
+
+  it('shows the applicant the details of refusals, requests, recorded steps, clock changes and supervision, and not of the rest', () => {
+    expect([...SHOWN_TO_APPLICANT].sort()).toEqual(
+      [
+        'case.rejected',
+        'case.supplement_requested',
+        'case.denied',
+        'case.step_recorded',
+        'case.suspended',
+        'case.extended',
+        'case.opinion_given',
+        'case.light_changed',
+        'case.delay_explained',
+        'case.supervision_opened',
+        'case.supervision_answered',
+        'case.supervision_escalated',
+        'case.material_opened',
+      ].sort(),
+    );
+  });
+});
