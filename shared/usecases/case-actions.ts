@@ -5,7 +5,8 @@ import { metricsFor } from '../domain/actions/index.ts';
 import { watchDays } from '../domain/watch.ts';
 import type { WorkingCalendar } from '../domain/calendar.ts';
 import { isWaitOver } from '../domain/workflow.ts';
-import { ConcurrentModification, NotFound } from '../errors.ts';
+import { NotFound } from '../errors.ts';
+import { retrying } from './retry.ts';
 import { DuplicateCompanion } from '../errors.ts';
 import type { Companion } from '../ports/cases.ts';
 import { shanghaiDate, toShanghaiIso } from '../time.ts';
@@ -16,8 +17,6 @@ import { watchCase } from './watch.ts';
 
 export type CaseActor = Extract<Actor, { kind: 'department' | 'applicant' }>;
 export type Action = { caseId: string; command: Command; note?: string };
-
-const MAX_ATTEMPTS = 5;
 
 function involves(record: CaseRecord, actor: CaseActor): boolean {
   if (actor.kind === 'applicant') return record.applicant.id === actor.id;
@@ -67,7 +66,7 @@ export async function actOnCase(
   } = {},
 ): Promise<{ record: CaseRecord; duplicate: boolean }> {
   const calendar = await calendarOf(deps);
-  for (let attempt = 1; ; attempt++) {
+  const committed = await retrying(async () => {
     const { record, events } = await caseWithEventsFor(deps, actor, action.caseId);
     opts.check?.(record);
     const at = toShanghaiIso(deps.clock.now());
@@ -90,23 +89,25 @@ export async function actOnCase(
     try {
       await deps.cases.commit({ record: decided.record, event: decided.event, expectedVersion: record.version, companions });
     } catch (err) {
-      if (err instanceof ConcurrentModification && attempt < MAX_ATTEMPTS) continue;
-      if (err instanceof DuplicateCompanion && err.has('rememberWebhook')) return { record, duplicate: true };
+      if (err instanceof DuplicateCompanion && err.has('rememberWebhook')) return { duplicateOf: record, decided: undefined };
       throw err;
     }
-    deps.metrics.emit(metricsFor(decided.record, decided.event));
-    // Three independent follow-ups of the commit: wake the workflow, send the webhooks, and look
-    // at the clocks (accepted, suspended, resumed, extended, decided, explained…).
-    await Promise.all([
-      resumeWaitsOver(deps, decided.record),
-      scheduleFirstAttempts(deps, deliveries),
-      watchCase(deps, record.caseId, {
-        previousDays: watchDays(record, events, calendar, shanghaiDate(deps.clock.now())),
-        current: { record: decided.record, events: [...events, decided.event] },
-      }),
-    ]);
-    return { record: decided.record, duplicate: false };
-  }
+    return { record, events, decided, deliveries };
+  });
+  if (!committed.decided) return { record: committed.duplicateOf, duplicate: true };
+  const { record, events, decided, deliveries } = committed;
+  deps.metrics.emit(metricsFor(decided.record, decided.event));
+  // Three independent follow-ups of the commit: wake the workflow, send the webhooks, and look
+  // at the clocks (accepted, suspended, resumed, extended, decided, explained…).
+  await Promise.all([
+    resumeWaitsOver(deps, decided.record),
+    scheduleFirstAttempts(deps, deliveries),
+    watchCase(deps, record.caseId, {
+      previousDays: watchDays(record, events, calendar, shanghaiDate(deps.clock.now())),
+      current: { record: decided.record, events: [...events, decided.event] },
+    }),
+  ]);
+  return { record: decided.record, duplicate: false };
 }
 
 /**

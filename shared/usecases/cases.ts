@@ -20,6 +20,7 @@ import { shanghaiDate, toShanghaiIso } from '../time.ts';
 import { canSeeCase, requireCitizen } from './access.ts';
 import type { Deps } from './deps.ts';
 import { deliveriesFor, enqueue, scheduleFirstAttempts } from './deliveries.ts';
+import { retrying } from './retry.ts';
 import { SHOWN_TO_APPLICANT } from '../domain/actions/index.ts';
 import { calendarOf } from './calendar.ts';
 import { idempotencyOf, remember, replay } from './idempotency.ts';
@@ -154,7 +155,8 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
   const filed = await Promise.all(
     materials.map((m) => (m.source === 'form' ? pinForm(deps, { caseId, serviceItem }, item.materials.find((s) => s.id === m.materialId)!, form.data, 1) : m)),
   );
-  for (let attempt = 1; ; attempt++) {
+  // A supervision code another case drew the same day is drawn again.
+  return retrying(async () => {
     const supervisionCode = makeSupervisionCode(deps.regionCode, shanghaiDate(now));
     const { record, event } = fileCaseRecord(
       {
@@ -200,7 +202,6 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
       if (claimed?.kind === 'claimUpload') {
         throw new RuleViolation('an upload was used by another case meanwhile', [{ path: 'materials', message: `upload ${claimed.uploadId} already belongs to another case` }]);
       }
-      if (err.has('reserveSupervisionCode') && attempt < 5) continue;
       throw err;
     }
     // Three independent follow-ups of the commit, side by side: the workflow, the webhooks, and the
@@ -215,7 +216,7 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
       watchCase(deps, caseId, { current: { record, events: [event] } }),
     ]);
     return response;
-  }
+  }, (err) => err instanceof DuplicateCompanion && !!err.has('reserveSupervisionCode'));
 }
 
 export async function viewCase(deps: Deps, principal: Principal | undefined, caseId: string) {

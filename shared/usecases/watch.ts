@@ -4,7 +4,7 @@ import { FINAL_STATUSES, type Actor, type AuditEvent, type CaseRecord } from '..
 import { checkWorkflowRuns } from './reconcile.ts';
 import { metricsFor } from '../domain/actions/index.ts';
 import { dueActions, watchDays } from '../domain/watch.ts';
-import { ConcurrentModification } from '../errors.ts';
+import { retrying } from './retry.ts';
 import { newId } from '../ids.ts';
 import { shanghaiDate, toShanghaiIso } from '../time.ts';
 import { calendarOf } from './calendar.ts';
@@ -18,7 +18,6 @@ import type { Deps } from './deps.ts';
  * it does is a step on the case's record; a second look on the same day finds nothing to do.
  */
 const WATCH: Actor = { kind: 'system', id: 'supervision' };
-const MAX_ATTEMPTS = 5;
 
 /** One timer per case and day (at 00:00 in Shanghai); the watch looks at everything that day. */
 export const watchTimerName = (caseId: string, day: string) => `watch-${caseId}-${day.replaceAll('-', '')}`;
@@ -30,37 +29,34 @@ export async function watchCase(
   opts: { previousDays?: string[]; /** The case as just written by the caller, saving a read. */ current?: { record: CaseRecord; events: AuditEvent[] } } = {},
 ) {
   const calendar = await calendarOf(deps);
-  for (let attempt = 1; ; attempt++) {
+  const today = shanghaiDate(deps.clock.now());
+  // Someone acting on the case meanwhile makes the watch look again at the case as it now is.
+  const seen = await retrying(async (attempt) => {
     const found = attempt === 1 && opts.current ? opts.current : await deps.cases.getWithEvents(caseId);
-    if (!found) return { caseId, done: [] as string[] };
+    if (!found) return undefined;
     let { record } = found;
     const events = [...found.events];
-    const today = shanghaiDate(deps.clock.now());
     const done: string[] = [];
-    try {
-      // A step may make another due (a red light announced late is already past its explanation window).
-      for (let round = 0; round < 3; round++) {
-        const actions = dueActions(record, events, calendar, today, () => `sup_${newId(deps.clock.now())}`);
-        if (!actions.length) break;
-        for (const command of actions) {
-          const decided = decide(record, command, WATCH, toShanghaiIso(deps.clock.now()));
-          const deliveries = deliveriesFor(deps, decided.record, decided.event);
-          await deps.cases.commit({ record: decided.record, event: decided.event, expectedVersion: record.version, companions: enqueue(deliveries) });
-          deps.metrics.emit(metricsFor(decided.record, decided.event));
-          await scheduleFirstAttempts(deps, deliveries);
-          record = decided.record;
-          events.push(decided.event);
-          done.push(decided.event.type);
-        }
+    // A step may make another due (a red light announced late is already past its explanation window).
+    for (let round = 0; round < 3; round++) {
+      const actions = dueActions(record, events, calendar, today, () => `sup_${newId(deps.clock.now())}`);
+      if (!actions.length) break;
+      for (const command of actions) {
+        const decided = decide(record, command, WATCH, toShanghaiIso(deps.clock.now()));
+        const deliveries = deliveriesFor(deps, decided.record, decided.event);
+        await deps.cases.commit({ record: decided.record, event: decided.event, expectedVersion: record.version, companions: enqueue(deliveries) });
+        deps.metrics.emit(metricsFor(decided.record, decided.event));
+        await scheduleFirstAttempts(deps, deliveries);
+        record = decided.record;
+        events.push(decided.event);
+        done.push(decided.event.type);
       }
-    } catch (err) {
-      // Someone acted on the case meanwhile: look again at the case as it now is.
-      if (err instanceof ConcurrentModification && attempt < MAX_ATTEMPTS) continue;
-      throw err;
     }
-    await syncWatchTimers(deps, caseId, opts.previousDays, watchDays(record, events, calendar, today), today);
-    return { caseId, done };
-  }
+    return { record, events, done };
+  });
+  if (!seen) return { caseId, done: [] as string[] };
+  await syncWatchTimers(deps, caseId, opts.previousDays, watchDays(seen.record, seen.events, calendar, today), today);
+  return { caseId, done: seen.done };
 }
 
 /**

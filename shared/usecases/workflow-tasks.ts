@@ -4,7 +4,8 @@ import { pendingOpinions } from '../domain/actions/approve.ts';
 import { decide } from '../domain/decide.ts';
 import type { AuditEvent } from '../domain/case.ts';
 import { isWaitOver, type Wait } from '../domain/workflow.ts';
-import { ConcurrentModification, NotFound } from '../errors.ts';
+import { NotFound } from '../errors.ts';
+import { retrying } from './retry.ts';
 import { newId } from '../ids.ts';
 import type { Certificate } from '../domain/records.ts';
 import { CASE_STATUSES } from '../domain/case.ts';
@@ -75,7 +76,7 @@ export async function runWorkflowTask(deps: Deps, input: unknown): Promise<Recor
 
 /** Approved → the certificate goes into the library, then the case completes (G1: in that order, atomically). */
 async function issueCertificate(deps: Deps, caseId: string): Promise<Record<string, unknown>> {
-  for (let attempt = 1; attempt <= 5; attempt++) {
+  return retrying(async () => {
     const found = await deps.cases.getWithEvents(caseId);
     if (!found) throw new NotFound(`no case ${caseId}`);
     const { record, events } = found;
@@ -97,13 +98,7 @@ async function issueCertificate(deps: Deps, caseId: string): Promise<Record<stri
       summary: { serviceItem: record.serviceItem.name, ...given },
     };
     const { record: next, event } = decide(record, { type: 'complete', certificateId: certificate.certificateId }, system, certificate.issuedAt);
-    try {
-      await deps.cases.commit({ record: next, event, expectedVersion: record.version, companions: [{ kind: 'putCertificate', certificate }] });
-      return { status: next.status, certificateId: certificate.certificateId };
-    } catch (err) {
-      if (err instanceof ConcurrentModification) continue;
-      throw err;
-    }
-  }
-  throw new ConcurrentModification(`case ${caseId} kept changing while its certificate was issued`);
+    await deps.cases.commit({ record: next, event, expectedVersion: record.version, companions: [{ kind: 'putCertificate', certificate }] });
+    return { status: next.status, certificateId: certificate.certificateId };
+  });
 }
