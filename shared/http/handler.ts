@@ -4,7 +4,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { AppError, MalformedRequest, NotFound, Unauthenticated } from '../errors.ts';
 import { logger } from '../log.ts';
 import { validate } from '../schemas/validate.ts';
-import { principalFromClaims, type Principal } from './principal.ts';
+import type { Principal } from '../domain/principal.ts';
+import { principalFromClaims } from './principal.ts';
 import { checkPathParameters, ROUTES, routeKey, type HttpFunctionName, type Route } from './routes.ts';
 
 

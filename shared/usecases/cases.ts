@@ -9,7 +9,7 @@ import { deadlineOf } from '../domain/deadline.ts';
 import { clocksOf, lateDepartments } from '../domain/watch.ts';
 import { ConcurrentModification, Forbidden, NotFound, RuleViolation, type FieldError } from '../errors.ts';
 import { zodErrors } from '../schemas/validate.ts';
-import type { Principal } from '../http/principal.ts';
+import type { Principal } from '../domain/principal.ts';
 import { newId } from '../ids.ts';
 import { logger } from '../log.ts';
 import { DuplicateCompanion } from '../errors.ts';

@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { findItem } from '../catalog/index.ts';
 import type { CaseRecord, Command, CommandType } from '../domain/case.ts';
 import { Conflict, Forbidden, MalformedRequest, NotFound, PayloadTooLarge, RuleViolation, Unauthenticated } from '../errors.ts';
-import type { Principal, Role } from '../http/principal.ts';
+import type { Principal, Role } from '../domain/principal.ts';
 import { StaffAction, WebhookIn } from '../schemas/api.ts';
 import { validate } from '../schemas/validate.ts';
 import { actOnCase, caseFor, type Action } from './case-actions.ts';
