@@ -98,18 +98,18 @@ export async function receiveDepartmentWebhook(deps: Deps, deptCode: string, hea
   const webhookId = headers['webhook-id']!;
   const repeat = async (caseId: string) => {
     const record = await caseFor(deps, { kind: 'department', id: deptCode, via: 'webhook' }, caseId);
-    return { status: 202, body: { received: true as const, caseId: record.caseId, status: record.status, duplicate: true } };
+    return { status: 202 as const, body: { received: true as const, caseId: record.caseId, status: record.status, duplicate: true } };
   };
   if (msg.type === 'material.link') {
     // A query: answered at once (every repeat gets a fresh link), the opening recorded once.
     const link = await openMaterial(deps, { kind: 'department', id: deptCode, via: 'webhook' }, msg.caseId, msg.data.materialId, { webhookId });
-    return { status: 200, body: link };
+    return { status: 200 as const, body: link };
   }
   if (await deps.webhooks.seen(deptCode, webhookId)) return repeat(msg.caseId);
   const { type, data } = msg;
   try {
     const { record, duplicate } = await act(deps, deptCode, 'webhook', toAction(msg.caseId, { type, data } as DepartmentMessage), { webhookId });
-    return { status: 202, body: { received: true as const, caseId: record.caseId, status: record.status, duplicate } };
+    return { status: 202 as const, body: { received: true as const, caseId: record.caseId, status: record.status, duplicate } };
   } catch (err) {
     // A copy sent at the same moment as the first: the first's commit (which remembers this id in
     // the same transaction) is what made this one's action impossible. It gets the first's answer.
