@@ -12,10 +12,16 @@ export default tseslint.config(
     },
   },
   {
+    files: ['shared/domain/**', 'shared/usecases/**', 'shared/ports/**'],
+    rules: {
+      // The core knows nothing of AWS, nor of HTTP: the HTTP layer (shared/http) calls it, never the other way.
+      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*', '**/http/*', '#shared/http/*', '#functions/*'] }],
+    },
+  },
+  {
     files: ['shared/domain/**', 'shared/usecases/**'],
     rules: {
-      // Domain code takes time from the Clock port and knows nothing of AWS.
-      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*'] }],
+      // Domain code takes time from the Clock port.
       'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Use the Clock port.' }],
     },
   },

@@ -1,5 +1,4 @@
 import { httpFunction, reply } from '#shared/http/handler.ts';
-import type { StaffAction } from '#shared/schemas/api.ts';
 import { receiveDepartmentWebhook, staffAction } from '#shared/usecases/department-actions.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
 import { buildDeps } from '#shared/wiring.ts';
@@ -12,6 +11,6 @@ const lambdaDeps = () =>
 /** Department actions: systems' signed webhooks (the body stays raw until the signature is checked) and staff. */
 export const handler = httpFunction('department-hooks', {
   // Actions answer 202; queries (material.link) answer 200 with what they ask for.
-  receiveDepartmentWebhook: (req) => receiveDepartmentWebhook(lambdaDeps(), req.pathParameters.deptCode!, req.headers, req.rawBody),
-  staffAction: reply(200, (req) => staffAction(lambdaDeps(), req.principal, req.pathParameters.caseId!, req.body as StaffAction)),
+  receiveDepartmentWebhook: (req) => receiveDepartmentWebhook(lambdaDeps(), req.params.deptCode, req.headers, req.rawBody),
+  staffAction: reply(200, (req) => staffAction(lambdaDeps(), req.principal, req.params.caseId, req.body)),
 });

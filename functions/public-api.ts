@@ -1,7 +1,5 @@
-import type { z } from 'zod';
 import { httpFunction, reply } from '#shared/http/handler.ts';
 import { openApiDocument } from '#shared/http/openapi.ts';
-import type { ServiceItemQuery } from '#shared/schemas/api.ts';
 import { getServiceItem, listServiceItems } from '#shared/usecases/catalog.ts';
 import { catalogDeps } from '#shared/wiring-catalog.ts';
 
@@ -9,6 +7,6 @@ import { catalogDeps } from '#shared/wiring-catalog.ts';
 export const handler = httpFunction('public-api', {
   getHealth: reply(200, () => ({ status: 'ok' })),
   getOpenApi: reply(200, () => openApiDocument()),
-  listServiceItems: reply(200, (req) => listServiceItems(catalogDeps(), req.query as z.output<typeof ServiceItemQuery>)),
-  getServiceItem: reply(200, (req) => getServiceItem(catalogDeps(), req.pathParameters.code!)),
+  listServiceItems: reply(200, (req) => listServiceItems(catalogDeps(), req.query)),
+  getServiceItem: reply(200, (req) => getServiceItem(catalogDeps(), req.params.code)),
 });

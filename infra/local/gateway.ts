@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { matchRoute, routeKey, type HttpFunctionName, type Route } from '#shared/http/routes.ts';
-import { problemOf, SECURITY_HEADERS } from '#shared/http/handler.ts';
+import { matchRoute, routeKey, type Api, type HttpFunctionName, type OperationId, type Route } from '#shared/http/routes.ts';
+import { problemOf, SECURITY_HEADERS, type ResultOf } from '#shared/http/handler.ts';
 import { AppError } from '#shared/errors.ts';
 
 /** API Gateway's own payload limit. */
@@ -11,6 +11,8 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 export type Authorizer = (token: string) => Promise<Record<string, string>>;
 export type LocalRoute = (body: unknown) => Promise<{ status: number; body: unknown }>;
+/** What the local runtime serves itself: every local-only route of the table, answering as the route declares (the body as sent). */
+export type LocalRoutes = { [K in OperationId as Api[K] extends { localOnly: true } ? K : never]: (body: unknown) => Promise<ResultOf<Api[K]>> };
 
 export function lambdaContext(functionName: string): Context {
   return {
@@ -67,9 +69,10 @@ function isText(contentType: string | undefined): boolean {
 export function createGateway(opts: {
   functions: Record<HttpFunctionName, LambdaHandler>;
   authorize: Authorizer;
-  localRoutes: Record<string, LocalRoute>;
+  localRoutes: LocalRoutes;
   log: (msg: string, detail?: unknown) => void;
 }): Server {
+  const localRoutes = new Map<string, LocalRoute>(Object.entries(opts.localRoutes));
   return createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -87,7 +90,7 @@ export function createGateway(opts: {
       const { route, pathParameters } = matched;
 
       if (route.localOnly) {
-        const local = opts.localRoutes[route.operationId];
+        const local = localRoutes.get(route.operationId);
         if (!local) return problem(res, 404, `no route ${method} ${url.pathname}`);
         let parsed: unknown;
         try {

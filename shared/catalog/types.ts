@@ -35,8 +35,11 @@ export type ItemFlag =
   | 'instant_approval' // 秒批
   | 'assisted'; // 帮办代办
 
+/** An application form: an object of fields. */
+export type FormSchema = z.ZodType<Record<string, unknown>, Record<string, unknown>>;
+
 /** One published service item: the guide of requirement A1, plus the zod schema of its form. */
-export type CatalogItem<Form extends z.ZodType = z.ZodType> = {
+export type CatalogItem<Form extends FormSchema = FormSchema> = {
   code: string;
   version: number;
   name: string;

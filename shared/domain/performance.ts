@@ -63,7 +63,7 @@ export function supervisionReport(cases: readonly CaseSummary[], decisions: read
     for (const [days, n] of Object.entries(m.usedWorkingDays)) d.used[Number(days)] = (d.used[Number(days)] ?? 0) + n;
   }
   const byLight: Record<Light, Array<{ caseId: string; supervisionCode: string; serviceItem: string; late: string[] }>> = { green: [], yellow: [], red: [] };
-  const openSupervisions: Array<NonNullable<CaseRecord['supervisions']>[number] & { caseId: string; overdue: boolean }> = [];
+  const openSupervisions: Array<NonNullable<CaseRecord['supervisions']>[number] & { status: 'open'; caseId: string; overdue: boolean }> = [];
   for (const c of cases) {
     if (IN_PROGRESS.has(c.status) || AWAITING_ACCEPTANCE.has(c.status)) {
       const involved = AWAITING_ACCEPTANCE.has(c.status) ? [c.leadDepartment] : [c.leadDepartment, ...c.coDepartments];
@@ -80,7 +80,8 @@ export function supervisionReport(cases: readonly CaseSummary[], decisions: read
     for (const s of c.supervisions ?? []) {
       if (s.status !== 'open') continue;
       dept(s.deptCode).openSupervisions += 1;
-      openSupervisions.push({ ...s, caseId: c.caseId, overdue: today > s.respondBy });
+      // `status: s.status` (here 'open') so the entry's type says it is open, as the supervision view declares.
+      openSupervisions.push({ ...s, status: s.status, caseId: c.caseId, overdue: today > s.respondBy });
     }
   }
   const departments: DepartmentPerformance[] = [...depts.entries()]

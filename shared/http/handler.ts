@@ -1,18 +1,20 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import type { Principal } from '../domain/principal.ts';
 import { AppError, MalformedRequest, NotFound, Unauthenticated } from '../errors.ts';
 import { logger } from '../log.ts';
 import { validate } from '../schemas/validate.ts';
-import { principalFromClaims, type Principal } from './principal.ts';
-import { checkPathParameters, ROUTES, routeKey, type HttpFunctionName, type Route } from './routes.ts';
+import { principalFromClaims } from './principal.ts';
+import { checkPathParameters, ROUTES, routeKey, type Api, type HttpFunctionName, type OperationId, type Route, type RouteSpec, type SuccessStatus } from './routes.ts';
 
-
+/** A request as the function received it, checked against its route (what every operation gets, untyped). */
 export type HttpRequest = {
   route: Route;
-  pathParameters: Record<string, string>;
+  params: Record<string, string>;
   query: unknown;
-  /** The body, parsed and validated against the route's schema (raw for webhook routes). */
+  /** The body, parsed and validated against the route's schema (none on webhook routes: see rawBody). */
   body: unknown;
   rawBody: string;
   headers: Record<string, string | undefined>;
@@ -20,12 +22,44 @@ export type HttpRequest = {
 };
 
 export type HttpResult = { status: number; body?: unknown; headers?: Record<string, string> };
-export type Operation = (req: HttpRequest) => Promise<HttpResult>;
+
+/** The names of the path parameters in an API Gateway path template: `/cases/{caseId}` → `'caseId'`. */
+type PathParameterNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}` ? Name | PathParameterNames<Rest> : never;
+type Validated<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** The request an operation of route R gets: validated by R's schemas, so typed by them. */
+export type RequestOf<R extends RouteSpec> = {
+  route: Route;
+  params: { readonly [Name in PathParameterNames<R['path']>]: string };
+  query: R extends { query: infer Q } ? Validated<Q> : undefined;
+  /** Webhook routes get none: the signature is over rawBody, which the use case verifies and parses. */
+  body: R extends { auth: 'webhook' } ? undefined : R extends { body: infer B } ? Validated<B> : undefined;
+  rawBody: string;
+  headers: Record<string, string | undefined>;
+  /** On JWT routes, who is asking; on others, nobody. */
+  principal: R extends { auth: 'jwt' } ? Principal : undefined;
+};
+
+/** What an operation of route R may answer: one of its success statuses, with a body of that status's schema. */
+export type ResultOf<R extends RouteSpec> = {
+  [S in keyof R['responses'] & SuccessStatus]: {
+    status: S;
+    body: R['responses'][S] extends { schema: infer B } ? Validated<B> : undefined;
+    headers?: Record<string, string>;
+  };
+}[keyof R['responses'] & SuccessStatus];
+
+export type OperationOf<R extends RouteSpec> = (req: RequestOf<R>) => Promise<ResultOf<R>>;
+
+/** The operations an HTTP function must serve: every deployed route of the table that is its. */
+export type Operations<F extends HttpFunctionName> = {
+  [K in OperationId as Api[K] extends { fn: F } ? (Api[K] extends { localOnly: true } ? never : K) : never]: OperationOf<Api[K]>;
+};
 
 /** An operation answering `status` with what its use case returns. */
 export const reply =
-  (status: number, run: (req: HttpRequest) => unknown): Operation =>
-  async (req) => ({ status, body: await run(req) });
+  <Req, S extends SuccessStatus, B>(status: S, run: (req: Req) => B | Promise<B>) =>
+  async (req: Req): Promise<{ status: S; body: B }> => ({ status, body: await run(req) });
 
 function rawBodyOf(event: APIGatewayProxyEventV2): string {
   if (!event.body) return '';
@@ -55,7 +89,7 @@ function toRequest(event: APIGatewayProxyEventV2, routes: Map<string, Route>): H
   }
   const query = route.query ? validate(route.query, event.queryStringParameters ?? {}, 'query', 'the query') : undefined;
   const body = route.body && route.auth !== 'webhook' ? validate(route.body, parseJson(rawBody), '', 'the body') : undefined;
-  return { route, pathParameters: checkPathParameters((event.pathParameters ?? {}) as Record<string, string>), query, body, rawBody, headers, principal };
+  return { route, params: checkPathParameters(event.pathParameters ?? {}), query, body, rawBody, headers, principal };
 }
 
 /**
@@ -99,18 +133,30 @@ export const problemJson = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayP
   },
 });
 
-/** The Lambda handler of one HTTP function: the operations it serves, by operationId. */
-export function httpFunction(fn: HttpFunctionName, operations: Record<string, Operation>) {
+type ErasedOperation = (req: HttpRequest) => Promise<HttpResult>;
+
+/**
+ * The Lambda handler of one HTTP function: the operations it serves, by operationId. Their types
+ * come from the route table, so a missing one, or one taking or answering what its route does not
+ * declare, fails to typecheck.
+ */
+export function httpFunction<F extends HttpFunctionName>(fn: F, operations: Operations<F>) {
+  /**
+   * The one place the types meet the runtime: the request toRequest builds was checked against
+   * the very route the operation is typed from (path parameters, query and body by its schemas,
+   * the principal by its auth), which TypeScript cannot follow through the table.
+   */
+  const byId = operations as unknown as Readonly<Record<string, ErasedOperation | undefined>>;
   const routes = new Map(ROUTES.filter((r) => r.fn === fn).map((r) => [routeKey(r), r]));
   for (const r of routes.values()) {
-    if (!operations[r.operationId] && !r.localOnly) throw new Error(`${fn} has no operation ${r.operationId}`);
+    if (!byId[r.operationId] && !r.localOnly) throw new Error(`${fn} has no operation ${r.operationId}`);
   }
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(httpHeaderNormalizer())
     .use(problemJson())
     .handler(async function dispatch(event) {
       const req = toRequest(event, routes);
-      const op = operations[req.route.operationId];
+      const op = byId[req.route.operationId];
       if (!op) throw new NotFound(`no route ${event.routeKey}`);
       const result = await op(req);
       return json(result.status, result.body, result.headers);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import type { OpenApiDocument } from '../schemas/api.ts';
 import { ROUTES, type Auth } from './routes.ts';
 
-let cached: unknown;
+let cached: z.output<typeof OpenApiDocument> | undefined;
 
 /** OpenAPI 3.1 of every route, generated from the route table and its zod schemas. */
 export function openApiDocument() {
@@ -75,7 +76,7 @@ function withApiGatewayAnswers(route: (typeof ROUTES)[number], responses: Record
   return responses;
 }
 
-function build() {
+function build(): z.output<typeof OpenApiDocument> {
   const schemas: Record<string, JsonSchema> = {};
   /**
    * zod puts a schema with an `id` into the `$defs` of each schema that uses it; in OpenAPI 3.1

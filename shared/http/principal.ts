@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import { config } from '../config.ts';
+import type { Principal } from '../domain/principal.ts';
 import { Unauthenticated } from '../errors.ts';
-
-export type Role = 'reviewer' | 'approver' | 'dept_admin' | 'admin';
-
-export type Principal =
-  | { kind: 'citizen'; sub: string; name: string; subjectType: 'person' | 'company' | 'organisation'; authLevel: 0 | 1 | 2 }
-  | { kind: 'staff'; sub: string; name: string; dept?: string; roles: Role[] };
 
 /**
  * API Gateway's JWT authorizer hands claims to the function as strings, and flattens arrays into

@@ -4,7 +4,7 @@ import { MalformedRequest } from '../errors.ts';
 
 /**
  * The route table: every HTTP route, once. The CDK stack makes API Gateway routes from it, the
- * local gateway dispatches by it, the Lambda handlers look operations up by its route keys and
+ * local gateway dispatches by it, the Lambda handlers serve its operations (typed from it) and
  * GET /openapi.json is generated from it.
  */
 export const HTTP_FUNCTIONS = ['public-api', 'citizen-api', 'admin-api', 'department-hooks'] as const;
@@ -18,8 +18,46 @@ export type Auth =
   /** a Standard Webhooks signature, checked by the handler against the department's secret */
   | 'webhook';
 
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+/** What a route answers when it succeeds, with a body of its schema. */
+export type SuccessStatus = 200 | 201 | 202 | 204;
+/** What a route may refuse with, as problem+json. */
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422;
+
+export type ResponseSpec = { readonly description: string; readonly schema?: z.ZodType };
+
+/**
+ * One route as the table declares it, under its operationId: everything about it in one place.
+ * route() keeps the literal types, so the handlers are typed from it (shared/http/handler.ts):
+ * path parameters from the path template, the query and body from their schemas, the principal
+ * from `auth`, and what the operation may answer from `responses`.
+ */
+export type RouteSpec = {
+  readonly method: Method;
+  /** API Gateway style; each `{name}` is a path parameter. */
+  readonly path: string;
+  readonly summary: string;
+  readonly fn: HttpFunctionName;
+  readonly auth: Auth;
+  readonly query?: z.ZodType;
+  /** Validated before the operation runs, except on webhook routes (the signature is over the raw body). */
+  readonly body?: z.ZodType;
+  /** Its success answers, by status. */
+  readonly responses: { readonly [S in SuccessStatus]?: ResponseSpec };
+  /** The problems it answers itself; the gateway's own are added (withGatewayAnswers). */
+  readonly problems?: readonly ProblemStatus[];
+  /** Honours the Idempotency-Key header (api.md conventions). */
+  readonly idempotent?: true;
+  /** Served by the local runtime only, never deployed. */
+  readonly localOnly?: true;
+};
+
+/** A route of the table, its types kept. */
+const route = <const R extends RouteSpec>(spec: R): R => spec;
+
+/** A route as the stack, the local gateway and the OpenAPI document read it: successes and problems in one map. */
 export type Route = {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: Method;
   path: string;
   operationId: string;
   summary: string;
@@ -27,14 +65,14 @@ export type Route = {
   auth: Auth;
   query?: z.ZodType;
   body?: z.ZodType;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  responses: Record<number, ResponseSpec>;
   /** Honours the Idempotency-Key header (api.md conventions). */
   idempotent?: true;
   /** Served by the local runtime only, never deployed. */
   localOnly?: true;
 };
 
-const problems = (...codes: number[]) =>
+const problems = (...codes: number[]): Record<number, ResponseSpec> =>
   Object.fromEntries(codes.map((c) => [c, { description: PROBLEM_TEXT[c] ?? 'error', schema: api.Problem }]));
 
 const PROBLEM_TEXT: Record<number, string> = {
@@ -56,212 +94,210 @@ function withGatewayAnswers(route: Route): Route {
   return { ...route, responses: { ...problems(...codes.filter((c) => !(c in route.responses))), ...route.responses } };
 }
 
-export const ROUTES: readonly Route[] = (<Route[]>[
-  {
+/** The table, by operationId. */
+export const API = {
+  getHealth: route({
     method: 'GET',
     path: '/health',
-    operationId: 'getHealth',
     summary: 'Liveness',
     fn: 'public-api',
     auth: 'none',
     responses: { 200: { description: 'up', schema: api.Health } },
-  },
-  {
+  }),
+  getOpenApi: route({
     method: 'GET',
     path: '/openapi.json',
-    operationId: 'getOpenApi',
     summary: 'This contract as OpenAPI 3.1',
     fn: 'public-api',
     auth: 'none',
     responses: { 200: { description: 'the OpenAPI document', schema: api.OpenApiDocument } },
-  },
-  {
+  }),
+  listServiceItems: route({
     method: 'GET',
     path: '/service-items',
-    operationId: 'listServiceItems',
     summary: 'The service catalog; `q` searches names',
     fn: 'public-api',
     auth: 'none',
     query: api.ServiceItemQuery,
-    responses: { 200: { description: 'a page of items', schema: api.ServiceItemList }, ...problems(422) },
-  },
-  {
+    responses: { 200: { description: 'a page of items', schema: api.ServiceItemList } },
+    problems: [422],
+  }),
+  getServiceItem: route({
     method: 'GET',
     path: '/service-items/{code}',
-    operationId: 'getServiceItem',
     summary: 'The full guide of one service item (办事指南)',
     fn: 'public-api',
     auth: 'none',
-    responses: { 200: { description: 'the guide', schema: api.Guide }, ...problems(404) },
-  },
-  {
+    responses: { 200: { description: 'the guide', schema: api.Guide } },
+    problems: [404],
+  }),
+  createUpload: route({
     method: 'POST',
     path: '/uploads',
-    operationId: 'createUpload',
     summary: 'Declare a material file and get a presigned PUT URL',
     fn: 'citizen-api',
     auth: 'jwt',
     body: api.UploadRequest,
-    responses: { 201: { description: 'upload slot', schema: api.UploadResponse }, ...problems(400, 401, 403, 413, 422) },
-  },
-  {
+    responses: { 201: { description: 'upload slot', schema: api.UploadResponse } },
+    problems: [400, 401, 403, 413, 422],
+  }),
+  fileCase: route({
     method: 'POST',
     path: '/cases',
-    operationId: 'fileCase',
     summary: 'File an application (authentication level 2); honours Idempotency-Key',
     fn: 'citizen-api',
     auth: 'jwt',
     body: api.CreateCaseRequest,
     idempotent: true,
-    responses: { 201: { description: 'filed', schema: api.CreateCaseResponse }, ...problems(400, 401, 403, 409, 422) },
-  },
-  {
+    responses: { 201: { description: 'filed', schema: api.CreateCaseResponse } },
+    problems: [400, 401, 403, 409, 422],
+  }),
+  listCases: route({
     method: 'GET',
     path: '/cases',
-    operationId: 'listCases',
     summary: 'The caller’s own cases (applicants, newest first) or the department’s work queue (staff; by status, newest first), with ?status= and, for staff, ?light=',
     fn: 'citizen-api',
     auth: 'jwt',
     query: api.CaseListQuery,
-    responses: { 200: { description: 'a page of cases', schema: api.CaseList }, ...problems(401, 403, 422) },
-  },
-  {
+    responses: { 200: { description: 'a page of cases', schema: api.CaseList } },
+    problems: [401, 403, 422],
+  }),
+  getCase: route({
     method: 'GET',
     path: '/cases/{caseId}',
-    operationId: 'getCase',
     summary: 'A case with its timeline and certificates (owner or its departments)',
     fn: 'citizen-api',
     auth: 'jwt',
-    responses: { 200: { description: 'the case', schema: api.CaseView }, ...problems(401, 404) },
-  },
-  {
+    responses: { 200: { description: 'the case', schema: api.CaseView } },
+    problems: [401, 404],
+  }),
+  supplementCase: route({
     method: 'POST',
     path: '/cases/{caseId}/supplements',
-    operationId: 'supplementCase',
     summary: 'Answer the one-time supplement notice (一次性告知) with every material it lists',
     fn: 'citizen-api',
     auth: 'jwt',
     body: api.SupplementRequest,
-    responses: { 200: { description: 'supplemented; back with the department', schema: api.CaseStatusResponse }, ...problems(400, 401, 404, 409, 422) },
-  },
-  {
+    responses: { 200: { description: 'supplemented; back with the department', schema: api.CaseStatusResponse } },
+    problems: [400, 401, 404, 409, 422],
+  }),
+  withdrawCase: route({
     method: 'POST',
     path: '/cases/{caseId}/withdraw',
-    operationId: 'withdrawCase',
     summary: 'Withdraw the application before a decision',
     fn: 'citizen-api',
     auth: 'jwt',
     body: api.WithdrawRequest,
-    responses: { 200: { description: 'withdrawn', schema: api.CaseStatusResponse }, ...problems(400, 401, 404, 409, 422) },
-  },
-  {
+    responses: { 200: { description: 'withdrawn', schema: api.CaseStatusResponse } },
+    problems: [400, 401, 404, 409, 422],
+  }),
+  getCaseDocument: route({
     method: 'GET',
     path: '/cases/{caseId}/documents/{docId}',
-    operationId: 'getCaseDocument',
     summary: 'A short-lived download URL for a notice of the case (受理通知书, 不予受理决定书, …)',
     fn: 'citizen-api',
     auth: 'jwt',
-    responses: { 200: { description: 'the download link', schema: api.DocumentLink }, ...problems(401, 404) },
-  },
-  {
+    responses: { 200: { description: 'the download link', schema: api.DocumentLink } },
+    problems: [401, 404],
+  }),
+  getCaseMaterial: route({
     method: 'GET',
     path: '/cases/{caseId}/materials/{materialId}',
-    operationId: 'getCaseMaterial',
     summary: 'A short-lived download of a material exactly as checked at filing or supplement (applicant, staff of the lead and co-departments); each opening is recorded on the case',
     fn: 'citizen-api',
     auth: 'jwt',
-    responses: { 200: { description: 'the download link and the digest of its bytes', schema: api.MaterialLink }, ...problems(401, 404) },
-  },
-  {
+    responses: { 200: { description: 'the download link and the digest of its bytes', schema: api.MaterialLink } },
+    problems: [401, 404],
+  }),
+  getCertificate: route({
     method: 'GET',
     path: '/certificates/{certificateId}',
-    operationId: 'getCertificate',
     summary: 'One of the holder’s e-certificates',
     fn: 'citizen-api',
     auth: 'jwt',
-    responses: { 200: { description: 'the certificate', schema: api.CertificateView }, ...problems(401, 404) },
-  },
-  {
+    responses: { 200: { description: 'the certificate', schema: api.CertificateView } },
+    problems: [401, 404],
+  }),
+  createDepartment: route({
     method: 'POST',
     path: '/admin/departments',
-    operationId: 'createDepartment',
     summary: 'Create a department; returns its webhook secret once',
     fn: 'admin-api',
     auth: 'jwt',
     body: api.CreateDepartmentRequest,
-    responses: { 201: { description: 'created', schema: api.DepartmentSecretResponse }, ...problems(400, 401, 403, 409, 422) },
-  },
-  {
+    responses: { 201: { description: 'created', schema: api.DepartmentSecretResponse } },
+    problems: [400, 401, 403, 409, 422],
+  }),
+  updateDepartment: route({
     method: 'PUT',
     path: '/admin/departments/{code}',
-    operationId: 'updateDepartment',
     summary: 'Update a department’s name or webhook URL',
     fn: 'admin-api',
     auth: 'jwt',
     body: api.UpdateDepartmentRequest,
-    responses: { 200: { description: 'updated', schema: api.DepartmentView }, ...problems(400, 401, 403, 404, 422) },
-  },
-  {
+    responses: { 200: { description: 'updated', schema: api.DepartmentView } },
+    problems: [400, 401, 403, 404, 422],
+  }),
+  rotateDepartmentSecret: route({
     method: 'POST',
     path: '/admin/departments/{code}/rotate-secret',
-    operationId: 'rotateDepartmentSecret',
     summary: 'New webhook secret; the previous one keeps verifying for an overlap period',
     fn: 'admin-api',
     auth: 'jwt',
-    responses: { 200: { description: 'the new secret', schema: api.DepartmentSecretResponse }, ...problems(401, 403, 404) },
-  },
-  {
+    responses: { 200: { description: 'the new secret', schema: api.DepartmentSecretResponse } },
+    problems: [401, 403, 404],
+  }),
+  publishGuide: route({
     method: 'PUT',
     path: '/admin/service-items/{code}',
-    operationId: 'publishGuide',
     summary: 'Publish a new version of a guide (limits, threshold, conditions); filed cases keep the version they were filed under',
     fn: 'admin-api',
     auth: 'jwt',
     body: api.PublishGuideRequest,
-    responses: { 200: { description: 'the guide as now published', schema: api.Guide }, ...problems(400, 401, 403, 404, 409, 422) },
-  },
-  {
+    responses: { 200: { description: 'the guide as now published', schema: api.Guide } },
+    problems: [400, 401, 403, 404, 409, 422],
+  }),
+  loadCalendarYear: route({
     method: 'PUT',
     path: '/admin/calendar/{year}',
-    operationId: 'loadCalendarYear',
     summary: 'Load a year’s official holiday arrangement (holidays and make-up working days); it wins over the default data',
     fn: 'admin-api',
     auth: 'jwt',
     body: api.CalendarYearRequest,
-    responses: { 200: { description: 'the arrangement in force for the year', schema: api.CalendarYear }, ...problems(400, 401, 403, 404, 422) },
-  },
-  {
+    responses: { 200: { description: 'the arrangement in force for the year', schema: api.CalendarYear } },
+    problems: [400, 401, 403, 404, 422],
+  }),
+  supervisionOverview: route({
     method: 'GET',
     path: '/admin/supervision',
-    operationId: 'supervisionOverview',
     summary: 'Electronic supervision: cases by light, open supervision cases (督办), and each department’s on-time rate, yellow and red counts and median working days used',
     fn: 'admin-api',
     auth: 'jwt',
-    responses: { 200: { description: 'the figures as of today', schema: api.SupervisionOverview }, ...problems(401, 403) },
-  },
-  {
+    responses: { 200: { description: 'the figures as of today', schema: api.SupervisionOverview } },
+    problems: [401, 403],
+  }),
+  listDeadLetters: route({
     method: 'GET',
     path: '/admin/webhooks/dead-letters',
-    operationId: 'listDeadLetters',
     summary: 'Outbound webhooks that failed every attempt',
     fn: 'admin-api',
     auth: 'jwt',
     query: api.PageQuery,
-    responses: { 200: { description: 'a page of dead letters', schema: api.DeadLetterList }, ...problems(401, 403, 422) },
-  },
-  {
+    responses: { 200: { description: 'a page of dead letters', schema: api.DeadLetterList } },
+    problems: [401, 403, 422],
+  }),
+  redeliverDeadLetter: route({
     method: 'POST',
     path: '/admin/webhooks/dead-letters/{deliveryId}/redeliver',
-    operationId: 'redeliverDeadLetter',
     summary: 'Start a new series of attempts for a dead letter',
     fn: 'admin-api',
     auth: 'jwt',
-    responses: { 200: { description: 'back on the line', schema: api.DeliveryView }, ...problems(401, 403, 404, 409) },
-  },
-  {
+    responses: { 200: { description: 'back on the line', schema: api.DeliveryView } },
+    problems: [401, 403, 404, 409],
+  }),
+  receiveDepartmentWebhook: route({
     method: 'POST',
     path: '/hooks/departments/{deptCode}',
-    operationId: 'receiveDepartmentWebhook',
     summary: 'A department system’s signed action on a case (Standard Webhooks)',
     fn: 'department-hooks',
     auth: 'webhook',
@@ -269,42 +305,54 @@ export const ROUTES: readonly Route[] = (<Route[]>[
     responses: {
       200: { description: 'a query (material.link) answered', schema: api.MaterialLink },
       202: { description: 'applied (or a repeat, changing nothing)', schema: api.WebhookAccepted },
-      ...problems(400, 401, 404, 409, 413, 422),
     },
-  },
-  {
+    problems: [400, 401, 404, 409, 413, 422],
+  }),
+  staffAction: route({
     method: 'POST',
     path: '/department/cases/{caseId}/actions',
-    operationId: 'staffAction',
     summary: 'Staff act on a case (the webhook actions), as their role allows',
     fn: 'department-hooks',
     auth: 'jwt',
     body: api.StaffAction,
-    responses: { 200: { description: 'applied', schema: api.CaseStatusResponse }, ...problems(400, 401, 403, 404, 409, 422) },
-  },
-  {
+    responses: { 200: { description: 'applied', schema: api.CaseStatusResponse } },
+    problems: [400, 401, 403, 404, 409, 422],
+  }),
+  issueDevToken: route({
     method: 'POST',
     path: '/dev/token',
-    operationId: 'issueDevToken',
     summary: 'Local runtime only: a signed test JWT',
     fn: 'public-api',
     auth: 'none',
     body: api.DevTokenRequest,
-    responses: { 200: { description: 'a token', schema: api.DevTokenResponse }, ...problems(400, 422) },
+    responses: { 200: { description: 'a token', schema: api.DevTokenResponse } },
+    problems: [400, 422],
     localOnly: true,
-  },
-  {
+  }),
+  moveDevClock: route({
     method: 'POST',
     path: '/dev/clock',
-    operationId: 'moveDevClock',
     summary: 'Local runtime only: move case time forward (deadlines, timers, notices); security checks keep real time',
     fn: 'public-api',
     auth: 'none',
     body: api.DevClockRequest,
-    responses: { 200: { description: 'the new case time', schema: api.DevClockResponse }, ...problems(400, 422) },
+    responses: { 200: { description: 'the new case time', schema: api.DevClockResponse } },
+    problems: [400, 422],
     localOnly: true,
-  },
-]).map(withGatewayAnswers);
+  }),
+};
+export type Api = typeof API;
+export type OperationId = keyof Api;
+
+function toRoute(operationId: string, spec: RouteSpec): Route {
+  const { problems: declared = [], responses, ...rest } = spec;
+  const successes: Record<number, ResponseSpec> = {};
+  for (const [status, r] of Object.entries(responses)) if (r) successes[Number(status)] = r;
+  return withGatewayAnswers({ ...rest, operationId, responses: { ...successes, ...problems(...declared) } });
+}
+
+/** Every route, in the table's order. */
+export const ROUTES: readonly Route[] = Object.entries(API).map(([operationId, spec]) => toRoute(operationId, spec));
 
 export const routeKey = (r: Pick<Route, 'method' | 'path'>) => `${r.method} ${r.path}`;
 
@@ -316,11 +364,14 @@ export function deployedRoutes(): Route[] {
 const PATH_PARAMETER = z.string().min(1).max(128);
 
 /** Checks a request's path parameters (the local gateway and the functions alike): 400 when one cannot be an id. */
-export function checkPathParameters(params: Record<string, string>): Record<string, string> {
+export function checkPathParameters(params: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const checked: Record<string, string> = {};
   for (const [name, value] of Object.entries(params)) {
-    if (!PATH_PARAMETER.safeParse(value).success) throw new MalformedRequest(`the path parameter ${name} must be 1 to 128 characters`);
+    const parsed = PATH_PARAMETER.safeParse(value);
+    if (!parsed.success) throw new MalformedRequest(`the path parameter ${name} must be 1 to 128 characters`);
+    checked[name] = parsed.data;
   }
-  return params;
+  return checked;
 }
 
 /** Matches a concrete request path against the table, API Gateway style. */

@@ -1,6 +1,6 @@
 import type { CaseRecord } from '../domain/case.ts';
 import { Forbidden } from '../errors.ts';
-import type { Principal } from '../http/principal.ts';
+import type { Principal } from '../domain/principal.ts';
 
 type Citizen = Extract<Principal, { kind: 'citizen' }>;
 type Staff = Extract<Principal, { kind: 'staff' }>;

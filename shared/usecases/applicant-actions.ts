@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { findItem } from '../catalog/index.ts';
 import { IllegalTransition, NotFound, RuleViolation } from '../errors.ts';
-import type { Principal } from '../http/principal.ts';
+import type { Principal } from '../domain/principal.ts';
 import type { SupplementRequest, WithdrawRequest } from '../schemas/api.ts';
 import { requireCitizen } from './access.ts';
 import { actOnCase, caseFor } from './case-actions.ts';

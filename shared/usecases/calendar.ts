@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { WorkingCalendar, type YearArrangement } from '../domain/calendar.ts';
 import { RuleViolation, type FieldError } from '../errors.ts';
-import type { Principal } from '../http/principal.ts';
+import type { Principal } from '../domain/principal.ts';
 import type { CalendarYearRequest } from '../schemas/api.ts';
 import { requireAdmin } from './access.ts';
 import { cachedPerMinute, CACHE_MS } from './cache.ts';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { CatalogItem } from '../catalog/index.ts';
 import { itemOf } from './catalog.ts';
-import { FINAL_STATUSES, fileCase as fileCaseRecord, type SubmittedMaterial } from '../domain/case.ts';
+import { FINAL_STATUSES, fileCase as fileCaseRecord, type Light, type SubmittedMaterial } from '../domain/case.ts';
 import { isRecovering } from '../domain/workflow.ts';
 import { makeSupervisionCode } from '../domain/supervision-code.ts';
 import { acceptanceView } from '../domain/acceptance-clock.ts';
@@ -9,7 +9,7 @@ import { deadlineOf } from '../domain/deadline.ts';
 import { clocksOf, lateDepartments } from '../domain/watch.ts';
 import { ConcurrentModification, Forbidden, NotFound, RuleViolation, type FieldError } from '../errors.ts';
 import { zodErrors } from '../schemas/validate.ts';
-import type { Principal } from '../http/principal.ts';
+import type { Principal } from '../domain/principal.ts';
 import { newId } from '../ids.ts';
 import { logger } from '../log.ts';
 import { DuplicateCompanion } from '../errors.ts';
@@ -129,7 +129,7 @@ async function replayWhenDone(deps: Deps, idem: Parameters<typeof replay>[1]) {
   return undefined;
 }
 
-type Filed = { status: number; body: { caseId: string; supervisionCode: string; status: 'submitted' } };
+type Filed = { status: 201; body: { caseId: string; supervisionCode: string; status: 'submitted' } };
 
 export async function fileCase(deps: Deps, principal: Principal | undefined, body: CreateCase, idempotencyKey?: string): Promise<Filed> {
   const applicant = requireCitizen(principal, 2, 'filing an application');
@@ -180,7 +180,7 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
       },
       { kind: 'applicant', id: applicant.sub, name: applicant.name },
     );
-    const response = { status: 201, body: { caseId, supervisionCode, status: 'submitted' as const } };
+    const response: Filed = { status: 201, body: { caseId, supervisionCode, status: 'submitted' as const } };
     const deliveries = deliveriesFor(deps, record, event);
     const companions: Companion[] = [
       ...enqueue(deliveries),
@@ -240,7 +240,8 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
     status: record.status,
     applicant: { name: record.applicant.name, subjectType: record.applicant.subjectType },
     departments: { lead: record.leadDepartment, co: record.coDepartments },
-    form: record.form,
+    // The form as filed, which the item's form schema (an object) validated; the record's type does not say so yet.
+    form: record.form as Record<string, unknown>,
     materials: record.materials.map((m) => ({
       materialId: m.materialId,
       source: m.source,
@@ -295,7 +296,7 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
 export async function listCases(deps: Deps, principal: Principal | undefined, query: z.output<typeof CaseListQuery>) {
   const page = { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}), ...(query.status ? { status: query.status } : {}) };
   let found;
-  let lightFor: (c: CaseSummary) => string;
+  let lightFor: (c: CaseSummary) => Light;
   if (principal?.kind === 'citizen') {
     if (query.light) throw new RuleViolation('light filters a department’s work queue', [{ path: 'query.light', message: 'applicants filter by status only' }]);
     found = await deps.cases.listCases({ by: 'applicant', sub: principal.sub, ...page });

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { guide, listItems, revised, summary, type CatalogItem, type GuideRevision } from '../catalog/index.ts';
 import { NotFound, RuleViolation, type FieldError } from '../errors.ts';
-import type { Principal } from '../http/principal.ts';
+import type { Principal } from '../domain/principal.ts';
 import type { PublishGuideRequest } from '../schemas/api.ts';
 import { toShanghaiIso } from '../time.ts';
 import { requireAdmin } from './access.ts';

@@ -4,7 +4,7 @@ import { outboundFor } from '../domain/actions/index.ts';
 import { deliveryBody, MAX_ATTEMPTS, RETRY_DELAYS_MS, type Delivery } from '../domain/delivery.ts';
 import { METRIC } from '../domain/metrics.ts';
 import { Conflict, NotFound } from '../errors.ts';
-import type { Principal } from '../http/principal.ts';
+import type { Principal } from '../domain/principal.ts';
 import { newId } from '../ids.ts';
 import type { Companion } from '../ports/cases.ts';
 import { toShanghaiIso } from '../time.ts';

@@ -3,7 +3,7 @@ import { findItem } from '../catalog/index.ts';
 import { INBOUND_ACTIONS, ROLES_FOR } from '../domain/actions/index.ts';
 import type { CaseRecord, Command } from '../domain/case.ts';
 import { Conflict, Forbidden, MalformedRequest, NotFound, PayloadTooLarge, RuleViolation, Unauthenticated } from '../errors.ts';
-import type { Principal } from '../http/principal.ts';
+import type { Principal } from '../domain/principal.ts';
 import { MaterialLinkQuery, StaffAction, WebhookIn } from '../schemas/api.ts';
 import { validate } from '../schemas/validate.ts';
 import { actOnCase, caseFor, type Action } from './case-actions.ts';
@@ -83,19 +83,19 @@ export async function receiveDepartmentWebhook(deps: Deps, deptCode: string, hea
   const webhookId = headers['webhook-id']!;
   const repeat = async (caseId: string) => {
     const record = await caseFor(deps, { kind: 'department', id: deptCode, via: 'webhook' }, caseId);
-    return { status: 202, body: { received: true as const, caseId: record.caseId, status: record.status, duplicate: true } };
+    return { status: 202 as const, body: { received: true as const, caseId: record.caseId, status: record.status, duplicate: true } };
   };
   if (msg.type === 'material.link') {
     // A query: answered at once (every repeat gets a fresh link), the opening recorded once.
     const query = validate(MaterialLinkQuery, json, '', 'the webhook');
     const link = await openMaterial(deps, { kind: 'department', id: deptCode, via: 'webhook' }, query.caseId, query.data.materialId, { webhookId });
-    return { status: 200, body: link };
+    return { status: 200 as const, body: link };
   }
   if (await deps.webhooks.seen(deptCode, webhookId)) return repeat(msg.caseId);
   const { type, data } = msg;
   try {
     const { record, duplicate } = await act(deps, deptCode, 'webhook', toAction(msg.caseId, { type, data }), { webhookId });
-    return { status: 202, body: { received: true as const, caseId: record.caseId, status: record.status, duplicate } };
+    return { status: 202 as const, body: { received: true as const, caseId: record.caseId, status: record.status, duplicate } };
   } catch (err) {
     // A copy sent at the same moment as the first: the first's commit (which remembers this id in
     // the same transaction) is what made this one's action impossible. It gets the first's answer.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { catalogDepartments } from '../catalog/index.ts';
 import { Conflict, NotFound } from '../errors.ts';
-import type { Principal } from '../http/principal.ts';
+import type { Principal } from '../domain/principal.ts';
 import type { Department } from '../domain/records.ts';
 import type { CreateDepartmentRequest, UpdateDepartmentRequest } from '../schemas/api.ts';
 import { toShanghaiIso } from '../time.ts';

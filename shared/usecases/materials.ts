@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CaseRecord, PinnedFile, SubmittedMaterial } from '../domain/case.ts';
 import { NotFound } from '../errors.ts';
-import type { Principal } from '../http/principal.ts';
+import type { Principal } from '../domain/principal.ts';
 import type { Certificate, Upload } from '../domain/records.ts';
 import { newId } from '../ids.ts';
 import { toShanghaiIso } from '../time.ts';

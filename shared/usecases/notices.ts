@@ -3,7 +3,7 @@ import { noticeFor } from '../domain/actions/index.ts';
 import type { CaseDocument, CaseRecord, Command, DocumentKind } from '../domain/case.ts';
 import { NotFound } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { Principal } from '../http/principal.ts';
+import type { Principal } from '../domain/principal.ts';
 import type { Notice } from '../domain/records.ts';
 import { chineseDate, toShanghaiIso } from '../time.ts';
 import { canSeeCase } from './access.ts';

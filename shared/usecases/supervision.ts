@@ -1,6 +1,6 @@
 import { supervisionReport } from '../domain/performance.ts';
 import { isRecovering } from '../domain/workflow.ts';
-import type { Principal } from '../http/principal.ts';
+import type { Principal } from '../domain/principal.ts';
 import { shanghaiDate, toShanghaiIso } from '../time.ts';
 import { requireAdmin } from './access.ts';
 import type { Deps } from './deps.ts';

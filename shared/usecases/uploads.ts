@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { PayloadTooLarge } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { Principal } from '../http/principal.ts';
+import type { Principal } from '../domain/principal.ts';
 import { MAX_UPLOAD_BYTES, type UploadRequest } from '../schemas/api.ts';
 import { toShanghaiIso } from '../time.ts';
 import { requireCitizen } from './access.ts';

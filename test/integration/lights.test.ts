@@ -2,7 +2,7 @@ import { fileCase, listCases, loadCalendarYear, staffAction, supervisionOverview
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findItem } from '#shared/catalog/index.ts';
 import type { Delivery } from '#shared/domain/delivery.ts';
-import type { Principal } from '#shared/http/principal.ts';
+import type { Principal } from '#shared/domain/principal.ts';
 import { runScheduledTask } from '#shared/usecases/scheduled.ts';
 import { watchAll } from '#shared/usecases/watch.ts';
 import { Forbidden, RuleViolation } from '#shared/errors.ts';

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { findItem } from '#shared/catalog/index.ts';
 import { Conflict, NotFound, RuleViolation } from '#shared/errors.ts';
-import type { Principal } from '#shared/http/principal.ts';
+import type { Principal } from '#shared/domain/principal.ts';
 import { actOnCase } from '#shared/usecases/case-actions.ts';
 import { integrationDeps } from '../support/deps.ts';
 import { admin, citizen, individualBusinessApplication, pdf, sha256, uploadFile } from '../support/fixtures.ts';

@@ -1,7 +1,7 @@
 import { createUpload } from './checked.ts';
 import { createHash } from 'node:crypto';
 import { findItem } from '#shared/catalog/index.ts';
-import type { Principal } from '#shared/http/principal.ts';
+import type { Principal } from '#shared/domain/principal.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
 
 export const citizen = (over: Partial<Extract<Principal, { kind: 'citizen' }>> = {}): Principal => ({

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { httpFunction } from '#shared/http/handler.ts';
+import { httpFunction, reply } from '#shared/http/handler.ts';
 import { openApiDocument } from '#shared/http/openapi.ts';
 import { principalFromClaims } from '#shared/http/principal.ts';
 import { deployedRoutes, matchRoute, ROUTES, routeKey } from '#shared/http/routes.ts';
 import { Conflict } from '#shared/errors.ts';
+import { getServiceItem } from '#shared/usecases/catalog.ts';
+import { catalogDeps } from '#shared/wiring-catalog.ts';
 
 function event(routeKeyValue: string, body?: string, claims?: Record<string, string>): APIGatewayProxyEventV2 {
   const [method, path] = routeKeyValue.split(' ') as [string, string];
@@ -20,6 +22,10 @@ function event(routeKeyValue: string, body?: string, claims?: Record<string, str
   };
 }
 const ctx = {} as Context;
+/** An operation these tests never reach. */
+const unused = async (): Promise<never> => {
+  throw new Error('not called');
+};
 
 const handler = httpFunction('admin-api', {
   createDepartment: async () => {
@@ -28,12 +34,12 @@ const handler = httpFunction('admin-api', {
   updateDepartment: async () => {
     throw new Error('database password is hunter2');
   },
-  rotateDepartmentSecret: async () => ({ status: 200, body: { ok: true } }),
+  rotateDepartmentSecret: unused,
   listDeadLetters: async () => ({ status: 200, body: { items: [], nextCursor: null } }),
-  redeliverDeadLetter: async () => ({ status: 200, body: {} }),
-  loadCalendarYear: async () => ({ status: 200, body: {} }),
-  publishGuide: async () => ({ status: 200, body: {} }),
-  supervisionOverview: async () => ({ status: 200, body: {} }),
+  redeliverDeadLetter: unused,
+  loadCalendarYear: unused,
+  publishGuide: unused,
+  supervisionOverview: unused,
 });
 const iat = Math.floor(Date.now() / 1000);
 const lifetime = { iat: String(iat), exp: String(iat + 3600) };
@@ -132,5 +138,43 @@ describe('the route table', () => {
     expect(ops.sort()).toEqual(ROUTES.map((r) => r.operationId).sort());
     const fileCase = doc.paths['/cases']!.post as unknown as { requestBody: { content: { 'application/json': { schema: { required: string[] } } } } };
     expect(fileCase.requestBody.content['application/json'].schema.required).toContain('serviceItemCode');
+  });
+});
+
+describe('the operations are typed from the route table (tsc checks the @ts-expect-error lines)', () => {
+  it('refuses a missing or misspelled operation, a wrong path parameter, status or body', () => {
+    const publicOps = {
+      getHealth: reply(200, () => ({ status: 'ok' as const })),
+      getOpenApi: reply(200, () => ({ openapi: '3.1.0' as const })),
+      listServiceItems: reply(200, () => ({ items: [], nextCursor: null })),
+      getServiceItem: unused,
+    };
+    const unchecked = () => [
+      // @ts-expect-error getOpenApi, listServiceItems and getServiceItem are missing
+      httpFunction('public-api', { getHealth: reply(200, () => ({ status: 'ok' })) }),
+      httpFunction('public-api', {
+        ...publicOps,
+        // @ts-expect-error the path parameter is `code`
+        getServiceItem: reply(200, (req) => getServiceItem(catalogDeps(), req.params.kode)),
+      }),
+      httpFunction('public-api', {
+        ...publicOps,
+        // @ts-expect-error no such operation (issueDevToken, local only, would not be one either)
+        getOpenAPI: reply(200, () => ({ openapi: '3.1.0' })),
+      }),
+      httpFunction('admin-api', {
+        // @ts-expect-error createDepartment answers 201
+        createDepartment: reply(200, (req) => ({ ...req.body, secret: 'whsec_x' })),
+        // @ts-expect-error the body must be a DepartmentView
+        updateDepartment: reply(200, (req) => ({ code: req.params.code })),
+        rotateDepartmentSecret: reply(200, (req) => ({ code: req.params.code, name: req.principal.name, secret: 'whsec_x' })),
+        listDeadLetters: unused,
+        redeliverDeadLetter: unused,
+        loadCalendarYear: unused,
+        publishGuide: unused,
+        supervisionOverview: unused,
+      }),
+    ];
+    expect(unchecked).toBeTypeOf('function');
   });
 });

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { RuleViolation } from '../../errors.ts';
-import type { Role } from '../../http/principal.ts';
+import type { Role } from '../principal.ts';
 import type { Actor, CaseRecord, CaseStatus, DocumentKind } from '../case.ts';
 import type { OutboundType } from '../delivery.ts';
 import type { MetricPoint } from '../metrics.ts';

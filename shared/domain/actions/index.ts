@@ -1,4 +1,4 @@
-import type { Role } from '../../http/principal.ts';
+import type { Role } from '../principal.ts';
 import { accept } from './accept.ts';
 import { approve } from './approve.ts';
 import { complete } from './complete.ts';
