@@ -72,7 +72,8 @@ export type CaseRecord = {
   leadDepartment: string;
   coDepartments: string[];
   status: CaseStatus;
-  form: unknown;
+  /** The application form as filed or as last corrected, validated by the item's form schema (an object). */
+  form: Record<string, unknown>;
   materials: SubmittedMaterial[];
   delivery?: { method: 'pickup' | 'mail'; address?: string };
   supplementRequests: SupplementRequest[];

@@ -35,7 +35,7 @@ export async function supplementCase(deps: Deps, principal: Principal | undefine
     if (id !== formSpec?.id && !body.materials.some((m) => m.materialId === id)) errors.push({ path: 'materials', message: `"${id}" was asked for and is missing` });
   }
   // A request naming the application form (generated from the online form) is answered with the corrected form.
-  let form: { data: unknown } | undefined;
+  let form: { data: Record<string, unknown> } | undefined;
   if (formSpec && body.form === undefined) errors.push({ path: 'form', message: `"${formSpec.id}" (${formSpec.name}) was asked for: send the corrected form` });
   if (!formSpec && body.form !== undefined) errors.push({ path: 'form', message: 'the request did not name the application form; the form cannot be changed' });
   if (formSpec && body.form !== undefined) {

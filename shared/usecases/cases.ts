@@ -142,7 +142,7 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
   const form = item.form.safeParse(body.form);
   const { materials, errors } = await checkMaterials(deps, applicant.sub, item, body.materials, { complete: true });
   const allErrors = [...(form.success ? [] : zodErrors(form.error, 'form')), ...errors];
-  if (allErrors.length) {
+  if (allErrors.length || !form.success) {
     // The same request racing itself may have filed meanwhile (and claimed the uploads): answer as it did.
     const first = await replay(deps, idem);
     if (first) return first as Filed;
@@ -240,8 +240,7 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
     status: record.status,
     applicant: { name: record.applicant.name, subjectType: record.applicant.subjectType },
     departments: { lead: record.leadDepartment, co: record.coDepartments },
-    // The form as filed, which the item's form schema (an object) validated; the record's type does not say so yet.
-    form: record.form as Record<string, unknown>,
+    form: record.form,
     materials: record.materials.map((m) => ({
       materialId: m.materialId,
       source: m.source,

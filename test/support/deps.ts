@@ -16,12 +16,13 @@ import { TimerPoller } from '../../infra/local/timer-poller.ts';
 import { S3BlobStore } from '#shared/adapters/s3/blob-store.ts';
 import { dynamoRepositories, type DynamoRepositories } from '#shared/adapters/dynamodb/store.ts';
 import { MovableClock, systemClock } from '#shared/ports/clock.ts';
-import type { MetricsSink, Workflow } from '#shared/ports/outside.ts';
-import type { MetricPoint } from '#shared/domain/metrics.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
 import { ensureTable } from '../../infra/local/dynamodb-local.ts';
 import { S3RVER_CREDENTIALS } from '../../infra/local/s3-local.ts';
 import { TEST_BUCKET } from './stand-ins.ts';
+import { RecordingMetrics, RecordingWorkflow } from './memory.ts';
+
+export { RecordingMetrics, RecordingWorkflow };
 
 const region = 'us-east-1';
 
@@ -50,32 +51,6 @@ export async function freshStore(): Promise<{ store: DynamoRepositories; client:
 
 /** One renderer for the run: it loads the fonts once. */
 const notices = new PdfNoticeRenderer();
-
-/** Records what the use cases ask of the workflow. */
-export class RecordingWorkflow implements Workflow {
-  started: string[] = [];
-  executions: string[] = [];
-  resumed: Array<{ token: string; output: Record<string, unknown> }> = [];
-  async start(caseId: string, executionName: string) {
-    this.started.push(caseId);
-    this.executions.push(executionName);
-  }
-  async isRunning(executionName: string) {
-    return this.executions.includes(executionName);
-  }
-  async resume(token: string, output: Record<string, unknown>) {
-    this.resumed.push({ token, output });
-    return true;
-  }
-}
-
-/** Keeps the metric points the use cases emit, for tests to read. */
-export class RecordingMetrics implements MetricsSink {
-  readonly points: MetricPoint[] = [];
-  emit(points: MetricPoint[]): void {
-    this.points.push(...points);
-  }
-}
 
 /** The use cases' dependencies on the real local stand-ins, with a recording workflow by default. */
 export async function integrationDeps(): Promise<Deps & { workflow: RecordingWorkflow; clock: MovableClock; timers: TimerPoller; metrics: RecordingMetrics; store: DynamoRepositories }> {

@@ -2,7 +2,7 @@ import type { SubmittedMaterial } from '../case.ts';
 import { defineAction } from './define.ts';
 
 /** `form`: a corrected application form, when the request named the material generated from it. */
-export type SupplementCommand = { type: 'supplement'; materials: SubmittedMaterial[]; form?: unknown; note?: string };
+export type SupplementCommand = { type: 'supplement'; materials: SubmittedMaterial[]; form?: Record<string, unknown>; note?: string };
 
 /** The applicant's one answer to the supplement notice (D2): the case goes back to the department. */
 export const supplement = defineAction<SupplementCommand>()({

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { findItem } from '#shared/catalog/index.ts';
+import type { Principal } from '#shared/domain/principal.ts';
+import { IllegalTransition } from '#shared/errors.ts';
+import { fileCase } from '#shared/usecases/cases.ts';
+import { staffAction } from '#shared/usecases/department-actions.ts';
+import { createUpload } from '#shared/usecases/uploads.ts';
+import { citizen, pdf, sha256 } from '../support/fixtures.ts';
+import { memoryDeps } from '../support/memory.ts';
+
+const item = findItem('individual-business-registration')!;
+const lead = item.department.code;
+const staff = (roles: Array<'reviewer' | 'approver'>, dept = lead): Principal => ({ kind: 'staff', sub: `s-${roles.join('-')}`, name: '窗口人员', dept, roles });
+
+/** The case's record up to its acceptance (the watch may then announce the processing clock's light). */
+const steps = (events: Array<{ type: string }>) => events.map((e) => e.type).filter((t) => t !== 'case.light_changed');
+
+/** A filed application for 个体工商户设立登记, its one material put where its upload URL points. */
+async function filed() {
+  const m = memoryDeps();
+  m.clock.set(new Date('2026-11-23T10:00:00+08:00'));
+  const applicant = citizen();
+  const file = pdf();
+  const slot = await createUpload(m.deps, applicant, { fileName: 'premises.pdf', contentType: 'application/pdf', size: file.length, sha256: sha256(file) });
+  await m.blobs.put(m.table.uploads.get(slot.uploadId)!.objectKey, file, 'application/pdf');
+  const { body } = await fileCase(m.deps, applicant, { serviceItemCode: item.code, form: item.formExample, materials: [{ materialId: 'premises-proof', uploadId: slot.uploadId }] });
+  return { ...m, caseId: body.caseId };
+}
+
+describe('B3 staff act by role (use cases on in-memory ports)', () => {
+  it('lets a reviewer of the lead department accept', async () => {
+    const { deps, caseId, table } = await filed();
+
+    const answer = await staffAction(deps, staff(['reviewer']), caseId, { type: 'case.accept', data: {} });
+
+    expect(answer).toEqual({ caseId, status: 'accepted' });
+    expect(steps(table.events.get(caseId)!)).toEqual(['case.submitted', 'case.accepted']);
+  });
+
+  it('refuses an approver the acceptance, and changes nothing', async () => {
+    const { deps, caseId, table } = await filed();
+
+    await expect(staffAction(deps, staff(['approver']), caseId, { type: 'case.accept', data: {} })).rejects.toThrow(/needs the role reviewer/);
+
+    expect(table.cases.get(caseId)!.status).toBe('submitted');
+    expect(table.events.get(caseId)).toHaveLength(1);
+  });
+
+  it('tells another department nothing about the case', async () => {
+    const { deps, caseId } = await filed();
+
+    await expect(staffAction(deps, staff(['reviewer'], 'fz-gaj'), caseId, { type: 'case.accept', data: {} })).rejects.toThrow(/no case/);
+  });
+});
+
+describe('F5 two actions at once (use cases on in-memory ports)', () => {
+  it('decides the one that lost the race again on the case as the winner left it', async () => {
+    const { deps, caseId, table } = await filed();
+
+    const [accepted, rejected] = await Promise.allSettled([
+      staffAction(deps, staff(['reviewer']), caseId, { type: 'case.accept', data: {} }),
+      staffAction(deps, staff(['reviewer']), caseId, { type: 'case.reject', data: { reasons: ['材料不全'] } }),
+    ]);
+
+    expect(accepted).toMatchObject({ status: 'fulfilled', value: { status: 'accepted' } });
+    expect(rejected).toMatchObject({ status: 'rejected', reason: expect.any(IllegalTransition) });
+    expect(steps(table.events.get(caseId)!)).toEqual(['case.submitted', 'case.accepted']);
+    // The rejection's commit was refused (the case had moved on); its retry was refused before writing.
+    expect(table.refusedCommits).toBe(1);
+  });
+});
+
+describe('D1 E1 what an acceptance sends (use cases on in-memory ports)', () => {
+  it('issues the acceptance notice with the step', async () => {
+    const { deps, caseId, table, blobs } = await filed();
+
+    await staffAction(deps, staff(['reviewer']), caseId, { type: 'case.accept', data: {} });
+
+    const [notice] = table.cases.get(caseId)!.documents;
+    expect(notice).toMatchObject({ kind: 'acceptance_notice', name: '受理通知书' });
+    expect(JSON.parse(blobs.objects.get(notice!.objectKey)!.body.toString()).paragraphs[0]).toContain('决定予以受理');
+    expect(table.events.get(caseId)!.find((e) => e.type === 'case.accepted')!.documents).toEqual([notice!.docId]);
+  });
+
+  it('queues the lead department’s case.submitted webhook in the filing’s own transaction', async () => {
+    const { caseId, table, scheduler } = await filed();
+
+    const queued = [...table.deliveries.values()].filter((d) => d.data.caseId === caseId);
+    expect(queued.map((d) => [d.type, d.deptCode, d.status])).toEqual([['case.submitted', lead, 'pending']]);
+    expect([...scheduler.timers.values()].map((t) => t.task)).toContainEqual({ task: 'deliver', deliveryId: queued[0]!.deliveryId });
+  });
+});
