@@ -4,7 +4,7 @@ import { IllegalTransition, NotFound, RuleViolation } from '../errors.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { SupplementRequest, WithdrawRequest } from '../schemas/api.ts';
 import { requireCitizen } from './access.ts';
-import { actOnCase, caseFor } from './case-actions.ts';
+import { actOnCase, caseFor, type CaseActionDeps } from './case-actions.ts';
 import { checkMaterials, claimsOf } from './cases.ts';
 import { pinForm } from './materials.ts';
 import { zodErrors } from '../schemas/validate.ts';
@@ -15,8 +15,11 @@ const applicantOf = (p: Principal | undefined) => {
   return { kind: 'applicant' as const, id: citizen.sub, name: citizen.name };
 };
 
+/** A supplement: its materials checked and pinned, then a case action. */
+export type SupplementDeps = Pick<Deps, 'cases' | 'uploads' | 'certificates' | 'scheduler' | 'blobs' | 'workflow' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
+
 /** POST /cases/{caseId}/supplements: the one answer to the supplement notice, with every material it asked for. */
-export async function supplementCase(deps: Deps, principal: Principal | undefined, caseId: string, body: z.output<typeof SupplementRequest>) {
+export async function supplementCase(deps: SupplementDeps, principal: Principal | undefined, caseId: string, body: z.output<typeof SupplementRequest>) {
   const actor = applicantOf(principal);
   const record = await caseFor(deps, actor, caseId);
   const request = record.supplementRequests.at(-1);
@@ -63,7 +66,7 @@ export async function supplementCase(deps: Deps, principal: Principal | undefine
 }
 
 /** POST /cases/{caseId}/withdraw: the applicant takes the application back before a decision. */
-export async function withdrawCase(deps: Deps, principal: Principal | undefined, caseId: string, body: z.output<typeof WithdrawRequest>) {
+export async function withdrawCase(deps: CaseActionDeps, principal: Principal | undefined, caseId: string, body: z.output<typeof WithdrawRequest>) {
   const actor = applicantOf(principal);
   const { record } = await actOnCase(deps, actor, { caseId, command: { type: 'withdraw', ...(body.reason ? { reason: body.reason } : {}) }, ...(body.reason ? { note: body.reason } : {}) });
   return { caseId, status: record.status };

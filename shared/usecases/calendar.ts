@@ -7,12 +7,15 @@ import { requireAdmin } from './access.ts';
 import { cachedPerMinute, CACHE_MS } from './cache.ts';
 import type { Deps } from './deps.ts';
 
+/** What reading the calendar in force needs (realClock: the minute it is kept). */
+export type CalendarDeps = Pick<Deps, 'realClock' | 'calendars' | 'defaultArrangement'>;
+
 /** The calendar in force: years an administrator loaded, then the default data. Every case view needs it; it is read at most once a minute. */
-const calendarInForce = cachedPerMinute(async (deps: Deps) => {
+const calendarInForce = cachedPerMinute(async (deps: CalendarDeps) => {
   const loaded = new Map((await deps.calendars.listCalendarYears()).map((a) => [a.year, a]));
   return new WorkingCalendar([(year) => loaded.get(year), deps.defaultArrangement]);
 });
-export const calendarOf = (deps: Deps): Promise<WorkingCalendar> => calendarInForce.get(deps);
+export const calendarOf = (deps: CalendarDeps): Promise<WorkingCalendar> => calendarInForce.get(deps);
 
 const isWeekend = (date: string) => [0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay());
 const isRealDate = (date: string) => {
@@ -20,11 +23,14 @@ const isRealDate = (date: string) => {
   return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === date;
 };
 
+/** Loading a year: the calendar (whose cache it clears), and the watch it schedules. */
+export type CalendarAdminDeps = Pick<Deps, 'scheduler' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement'>;
+
 /**
  * PUT /admin/calendar/{year}: the State Council's arrangement for a year — holidays and the
  * weekend days that are working days (调休). It replaces whatever was known for that year.
  */
-export async function loadCalendarYear(deps: Deps, principal: Principal | undefined, yearParam: string, body: z.output<typeof CalendarYearRequest>) {
+export async function loadCalendarYear(deps: CalendarAdminDeps, principal: Principal | undefined, yearParam: string, body: z.output<typeof CalendarYearRequest>) {
   requireAdmin(principal);
   const year = Number(yearParam);
   const errors: FieldError[] = [];

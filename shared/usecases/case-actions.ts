@@ -24,14 +24,14 @@ function involves(record: CaseRecord, actor: CaseActor): boolean {
 }
 
 /** The case as this actor may see it; anyone else learns nothing (404). */
-export async function caseFor(deps: Deps, actor: CaseActor, caseId: string): Promise<CaseRecord> {
+export async function caseFor(deps: Pick<Deps, 'cases'>, actor: CaseActor, caseId: string): Promise<CaseRecord> {
   const record = await deps.cases.get(caseId);
   if (!record || !involves(record, actor)) throw new NotFound(`no case ${caseId}`);
   return record;
 }
 
 /** The case and its trail as this actor may see them. */
-async function caseWithEventsFor(deps: Deps, actor: CaseActor, caseId: string): Promise<{ record: CaseRecord; events: AuditEvent[] }> {
+async function caseWithEventsFor(deps: Pick<Deps, 'cases'>, actor: CaseActor, caseId: string): Promise<{ record: CaseRecord; events: AuditEvent[] }> {
   const found = await deps.cases.getWithEvents(caseId);
   if (!found || !involves(found.record, actor)) throw new NotFound(`no case ${caseId}`);
   return found;
@@ -47,13 +47,16 @@ function withOutcome(record: CaseRecord, events: AuditEvent[], calendar: Working
   return { ...record, outcome: { decidedOn: last.at.slice(0, 10), usedWorkingDays, onTime: d.remainingWorkingDays >= 0 } };
 }
 
+/** One action on a case: the case, the calendar, and the follow-ups — waking the workflow, webhooks, the watch, metrics. */
+export type CaseActionDeps = Pick<Deps, 'cases' | 'scheduler' | 'workflow' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
+
 /**
  * One action on a case: decide the transition, write it with its audit event in one transaction
  * (retrying when someone else changed the case meanwhile — the decision is then taken again on
  * the fresh case, and may well be refused), then wake the workflow steps that were waiting for it.
  */
 export async function actOnCase(
-  deps: Deps,
+  deps: CaseActionDeps,
   actor: CaseActor,
   action: Action,
   opts: {
@@ -114,7 +117,7 @@ export async function actOnCase(
  * Wakes every workflow step whose wait this change ended. Called after the commit: a step that
  * registers its wait later checks the case itself, so no wake-up is lost either way.
  */
-export async function resumeWaitsOver(deps: Deps, record: CaseRecord): Promise<void> {
+export async function resumeWaitsOver(deps: Pick<Deps, 'cases' | 'workflow'>, record: CaseRecord): Promise<void> {
   const waits = await deps.cases.listWaits(record.caseId);
   await Promise.all(
     waits

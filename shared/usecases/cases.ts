@@ -32,13 +32,16 @@ type CreateCase = z.output<typeof CreateCaseRequest>;
 
 type MaterialRef = z.output<typeof CreateCaseRequest>['materials'][number];
 
+/** Checking materials: certificates and uploads of the applicant, pinned as they are checked. */
+export type MaterialCheckDeps = Pick<Deps, 'uploads' | 'certificates' | 'blobs' | 'clock'>;
+
 /**
  * Checks materials against the guide and the stored files, collecting every problem at once.
  * When filing (`complete`), what the platform can fetch or generate is added and whatever
  * required is still missing is reported.
  */
 export async function checkMaterials(
-  deps: Deps,
+  deps: MaterialCheckDeps,
   owner: string,
   item: CatalogItem,
   refs: MaterialRef[],
@@ -120,7 +123,7 @@ export const claimsOf = (materials: SubmittedMaterial[], owner: string, caseId: 
   materials.flatMap((m): Companion[] => (m.source === 'upload' ? [{ kind: 'claimUpload', uploadId: m.uploadId, owner, caseId }] : []));
 
 /** The twin request's transaction may still be committing: give it a moment to finish. */
-async function replayWhenDone(deps: Deps, idem: Parameters<typeof replay>[1]) {
+async function replayWhenDone(deps: Pick<Deps, 'idempotency'>, idem: Parameters<typeof replay>[1]) {
   for (let i = 0; i < 10; i++) {
     const first = await replay(deps, idem);
     if (first) return first;
@@ -131,7 +134,13 @@ async function replayWhenDone(deps: Deps, idem: Parameters<typeof replay>[1]) {
 
 type Filed = { status: 201; body: { caseId: string; supervisionCode: string; status: 'submitted' } };
 
-export async function fileCase(deps: Deps, principal: Principal | undefined, body: CreateCase, idempotencyKey?: string): Promise<Filed> {
+/**
+ * Filing: the guide, the materials, the idempotency record, the supervision code, and the
+ * follow-ups — starting the workflow, webhooks, the acceptance clock's watch.
+ */
+export type FilingDeps = Pick<Deps, 'cases' | 'workflowRuns' | 'uploads' | 'certificates' | 'idempotency' | 'scheduler' | 'blobs' | 'workflow' | 'clock' | 'realClock' | 'regionCode' | 'calendars' | 'catalog' | 'defaultArrangement' | 'metrics'>;
+
+export async function fileCase(deps: FilingDeps, principal: Principal | undefined, body: CreateCase, idempotencyKey?: string): Promise<Filed> {
   const applicant = requireCitizen(principal, 2, 'filing an application');
   const idem = idempotencyOf(`${applicant.sub}:POST /cases`, idempotencyKey, body);
   const previous = await replay(deps, idem);
@@ -219,7 +228,10 @@ export async function fileCase(deps: Deps, principal: Principal | undefined, bod
   }, (err) => err instanceof DuplicateCompanion && !!err.has('reserveSupervisionCode'));
 }
 
-export async function viewCase(deps: Deps, principal: Principal | undefined, caseId: string) {
+/** A case's view: the case and its trail, the calendar for its clocks, its certificates and workflow run. */
+export type CaseViewDeps = Pick<Deps, 'cases' | 'workflowRuns' | 'certificates' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement'>;
+
+export async function viewCase(deps: CaseViewDeps, principal: Principal | undefined, caseId: string) {
   const found = await deps.cases.getWithEvents(caseId);
   if (!found || !canSeeCase(principal, found.record)) throw new NotFound(`no case ${caseId}`);
   const { record, events } = found;
@@ -292,7 +304,7 @@ export async function viewCase(deps: Deps, principal: Principal | undefined, cas
  * of cases their department leads, by status then newest first, each with the department's own
  * light (F3, F4: real-time tracking). `?light=` filters the work queue.
  */
-export async function listCases(deps: Deps, principal: Principal | undefined, query: z.output<typeof CaseListQuery>) {
+export async function listCases(deps: Pick<Deps, 'cases'>, principal: Principal | undefined, query: z.output<typeof CaseListQuery>) {
   const page = { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}), ...(query.status ? { status: query.status } : {}) };
   let found;
   let lightFor: (c: CaseSummary) => Light;
@@ -321,7 +333,7 @@ export async function listCases(deps: Deps, principal: Principal | undefined, qu
   };
 }
 
-export async function viewCertificate(deps: Deps, principal: Principal | undefined, certificateId: string) {
+export async function viewCertificate(deps: Pick<Deps, 'certificates'>, principal: Principal | undefined, certificateId: string) {
   const cert = await deps.certificates.getCertificate(certificateId);
   if (!cert || principal?.kind !== 'citizen' || cert.holder.id !== principal.sub) throw new NotFound(`no certificate ${certificateId}`);
   return cert;

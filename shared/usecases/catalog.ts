@@ -44,13 +44,16 @@ export async function getServiceItem(deps: CatalogDeps, code: string) {
   return guide(item);
 }
 
+/** Publishing a guide: the catalog (whose cache it clears) and case time for the revision's date. */
+export type GuidePublishingDeps = Pick<Deps, 'clock' | 'realClock' | 'catalog'>;
+
 /**
  * PUT /admin/service-items/{code}: publishes a new version of a guide. Cases already filed keep
  * the limits of the version they were filed under (A2). A promised limit above the statutory
  * one is refused (F1), as is a yellow threshold beyond the promised limit or an opinion limit on
  * an item without co-departments.
  */
-export async function publishGuide(deps: Deps, principal: Principal | undefined, code: string, body: z.output<typeof PublishGuideRequest>) {
+export async function publishGuide(deps: GuidePublishingDeps, principal: Principal | undefined, code: string, body: z.output<typeof PublishGuideRequest>) {
   const admin = requireAdmin(principal);
   const current = await itemOf(deps, code);
   if (!current) throw new NotFound(`no service item ${code}`);

@@ -15,7 +15,7 @@ import { activeSecrets, loadDepartment } from './departments.ts';
 const timerName = (d: Pick<Delivery, 'deliveryId'>, attempt: number) => `deliver-${d.deliveryId}-${attempt}`;
 
 /** The deliveries a step causes, to be written in the step's own transaction. */
-export function deliveriesFor(deps: Deps, record: CaseRecord, event: AuditEvent): Delivery[] {
+export function deliveriesFor(deps: Pick<Deps, 'clock'>, record: CaseRecord, event: AuditEvent): Delivery[] {
   return outboundFor(record, event).map(({ deptCode, type }) => ({
     deliveryId: `msg_${newId(deps.clock.now())}`,
     deptCode,
@@ -46,16 +46,19 @@ export function deliveriesFor(deps: Deps, record: CaseRecord, event: AuditEvent)
 export const enqueue = (deliveries: Delivery[]): Companion[] => deliveries.map((delivery) => ({ kind: 'enqueueDelivery', delivery }));
 
 /** After the step committed: the first attempt of each, as soon as possible. */
-export async function scheduleFirstAttempts(deps: Deps, deliveries: Delivery[]): Promise<void> {
+export async function scheduleFirstAttempts(deps: Pick<Deps, 'scheduler' | 'clock'>, deliveries: Delivery[]): Promise<void> {
   await Promise.all(deliveries.map((d) => deps.scheduler.schedule(timerName(d, 1), deps.clock.now(), { task: 'deliver', deliveryId: d.deliveryId })));
 }
+
+/** One attempt: the delivery, its department's URL and secret, the sender, and the next attempt's timer. */
+export type DeliveryDeps = Pick<Deps, 'departments' | 'deliveries' | 'scheduler' | 'sender' | 'retryTimeScale' | 'clock' | 'realClock' | 'metrics'>;
 
 /**
  * One attempt: sign with the department's current secret and POST. 2xx delivers; otherwise the
  * next attempt is scheduled with back-off, and after the last the delivery is parked as a dead
  * letter. A timer that fires twice finds the attempt already recorded and changes nothing.
  */
-export async function attemptDelivery(deps: Deps, deliveryId: string): Promise<Delivery | undefined> {
+export async function attemptDelivery(deps: DeliveryDeps, deliveryId: string): Promise<Delivery | undefined> {
   const d = await deps.deliveries.getDelivery(deliveryId);
   if (!d || d.status !== 'pending') return d;
   const realNow = deps.realClock.now();
@@ -97,7 +100,7 @@ const LOST_AFTER_MS = 10 * 60_000;
  * scheduling) or never fired is found by its due time and scheduled again. Timer names are per
  * attempt, so a timer that does exist is not doubled.
  */
-export async function sweepDeliveries(deps: Deps): Promise<{ rescheduled: number }> {
+export async function sweepDeliveries(deps: Pick<Deps, 'deliveries' | 'scheduler' | 'retryTimeScale' | 'clock'>): Promise<{ rescheduled: number }> {
   const before = new Date(deps.clock.now().getTime() - LOST_AFTER_MS * deps.retryTimeScale).toISOString();
   const lost = await deps.deliveries.listOverdueDeliveries(before, 100);
   await Promise.all(lost.map((d) => deps.scheduler.schedule(timerName(d, d.attempts + 1), deps.clock.now(), { task: 'deliver', deliveryId: d.deliveryId })));
@@ -106,14 +109,14 @@ export async function sweepDeliveries(deps: Deps): Promise<{ rescheduled: number
 
 const view = (d: Delivery) => ({ ...d });
 
-export async function listDeadLetters(deps: Deps, principal: Principal | undefined, query: { limit: number; cursor?: string }) {
+export async function listDeadLetters(deps: Pick<Deps, 'deliveries'>, principal: Principal | undefined, query: { limit: number; cursor?: string }) {
   requireAdmin(principal);
   const page = await deps.deliveries.listDeadLetters(query.limit, query.cursor);
   return { items: page.items.map(view), nextCursor: page.nextCursor };
 }
 
 /** Parks a dead letter back on the line: a new series of attempts, starting now. */
-export async function redeliver(deps: Deps, principal: Principal | undefined, deliveryId: string) {
+export async function redeliver(deps: Pick<Deps, 'deliveries' | 'scheduler' | 'clock'>, principal: Principal | undefined, deliveryId: string) {
   requireAdmin(principal);
   const d = await deps.deliveries.getDelivery(deliveryId);
   if (!d) throw new NotFound(`no delivery ${deliveryId}`);

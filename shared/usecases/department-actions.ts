@@ -40,7 +40,10 @@ function checkSupplementItems(record: CaseRecord, action: Action): void {
   if (errors.length) throw new RuleViolation('the supplement request names unknown materials', errors);
 }
 
-async function act(deps: Deps, deptCode: string, via: 'webhook' | 'staff', action: Action, extra: { webhookId?: string; staffId?: string } = {}) {
+/** A department's action: a case action with the notices it issues. */
+export type DepartmentActionDeps = Pick<Deps, 'cases' | 'departments' | 'scheduler' | 'blobs' | 'notices' | 'workflow' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
+
+async function act(deps: DepartmentActionDeps, deptCode: string, via: 'webhook' | 'staff', action: Action, extra: { webhookId?: string; staffId?: string } = {}) {
   const actor = { kind: 'department' as const, id: deptCode, via, ...(extra.staffId ? { staffId: extra.staffId } : {}) };
   return actOnCase(deps, actor, action, {
     webhookId: extra.webhookId,
@@ -64,8 +67,11 @@ function verify(secrets: string[], headers: Record<string, string | undefined>, 
   throw new Unauthenticated('the webhook signature does not verify, or its timestamp is outside ±5 minutes');
 }
 
+/** A department's webhook: its secrets, the ids it has sent, and the action or material link it asks for. */
+export type DepartmentWebhookDeps = Pick<Deps, 'cases' | 'departments' | 'webhooks' | 'scheduler' | 'blobs' | 'notices' | 'workflow' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
+
 /** POST /hooks/departments/{deptCode}: verify, parse, deduplicate, act. */
-export async function receiveDepartmentWebhook(deps: Deps, deptCode: string, headers: Record<string, string | undefined>, rawBody: string) {
+export async function receiveDepartmentWebhook(deps: DepartmentWebhookDeps, deptCode: string, headers: Record<string, string | undefined>, rawBody: string) {
   if (Buffer.byteLength(rawBody, 'utf8') > MAX_WEBHOOK_BYTES) throw new PayloadTooLarge(`a webhook body may be at most ${MAX_WEBHOOK_BYTES} bytes`);
   // Standard Webhooks ids are short tokens; the id becomes part of a key (at most 2 KB in DynamoDB).
   const id = headers['webhook-id'];
@@ -105,7 +111,7 @@ export async function receiveDepartmentWebhook(deps: Deps, deptCode: string, hea
 }
 
 /** POST /department/cases/{caseId}/actions: the same actions, by staff whose role allows them. */
-export async function staffAction(deps: Deps, principal: Principal | undefined, caseId: string, msg: StaffAction) {
+export async function staffAction(deps: DepartmentActionDeps, principal: Principal | undefined, caseId: string, msg: StaffAction) {
   if (principal?.kind !== 'staff' || !principal.dept) throw new Forbidden('department staff only');
   const action = toAction(caseId, msg);
   const allowed = ROLES_FOR.get(msg.type) ?? [];

@@ -21,7 +21,7 @@ export function newSecret(): string {
  * The department's record. Departments the catalog names exist from the start: until an
  * administrator gives one a secret or a URL, it has neither.
  */
-export async function loadDepartment(deps: Deps, code: string): Promise<{ dept: Department; stored: boolean } | undefined> {
+export async function loadDepartment(deps: Pick<Deps, 'departments'>, code: string): Promise<{ dept: Department; stored: boolean } | undefined> {
   const stored = await deps.departments.getDepartment(code);
   if (stored) return { dept: stored, stored: true };
   const seeded = catalogDepartments().find((d) => d.code === code);
@@ -36,7 +36,10 @@ export function activeSecrets(dept: Department, now: Date): string[] {
 
 const view = (d: Department) => ({ code: d.code, name: d.name, ...(d.webhookUrl ? { webhookUrl: d.webhookUrl } : {}) });
 
-export async function createDepartment(deps: Deps, principal: Principal | undefined, body: z.output<typeof CreateDepartmentRequest>) {
+/** Administering departments: their records, and real time for secrets and dates. */
+export type DepartmentAdminDeps = Pick<Deps, 'departments' | 'realClock'>;
+
+export async function createDepartment(deps: DepartmentAdminDeps, principal: Principal | undefined, body: z.output<typeof CreateDepartmentRequest>) {
   requireAdmin(principal);
   if (await loadDepartment(deps, body.code)) throw new Conflict(`department ${body.code} already exists`);
   const now = toShanghaiIso(deps.realClock.now());
@@ -46,13 +49,13 @@ export async function createDepartment(deps: Deps, principal: Principal | undefi
   return { ...view(dept), secret };
 }
 
-async function save(deps: Deps, dept: Department, stored: boolean) {
+async function save(deps: Pick<Deps, 'departments'>, dept: Department, stored: boolean) {
   if (stored) await deps.departments.updateDepartment(dept);
   // A catalog department is written for the first time: it is created now.
   else await deps.departments.createDepartment({ ...dept, createdAt: dept.updatedAt });
 }
 
-export async function updateDepartment(deps: Deps, principal: Principal | undefined, code: string, body: z.output<typeof UpdateDepartmentRequest>) {
+export async function updateDepartment(deps: DepartmentAdminDeps, principal: Principal | undefined, code: string, body: z.output<typeof UpdateDepartmentRequest>) {
   requireAdmin(principal);
   const found = await loadDepartment(deps, code);
   if (!found) throw new NotFound(`no department ${code}`);
@@ -61,7 +64,7 @@ export async function updateDepartment(deps: Deps, principal: Principal | undefi
   return view(dept);
 }
 
-export async function rotateSecret(deps: Deps, principal: Principal | undefined, code: string) {
+export async function rotateSecret(deps: DepartmentAdminDeps, principal: Principal | undefined, code: string) {
   requireAdmin(principal);
   const found = await loadDepartment(deps, code);
   if (!found) throw new NotFound(`no department ${code}`);

@@ -23,7 +23,7 @@ export function idempotencyOf(scope: string, key: string | undefined, body: unkn
 }
 
 /** The stored response for a repeated request, or undefined when this is the first. */
-export async function replay(deps: Deps, idem: Idempotency | undefined): Promise<StoredResponse | undefined> {
+export async function replay(deps: Pick<Deps, 'idempotency'>, idem: Idempotency | undefined): Promise<StoredResponse | undefined> {
   if (!idem) return undefined;
   const stored = await deps.idempotency.getResponse(idem.scope, idem.key);
   if (!stored) return undefined;
@@ -33,7 +33,7 @@ export async function replay(deps: Deps, idem: Idempotency | undefined): Promise
   return stored.response;
 }
 
-export function remember(deps: Deps, idem: Idempotency, response: StoredResponse): Companion {
+export function remember(deps: Pick<Deps, 'realClock'>, idem: Idempotency, response: StoredResponse): Companion {
   return {
     kind: 'rememberResponse',
     record: { ...idem, response },

@@ -11,12 +11,15 @@ import type { Deps } from './deps.ts';
 /** How long a material's download link lasts. */
 const LINK_SECONDS = 5 * 60;
 
+/** Pinning a file: the blob store, and case time for the copy's new id. */
+export type PinningDeps = Pick<Deps, 'blobs' | 'clock'>;
+
 /**
  * Filed materials are pinned: copied where no URL the platform issues can write (`pinned/…`), and
  * the copy is what is checked and what departments open. The upload URL (15 minutes, signed with
  * the declared SHA-256) can only ever write the declared bytes, and never the copy.
  */
-export async function pinUpload(deps: Deps, upload: Upload): Promise<{ objectKey: string; size: number; sha256: string } | undefined> {
+export async function pinUpload(deps: PinningDeps, upload: Upload): Promise<{ objectKey: string; size: number; sha256: string } | undefined> {
   // A key of its own per copy: two filings racing with the same upload never write the same object.
   const objectKey = `pinned/uploads/${upload.uploadId}-${newId(deps.clock.now())}`;
   if (!(await deps.blobs.copy(upload.objectKey, objectKey))) return undefined;
@@ -25,7 +28,7 @@ export async function pinUpload(deps: Deps, upload: Upload): Promise<{ objectKey
 }
 
 /** A JSON document kept for the case: its bytes, digest and name, pinned like an upload. */
-async function pinJson(deps: Deps, objectKey: string, value: unknown, fileName: string): Promise<PinnedFile> {
+async function pinJson(deps: Pick<Deps, 'blobs'>, objectKey: string, value: unknown, fileName: string): Promise<PinnedFile> {
   const body = Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
   await deps.blobs.put(objectKey, body, 'application/json');
   return { objectKey, fileName, contentType: 'application/json', size: body.length, sha256: createHash('sha256').update(body).digest('hex') };
@@ -35,10 +38,10 @@ async function pinJson(deps: Deps, objectKey: string, value: unknown, fileName: 
  * Every pinned document gets a key of its own (a new id): nothing written later — another case
  * using the same certificate, a concurrent answer — can overwrite bytes whose digest a case holds.
  */
-const uniqueKey = (deps: Deps, prefix: string) => `${prefix}-${newId(deps.clock.now())}.json`;
+const uniqueKey = (deps: Pick<Deps, 'clock'>, prefix: string) => `${prefix}-${newId(deps.clock.now())}.json`;
 
 /** An e-certificate from the library used as a material: the record as it was when used. */
-export const pinCertificate = (deps: Deps, cert: Certificate) =>
+export const pinCertificate = (deps: PinningDeps, cert: Certificate) =>
   pinJson(deps, uniqueKey(deps, `pinned/certificates/${cert.certificateId}`), cert, `${cert.name}-${cert.supervisionCode}.json`);
 
 /**
@@ -46,7 +49,7 @@ export const pinCertificate = (deps: Deps, cert: Certificate) =>
  * version 1 at filing, the next with each corrected form answering a supplement request.
  */
 export async function pinForm(
-  deps: Deps,
+  deps: PinningDeps,
   c: { caseId: string; serviceItem: CaseRecord['serviceItem'] },
   material: { id: string; name: string },
   form: unknown,
@@ -66,12 +69,15 @@ function openerOf(principal: Principal | undefined, record: CaseRecord): CaseAct
   return undefined;
 }
 
+/** Opening a material: a case action (the opening is recorded), then a link to the pinned bytes. */
+export type OpenMaterialDeps = Pick<Deps, 'cases' | 'scheduler' | 'blobs' | 'workflow' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
+
 /**
  * A short-lived download of exactly the material's pinned bytes, with their digest; the opening
  * is recorded on the case (who, when, which material). Anyone else learns nothing (404).
  * `webhookId`: a department system's repeated query records its opening once.
  */
-export async function openMaterial(deps: Deps, who: Principal | CaseActor | undefined, caseId: string, materialId: string, opts: { webhookId?: string } = {}) {
+export async function openMaterial(deps: OpenMaterialDeps, who: Principal | CaseActor | undefined, caseId: string, materialId: string, opts: { webhookId?: string } = {}) {
   const record = await deps.cases.get(caseId);
   const actor = record && who && (who.kind === 'citizen' || who.kind === 'staff' ? openerOf(who, record) : who);
   if (!record || !actor || (actor.kind === 'department' && actor.id !== record.leadDepartment && !record.coDepartments.includes(actor.id))) {

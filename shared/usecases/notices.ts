@@ -42,8 +42,11 @@ function noticeOf(record: CaseRecord, command: Command, department: string): { k
   };
 }
 
+/** Issuing a notice: the lead department's name, the renderer, and the blob store the PDF goes to. */
+export type NoticeDeps = Pick<Deps, 'departments' | 'blobs' | 'notices' | 'clock'>;
+
 /** Renders and stores the notice a step issues; the step's transaction then records it. */
-export async function issueNotices(deps: Deps, record: CaseRecord, command: Command): Promise<CaseDocument[]> {
+export async function issueNotices(deps: NoticeDeps, record: CaseRecord, command: Command): Promise<CaseDocument[]> {
   const department = (await loadDepartment(deps, record.leadDepartment))?.dept.name ?? record.leadDepartment;
   const made = noticeOf(record, command, department);
   if (!made) return [];
@@ -54,7 +57,7 @@ export async function issueNotices(deps: Deps, record: CaseRecord, command: Comm
 }
 
 /** GET /cases/{caseId}/documents/{docId}: a short-lived download URL, for the applicant and the case's departments. */
-export async function documentLink(deps: Deps, principal: Principal | undefined, caseId: string, docId: string) {
+export async function documentLink(deps: Pick<Deps, 'cases' | 'blobs' | 'realClock'>, principal: Principal | undefined, caseId: string, docId: string) {
   const record = await deps.cases.get(caseId);
   if (!record || !canSeeCase(principal, record)) throw new NotFound(`no case ${caseId}`);
   const doc = record.documents.find((d) => d.docId === docId);

@@ -10,14 +10,16 @@ import type { Deps } from './deps.ts';
  */
 export const restartDelayMs = (attempt: number) => (attempt <= 1 ? 0 : Math.min(2 ** (attempt - 2), 24 * 60) * 60_000);
 
-const nowIso = (deps: Deps) => deps.realClock.now().toISOString();
+const nowIso = (deps: Pick<Deps, 'realClock'>) => deps.realClock.now().toISOString();
+
+export type StartWorkflowDeps = Pick<Deps, 'workflowRuns' | 'workflow' | 'realClock'>;
 
 /**
  * Starts the attempt after `after` of a case's workflow: counted first (so a start lost to a crash
  * stays on the sweep's list), then started under its own execution name, then marked running.
  * Only one starter wins an attempt: undefined when another began it meanwhile.
  */
-export async function startWorkflow(deps: Deps, caseId: string, after: number): Promise<WorkflowRun | undefined> {
+export async function startWorkflow(deps: StartWorkflowDeps, caseId: string, after: number): Promise<WorkflowRun | undefined> {
   const run = await deps.workflowRuns.beginWorkflowAttempt(caseId, nowIso(deps), after);
   if (!run) return undefined;
   await deps.workflow.start(caseId, run.execution!);
@@ -25,13 +27,15 @@ export async function startWorkflow(deps: Deps, caseId: string, after: number): 
   return { ...run, status: 'running' };
 }
 
+export type RecordStopDeps = Pick<Deps, 'cases' | 'workflowRuns' | 'realClock'>;
+
 /**
  * An execution stopped without finishing its case (RecordStop in the state machine; or, for what a
  * Catch cannot see — an execution's own timeout, an abort — the status-change event). Recorded
  * on the case's run, unless a later attempt began meanwhile; the sweep starts the next attempt.
  */
 export async function recordWorkflowStop(
-  deps: Deps,
+  deps: RecordStopDeps,
   execution: string,
   reason: { error: string; cause?: string },
   /** The status-change event follows RecordStop's own record: it must not replace the step's precise reason. */
@@ -45,13 +49,16 @@ export async function recordWorkflowStop(
   return { recorded };
 }
 
+/** The sweep and the daily check: a case's run, its case, and its executions. */
+export type ReconcileDeps = Pick<Deps, 'cases' | 'workflowRuns' | 'workflow' | 'realClock'>;
+
 /**
  * Nothing lost between the case and its workflow. The sweep looks at every run that is not known
  * to be running: filed but never started, a start lost half-way (after a grace period), an attempt
  * that stopped. A case that is final needs nothing more; a start that did go through is marked
  * running; anything else gets a new attempt.
  */
-export async function reconcileWorkflows(deps: Deps): Promise<{ restarted: string[] }> {
+export async function reconcileWorkflows(deps: ReconcileDeps): Promise<{ restarted: string[] }> {
   const now = deps.realClock.now().getTime();
   const restarted: string[] = [];
   for (const run of await deps.workflowRuns.listWorkflowsToRecover()) {
@@ -79,7 +86,7 @@ export async function reconcileWorkflows(deps: Deps): Promise<{ restarted: strin
  * The daily check of a run believed to be running: if its execution is not running (its
  * status-change report was lost), the run is recorded as stopped and the sweep takes it from there.
  */
-export async function checkWorkflowRuns(deps: Deps, caseId: string): Promise<{ lost: boolean }> {
+export async function checkWorkflowRuns(deps: ReconcileDeps, caseId: string): Promise<{ lost: boolean }> {
   const run = await deps.workflowRuns.getWorkflowRun(caseId);
   if (run?.status !== 'running' || Date.parse(run.since) > deps.realClock.now().getTime() - START_GRACE_MS) return { lost: false };
   if (await deps.workflow.isRunning(run.execution!)) return { lost: false };

@@ -17,8 +17,11 @@ export const ScheduledTaskInput = z.discriminatedUnion('task', [
   z.object({ task: z.literal('mend-indexes') }).strict(),
 ]);
 
+/** Every scheduled task: deliveries and their sweep, the workflow sweep, the watch, and mending. */
+export type ScheduledTaskDeps = Pick<Deps, 'cases' | 'workflowRuns' | 'migrations' | 'departments' | 'deliveries' | 'scheduler' | 'sender' | 'retryTimeScale' | 'workflow' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
+
 /** What the scheduler invokes (EventBridge Scheduler in AWS, the timer poller locally). */
-export async function runScheduledTask(deps: Deps, input: unknown) {
+export async function runScheduledTask(deps: ScheduledTaskDeps, input: unknown) {
   const task = validate(ScheduledTaskInput, input, '', 'the scheduled task');
   switch (task.task) {
     case 'sweep':

@@ -15,13 +15,16 @@ function monthsBack(month: string, n: number): string {
   return d.toISOString().slice(0, 7);
 }
 
+/** The overview: watched cases, decision counters, workflows being recovered, department names. */
+export type SupervisionDeps = Pick<Deps, 'cases' | 'workflowRuns' | 'stats' | 'departments' | 'clock' | 'realClock'>;
+
 /**
  * GET /admin/supervision (F4): cases by light, open supervision cases, and each department's
  * yellow and red counts and open supervisions now, and its on-time rate and median working days
  * used over the last twelve months. Reads only the watched cases (a sparse index) and the monthly
  * decision counters, never the whole table.
  */
-export async function supervisionOverview(deps: Deps, principal: Principal | undefined) {
+export async function supervisionOverview(deps: SupervisionDeps, principal: Principal | undefined) {
   requireAdmin(principal);
   const today = shanghaiDate(deps.clock.now());
   const period = { from: monthsBack(today.slice(0, 7), PERIOD_MONTHS - 1), to: today.slice(0, 7) };

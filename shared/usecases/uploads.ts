@@ -10,7 +10,7 @@ import type { Deps } from './deps.ts';
 const URL_LIFETIME_SECONDS = 15 * 60;
 
 /** Size and type are checked before anything is signed; the digest is checked again when filed. */
-export async function createUpload(deps: Deps, principal: Principal | undefined, body: z.output<typeof UploadRequest>) {
+export async function createUpload(deps: Pick<Deps, 'uploads' | 'blobs' | 'realClock'>, principal: Principal | undefined, body: z.output<typeof UploadRequest>) {
   const citizen = requireCitizen(principal, 2, 'uploading materials');
   if (body.size > MAX_UPLOAD_BYTES) {
     throw new PayloadTooLarge(`a material may be at most ${MAX_UPLOAD_BYTES} bytes (20 MiB); this one is ${body.size}`);

@@ -23,8 +23,11 @@ const WATCH: Actor = { kind: 'system', id: 'supervision' };
 export const watchTimerName = (caseId: string, day: string) => `watch-${caseId}-${day.replaceAll('-', '')}`;
 const startOfDay = (day: string) => new Date(`${day}T00:00:00+08:00`);
 
+/** The watch on one case: the case, the calendar, the webhooks and timers it sets, its metrics. */
+export type WatchDeps = Pick<Deps, 'cases' | 'scheduler' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
+
 export async function watchCase(
-  deps: Deps,
+  deps: WatchDeps,
   caseId: string,
   opts: { previousDays?: string[]; /** The case as just written by the caller, saving a read. */ current?: { record: CaseRecord; events: AuditEvent[] } } = {},
 ) {
@@ -64,7 +67,7 @@ export async function watchCase(
  * planned (a suspension deletes them all; the resumption plans them again). Days up to today
  * were looked at just now. Timer names are per day, so setting one twice keeps one.
  */
-async function syncWatchTimers(deps: Deps, caseId: string, previous: string[] = [], planned: string[], today: string): Promise<void> {
+async function syncWatchTimers(deps: Pick<Deps, 'scheduler'>, caseId: string, previous: string[] = [], planned: string[], today: string): Promise<void> {
   const future = planned.filter((d) => d > today);
   await Promise.all([
     ...previous.filter((d) => !future.includes(d)).map((d) => deps.scheduler.cancel(watchTimerName(caseId, d))),
@@ -77,12 +80,15 @@ const PARALLEL = 8;
 /** Cases per run of the daily watch. */
 const WATCH_PAGE = 200;
 
+/** The daily watch: every watched case, and the check of its workflow run. */
+export type WatchAllDeps = Pick<Deps, 'cases' | 'workflowRuns' | 'scheduler' | 'workflow' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
+
 /**
  * Every watched case, once a day: nothing is missed if a timer was lost, and a newly loaded
  * calendar year moves the timers. One page per run (bounded work per Lambda invocation); the next
  * page is a new timer, named after its cursor so a repeated run does not fork the walk.
  */
-export async function watchAll(deps: Deps, cursor?: string, opts: { pageSize?: number } = {}): Promise<{ watched: number; more: boolean }> {
+export async function watchAll(deps: WatchAllDeps, cursor?: string, opts: { pageSize?: number } = {}): Promise<{ watched: number; more: boolean }> {
   const page = await deps.cases.listWatched(opts.pageSize ?? WATCH_PAGE, cursor);
   for (let i = 0; i < page.items.length; i += PARALLEL) {
     await Promise.all(

@@ -45,7 +45,10 @@ export type WorkflowTask = z.infer<typeof WorkflowTask>;
 
 const system = { kind: 'system' as const, id: 'workflow' as const };
 
-export async function runWorkflowTask(deps: Deps, input: unknown): Promise<Record<string, unknown>> {
+/** The workflow's tasks: the case and its waits, the certificate, a stop recorded on the run. */
+export type WorkflowTaskDeps = Pick<Deps, 'cases' | 'workflowRuns' | 'workflow' | 'clock' | 'realClock'>;
+
+export async function runWorkflowTask(deps: WorkflowTaskDeps, input: unknown): Promise<Record<string, unknown>> {
   const task = validate(WorkflowTask, input, '', 'the workflow task');
   switch (task.action) {
     case 'load': {
@@ -75,7 +78,7 @@ export async function runWorkflowTask(deps: Deps, input: unknown): Promise<Recor
 }
 
 /** Approved → the certificate goes into the library, then the case completes (G1: in that order, atomically). */
-async function issueCertificate(deps: Deps, caseId: string): Promise<Record<string, unknown>> {
+async function issueCertificate(deps: Pick<Deps, 'cases' | 'clock'>, caseId: string): Promise<Record<string, unknown>> {
   return retrying(async () => {
     const found = await deps.cases.getWithEvents(caseId);
     if (!found) throw new NotFound(`no case ${caseId}`);
