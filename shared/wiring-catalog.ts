@@ -3,11 +3,12 @@ import { TableClient } from './adapters/dynamodb/client.ts';
 import { DynamoCatalog } from './adapters/dynamodb/records.ts';
 import { dynamoRepositories, type DynamoRepositories } from './adapters/dynamodb/store.ts';
 import { config } from './config.ts';
+import { traced } from './log.ts';
 import { systemClock } from './ports/clock.ts';
 import type { CatalogDeps } from './usecases/catalog.ts';
 
 /** The single table from the environment (TABLE_NAME), as every function reaches it. */
-export const tableFromEnv = (): DynamoRepositories => dynamoRepositories(new DynamoDBClient({}), config.tableName);
+export const tableFromEnv = (): DynamoRepositories => dynamoRepositories(traced(new DynamoDBClient({})), config.tableName);
 
 let deps: CatalogDeps | undefined;
 /**
@@ -19,7 +20,7 @@ export function catalogDeps(): CatalogDeps {
   deps ??= {
     realClock: systemClock,
     get catalog() {
-      return (store ??= new DynamoCatalog(new TableClient(new DynamoDBClient({}), config.tableName)));
+      return (store ??= new DynamoCatalog(new TableClient(traced(new DynamoDBClient({})), config.tableName)));
     },
   };
   return deps;

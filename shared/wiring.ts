@@ -10,6 +10,7 @@ import { S3BlobStore } from './adapters/s3/blob-store.ts';
 import type { DynamoRepositories } from './adapters/dynamodb/store.ts';
 import { StepFunctionsWorkflow } from './adapters/sfn/workflow.ts';
 import { config } from './config.ts';
+import { traced } from './log.ts';
 import { localCaseClock, systemClock } from './ports/clock.ts';
 import type { NoticeRenderer } from './ports/outside.ts';
 import type { Scheduler } from './ports/scheduler.ts';
@@ -41,24 +42,24 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
     get webhooks() { return table().webhooks; },
     get blobs() {
       return (blobs ??= new S3BlobStore(
-        new S3Client({
+        traced(new S3Client({
           forcePathStyle: config.s3ForcePathStyle,
           // Only add checksums we ask for; the default would sign a CRC32 of an empty body into PUT URLs.
           requestChecksumCalculation: 'WHEN_REQUIRED',
           responseChecksumValidation: 'WHEN_REQUIRED',
-        }),
+        })),
         config.bucketName,
       ));
     },
     get deliveries() { return table().deliveries; },
     get scheduler() {
       return (scheduler ??=
-        config.schedulerMode === 'table' ? new TableScheduler(table().timers) : new EventBridgeScheduler(new SchedulerClient({}), config.schedulerTarget));
+        config.schedulerMode === 'table' ? new TableScheduler(table().timers) : new EventBridgeScheduler(traced(new SchedulerClient({})), config.schedulerTarget));
     },
     sender: new HttpWebhookSender({ allowLoopback: config.allowLoopbackWebhooks }),
     retryTimeScale: config.retryTimeScale,
     get workflow() {
-      return (workflow ??= new StepFunctionsWorkflow(new SFNClient({}), config.stateMachineArn));
+      return (workflow ??= new StepFunctionsWorkflow(traced(new SFNClient({})), config.stateMachineArn));
     },
     // Only the function that issues notices passes a renderer (pdfkit and the fonts stay out of
     // the other bundles); it loads on the first notice.

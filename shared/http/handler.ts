@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { z } from 'zod';
 import type { Principal } from '../domain/principal.ts';
 import { AppError, MalformedRequest, NotFound, Unauthenticated } from '../errors.ts';
-import { logger } from '../log.ts';
+import { logger, observed } from '../log.ts';
 import { validate } from '../schemas/validate.ts';
 import { principalFromClaims } from './principal.ts';
 import { checkPathParameters, ROUTES, routeKey, type Api, type HttpFunctionName, type OperationId, type Route, type RouteSpec, type SuccessStatus } from './routes.ts';
@@ -152,9 +152,17 @@ export function httpFunction<F extends HttpFunctionName>(fn: F, operations: Oper
     if (!byId[r.operationId] && !r.localOnly) throw new Error(`${fn} has no operation ${r.operationId}`);
   }
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(observed())
     .use(httpHeaderNormalizer())
     .use(problemJson())
     .handler(async function dispatch(event) {
+      // Correlation ids on every line of this invocation: the request, and the case or webhook it is about.
+      logger.setCorrelationId(event.requestContext.requestId);
+      logger.appendKeys({
+        route: event.routeKey,
+        ...(event.pathParameters?.caseId ? { caseId: event.pathParameters.caseId.slice(0, 128) } : {}),
+        ...(event.headers?.['webhook-id'] ? { webhookId: event.headers['webhook-id'].slice(0, 200) } : {}),
+      });
       const req = toRequest(event, routes);
       const op = byId[req.route.operationId];
       if (!op) throw new NotFound(`no route ${event.routeKey}`);

@@ -14,6 +14,7 @@ import { calendarOf } from './calendar.ts';
 import { deliveriesFor, enqueue, scheduleFirstAttempts } from './deliveries.ts';
 import type { Deps } from './deps.ts';
 import { watchCase } from './watch.ts';
+import { logCaseChange } from '../log.ts';
 
 export type CaseActor = Extract<Actor, { kind: 'department' | 'applicant' }>;
 export type Action = { caseId: string; command: Command; note?: string };
@@ -95,6 +96,7 @@ export async function actOnCase(
       if (err instanceof DuplicateCompanion && err.has('rememberWebhook')) return { duplicateOf: record, decided: undefined };
       throw err;
     }
+    logCaseChange(decided.event);
     return { record, events, decided, deliveries };
   });
   if (!committed.decided) return { record: committed.duplicateOf, duplicate: true };

@@ -11,7 +11,7 @@ import { ConcurrentModification, Forbidden, NotFound, RuleViolation, type FieldE
 import { zodErrors } from '../schemas/validate.ts';
 import type { Principal } from '../domain/principal.ts';
 import { newId } from '../ids.ts';
-import { logger } from '../log.ts';
+import { logCaseChange, logger } from '../log.ts';
 import { DuplicateCompanion } from '../errors.ts';
 import type { Companion } from '../ports/cases.ts';
 import type { CaseListQuery, CreateCaseRequest } from '../schemas/api.ts';
@@ -200,6 +200,7 @@ export async function fileCase(deps: FilingDeps, principal: Principal | undefine
     ];
     try {
       await deps.cases.commit({ record, event, expectedVersion: null, companions });
+      logCaseChange(event);
     } catch (err) {
       // The same request racing itself: whoever wrote first answers for both.
       if (idem && (err instanceof ConcurrentModification || (err instanceof DuplicateCompanion && err.has('rememberResponse')))) {

@@ -11,6 +11,7 @@ import { toShanghaiIso } from '../time.ts';
 import { requireAdmin } from './access.ts';
 import type { Deps } from './deps.ts';
 import { activeSecrets, loadDepartment } from './departments.ts';
+import { logger } from '../log.ts';
 
 const timerName = (d: Pick<Delivery, 'deliveryId'>, attempt: number) => `deliver-${d.deliveryId}-${attempt}`;
 
@@ -87,6 +88,10 @@ export async function attemptDelivery(deps: DeliveryDeps, deliveryId: string): P
     next = { ...rest, attempts, nextAttemptAt: toShanghaiIso(at), lastError: result.error ?? 'failed' };
   }
   if (!(await deps.deliveries.recordAttempt(next, d.attempts))) return deps.deliveries.getDelivery(deliveryId);
+  const said = { deliveryId, type: next.type, deptCode: next.deptCode, caseId: next.data.caseId, attempts, ...(next.lastError ? { error: next.lastError } : {}) };
+  if (next.status === 'pending') logger.info('webhook attempt failed; retrying', { ...said, nextAttemptAt: next.nextAttemptAt });
+  else if (next.status === 'dead') logger.warn('webhook dead-lettered', said);
+  else logger.info('webhook delivered', said);
   if (next.status === 'dead') deps.metrics.emit([{ name: METRIC.webhooksDeadLettered, value: 1, department: next.deptCode }]);
   if (next.status === 'pending') await deps.scheduler.schedule(timerName(next, attempts + 1), new Date(next.nextAttemptAt!), { task: 'deliver', deliveryId });
   return next;

@@ -10,6 +10,7 @@ import { shanghaiDate, toShanghaiIso } from '../time.ts';
 import { calendarOf } from './calendar.ts';
 import { deliveriesFor, enqueue, scheduleFirstAttempts } from './deliveries.ts';
 import type { Deps } from './deps.ts';
+import { logCaseChange } from '../log.ts';
 
 /**
  * The electronic supervision watch (F3): on a case's timer it announces light changes
@@ -48,6 +49,7 @@ export async function watchCase(
         const decided = decide(record, command, WATCH, toShanghaiIso(deps.clock.now()));
         const deliveries = deliveriesFor(deps, decided.record, decided.event);
         await deps.cases.commit({ record: decided.record, event: decided.event, expectedVersion: record.version, companions: enqueue(deliveries) });
+        logCaseChange(decided.event);
         deps.metrics.emit(metricsFor(decided.record, decided.event));
         await scheduleFirstAttempts(deps, deliveries);
         record = decided.record;

@@ -13,6 +13,7 @@ import { validate } from '../schemas/validate.ts';
 import { toShanghaiIso } from '../time.ts';
 import type { Deps } from './deps.ts';
 import { recordWorkflowStop } from './reconcile.ts';
+import { logCaseChange } from '../log.ts';
 
 /**
  * The work the case state machine's Task states do (statemachines/case.asl.json). The same code
@@ -102,6 +103,7 @@ async function issueCertificate(deps: Pick<Deps, 'cases' | 'clock'>, caseId: str
     };
     const { record: next, event } = decide(record, { type: 'complete', certificateId: certificate.certificateId }, system, certificate.issuedAt);
     await deps.cases.commit({ record: next, event, expectedVersion: record.version, companions: [{ kind: 'putCertificate', certificate }] });
+    logCaseChange(event);
     return { status: next.status, certificateId: certificate.certificateId };
   });
 }

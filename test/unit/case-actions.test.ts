@@ -7,6 +7,7 @@ import { staffAction } from '#shared/usecases/department-actions.ts';
 import { createUpload } from '#shared/usecases/uploads.ts';
 import { citizen, pdf, sha256 } from '../support/fixtures.ts';
 import { memoryDeps } from '../support/memory.ts';
+import { logger } from '#shared/log.ts';
 
 const item = findItem('individual-business-registration')!;
 const lead = item.department.code;
@@ -88,5 +89,27 @@ describe('D1 E1 what an acceptance sends (use cases on in-memory ports)', () => 
     const queued = [...table.deliveries.values()].filter((d) => d.data.caseId === caseId);
     expect(queued.map((d) => [d.type, d.deptCode, d.status])).toEqual([['case.submitted', lead, 'pending']]);
     expect([...scheduler.timers.values()].map((t) => t.task)).toContainEqual({ task: 'deliver', deliveryId: queued[0]!.deliveryId });
+  });
+});
+
+describe('observability: a log line at each state change, with its correlation ids', () => {
+  it('logs the acceptance as JSON with the case, the step and who took it', async () => {
+    const { deps, caseId } = await filed();
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
+    logger.setLogLevel('INFO');
+    logger.appendKeys({ webhookId: 'msg_1' });
+    try {
+      await staffAction(deps, staff(['reviewer']), caseId, { type: 'case.accept', data: {} });
+    } finally {
+      process.stdout.write = write;
+      logger.resetKeys();
+    }
+
+    const changes = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"case changed"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(changes).toContainEqual(
+      expect.objectContaining({ level: 'INFO', service: 'yiwangtongban', caseId, event: 'case.accepted', from: 'submitted', to: 'accepted', actor: { kind: 'department', id: lead }, webhookId: 'msg_1' }),
+    );
   });
 });

@@ -73,6 +73,24 @@ describe('errors are problem+json, never stack traces', () => {
     expect(res.body).not.toMatch(/at .*\.ts/);
   });
 
+  it('logs an unexpected error once, with the Lambda context and the request’s correlation ids', async () => {
+    const context = { functionName: 'admin-api', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:cn-north-1:1:function:admin-api', memoryLimitInMB: '512', awsRequestId: 'lambda-req-1' } as Context;
+    const e = event('PUT /admin/departments/{code}', JSON.stringify({ webhookUrl: 'https://x.example/hook' }), admin);
+    const lines: string[] = [];
+    // Errors go to stderr (console.error), the rest to stdout.
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      await handler({ ...e, pathParameters: { code: 'fz-x' }, requestContext: { ...e.requestContext, requestId: 'api-req-9' } }, context);
+    } finally {
+      process.stderr.write = write;
+    }
+    const logged = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('unhandled error')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged).toEqual([
+      expect.objectContaining({ level: 'ERROR', function_name: 'admin-api', function_request_id: 'lambda-req-1', correlation_id: 'api-req-9', route: 'PUT /admin/departments/{code}' }),
+    ]);
+  });
+
   it('I1 refuses, as API Gateway hands it on, a path parameter too long to be an id (400, before any use case)', async () => {
     const res = await handler({ ...event('POST /admin/departments/{code}/rotate-secret', undefined, admin), pathParameters: { code: 'a'.repeat(3000) } }, ctx);
     expect(res.statusCode).toBe(400);
