@@ -5,7 +5,10 @@
  * the CDK construct's settings) and module initialisation time in a fresh Node process.
  * Figures, not assertions: CI does not run this.
  *
- * BENCH_CASES (default 200) and BENCH_CONCURRENCY (default 8) tune the run.
+ * Then each route's floor: the bare DynamoDB operations it needs, timed the same way (floors.ts).
+ *
+ * BENCH_CASES (default 200) and BENCH_CONCURRENCY (default 8) tune the run; BENCH_BUNDLE_REPORT=1
+ * adds what each bundle is made of (bundles.ts). Where the time goes: profile.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -15,6 +18,7 @@ import { bundleLambda } from '../../infra/bundle.ts';
 import { LAMBDAS, LOCAL_NAMES, type LambdaName } from '../../infra/lambdas.ts';
 import { freePort } from '../../infra/local/ports.ts';
 import { startPlatform } from '../support/platform.ts';
+import { bundleReport } from './bundles.ts';
 import { dynamoEndpointOf, floorFigures } from './floors.ts';
 import { runWorkload, type Figures } from './workload.ts';
 
@@ -67,3 +71,4 @@ console.log(`accept (staff)    ${fmt(accepting.p50)}    ${fmt(floors.accepting.p
 console.log(`GET /cases queue  ${fmt(queue.p50)}    ${fmt(floors.queue.p50)}  ${ratio(queue, floors.queue)}   gsi2 Query, Limit 20`);
 console.log('\nlambda               bundle KiB   init ms (median of 5, SDK loaded from node_modules)');
 for (const row of await lambdaFigures()) console.log(`${row.name.padEnd(20)} ${fmt(row.kib)}    ${fmt(row.initMs)}`);
+if (process.env.BENCH_BUNDLE_REPORT === '1') console.log(`\nwhat each bundle is made of (test/bench/bundles.ts)\n${await bundleReport()}`);
