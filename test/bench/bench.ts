@@ -19,8 +19,8 @@ import { LAMBDAS, LOCAL_NAMES, type LambdaName } from '../../infra/lambdas.ts';
 import { freePort } from '../../infra/local/ports.ts';
 import { startPlatform } from '../support/platform.ts';
 import { bundleReport } from './bundles.ts';
-import { dynamoEndpointOf, floorFigures } from './floors.ts';
-import { runWorkload, type Figures } from './workload.ts';
+import { dynamoEndpointOf, Floors } from './floors.ts';
+import { runWorkload, type Figures, type PhaseName } from './workload.ts';
 
 const N = Number(process.env.BENCH_CASES ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -29,11 +29,26 @@ async function httpFigures() {
   const dataDir = mkdtempSync(join(tmpdir(), 'ywtb-bench-'));
   const platform = await startPlatform({ PORT: String(await freePort()), DATA_DIR: dataDir });
   try {
-    const work = await runWorkload(platform.url, { n: N, concurrency: CONCURRENCY });
-    // Let the workflows the acceptances resumed settle before the bare operations are timed.
-    await new Promise((r) => setTimeout(r, 2000));
-    const floors = await floorFigures({ endpoint: dynamoEndpointOf(dataDir), table: LOCAL_NAMES.table, caseIds: work.caseIds, concurrency: CONCURRENCY, dept: 'fz-scjg' });
-    return { ...work, floors };
+    // Each floor right after its route: the same table, the same background work of the platform.
+    const bare = new Floors({ endpoint: dynamoEndpointOf(dataDir), table: LOCAL_NAMES.table, concurrency: CONCURRENCY, dept: 'fz-scjg' });
+    const floors: Partial<Record<PhaseName, Figures>> & { readingWithGet?: Figures } = {};
+    try {
+      const work = await runWorkload(platform.url, {
+        n: N,
+        concurrency: CONCURRENCY,
+        around: async (phase, run, caseIds) => {
+          const route = await run();
+          if (phase === 'filing') floors.filing = await bare.filing(caseIds);
+          if (phase === 'reading') ({ query: floors.reading, getAndQuery: floors.readingWithGet } = await bare.reading(caseIds));
+          if (phase === 'accepting') floors.accepting = await bare.accepting(caseIds);
+          if (phase === 'queue') floors.queue = await bare.queue(N);
+          return route;
+        },
+      });
+      return { ...work, floors: { ...(floors as Required<typeof floors>), items: bare.items } };
+    } finally {
+      bare.close();
+    }
   } finally {
     platform.proc.kill('SIGTERM');
     await platform.exited;

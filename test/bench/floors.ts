@@ -51,43 +51,59 @@ function moveIndexes(item: Item, id: string): Item {
   return out;
 }
 
-export type Floors = { filing: Figures; reading: Figures; readingWithGet: Figures; accepting: Figures; queue: Figures; items: { filing: number; accepting: number } };
+/**
+ * One floor per route, each timed right after its route (bench.ts calls them from the workload's
+ * phases), so both see the same table and the same background work of the platform.
+ */
+export class Floors {
+  private readonly ddb: DynamoDBClient;
+  private readonly runId = Date.now().toString(36);
+  /** The floor's own cases: filed by the filing floor, accepted by the acceptance floor. */
+  private ids: string[] = [];
+  private caseT?: Item;
+  readonly items = { filing: 6, accepting: 2 };
 
-export async function floorFigures(opts: { endpoint: string; table: string; caseIds: string[]; concurrency: number; dept: string }): Promise<Floors> {
-  const { table, caseIds, concurrency } = opts;
-  const ddb = new DynamoDBClient({ endpoint: opts.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
-  try {
-    // Templates: one of the run's cases as the platform wrote it (filed and accepted by now).
+  constructor(private readonly opts: { endpoint: string; table: string; concurrency: number; dept: string }) {
+    this.ddb = new DynamoDBClient({ endpoint: opts.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+  }
+
+  private async partition(caseId: string): Promise<Item[]> {
+    return (await this.ddb.send(new QueryCommand({ TableName: this.opts.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': S(`CASE#${caseId}`) }, ConsistentRead: true }))).Items ?? [];
+  }
+
+  private caseOf(id: string, v: number): Item {
+    return { ...moveIndexes(this.caseT!, id), pk: S(`CASE#${id}`), caseId: S(id), version: { N: String(v) } };
+  }
+
+  /** After the filings: copies of one filed case's six items, one TransactWriteItems per case. */
+  async filing(caseIds: string[]): Promise<Figures> {
+    const { table, concurrency } = this.opts;
+    const ddb = this.ddb;
     const sample = caseIds[0]!;
-    const partition = (await ddb.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': S(`CASE#${sample}`) }, ConsistentRead: true }))).Items ?? [];
-    const caseT = partition.find((i) => str(i, 'sk') === 'CASE')!;
-    const events = partition.filter((i) => str(i, 'sk').startsWith('EVENT#'));
-    const submittedT = events.find((e) => str(e, 'type') === 'case.submitted')!;
-    const acceptedT = events.find((e) => str(e, 'type') === 'case.accepted')!;
-    const workflowT = partition.find((i) => str(i, 'sk') === 'WORKFLOW')!;
-    const supcodeT = (await ddb.send(new GetItemCommand({ TableName: table, Key: { pk: S(`SUPCODE#${str(caseT, 'supervisionCode')}`), sk: S('SUPCODE') } }))).Item!;
-    const uploadId = caseT.materials?.L?.map((m) => m.M?.uploadId?.S).find(Boolean);
-    const uploadT = (await ddb.send(new GetItemCommand({ TableName: table, Key: { pk: S(`UPLOAD#${uploadId}`), sk: S('UPLOAD') } }))).Item!;
-    // The case.submitted delivery: by now pending, dead (no webhook URL in the bench) or delivered.
+    const partition = await this.partition(sample);
+    const caseT = partition.find((i) => str(i, 'sk') === 'CASE');
+    const submittedT = partition.find((e) => str(e, 'sk').startsWith('EVENT#') && str(e, 'type') === 'case.submitted');
+    const workflowT = partition.find((i) => str(i, 'sk') === 'WORKFLOW');
+    const supcodeT = caseT && (await ddb.send(new GetItemCommand({ TableName: table, Key: { pk: S(`SUPCODE#${str(caseT, 'supervisionCode')}`), sk: S('SUPCODE') } }))).Item;
+    const uploadId = caseT?.materials?.L?.map((m) => m.M?.uploadId?.S).find(Boolean);
+    const uploadT = (await ddb.send(new GetItemCommand({ TableName: table, Key: { pk: S(`UPLOAD#${uploadId}`), sk: S('UPLOAD') } }))).Item;
+    // A case.submitted delivery: pending (the outbox) or dead by now (the bench gives no webhook URL).
     let deliveryT: Item | undefined;
     for (const pk of ['OUTBOX', 'DEADLETTER']) {
       deliveryT ??= (await ddb.send(new QueryCommand({ TableName: table, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': S(pk) }, Limit: 1 }))).Items?.[0];
     }
-    if (!caseT || !submittedT || !acceptedT || !workflowT || !supcodeT || !uploadT || !deliveryT) throw new Error(`floor templates incomplete for case ${sample}`);
+    if (!caseT || !submittedT || !workflowT || !supcodeT || !uploadT || !deliveryT) throw new Error(`floor templates incomplete for case ${sample}`);
+    this.caseT = caseT;
     const version = Number(caseT.version?.N ?? 1);
-
-    const runId = Date.now().toString(36);
-    // Warm-up: one round of the concurrency per floor, run but not counted (a new client).
-    const ids = Array.from({ length: caseIds.length + concurrency }, (_, i) => `floor-${runId}-${String(i).padStart(6, '0')}`);
+    // One round of the concurrency more than the route had: the warm-up of a new client, not counted.
+    this.ids = Array.from({ length: caseIds.length + concurrency }, (_, i) => `floor-${this.runId}-${String(i).padStart(6, '0')}`);
     // Not timed: the uploads the filings claim (as they were before their case claimed them).
     const { caseId: _claimed, ...freshUpload } = uploadT;
-    for (let i = 0; i < ids.length; i += 25) {
-      await Promise.all(ids.slice(i, i + 25).map((id) => ddb.send(new PutItemCommand({ TableName: table, Item: { ...freshUpload, pk: S(`UPLOAD#${id}`) } }))));
+    for (let i = 0; i < this.ids.length; i += 25) {
+      await Promise.all(this.ids.slice(i, i + 25).map((id) => ddb.send(new PutItemCommand({ TableName: table, Item: { ...freshUpload, pk: S(`UPLOAD#${id}`) } }))));
     }
-    const caseOf = (id: string, v: number): Item => ({ ...moveIndexes(caseT, id), pk: S(`CASE#${id}`), caseId: S(id), version: { N: String(v) } });
-
     const filingItems = (id: string) => [
-      { Put: { TableName: table, Item: caseOf(id, version), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: table, Item: this.caseOf(id, version), ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName: table, Item: { ...submittedT, pk: S(`CASE#${id}`), caseId: S(id) }, ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName: table, Item: { ...moveIndexes(deliveryT, id), pk: S(`DELIVERY#${id}`) }, ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName: table, Item: { ...supcodeT, pk: S(`SUPCODE#${id}`), caseId: S(id) }, ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -103,48 +119,63 @@ export async function floorFigures(opts: { endpoint: string; table: string; case
       },
       { Put: { TableName: table, Item: { ...moveIndexes(workflowT, id), pk: S(`CASE#${id}`), caseId: S(id) }, ConditionExpression: 'attribute_not_exists(pk)' } },
     ];
-    const filing = await timed(ids, concurrency, async (id) => {
+    this.items.filing = filingItems('x').length;
+    return timed(this.ids, concurrency, async (id) => {
       await ddb.send(new TransactWriteItemsCommand({ TransactItems: filingItems(id) }));
     }, concurrency);
+  }
 
-    const readCase = (id: string) => ddb.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': S(`CASE#${id}`) }, ConsistentRead: true }));
-    const warmReads = [...caseIds.slice(0, concurrency), ...caseIds];
-    const reading = await timed(warmReads, concurrency, async (id) => {
-      await readCase(id);
+  /** After the case views: the same cases' partitions; and, as the issue counted it, GetItem first. */
+  async reading(caseIds: string[]): Promise<{ query: Figures; getAndQuery: Figures }> {
+    const { table, concurrency } = this.opts;
+    const warm = [...caseIds.slice(0, concurrency), ...caseIds];
+    const query = await timed(warm, concurrency, async (id) => {
+      await this.partition(id);
     }, concurrency);
-    const readingWithGet = await timed(warmReads, concurrency, async (id) => {
-      await ddb.send(new GetItemCommand({ TableName: table, Key: { pk: S(`CASE#${id}`), sk: S('CASE') }, ConsistentRead: true }));
-      await readCase(id);
+    const getAndQuery = await timed(warm, concurrency, async (id) => {
+      await this.ddb.send(new GetItemCommand({ TableName: table, Key: { pk: S(`CASE#${id}`), sk: S('CASE') }, ConsistentRead: true }));
+      await this.partition(id);
     }, concurrency);
+    return { query, getAndQuery };
+  }
 
-    const accepting = await timed(ids, concurrency, async (id) => {
-      const items = (await readCase(id)).Items ?? [];
-      const current = items.find((i) => str(i, 'sk') === 'CASE')!;
+  /** After the acceptances: the floor's own cases read and accepted (the case under its version, the event). */
+  async accepting(caseIds: string[]): Promise<Figures> {
+    const { table, concurrency } = this.opts;
+    const acceptedT = (await this.partition(caseIds[0]!)).find((e) => str(e, 'sk').startsWith('EVENT#') && str(e, 'type') === 'case.accepted');
+    if (!acceptedT || !this.ids.length) throw new Error('the acceptance floor needs an accepted case and the filing floor first');
+    return timed(this.ids, concurrency, async (id) => {
+      const current = (await this.partition(id)).find((i) => str(i, 'sk') === 'CASE')!;
       const v = Number(current.version!.N);
-      await ddb.send(
+      await this.ddb.send(
         new TransactWriteItemsCommand({
           TransactItems: [
-            { Put: { TableName: table, Item: caseOf(id, v + 1), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': { N: String(v) } } } },
+            { Put: { TableName: table, Item: this.caseOf(id, v + 1), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': { N: String(v) } } } },
             { Put: { TableName: table, Item: { ...acceptedT, pk: S(`CASE#${id}`), caseId: S(id) }, ConditionExpression: 'attribute_not_exists(pk)' } },
           ],
         }),
       );
     }, concurrency);
+  }
 
-    const queue = await timed(Array.from({ length: caseIds.length + concurrency }, (_, i) => i), concurrency, async () => {
-      await ddb.send(
+  /** After the work-queue pages: the same index page. */
+  async queue(n: number): Promise<Figures> {
+    const { table, concurrency, dept } = this.opts;
+    return timed(Array.from({ length: n + concurrency }, (_, i) => i), concurrency, async () => {
+      await this.ddb.send(
         new QueryCommand({
           TableName: table,
           IndexName: 'gsi2',
           KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :sk)',
-          ExpressionAttributeValues: { ':pk': S(`DEPT#${opts.dept}`), ':sk': S('accepted#') },
+          ExpressionAttributeValues: { ':pk': S(`DEPT#${dept}`), ':sk': S('accepted#') },
           ScanIndexForward: false,
           Limit: 20,
         }),
       );
     }, concurrency);
-    return { filing, reading, readingWithGet, accepting, queue, items: { filing: filingItems('x').length, accepting: 2 } };
-  } finally {
-    ddb.destroy();
+  }
+
+  close(): void {
+    this.ddb.destroy();
   }
 }

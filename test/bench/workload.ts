@@ -40,10 +40,16 @@ export type Workload = Record<PhaseName, Figures> & { caseIds: string[] };
 
 export async function runWorkload(
   url: string,
-  opts: { n: number; concurrency: number; around?: (phase: PhaseName, run: () => Promise<Figures>) => Promise<Figures> },
+  opts: {
+    n: number;
+    concurrency: number;
+    /** Wraps each timed phase; `caseIds` are the cases filed so far. */
+    around?: (phase: PhaseName, run: () => Promise<Figures>, caseIds: string[]) => Promise<Figures>;
+  },
 ): Promise<Workload> {
   const { n, concurrency } = opts;
-  const around = opts.around ?? ((_phase, run) => run());
+  const caseIds: string[] = [];
+  const around = async (phase: PhaseName, run: () => Promise<Figures>) => (opts.around ? opts.around(phase, run, caseIds) : run());
   const post = async <T = Record<string, string>>(path: string, body: unknown, token?: string, headers: Record<string, string> = {}): Promise<T> => {
     const res = await fetch(`${url}${path}`, {
       method: 'POST',
@@ -65,7 +71,6 @@ export async function runWorkload(
     uploads.push(slot.uploadId);
   }
 
-  const caseIds: string[] = [];
   const filing = await around('filing', () =>
     timed(uploads, concurrency, async (uploadId) => {
       const res = await post<{ caseId: string }>('/cases', { serviceItemCode: 'individual-business-registration', form, materials: [{ materialId: 'premises-proof', uploadId }] }, token);
