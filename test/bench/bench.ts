@@ -5,88 +5,50 @@
  * the CDK construct's settings) and module initialisation time in a fresh Node process.
  * Figures, not assertions: CI does not run this.
  *
- * BENCH_CASES (default 200) and BENCH_CONCURRENCY (default 8) tune the run.
+ * Then each route's floor: the bare DynamoDB operations it needs, timed the same way (floors.ts).
+ *
+ * BENCH_CASES (default 200) and BENCH_CONCURRENCY (default 8) tune the run; BENCH_BUNDLE_REPORT=1
+ * adds what each bundle is made of (bundles.ts). Where the time goes: profile.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findItem } from '#shared/catalog/index.ts';
 import { bundleLambda } from '../../infra/bundle.ts';
-import { LAMBDAS, type LambdaName } from '../../infra/lambdas.ts';
+import { LAMBDAS, LOCAL_NAMES, type LambdaName } from '../../infra/lambdas.ts';
 import { freePort } from '../../infra/local/ports.ts';
 import { startPlatform } from '../support/platform.ts';
+import { bundleReport } from './bundles.ts';
+import { dynamoEndpointOf, Floors } from './floors.ts';
+import { runWorkload, type Figures, type PhaseName } from './workload.ts';
 
 const N = Number(process.env.BENCH_CASES ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
-async function timed<T>(items: T[], fn: (item: T) => Promise<void>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < items.length) {
-        const item = items[next++]!;
-        const t0 = performance.now();
-        await fn(item);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { throughput: items.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-}
 
 async function httpFigures() {
   const dataDir = mkdtempSync(join(tmpdir(), 'ywtb-bench-'));
   const platform = await startPlatform({ PORT: String(await freePort()), DATA_DIR: dataDir });
   try {
-    const post = async <T = Record<string, string>>(path: string, body: unknown, token?: string, headers: Record<string, string> = {}): Promise<T> => {
-      const res = await fetch(`${platform.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-        body: JSON.stringify(body),
+    // Each floor right after its route: the same table, the same background work of the platform.
+    const bare = new Floors({ endpoint: dynamoEndpointOf(dataDir), table: LOCAL_NAMES.table, concurrency: CONCURRENCY, dept: 'fz-scjg' });
+    const floors: Partial<Record<PhaseName, Figures>> & { readingWithGet?: Figures } = {};
+    try {
+      const work = await runWorkload(platform.url, {
+        n: N,
+        concurrency: CONCURRENCY,
+        around: async (phase, run, caseIds) => {
+          const route = await run();
+          if (phase === 'filing') floors.filing = await bare.filing(caseIds);
+          if (phase === 'reading') ({ query: floors.reading, getAndQuery: floors.readingWithGet } = await bare.reading(caseIds));
+          if (phase === 'accepting') floors.accepting = await bare.accepting(caseIds);
+          if (phase === 'queue') floors.queue = await bare.queue(N);
+          return route;
+        },
       });
-      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as T;
-    };
-    const { token } = await post('/dev/token', { sub: 'bench', name: '压测用户', authLevel: 2 });
-    const form = findItem('individual-business-registration')!.formExample;
-
-    // Not timed: one uploaded file per case.
-    const uploads: string[] = [];
-    for (let i = 0; i < N; i++) {
-      const content = Buffer.from(`%PDF-1.4\nbench ${i}\n`);
-      const slot = await post<{ uploadId: string; url: string; headers: Record<string, string> }>('/uploads', { fileName: `p${i}.pdf`, contentType: 'application/pdf', size: content.length, sha256: createHash('sha256').update(content).digest('hex') }, token);
-      await fetch(slot.url, { method: 'PUT', headers: slot.headers, body: content });
-      uploads.push(slot.uploadId);
+      return { ...work, floors: { ...(floors as Required<typeof floors>), items: bare.items } };
+    } finally {
+      bare.close();
     }
-
-    const caseIds: string[] = [];
-    const filing = await timed(uploads, async (uploadId) => {
-      const res = await post<{ caseId: string }>('/cases', { serviceItemCode: 'individual-business-registration', form, materials: [{ materialId: 'premises-proof', uploadId }] }, token);
-      caseIds.push(res.caseId);
-    });
-    const reading = await timed(caseIds, async (caseId) => {
-      const res = await fetch(`${platform.url}/cases/${caseId}`, { headers: { authorization: `Bearer ${token}` } });
-      if (!res.ok) throw new Error(`GET /cases: ${res.status}`);
-      await res.arrayBuffer();
-    });
-    const { token: reviewer } = await post('/dev/token', { sub: 'bench-reviewer', name: '压测审查员', dept: 'fz-scjg', roles: ['reviewer'] });
-    const accepting = await timed(caseIds, async (caseId) => {
-      await post(`/department/cases/${caseId}/actions`, { type: 'case.accept', data: {} }, reviewer);
-    });
-    const queue = await timed(Array.from({ length: N }, (_, i) => i), async () => {
-      const res = await fetch(`${platform.url}/cases?status=accepted&limit=20`, { headers: { authorization: `Bearer ${reviewer}` } });
-      if (!res.ok) throw new Error(`GET /cases: ${res.status}`);
-      await res.arrayBuffer();
-    });
-    return { filing, reading, accepting, queue };
   } finally {
     platform.proc.kill('SIGTERM');
     await platform.exited;
@@ -107,12 +69,21 @@ async function lambdaFigures() {
 }
 
 const fmt = (n: number) => n.toFixed(1).padStart(8);
-const { filing, reading, accepting, queue } = await httpFigures();
+const { filing, reading, accepting, queue, floors } = await httpFigures();
 console.log(`\n${N} cases, concurrency ${CONCURRENCY}, local stack (DynamoDB Local, s3rver, aws-local-stepfunctions)\n`);
 console.log('route                 req/s    p50 ms    p99 ms');
 console.log(`POST /cases        ${fmt(filing.throughput)}  ${fmt(filing.p50)}  ${fmt(filing.p99)}`);
 console.log(`GET /cases/{id}    ${fmt(reading.throughput)}  ${fmt(reading.p50)}  ${fmt(reading.p99)}`);
 console.log(`accept (staff)     ${fmt(accepting.throughput)}  ${fmt(accepting.p50)}  ${fmt(accepting.p99)}`);
 console.log(`GET /cases queue   ${fmt(queue.throughput)}  ${fmt(queue.p50)}  ${fmt(queue.p99)}`);
+const ratio = (route: Figures, floor: Figures) => `${(route.p50 / floor.p50).toFixed(1).padStart(6)}×`;
+console.log(`\nfloors: the bare DynamoDB operations each route needs, plain client, same DynamoDB Local, concurrency ${CONCURRENCY} (test/bench/floors.ts)\n`);
+console.log('route               p50 ms   floor p50   ratio   floor');
+console.log(`POST /cases       ${fmt(filing.p50)}    ${fmt(floors.filing.p50)}  ${ratio(filing, floors.filing)}   TransactWriteItems of ${floors.items.filing}`);
+console.log(`GET /cases/{id}   ${fmt(reading.p50)}    ${fmt(floors.reading.p50)}  ${ratio(reading, floors.reading)}   partition Query`);
+console.log(`  (issue's floor) ${fmt(reading.p50)}    ${fmt(floors.readingWithGet.p50)}  ${ratio(reading, floors.readingWithGet)}   GetItem + partition Query`);
+console.log(`accept (staff)    ${fmt(accepting.p50)}    ${fmt(floors.accepting.p50)}  ${ratio(accepting, floors.accepting)}   partition Query + TransactWriteItems of ${floors.items.accepting}`);
+console.log(`GET /cases queue  ${fmt(queue.p50)}    ${fmt(floors.queue.p50)}  ${ratio(queue, floors.queue)}   gsi2 Query, Limit 20`);
 console.log('\nlambda               bundle KiB   init ms (median of 5, SDK loaded from node_modules)');
 for (const row of await lambdaFigures()) console.log(`${row.name.padEnd(20)} ${fmt(row.kib)}    ${fmt(row.initMs)}`);
+if (process.env.BENCH_BUNDLE_REPORT === '1') console.log(`\nwhat each bundle is made of (test/bench/bundles.ts)\n${await bundleReport()}`);

@@ -1,0 +1,149 @@
+/**
+ * What each Lambda's bundle is made of: esbuild with the CDK construct's settings (infra/lambdas.ts
+ * BUNDLING, as infra/bundle.ts builds them) plus `metafile`, summed by input file and by package.
+ * `BENCH_BUNDLE_REPORT=1 npm run bench` prints it after the bench; alone:
+ * `node --import tsx test/bench/bundles.ts [top]`.
+ *
+ * Also sizes what-ifs, each a bundle of the same entry with one kind of input left out (kept as
+ * an external import, so it still builds), or zod imported so that esbuild can tree-shake it: the
+ * figure is the bundle so built.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Metafile, type Plugin } from 'esbuild';
+import { BUNDLING, LAMBDAS, ROOT, type LambdaName } from '../../infra/lambdas.ts';
+
+async function bundle(name: LambdaName, plugins: Plugin[] = [], keep?: string): Promise<{ bytes: number; metafile: Metafile }> {
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'ywtb-bundle-'));
+  try {
+    const out = await build({
+      entryPoints: [join(ROOT, LAMBDAS[name].entry)],
+      outfile: join(dir, 'index.mjs'),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: BUNDLING.target,
+      minify: BUNDLING.minify,
+      mainFields: BUNDLING.mainFields,
+      banner: { js: BUNDLING.banner },
+      external: BUNDLING.externalModules,
+      logLevel: 'silent',
+      metafile: true,
+      write: keep !== undefined,
+      plugins,
+    });
+    const output = Object.values(out.metafile.outputs).find((o) => o.entryPoint)!;
+    return { bytes: output.bytes, metafile: out.metafile };
+  } finally {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Import time of a module in a fresh Node process (as bench.ts measures a bundle's init), median
+ * of `runs`: wall time, and the CPU time it took (user + system), which a busy machine inflates less.
+ */
+export function initMs(specifier: string, cwd = ROOT, runs = 5): string {
+  const code = `const c0 = process.cpuUsage(); const t0 = performance.now(); await import(${JSON.stringify(specifier)}); const c = process.cpuUsage(c0); console.log(performance.now() - t0, (c.user + c.system) / 1000);`;
+  const samples = Array.from({ length: runs }, () => execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd, encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1' } }).trim().split(' ').map(Number));
+  const median = (i: number) => samples.map((s) => s[i]!).sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+  return `${median(0).toFixed(0)} ms (CPU ${median(1).toFixed(0)} ms)`;
+}
+
+/** The package an input belongs to (node_modules/<pkg>), or the project path. */
+export const packageOf = (input: string) => {
+  const nm = input.lastIndexOf('node_modules/');
+  if (nm < 0) return relative(ROOT, join(ROOT, input)).split('/').slice(0, 2).join('/');
+  const rest = input.slice(nm + 'node_modules/'.length).split('/');
+  return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
+};
+
+/** Leaves every module whose resolved path matches out of the bundle (as an external import). */
+const without = (label: string, re: RegExp): Plugin => ({
+  name: `without-${label}`,
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === 'inner' || args.kind === 'entry-point') return undefined;
+      const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'inner' });
+      return !r.errors.length && re.test(r.path) ? { path: r.path, external: true } : undefined;
+    });
+  },
+});
+
+/** The project's `import { z } from 'zod'` as `import * as z from 'zod'`, which esbuild can tree-shake. */
+const zodNamespaceImport: Plugin = {
+  name: 'zod-namespace-import',
+  setup(b) {
+    b.onLoad({ filter: /\/(shared|functions)\/.*\.ts$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const source = await readFile(args.path, 'utf8');
+      return { contents: source.replace(/import \{ z \} from 'zod';/g, "import * as z from 'zod';"), loader: 'ts' };
+    });
+  },
+};
+
+/** Inputs that could leave a function's bundle, by where they come from. */
+const pdfPackages = without('pdf', /\/node_modules\/(pdfkit|fontkit|brotli|restructure|unicode-trie|unicode-properties|linebreak|dfa|png-js|tiny-inflate|fflate|@noble|@swc)\//);
+const WHAT_IFS: Array<[string, ...Plugin[]]> = [
+  ["zod imported as a namespace (import * as z), so esbuild drops what is unused", zodNamespaceImport],
+  ['zod left out', without('zod', /\/node_modules\/zod\//)],
+  ['Powertools (logger, metrics, commons) left out', without('powertools', /\/node_modules\/@aws-lambda-powertools\//)],
+  ['middy left out', without('middy', /\/node_modules\/@middy\//)],
+  ['chinese-days left out', without('chinese-days', /\/node_modules\/chinese-days\//)],
+  ['the catalog (shared/catalog) left out', without('catalog', /\/shared\/catalog\//)],
+  ["brotli left out (fontkit's WOFF2 decoder; the notices' fonts are TTF)", without('brotli', /\/node_modules\/brotli\//)],
+  ['pdfkit and fontkit left out', pdfPackages],
+  ['zod as a namespace and pdfkit, fontkit left out', zodNamespaceImport, pdfPackages],
+];
+
+export async function bundleReport(top = 15): Promise<string> {
+  const lines: string[] = [];
+  const scratch = mkdtempSync(join(tmpdir(), 'ywtb-bundles-'));
+  symlinkSync(join(ROOT, 'node_modules'), join(scratch, 'node_modules'));
+  try {
+    const kib = (b: number) => `${(b / 1024).toFixed(1).padStart(7)} KiB`;
+    for (const name of Object.keys(LAMBDAS) as LambdaName[]) {
+      const { bytes, metafile } = await bundle(name);
+      const output = Object.values(metafile.outputs).find((o) => o.entryPoint)!;
+      const inputs = Object.entries(output.inputs).map(([path, v]) => ({ path, bytes: v.bytesInOutput }));
+      const byPackage = new Map<string, number>();
+      for (const i of inputs) byPackage.set(packageOf(i.path), (byPackage.get(packageOf(i.path)) ?? 0) + i.bytes);
+      lines.push(`\n${name}: ${kib(bytes)} minified, ${inputs.length} inputs`);
+      lines.push('  by package or folder:');
+      for (const [p, b] of [...byPackage].sort((a, c) => c[1] - a[1]).slice(0, top)) lines.push(`    ${kib(b)}  ${(100 * b / bytes).toFixed(1).padStart(5)}%  ${p}`);
+      lines.push(`  top ${top} inputs:`);
+      for (const i of inputs.sort((a, c) => c.bytes - a.bytes).slice(0, top)) lines.push(`    ${kib(i.bytes)}  ${i.path.replace(/^.*node_modules\//, '')}`);
+      lines.push('  what if … (the bundle so built):');
+      const seen = new Set([bytes]);
+      for (const [label, ...plugins] of WHAT_IFS) {
+        const cut = await bundle(name, plugins).catch((err: Error) => ({ bytes: Number.NaN, error: err.message.split('\n')[0] }));
+        // A what-if that changes nothing here, or nothing more than one already shown, is not shown.
+        if (seen.has(cut.bytes)) continue;
+        seen.add(cut.bytes);
+        lines.push(Number.isNaN(cut.bytes) ? `    (does not build: ${'error' in cut ? cut.error : ''})  ${label}` : `    ${kib(cut.bytes)}  (−${kib(bytes - cut.bytes).trim()})  ${label}`);
+      }
+      const externals = [...new Set(output.imports.filter((i) => i.external && i.path.startsWith('@')).map((i) => i.path))];
+      lines.push(`  imports at run time (external): ${externals.join(', ') || 'none'}`);
+      // Init: the bundle as built and the zod-namespace one, and the SDK packages it imports alone
+      // (in a temporary folder beside a link to node_modules, so the external SDK resolves).
+      const out = join(scratch, name);
+      mkdirSync(join(out, 'now'), { recursive: true });
+      mkdirSync(join(out, 'zodns'), { recursive: true });
+      await bundle(name, [], join(out, 'now'));
+      await bundle(name, [zodNamespaceImport], join(out, 'zodns'));
+      const sdkOnly = join(out, 'sdk.mjs');
+      writeFileSync(sdkOnly, externals.map((e) => `import ${JSON.stringify(e)};`).join('\n'));
+      lines.push(
+        `  init (median of 5, fresh process): as built ${initMs(pathToFileURL(join(out, 'now', 'index.mjs')).href)}; zod as a namespace ${initMs(pathToFileURL(join(out, 'zodns', 'index.mjs')).href)}; its external SDK packages alone ${initMs(pathToFileURL(sdkOnly).href)}`,
+      );
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return lines.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(await bundleReport(Number(process.argv[2] ?? 15)));
