@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATALOG } from './items.ts';
 import { DEPARTMENTS } from './departments.ts';
 import { ITEM_TYPE_NAMES, type CatalogItem, type GuideRevision } from './types.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { address, mobilePhone, personName, residentIdNumber, unifiedSocialCreditCode } from '../schemas/fields.ts';
 import { DEPARTMENTS } from './departments.ts';
 import type { CatalogItem } from './types.ts';

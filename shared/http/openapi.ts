@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OpenApiDocument } from '../schemas/api.ts';
 import { ROUTES, type Auth } from './routes.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { config } from '../config.ts';
 import type { Principal } from '../domain/principal.ts';
 import { Unauthenticated } from '../errors.ts';

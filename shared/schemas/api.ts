@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { nestsDeeperThan, note } from './fields.ts';
+import * as z from 'zod';
+import { isoTime, nestsDeeperThan, note, ulid } from './fields.ts';
 import { INBOUND_ACTIONS } from '../domain/actions/index.ts';
 import { CASE_STATUSES } from '../domain/case.ts';
 
@@ -11,8 +11,6 @@ import { CASE_STATUSES } from '../domain/case.ts';
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 export const ALLOWED_UPLOAD_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/ofd'] as const;
 
-const isoTime = z.string().describe('ISO 8601 with offset, Asia/Shanghai');
-const ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
 
 export const Problem = z
   .object({
@@ -262,45 +260,6 @@ export const CaseView = z.object({
   updatedAt: isoTime,
 });
 
-const CaseRef = z.object({ caseId: ulid, supervisionCode: z.string(), serviceItem: z.string(), late: z.array(z.string()) });
-export const SupervisionOverview = z.object({
-  asOf: z.string().describe('the Shanghai date the figures are for'),
-  period: z.object({ from: z.string(), to: z.string() }).describe('the months (yyyy-mm) the decision figures cover'),
-  lights: z.object({ green: z.number().int(), yellow: z.number().int(), red: z.number().int() }).describe('cases in processing by their worst light'),
-  casesByLight: z.object({ yellow: z.array(CaseRef), red: z.array(CaseRef) }),
-  openSupervisions: z.array(
-    z.object({
-      supervisionId: z.string(),
-      caseId: ulid,
-      deptCode: z.string(),
-      stage: z.enum(['acceptance', 'processing']).optional(),
-      openedOn: z.string(),
-      respondBy: z.string(),
-      level: z.number().int(),
-      status: z.literal('open'),
-      escalatedOn: z.string().optional(),
-      overdue: z.boolean(),
-    }),
-  ),
-  recoveringWorkflows: z
-    .array(z.object({ caseId: ulid, attempt: z.number().int(), since: isoTime, status: z.string(), reason: z.object({ error: z.string(), cause: z.string().optional() }).optional() }))
-    .describe('cases whose workflow is being recovered (stopped, or not started): the sweep starts them again'),
-  departments: z.array(
-    z.object({
-      deptCode: z.string(),
-      name: z.string().optional(),
-      inProgress: z.number().int(),
-      yellow: z.number().int(),
-      red: z.number().int(),
-      decided: z.number().int(),
-      onTime: z.number().int(),
-      onTimeRate: z.number().nullable(),
-      medianWorkingDaysUsed: z.number().nullable(),
-      openSupervisions: z.number().int(),
-    }),
-  ),
-});
-
 export const CertificateView = z.object({
   certificateId: ulid,
   caseId: ulid,
@@ -311,26 +270,6 @@ export const CertificateView = z.object({
   issuer: DepartmentRef,
   issuedAt: isoTime,
   summary: z.record(z.string(), z.unknown()),
-});
-
-const deptCode = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lower-case letters, digits and hyphens, 2–40 characters');
-
-/**
- * Outbound webhooks are only delivered over HTTPS, except to loopback, which only the local runtime
- * can reach; the full SSRF policy (private and link-local ranges) is applied when delivering.
- */
-const webhookUrl = z
-  .url({ protocol: /^https?$/ })
-  .refine((u) => {
-    const url = new URL(u);
-    return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  }, 'webhook URL must use https');
-
-export const CreateDepartmentRequest = z.object({ code: deptCode, name: z.string().trim().min(2).max(60), webhookUrl }).strict();
-export const UpdateDepartmentRequest = z.object({ name: z.string().trim().min(2).max(60).optional(), webhookUrl }).strict();
-export const DepartmentView = z.object({ code: z.string(), name: z.string(), webhookUrl: z.string().optional() });
-export const DepartmentSecretResponse = DepartmentView.extend({
-  secret: z.string().describe('Standard Webhooks secret (whsec_…); shown only once'),
 });
 
 /**
@@ -374,61 +313,8 @@ export const MaterialLink = z.object({
 });
 export const WithdrawRequest = z.object({ reason: z.string().trim().max(500).optional() }).strict().default({});
 export const DocumentLink = z.object({ docId: z.string(), kind: z.string(), name: z.string(), url: z.string(), expiresAt: isoTime });
-export const DeliveryView = z.object({
-  deliveryId: z.string(),
-  deptCode: z.string(),
-  type: z.string(),
-  occurredAt: isoTime,
-  data: z.record(z.string(), z.unknown()),
-  status: z.enum(['pending', 'delivered', 'dead']),
-  attempts: z.number().int(),
-  nextAttemptAt: isoTime.optional(),
-  lastError: z.string().optional(),
-  deliveredAt: isoTime.optional(),
-  deadAt: isoTime.optional(),
-});
-export const DeadLetterList = z.object({ items: z.array(DeliveryView), nextCursor: z.string().nullable() });
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
-export const CalendarYearRequest = z
-  .object({
-    holidays: z.array(isoDate).min(1, 'a year has official holidays').max(60).describe('official holidays, including the weekend days inside them'),
-    workdays: z.array(isoDate).max(20).default([]).describe('weekend days that are official working days (调休)'),
-  })
-  .strict();
-const workingDays = (max: number) => z.number().int().min(1).max(max);
-export const PublishGuideRequest = z
-  .object({
-    name: z.string().trim().min(2).max(100).optional(),
-    promisedDays: workingDays(365).optional().describe('承诺时限, working days; never above the statutory limit'),
-    statutoryDays: workingDays(365).optional().describe('法定时限, working days'),
-    acceptanceDays: workingDays(30).optional(),
-    yellowDays: workingDays(365).optional().describe('yellow light from this many promised working days left (default 20 %, at least 1)'),
-    opinionDays: workingDays(365).optional().describe('joint items: each co-department’s limit for its opinion'),
-    acceptanceConditions: z.array(z.string().trim().min(2).max(500)).min(1).max(30).optional(),
-    legalBasis: z.array(z.string().trim().min(2).max(500)).min(1).max(30).optional(),
-  })
-  .strict()
-  .refine((b) => Object.keys(b).length > 0, 'change at least one field of the guide');
-
-export const CalendarYear = z.object({ year: z.number().int(), holidays: z.array(z.string()), workdays: z.array(z.string()), source: z.string() });
 export const CaseStatusResponse = z.object({ caseId: z.string(), status: z.enum(CASE_STATUSES) });
 
 export const WebhookAccepted = z.object({ received: z.literal(true), caseId: z.string(), status: z.enum(CASE_STATUSES), duplicate: z.boolean() });
 
-
-export const DevTokenRequest = z
-  .object({
-    sub: z.string().min(1).max(64),
-    name: z.string().min(1).max(60),
-    subjectType: z.enum(['person', 'company', 'organisation']).default('person'),
-    authLevel: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(2),
-    dept: z.string().max(40).optional(),
-    roles: z.array(z.enum(['reviewer', 'approver', 'dept_admin', 'admin'])).max(4).optional(),
-  })
-  .strict();
-export const DevClockRequest = z.union([
-  z.object({ advance: z.string().describe('ISO 8601 duration, e.g. PT72H or P3D') }).strict(),
-  z.object({ set: z.string().datetime({ offset: true }).describe('ISO 8601 time with offset') }).strict(),
-]);
-export const DevClockResponse = z.object({ now: isoTime });
-export const DevTokenResponse = z.object({ token: z.string(), expiresAt: isoTime });
+export * from './admin.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidResidentIdNumber, isValidUnifiedSocialCreditCode } from '../domain/identity.ts';
 
 /** Field schemas shared by the catalog's application forms. */
@@ -19,6 +19,9 @@ export const personName = z.string().trim().min(2).max(30);
 export const address = z.string().trim().min(6, '地址应写到门牌号').max(120);
 
 /** Field schemas shared by the department actions (shared/domain/actions) and the API. */
+
+export const isoTime = z.string().describe('ISO 8601 with offset, Asia/Shanghai');
+export const ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
 
 /** Whether a JSON value nests more than `levels` deep (looks no deeper than that, whatever it is given). */
 export const nestsDeeperThan = (v: unknown, levels: number): boolean =>

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { validate } from '../schemas/validate.ts';
 import { attemptDelivery, sweepDeliveries } from './deliveries.ts';
 import type { Deps } from './deps.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { findItem } from '../catalog/index.ts';
 import { pendingOpinions } from '../domain/actions/approve.ts';
 import { decide } from '../domain/decide.ts';

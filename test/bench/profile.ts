@@ -6,7 +6,7 @@
  * - CPU-profiles each timed phase with node:inspector (one .cpuprofile per phase in
  *   BENCH_PROFILE_DIR, default a temporary folder; open them in Chrome DevTools), then sums each
  *   profile by who burns the CPU (project files, each package, the runtime) and by function;
- * - times every awaited adapter call of every gateway request (DynamoStore, S3BlobStore,
+ * - times every awaited adapter call of every gateway request (the table's repositories, S3BlobStore,
  *   StepFunctionsWorkflow, TableScheduler, the notice renderer, and under them each AWS SDK
  *   command) by wrapping the adapters' prototypes from here — no platform file is changed — and
  *   prints per route what a request spends in each, plus one median request's timeline.
@@ -26,7 +26,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoStore } from '#shared/adapters/dynamodb/store.ts';
+import { DynamoCases } from '#shared/adapters/dynamodb/cases.ts';
+import { TableClient } from '#shared/adapters/dynamodb/client.ts';
+import { DynamoDeliveries } from '#shared/adapters/dynamodb/deliveries.ts';
+import { DynamoReplies, DynamoDepartments, DynamoUploads } from '#shared/adapters/dynamodb/records.ts';
+import { DynamoTimers } from '#shared/adapters/dynamodb/timers.ts';
+import { DynamoWorkflowRuns } from '#shared/adapters/dynamodb/workflow-runs.ts';
 import { S3BlobStore } from '#shared/adapters/s3/blob-store.ts';
 import { StepFunctionsWorkflow } from '#shared/adapters/sfn/workflow.ts';
 import { TableScheduler } from '#shared/adapters/scheduler/table.ts';
@@ -94,7 +99,7 @@ function wrap(proto: object, label: string, nameOf: (method: string, args: unkno
   }
 }
 
-wrap(DynamoStore.prototype, 'DynamoStore');
+for (const [proto, name] of [[DynamoCases.prototype, 'DynamoCases'], [DynamoWorkflowRuns.prototype, 'DynamoWorkflowRuns'], [DynamoDeliveries.prototype, 'DynamoDeliveries'], [DynamoReplies.prototype, 'DynamoReplies'], [DynamoDepartments.prototype, 'DynamoDepartments'], [DynamoUploads.prototype, 'DynamoUploads'], [DynamoTimers.prototype, 'DynamoTimers']] as const) wrap(proto, name);
 wrap(S3BlobStore.prototype, 'S3');
 wrap(StepFunctionsWorkflow.prototype, 'SFN');
 wrap(TableScheduler.prototype, 'TableScheduler');
@@ -233,7 +238,7 @@ try {
     },
   });
   // What the trail of one case holds by now (which commits the routes made).
-  const trail = await new DynamoStore(new DynamoDBClient({}), LOCAL_NAMES.table).getWithEvents(work.caseIds[0]!);
+  const trail = await new DynamoCases(new TableClient(new DynamoDBClient({}), LOCAL_NAMES.table)).getWithEvents(work.caseIds[0]!);
   console.log(`\none case's trail: ${trail?.events.map((e) => `${e.type}${e.type === 'case.light_changed' ? ` ${JSON.stringify(e.data)}` : ''}`).join(', ')}`);
 } finally {
   session.disconnect();

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
@@ -25,14 +25,17 @@ const CN_NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '�
 
 /** Renders notices (D3 standard templates) as A4 PDFs in Chinese. */
 export class PdfNoticeRenderer implements NoticeRenderer {
-  private fonts?: { regular: string; bold: string };
+  /** Read once per process (10 MB each): pdfkit given a path reads the file again for every notice. */
+  private fonts?: { regular: Buffer; bold: Buffer };
 
   async render(notice: Notice): Promise<Buffer> {
-    this.fonts ??= { regular: fontFile(NOTICE_FONTS.regular), bold: fontFile(NOTICE_FONTS.bold) };
+    this.fonts ??= { regular: readFileSync(fontFile(NOTICE_FONTS.regular)), bold: readFileSync(fontFile(NOTICE_FONTS.bold)) };
     const doc = new PDFDocument({
       size: 'A4',
       margins: { top: 72, bottom: 72, left: 80, right: 80 },
-      font: this.fonts.regular,
+      // No initial font: pdfkit would otherwise load Helvetica, which the bundle does not ship; the
+      // notice's own fonts are registered from memory just below.
+      font: '',
       info: { Title: notice.title, Author: notice.department, Subject: notice.supervisionCode, Creator: '一网通办' },
     });
     doc.registerFont('regular', this.fonts.regular);

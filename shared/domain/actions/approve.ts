@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Conflict } from '../../errors.ts';
 import { CertificateSummary } from '../../schemas/fields.ts';
 import type { CaseRecord } from '../case.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineAction } from './define.ts';
 
 export type ExtendCommand = { type: 'extend'; workingDays: number; reason: string };

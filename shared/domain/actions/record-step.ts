@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineAction } from './define.ts';
 
 export type RecordStepCommand = { type: 'record_step'; step: 'site_inspection' | 'expert_review' | 'third_party_review'; result: string; note?: string };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Conflict } from '../../errors.ts';
 import type { SupplementItem } from '../case.ts';
 import { defineAction, MAX_SUPPLEMENT_REQUESTS } from './define.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Conflict, RuleViolation } from '../../errors.ts';
 import { CASE_STATUSES } from '../case-statuses.ts';
 import { defineAction, openSupervision } from './define.ts';
