@@ -1,6 +1,3 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { HttpWebhookSender } from './adapters/http/webhook-sender.ts';
 import { EventBridgeScheduler } from './adapters/scheduler/eventbridge.ts';
 import { TableScheduler } from './adapters/scheduler/table.ts';
@@ -20,6 +17,8 @@ import { tableFromEnv } from './wiring-catalog.ts';
 /**
  * Builds the adapters from configuration, each on first use: a function is given only the
  * environment (and permissions) of the adapters it uses, so nothing may be built ahead of need.
+ * The AWS SDK packages of S3, Step Functions and the Scheduler load on first use too (loading the
+ * SDK is most of a cold start; the adapters import it when first called).
  * In AWS the SDK finds its endpoints itself; locally the standard AWS_ENDPOINT_URL_* variables
  * point the very same clients at the stand-ins.
  */
@@ -42,24 +41,24 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
     get webhooks() { return table().webhooks; },
     get blobs() {
       return (blobs ??= new S3BlobStore(
-        traced(new S3Client({
+        import('@aws-sdk/client-s3').then(({ S3Client }) => traced(new S3Client({
           forcePathStyle: config.s3ForcePathStyle,
           // Only add checksums we ask for; the default would sign a CRC32 of an empty body into PUT URLs.
           requestChecksumCalculation: 'WHEN_REQUIRED',
           responseChecksumValidation: 'WHEN_REQUIRED',
-        })),
+        }))),
         config.bucketName,
       ));
     },
     get deliveries() { return table().deliveries; },
     get scheduler() {
       return (scheduler ??=
-        config.schedulerMode === 'table' ? new TableScheduler(table().timers) : new EventBridgeScheduler(traced(new SchedulerClient({})), config.schedulerTarget));
+        config.schedulerMode === 'table' ? new TableScheduler(table().timers) : new EventBridgeScheduler(import('@aws-sdk/client-scheduler').then(({ SchedulerClient }) => traced(new SchedulerClient({}))), config.schedulerTarget));
     },
     sender: new HttpWebhookSender({ allowLoopback: config.allowLoopbackWebhooks }),
     retryTimeScale: config.retryTimeScale,
     get workflow() {
-      return (workflow ??= new StepFunctionsWorkflow(traced(new SFNClient({})), config.stateMachineArn));
+      return (workflow ??= new StepFunctionsWorkflow(import('@aws-sdk/client-sfn').then(({ SFNClient }) => traced(new SFNClient({}))), config.stateMachineArn));
     },
     // Only the function that issues notices passes a renderer (pdfkit and the fonts stay out of
     // the other bundles); it loads on the first notice.

@@ -1,18 +1,23 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { CopyObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { BlobStore } from '../../ports/outside.ts';
 
-/** Materials and documents in one private bucket. The client is created once by the caller. */
+/** The SDK's S3 package and presigner load on first use: a function that never touches a file never loads them. */
+const sdk = () => import('@aws-sdk/client-s3');
+const presigner = () => import('@aws-sdk/s3-request-presigner');
+const isNoSuchKey = async (err: unknown) => err instanceof (await sdk()).NoSuchKey || (err as { name?: string }).name === 'NoSuchKey';
+
+/** Materials and documents in one private bucket. The client is created once by the caller (or on first use: a promise of it). */
 export class S3BlobStore implements BlobStore {
-  constructor(private readonly s3: S3Client, private readonly bucket: string) {}
+  constructor(private readonly client: S3Client | Promise<S3Client>, private readonly bucket: string) {}
 
   async presignPut(
     key: string,
     opts: { contentType: string; size: number; sha256: string; expiresInSeconds: number },
   ): Promise<{ url: string; headers: Record<string, string> }> {
     const checksum = Buffer.from(opts.sha256, 'hex').toString('base64');
+    const [{ PutObjectCommand }, { getSignedUrl }, s3] = await Promise.all([sdk(), presigner(), this.client]);
     const command = new PutObjectCommand({
       Bucket: this.bucket,
       Key: key,
@@ -22,7 +27,7 @@ export class S3BlobStore implements BlobStore {
       // the platform checks the digest again before a material is accepted into a case.
       ChecksumSHA256: checksum,
     });
-    const url = await getSignedUrl(this.s3, command, {
+    const url = await getSignedUrl(s3, command, {
       expiresIn: opts.expiresInSeconds,
       signableHeaders: new Set(['content-type', 'content-length']),
     });
@@ -30,22 +35,25 @@ export class S3BlobStore implements BlobStore {
   }
 
   async put(key: string, body: Buffer, contentType: string): Promise<void> {
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+    const [{ PutObjectCommand }, s3] = await Promise.all([sdk(), this.client]);
+    await s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
   }
 
   async copy(fromKey: string, toKey: string): Promise<boolean> {
+    const [{ CopyObjectCommand }, s3] = await Promise.all([sdk(), this.client]);
     try {
-      await this.s3.send(new CopyObjectCommand({ Bucket: this.bucket, Key: toKey, CopySource: `${this.bucket}/${fromKey.split('/').map(encodeURIComponent).join('/')}` }));
+      await s3.send(new CopyObjectCommand({ Bucket: this.bucket, Key: toKey, CopySource: `${this.bucket}/${fromKey.split('/').map(encodeURIComponent).join('/')}` }));
       return true;
     } catch (err) {
-      if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return false;
+      if (await isNoSuchKey(err)) return false;
       throw err;
     }
   }
 
   async presignGet(key: string, opts: { expiresInSeconds: number; fileName: string }): Promise<string> {
+    const [{ GetObjectCommand }, { getSignedUrl }, s3] = await Promise.all([sdk(), presigner(), this.client]);
     return getSignedUrl(
-      this.s3,
+      s3,
       new GetObjectCommand({
         Bucket: this.bucket,
         Key: key,
@@ -56,8 +64,9 @@ export class S3BlobStore implements BlobStore {
   }
 
   async digest(key: string): Promise<{ size: number; sha256: string } | undefined> {
+    const [{ GetObjectCommand }, s3] = await Promise.all([sdk(), this.client]);
     try {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const out = await s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       const hash = createHash('sha256');
       let size = 0;
       for await (const chunk of out.Body as Readable) {
@@ -66,7 +75,7 @@ export class S3BlobStore implements BlobStore {
       }
       return { size, sha256: hash.digest('hex') };
     } catch (err) {
-      if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return undefined;
+      if (await isNoSuchKey(err)) return undefined;
       throw err;
     }
   }

@@ -1,4 +1,4 @@
-import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { ScheduledTask, Scheduler } from '../../ports/scheduler.ts';
 
 /**
@@ -6,17 +6,21 @@ import type { ScheduledTask, Scheduler } from '../../ports/scheduler.ts';
  * queue, deleted after they fire. Schedules have a minute's precision and are never set in the
  * past, so "now" means within the next minute.
  */
+/** The SDK's Scheduler package loads on first use. */
+const sdk = () => import('@aws-sdk/client-scheduler');
+
 export class EventBridgeScheduler implements Scheduler {
   constructor(
-    private readonly client: SchedulerClient,
+    private readonly scheduler: SchedulerClient | Promise<SchedulerClient>,
     private readonly target: { groupName: string; functionArn: string; roleArn: string; deadLetterArn: string },
   ) {}
 
   async schedule(name: string, at: Date, task: ScheduledTask): Promise<void> {
     const earliest = new Date(Date.now() + 60_000);
     const when = (at > earliest ? at : earliest).toISOString().slice(0, 19);
+    const [{ CreateScheduleCommand, ConflictException }, client] = await Promise.all([sdk(), this.scheduler]);
     try {
-      await this.client.send(
+      await client.send(
         new CreateScheduleCommand({
           Name: name,
           GroupName: this.target.groupName,
@@ -40,8 +44,9 @@ export class EventBridgeScheduler implements Scheduler {
   }
 
   async cancel(name: string): Promise<void> {
+    const [{ DeleteScheduleCommand, ResourceNotFoundException }, client] = await Promise.all([sdk(), this.scheduler]);
     try {
-      await this.client.send(new DeleteScheduleCommand({ Name: name, GroupName: this.target.groupName }));
+      await client.send(new DeleteScheduleCommand({ Name: name, GroupName: this.target.groupName }));
     } catch (err) {
       if (!(err instanceof ResourceNotFoundException)) throw err;
     }

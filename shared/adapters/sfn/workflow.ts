@@ -1,23 +1,17 @@
-import {
-  DescribeExecutionCommand,
-  ExecutionAlreadyExists,
-  ExecutionDoesNotExist,
-  InvalidToken,
-  SendTaskSuccessCommand,
-  StartExecutionCommand,
-  TaskDoesNotExist,
-  TaskTimedOut,
-  type SFNClient,
-} from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Workflow } from '../../ports/outside.ts';
+
+/** The SDK's Step Functions package loads on first use. */
+const sdk = () => import('@aws-sdk/client-sfn');
 
 /** The case workflow on Step Functions: one execution per attempt, named by the caller. */
 export class StepFunctionsWorkflow implements Workflow {
-  constructor(private readonly sfn: SFNClient, private readonly stateMachineArn: string) {}
+  constructor(private readonly client: SFNClient | Promise<SFNClient>, private readonly stateMachineArn: string) {}
 
   async start(caseId: string, executionName: string): Promise<void> {
+    const [{ StartExecutionCommand, ExecutionAlreadyExists }, sfn] = await Promise.all([sdk(), this.client]);
     try {
-      await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: executionName, input: JSON.stringify({ caseId }) }));
+      await sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: executionName, input: JSON.stringify({ caseId }) }));
     } catch (err) {
       // Step Functions answers a repeated start of a running execution (same name and input) with
       // success; a closed one's name is refused. Either way this attempt was started once.
@@ -28,8 +22,9 @@ export class StepFunctionsWorkflow implements Workflow {
 
   async isRunning(executionName: string): Promise<boolean> {
     const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+    const [{ DescribeExecutionCommand, ExecutionDoesNotExist }, sfn] = await Promise.all([sdk(), this.client]);
     try {
-      const out = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
+      const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       return out.status === 'RUNNING' || out.status === 'PENDING_REDRIVE';
     } catch (err) {
       if (err instanceof ExecutionDoesNotExist) return false;
@@ -38,8 +33,9 @@ export class StepFunctionsWorkflow implements Workflow {
   }
 
   async resume(token: string, output: Record<string, unknown>): Promise<boolean> {
+    const [{ SendTaskSuccessCommand, TaskDoesNotExist, InvalidToken, TaskTimedOut }, sfn] = await Promise.all([sdk(), this.client]);
     try {
-      await this.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+      await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
       return true;
     } catch (err) {
       if (err instanceof TaskDoesNotExist || err instanceof InvalidToken || err instanceof TaskTimedOut) return false;
