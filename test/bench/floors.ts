@@ -22,6 +22,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, QueryCommand, TransactWriteItemsCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { timed, type Figures } from './workload.ts';
+import { allShards } from '#shared/adapters/dynamodb/table.ts';
 
 type Item = Record<string, AttributeValue>;
 
@@ -89,7 +90,7 @@ export class Floors {
     const uploadT = (await ddb.send(new GetItemCommand({ TableName: table, Key: { pk: S(`UPLOAD#${uploadId}`), sk: S('UPLOAD') } }))).Item;
     // A case.submitted delivery: pending (the outbox) or dead by now (the bench gives no webhook URL).
     let deliveryT: Item | undefined;
-    for (const pk of ['OUTBOX', 'DEADLETTER']) {
+    for (const pk of [...allShards('OUTBOX'), ...allShards('DEADLETTER')]) {
       deliveryT ??= (await ddb.send(new QueryCommand({ TableName: table, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': S(pk) }, Limit: 1 }))).Items?.[0];
     }
     if (!caseT || !submittedT || !workflowT || !supcodeT || !uploadT || !deliveryT) throw new Error(`floor templates incomplete for case ${sample}`);
