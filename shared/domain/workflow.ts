@@ -16,7 +16,8 @@ export function isWaitOver(record: CaseRecord, wait: Wait): boolean {
 /**
  * The case's workflow, attempt by attempt. An attempt is one execution, named `<caseId>-<attempt>`
  * (Step Functions keeps a closed execution's name for 90 days, so a name is never used twice).
- * `pending`: filed, not started yet; `starting`: a start is under way; `running`; `stopped`: the
+ * `pending`: filed, not started yet (data of older versions: the filing now counts attempt 1);
+ * `starting`: a start is under way; `running`; `stopped`: the
  * attempt ended without finishing the case (a failed step, a timeout, an abort) and the sweep
  * starts the next one; `done`: the case no longer needs a workflow.
  */

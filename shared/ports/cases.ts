@@ -12,7 +12,7 @@ export type Companion =
   | { kind: 'putCertificate'; certificate: Certificate }
   | { kind: 'rememberWebhook'; deptCode: string; webhookId: string; expiresAt: Date }
   | { kind: 'enqueueDelivery'; delivery: Delivery }
-  /** A filed case's workflow run, pending until its first attempt starts (the sweep starts it if that start is lost). */
+  /** A filed case's workflow run, its first attempt counted (`starting`): the sweep starts it again if that start is lost. */
   | { kind: 'registerWorkflow'; caseId: string; since: string }
   /** F4: a decision is counted for its department and month, exactly once, with the case change. */
   | { kind: 'countDecision'; deptCode: string; month: string; usedWorkingDays: number; onTime: boolean };

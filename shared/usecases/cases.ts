@@ -24,7 +24,7 @@ import { retrying } from './retry.ts';
 import { SHOWN_TO_APPLICANT } from '../domain/actions/index.ts';
 import { calendarOf } from './calendar.ts';
 import { idempotencyOf, remember, replay } from './idempotency.ts';
-import { startWorkflow } from './reconcile.ts';
+import { runAttempt } from './reconcile.ts';
 import { watchCase } from './watch.ts';
 import { pinCertificate, pinForm, pinUpload } from './materials.ts';
 
@@ -217,7 +217,7 @@ export async function fileCase(deps: FilingDeps, principal: Principal | undefine
     // Three independent follow-ups of the commit, side by side: the workflow, the webhooks, and the
     // acceptance step's clock (its light timers, D1).
     await Promise.all([
-      startWorkflow(deps, caseId, 0).catch((err: Error) => {
+      runAttempt(deps, caseId, 1).catch((err: Error) => {
         // The case is filed (and answered 201, so nobody files it twice); its run stays on the
         // sweep's list, and the sweep starts it within minutes (reconcileWorkflows).
         logger.warn('workflow not started; the sweep will start it', { caseId, error: err.message });

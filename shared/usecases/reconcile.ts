@@ -22,9 +22,17 @@ export type StartWorkflowDeps = Pick<Deps, 'workflowRuns' | 'workflow' | 'realCl
 export async function startWorkflow(deps: StartWorkflowDeps, caseId: string, after: number): Promise<WorkflowRun | undefined> {
   const run = await deps.workflowRuns.beginWorkflowAttempt(caseId, nowIso(deps), after);
   if (!run) return undefined;
-  await deps.workflow.start(caseId, run.execution!);
-  await deps.workflowRuns.markWorkflowRunning(caseId, run.attempt, nowIso(deps));
+  await runAttempt(deps, caseId, run.attempt);
   return { ...run, status: 'running' };
+}
+
+/**
+ * Starts an attempt already counted (status `starting`: the filing counts the first one in its own
+ * transaction) under its execution name, then marks it running.
+ */
+export async function runAttempt(deps: StartWorkflowDeps, caseId: string, attempt: number): Promise<void> {
+  await deps.workflow.start(caseId, executionName(caseId, attempt));
+  await deps.workflowRuns.markWorkflowRunning(caseId, attempt, nowIso(deps));
 }
 
 export type RecordStopDeps = Pick<Deps, 'cases' | 'workflowRuns' | 'realClock'>;

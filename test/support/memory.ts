@@ -108,7 +108,7 @@ export class MemoryTable {
       case 'enqueueDelivery':
         return void this.deliveries.set(c.delivery.deliveryId, copy(c.delivery));
       case 'registerWorkflow':
-        return void this.runs.set(c.caseId, { caseId: c.caseId, attempt: 0, status: 'pending', since: c.since });
+        return void this.runs.set(c.caseId, { caseId: c.caseId, attempt: 1, status: 'starting', since: c.since });
       case 'rememberWebhook':
         return void this.webhookIds.add(`${c.deptCode}#${c.webhookId}`);
       case 'countDecision': {

@@ -49,7 +49,7 @@ export function companionItem(TableName: string, c: Companion): TransactItem {
         },
       };
     case 'registerWorkflow':
-      return { Put: { TableName, Item: WorkflowRunEntity.item({ caseId: c.caseId, attempt: 0, status: 'pending', since: c.since }), ConditionExpression: NOT_EXISTS } };
+      return { Put: { TableName, Item: WorkflowRunEntity.item({ caseId: c.caseId, attempt: 1, status: 'starting', since: c.since }), ConditionExpression: NOT_EXISTS } };
     case 'rememberWebhook':
       return { Put: { TableName, Item: WebhookSeenEntity.item({ deptCode: c.deptCode, webhookId: c.webhookId }, { ttl: ttl(c.expiresAt) }), ConditionExpression: NOT_EXISTS } };
   }
