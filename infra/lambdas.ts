@@ -51,3 +51,10 @@ export const BUNDLING = {
   // The Node.js 22 Lambda runtime ships the AWS SDK v3.
   externalModules: ['@aws-sdk/*'],
 };
+
+/**
+ * What the layer every function carries ships under nodejs/node_modules, with the closure of their
+ * run-time dependencies (infra/layer.ts): Powertools, as Powertools itself ships as a layer, and
+ * through its tracer the X-Ray SDK (with semver, cls-hooked…), some 150 KiB of each bundle.
+ */
+export const LAYER_PACKAGES = ['@aws-lambda-powertools/logger', '@aws-lambda-powertools/metrics', '@aws-lambda-powertools/tracer', '@aws-lambda-powertools/commons'];
