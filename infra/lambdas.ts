@@ -48,8 +48,9 @@ export const BUNDLING = {
   mainFields: ['module', 'main'],
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-  // The Node.js 22 Lambda runtime ships the AWS SDK v3.
-  externalModules: ['@aws-sdk/*'],
+  // The Node.js 22 Lambda runtime ships the AWS SDK v3; Powertools and the X-Ray SDK come from
+  // the functions' layer (LAYER_PACKAGES, infra/constructs/powertools-layer.ts).
+  externalModules: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'aws-xray-sdk-core'],
 };
 
 /**
