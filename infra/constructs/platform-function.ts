@@ -11,6 +11,7 @@ import { CATALOG_PARTITION } from '#shared/adapters/dynamodb/records.ts';
 import { SERVICE_NAME } from '#shared/domain/metrics.ts';
 import { deployedRoutes } from '#shared/http/routes.ts';
 import { BUNDLING, LAMBDAS, ROOT, type LambdaName } from '../lambdas.ts';
+import { PowertoolsLayer } from './powertools-layer.ts';
 
 export type PlatformFunctionProps = {
   name: LambdaName;
@@ -23,6 +24,9 @@ export type PlatformFunctionProps = {
 export type Timers = { groupName: string; scheduleArnPattern: string; targetArn: string; roleArn: string; deadLetterArn: string };
 
 const require = createRequire(import.meta.url);
+
+const RUNTIME = Runtime.NODEJS_22_X;
+const ARCHITECTURE = Architecture.ARM_64;
 
 const TABLE_ACTIONS = {
   R: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
@@ -47,7 +51,8 @@ export function acknowledge(scope: Construct, id: string, reason: string): void 
 /**
  * Every Lambda of the platform, with the defaults fixed once: Node 22 on arm64, an ESM bundle with
  * source maps, X-Ray tracing, its own log group with a retention, and least-privilege grants
- * through intent-revealing methods.
+ * through intent-revealing methods. Powertools and the X-Ray SDK come from the stack's one layer
+ * (PowertoolsLayer), not the bundle.
  */
 export class PlatformFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -75,8 +80,9 @@ export class PlatformFunction extends Construct {
       depsLockFilePath: join(ROOT, 'package-lock.json'),
       description: spec.description,
       ...(props.functionName ? { functionName: props.functionName } : {}),
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
+      runtime: RUNTIME,
+      architecture: ARCHITECTURE,
+      layers: [PowertoolsLayer.of(this, { runtime: RUNTIME, architecture: ARCHITECTURE }).layer],
       memorySize: spec.memoryMb,
       timeout: Duration.seconds(spec.timeoutSeconds ?? 29),
       tracing: Tracing.ACTIVE,

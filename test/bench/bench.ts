@@ -84,6 +84,6 @@ console.log(`GET /cases/{id}   ${fmt(reading.p50)}    ${fmt(floors.reading.p50)}
 console.log(`  (issue's floor) ${fmt(reading.p50)}    ${fmt(floors.readingWithGet.p50)}  ${ratio(reading, floors.readingWithGet)}   GetItem + partition Query`);
 console.log(`accept (staff)    ${fmt(accepting.p50)}    ${fmt(floors.accepting.p50)}  ${ratio(accepting, floors.accepting)}   partition Query + TransactWriteItems of ${floors.items.accepting}`);
 console.log(`GET /cases queue  ${fmt(queue.p50)}    ${fmt(floors.queue.p50)}  ${ratio(queue, floors.queue)}   gsi2 Query, Limit 20`);
-console.log('\nlambda               bundle KiB   init ms (median of 5, SDK loaded from node_modules)');
+console.log('\nlambda               bundle KiB   init ms (median of 5, SDK and the layer’s packages loaded from node_modules)');
 for (const row of await lambdaFigures()) console.log(`${row.name.padEnd(20)} ${fmt(row.kib)}    ${fmt(row.initMs)}`);
 if (process.env.BENCH_BUNDLE_REPORT === '1') console.log(`\nwhat each bundle is made of (test/bench/bundles.ts)\n${await bundleReport()}`);

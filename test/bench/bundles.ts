@@ -10,6 +10,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -90,7 +91,6 @@ const pdfPackages = without('pdf', /\/node_modules\/(pdfkit|fontkit|brotli|restr
 const WHAT_IFS: Array<[string, ...Plugin[]]> = [
   ["zod imported as a namespace (import * as z), so esbuild drops what is unused", zodNamespaceImport],
   ['zod left out', without('zod', /\/node_modules\/zod\//)],
-  ['Powertools (logger, metrics, commons) left out', without('powertools', /\/node_modules\/@aws-lambda-powertools\//)],
   ['middy left out', without('middy', /\/node_modules\/@middy\//)],
   ['chinese-days left out', without('chinese-days', /\/node_modules\/chinese-days\//)],
   ['the catalog (shared/catalog) left out', without('catalog', /\/shared\/catalog\//)],
@@ -125,19 +125,24 @@ export async function bundleReport(top = 15): Promise<string> {
         seen.add(cut.bytes);
         lines.push(Number.isNaN(cut.bytes) ? `    (does not build: ${'error' in cut ? cut.error : ''})  ${label}` : `    ${kib(cut.bytes)}  (−${kib(bytes - cut.bytes).trim()})  ${label}`);
       }
-      const externals = [...new Set(output.imports.filter((i) => i.external && i.path.startsWith('@')).map((i) => i.path))];
-      lines.push(`  imports at run time (external): ${externals.join(', ') || 'none'}`);
-      // Init: the bundle as built and the zod-namespace one, and the SDK packages it imports alone
-      // (in a temporary folder beside a link to node_modules, so the external SDK resolves).
+      const externals = [...new Set(output.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path))];
+      const sdk = externals.filter((e) => e.startsWith('@aws-sdk/'));
+      const layer = externals.filter((e) => !e.startsWith('@aws-sdk/'));
+      lines.push(`  imports at run time (external): the runtime's SDK ${sdk.join(', ') || 'none'}; from the layer ${layer.join(', ') || 'none'}`);
+      // Init: the bundle as built and the zod-namespace one, the SDK packages it imports alone, and
+      // those with the layer's (in a temporary folder beside a link to node_modules, so the
+      // externals resolve).
       const out = join(scratch, name);
       mkdirSync(join(out, 'now'), { recursive: true });
       mkdirSync(join(out, 'zodns'), { recursive: true });
       await bundle(name, [], join(out, 'now'));
       await bundle(name, [zodNamespaceImport], join(out, 'zodns'));
       const sdkOnly = join(out, 'sdk.mjs');
-      writeFileSync(sdkOnly, externals.map((e) => `import ${JSON.stringify(e)};`).join('\n'));
+      writeFileSync(sdkOnly, sdk.map((e) => `import ${JSON.stringify(e)};`).join('\n'));
+      const externalOnly = join(out, 'externals.mjs');
+      writeFileSync(externalOnly, externals.map((e) => `import ${JSON.stringify(e)};`).join('\n'));
       lines.push(
-        `  init (median of 5, fresh process): as built ${initMs(pathToFileURL(join(out, 'now', 'index.mjs')).href)}; zod as a namespace ${initMs(pathToFileURL(join(out, 'zodns', 'index.mjs')).href)}; its external SDK packages alone ${initMs(pathToFileURL(sdkOnly).href)}`,
+        `  init (median of 5, fresh process): as built ${initMs(pathToFileURL(join(out, 'now', 'index.mjs')).href)}; zod as a namespace ${initMs(pathToFileURL(join(out, 'zodns', 'index.mjs')).href)}; its external SDK packages alone ${initMs(pathToFileURL(sdkOnly).href)}; those and the layer's ${initMs(pathToFileURL(externalOnly).href)}`,
       );
     }
   } finally {

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -13,7 +14,12 @@ import { freshStore } from '../support/deps.ts';
 // A clean install has no node_modules/.cache yet.
 mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
 const outDir = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'test-bundles-'));
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+// Sizes need no loading: built outside the project.
+const sizesDir = mkdtempSync(join(tmpdir(), 'ywtb-bundle-sizes-'));
+afterAll(() => {
+  rmSync(outDir, { recursive: true, force: true });
+  rmSync(sizesDir, { recursive: true, force: true });
+});
 
 type Handler = (event: unknown, context: Context) => Promise<{ statusCode: number; body: string; headers: Record<string, string> }>;
 
@@ -22,6 +28,13 @@ describe('the Lambda bundles, built as CDK builds them', () => {
     const file = await bundleLambda(name, outDir);
     const mod = (await import(pathToFileURL(file).href)) as { handler: unknown };
     expect(typeof mod.handler).toBe('function');
+  });
+
+  // Powertools and the X-Ray SDK come from the layer (infra/constructs/powertools-layer.ts); the
+  // notice renderer's pdfkit and fonts keep department-hooks above the mark.
+  it.each((Object.keys(LAMBDAS) as LambdaName[]).filter((n) => n !== 'department-hooks'))('%s is at most 300 KiB minified', async (name) => {
+    const file = await bundleLambda(name, sizesDir);
+    expect(statSync(file).size).toBeLessThanOrEqual(300 * 1024);
   });
 
   it('renders a Chinese notice from an ES-module bundle with the fonts shipped beside it', async () => {
