@@ -21,10 +21,13 @@ export const traced = <C extends object>(client: C): C => tracer.captureAWSv3Cli
 
 /**
  * What every function's handler wears: the Lambda context on each log line, keys of one invocation
- * cleared before the next, and the invocation traced.
+ * cleared before the next, and the invocation traced — without its response, which X-Ray would
+ * otherwise keep as metadata (case views with personal data, presigned URLs, a new webhook secret).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const observed = (): Array<MiddlewareObj<any, any, Error>> => [injectLambdaContext(logger, { resetKeys: true }), captureLambdaHandler(tracer)];
+export const observed = (): Array<MiddlewareObj<any, any, Error>> => [ // eslint-disable-line @typescript-eslint/no-explicit-any
+  injectLambdaContext(logger, { resetKeys: true }),
+  captureLambdaHandler(tracer, { captureResponse: false }),
+];
 
 /** The ids an invocation's input names: the case, the webhook delivery, the execution. */
 const Correlation = z.object({ caseId: z.string().max(128), deliveryId: z.string().max(128), execution: z.string().max(128), task: z.string().max(40) }).partial();

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TableClient } from './adapters/dynamodb/client.ts';
 import { DynamoCatalog } from './adapters/dynamodb/records.ts';
-import { dynamoRepositories, type DynamoRepositories } from './adapters/dynamodb/store.ts';
+import { dynamoRepositories, type DynamoRepositories } from './adapters/dynamodb/repositories.ts';
 import { config } from './config.ts';
 import { traced } from './log.ts';
 import { systemClock } from './ports/clock.ts';

@@ -4,7 +4,7 @@ import { TableScheduler } from './adapters/scheduler/table.ts';
 import { chineseDaysArrangement } from './adapters/calendar/chinese-days.ts';
 import { EmfMetrics } from './adapters/metrics/emf.ts';
 import { S3BlobStore } from './adapters/s3/blob-store.ts';
-import type { DynamoRepositories } from './adapters/dynamodb/store.ts';
+import type { DynamoRepositories } from './adapters/dynamodb/repositories.ts';
 import { StepFunctionsWorkflow } from './adapters/sfn/workflow.ts';
 import { config } from './config.ts';
 import { traced } from './log.ts';

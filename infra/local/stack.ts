@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { dynamoRepositories } from '#shared/adapters/dynamodb/store.ts';
+import { dynamoRepositories } from '#shared/adapters/dynamodb/repositories.ts';
 import type { MendReport } from '#shared/ports/records.ts';
 import { HTTP_FUNCTIONS, type HttpFunctionName } from '#shared/http/routes.ts';
 import { DevClockRequest, DevTokenRequest } from '#shared/schemas/api.ts';
@@ -23,6 +23,7 @@ import { parseDuration, toShanghaiIso } from '#shared/time.ts';
 import { SERVICE_NAME } from '#shared/domain/metrics.ts';
 import { buildDeps } from '#shared/wiring.ts';
 import { startWorkflow } from '#shared/usecases/reconcile.ts';
+import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 
 export type LocalStack = { url: string; stop: () => Promise<void>; stepFunctions: LocalStepFunctions };
 type Log = (msg: string, detail?: unknown) => void;
@@ -104,15 +105,20 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
       // EMF lines would flood the terminal; the same figures are in GET /admin/supervision, read
       // from the table. POWERTOOLS_METRICS_DISABLED=false npm start prints them.
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      // Lambda runs one invocation at a time per environment; here every function shares one
+      // process, so each invocation gets its own scope, as in Lambda's multi-concurrency mode, and
+      // the logger's keys (correlation ids, Lambda context) stay with their invocation.
+      AWS_LAMBDA_MAX_CONCURRENCY: '64',
     });
     delete process.env.AWS_PROFILE;
 
     const ddb = new DynamoDBClient({});
     const added = await ensureTable(ddb, LOCAL_NAMES.table);
 
+    const invocations = await InvokeStore.getInstanceAsync(true);
     for (const name of Object.keys(LAMBDAS) as LambdaName[]) {
       const mod = (await import(pathToFileURL(join(ROOT, LAMBDAS[name].entry)).href)) as { handler: LambdaHandler };
-      lambdas[name] = mod.handler;
+      lambdas[name] = (event, context) => invocations.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () => mod.handler(event, context));
     }
 
     // The timers (webhook retries, light changes, supervision) fire the same handler the schedules invoke in AWS.

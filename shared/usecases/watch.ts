@@ -10,7 +10,8 @@ import { shanghaiDate, toShanghaiIso } from '../time.ts';
 import { calendarOf } from './calendar.ts';
 import { deliveriesFor, enqueue, scheduleFirstAttempts } from './deliveries.ts';
 import type { Deps } from './deps.ts';
-import { logCaseChange } from '../log.ts';
+import { logCaseChange, logger } from '../log.ts';
+import { RuleViolation } from '../errors.ts';
 
 /**
  * The electronic supervision watch (F3): on a case's timer it announces light changes
@@ -91,7 +92,13 @@ export type WatchAllDeps = Pick<Deps, 'cases' | 'workflowRuns' | 'scheduler' | '
  * page is a new timer, named after its cursor so a repeated run does not fork the walk.
  */
 export async function watchAll(deps: WatchAllDeps, cursor?: string, opts: { pageSize?: number } = {}): Promise<{ watched: number; more: boolean }> {
-  const page = await deps.cases.listWatched(opts.pageSize ?? WATCH_PAGE, cursor);
+  const page = await deps.cases.listWatched(opts.pageSize ?? WATCH_PAGE, cursor).catch((err: unknown) => {
+    // A cursor from before the watch list was sharded (a timer set by an older version): look
+    // again from the start rather than stop the daily walk (watching a case twice changes nothing).
+    if (!(cursor && err instanceof RuleViolation)) throw err;
+    logger.warn('watch-all cursor no longer valid; starting again from the first page', { cursor: cursor.slice(0, 80) });
+    return deps.cases.listWatched(opts.pageSize ?? WATCH_PAGE);
+  });
   for (let i = 0; i < page.items.length; i += PARALLEL) {
     await Promise.all(
       page.items.slice(i, i + PARALLEL).map(async (c) => {

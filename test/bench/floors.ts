@@ -6,7 +6,7 @@
  * the same index upkeep but never show up in a work queue, the watch or the sweep.
  *
  * What each route commits, counted from the code (shared/usecases/cases.ts fileCase,
- * case-actions.ts actOnCase, adapters/dynamodb/store.ts commit) for the bench's service item
+ * case-actions.ts actOnCase, adapters/dynamodb/repositories.ts commit) for the bench's service item
  * (individual-business-registration: no co-departments, one upload, no Idempotency-Key):
  *
  * - filing: one TransactWriteItems of 6 — the case, its case.submitted event, one delivery

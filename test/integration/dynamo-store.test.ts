@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DeleteItemCommand, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { dynamoRepositories, type DynamoRepositories } from '#shared/adapters/dynamodb/store.ts';
+import { dynamoRepositories, type DynamoRepositories } from '#shared/adapters/dynamodb/repositories.ts';
 import { createTableInput } from '#shared/adapters/dynamodb/table.ts';
 import { ensureTable } from '../../infra/local/dynamodb-local.ts';
 import { decide } from '#shared/domain/decide.ts';
@@ -203,34 +203,55 @@ describe('F4 the watch index and the decision counters (DynamoDB Local)', () => 
     expect(await old.migrations.mend()).toEqual({ indexed: 0, unindexed: 0, queued: 0, runs: 0, resharded: 0, alreadyMended: true });
   }, 90_000);
 
-  it('I1 moves index keys an older version wrote as one constant (WATCHED, OUTBOX, SCHEDULES) to their shards, once', async () => {
+  it('I1 moves index keys an older version wrote as one constant to their shards, once, and readers see them meanwhile', async () => {
     // Prepare: a table as the older version left it — each list on one partition.
     const client = dynamoClient();
     const tableName = `t-shards-${randomUUID()}`;
     await ensureTable(client, tableName);
     const old = dynamoRepositories(client, tableName);
+    const since = new Date().toISOString();
     const { record, event } = newCase();
-    await old.cases.commit({ record, event, expectedVersion: null });
-    const delivery: Delivery = { deliveryId: 'dlv_old', type: 'case.submitted', deptCode: 'fz-scjg', occurredAt: '2026-11-23T02:00:00.000Z', data: { caseId: record.caseId }, status: 'pending', attempts: 0, nextAttemptAt: '2026-11-23T02:00:00.000Z' };
-    await old.cases.commit({ ...decide(record, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00'), expectedVersion: record.version, companions: [{ kind: 'enqueueDelivery', delivery }] });
+    await old.cases.commit({ record, event, expectedVersion: null, companions: [{ kind: 'registerWorkflow', caseId: record.caseId, since }] });
+    const pending: Delivery = { deliveryId: 'dlv_old', type: 'case.submitted', deptCode: 'fz-scjg', occurredAt: '2026-11-23T02:00:00.000Z', data: { caseId: record.caseId }, status: 'pending', attempts: 0, nextAttemptAt: '2026-11-23T02:00:00.000Z' };
+    const dead: Delivery = { ...pending, deliveryId: 'dlv_dead', status: 'dead', attempts: 8, deadAt: '2026-11-24T02:00:00.000Z' };
+    await old.cases.commit({ ...decide(record, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00'), expectedVersion: record.version, companions: [{ kind: 'enqueueDelivery', delivery: pending }, { kind: 'enqueueDelivery', delivery: dead }] });
     await old.timers.putTimer({ name: 'watch-old', at: '2026-11-30T00:00:00.000Z', task: { task: 'watch', caseId: record.caseId } });
-    const unshard = (pk: string, sk: string, attribute: string, value: string) =>
-      client.send(new UpdateItemCommand({ TableName: tableName, Key: { pk: { S: pk }, sk: { S: sk } }, UpdateExpression: `SET ${attribute} = :pk`, ExpressionAttributeValues: { ':pk': { S: value } } }));
-    await unshard(`CASE#${record.caseId}`, 'CASE', 'gsi3pk', 'WATCHED');
-    await unshard('DELIVERY#dlv_old', 'DELIVERY', 'gsi2pk', 'OUTBOX');
-    await unshard('SCHEDULE#watch-old', 'SCHEDULE', 'gsi2pk', 'SCHEDULES');
-    expect((await old.cases.listWatched(10)).items).toEqual([]);
-    expect(await old.deliveries.listOverdueDeliveries('9999', 10)).toEqual([]);
-    expect(await old.timers.dueTimers('9999', 10)).toEqual([]);
+    // A running workflow an older version left on the sweep's list: the mending takes it off.
+    const running = newCase();
+    await old.cases.commit({ ...running, expectedVersion: null, companions: [{ kind: 'registerWorkflow', caseId: running.record.caseId, since }] });
+    await old.workflowRuns.markWorkflowRunning(running.record.caseId, 1, since);
+    const unshard = (pk: string, sk: string, index: 'gsi2' | 'gsi3', value: string) =>
+      client.send(new UpdateItemCommand({ TableName: tableName, Key: { pk: { S: pk }, sk: { S: sk } }, UpdateExpression: `SET ${index}pk = :pk, ${index}sk = if_not_exists(${index}sk, :sk)`, ExpressionAttributeValues: { ':pk': { S: value }, ':sk': { S: 'old' } } }));
+    await unshard(`CASE#${record.caseId}`, 'CASE', 'gsi3', 'WATCHED');
+    await unshard(`CASE#${record.caseId}`, 'WORKFLOW', 'gsi2', 'WORKFLOWS');
+    await unshard(`CASE#${running.record.caseId}`, 'WORKFLOW', 'gsi2', 'WORKFLOWS');
+    await unshard('DELIVERY#dlv_old', 'DELIVERY', 'gsi2', 'OUTBOX');
+    await unshard('DELIVERY#dlv_dead', 'DELIVERY', 'gsi2', 'DEADLETTER');
+    await unshard('SCHEDULE#watch-old', 'SCHEDULE', 'gsi2', 'SCHEDULES');
+    const lists = async () => ({
+      watched: (await old.cases.listWatched(10)).items.map((c) => c.caseId).sort(),
+      sweep: (await old.workflowRuns.listWorkflowsToRecover()).filter((r) => r.status !== 'running').map((r) => r.caseId),
+      outbox: (await old.deliveries.listOverdueDeliveries('9999', 10)).map((d) => d.deliveryId),
+      dead: (await old.deliveries.listDeadLetters(10)).items.map((d) => d.deliveryId),
+      timers: (await old.timers.dueTimers('9999', 10)).map((t) => t.name),
+    });
+    const expected = { watched: [record.caseId, running.record.caseId].sort(), sweep: [record.caseId], outbox: ['dlv_old'], dead: ['dlv_dead'], timers: ['watch-old'] };
+    // Readers look at the old constant too, so nothing is out of sight before the mending.
+    expect(await lists()).toEqual(expected);
 
     // Act
     const report = await old.migrations.mend();
 
-    // Assess: each is found again where readers look, and the mending does not run twice.
-    expect(report).toMatchObject({ resharded: 3 });
-    expect((await old.cases.listWatched(10)).items.map((c) => c.caseId)).toEqual([record.caseId]);
-    expect((await old.deliveries.listOverdueDeliveries('9999', 10)).map((d) => d.deliveryId)).toEqual(['dlv_old']);
-    expect((await old.timers.dueTimers('9999', 10)).map((t) => t.name)).toEqual(['watch-old']);
+    // Assess: every item keyed on its shard (the running one off the list), found where it was, and once only.
+    expect(report).toMatchObject({ resharded: 6 });
+    const raw = async (pk: string, sk: string) => (await client.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk }, sk: { S: sk } } }))).Item!;
+    expect((await raw(`CASE#${record.caseId}`, 'CASE')).gsi3pk!.S).toMatch(/^WATCHED#[0-7]$/);
+    expect((await raw(`CASE#${record.caseId}`, 'WORKFLOW')).gsi2pk!.S).toMatch(/^WORKFLOWS#[0-7]$/);
+    expect(await raw(`CASE#${running.record.caseId}`, 'WORKFLOW')).not.toHaveProperty('gsi2pk');
+    expect((await raw('DELIVERY#dlv_old', 'DELIVERY')).gsi2pk!.S).toMatch(/^OUTBOX#[0-7]$/);
+    expect((await raw('DELIVERY#dlv_dead', 'DELIVERY')).gsi2pk!.S).toMatch(/^DEADLETTER#[0-7]$/);
+    expect((await raw('SCHEDULE#watch-old', 'SCHEDULE')).gsi2pk!.S).toMatch(/^SCHEDULES#[0-7]$/);
+    expect(await lists()).toEqual(expected);
     expect(await old.migrations.mend()).toMatchObject({ resharded: 0, alreadyMended: true });
   });
 });

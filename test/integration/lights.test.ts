@@ -220,6 +220,16 @@ describe('F3 the daily watch: nothing is missed when a timer is lost', () => {
     deps = await integrationDeps();
   });
 
+  it('walks from the first page again when a timer brings a cursor an older version issued', async () => {
+    const caseId = await acceptedPensionCase();
+    const olderCursor = Buffer.from(JSON.stringify({ gsi3pk: 'WATCHED', gsi3sk: caseId })).toString('base64url');
+
+    const walked = await runScheduledTask(deps, { task: 'watch-all', cursor: olderCursor });
+
+    expect(walked).toMatchObject({ watched: expect.any(Number) });
+    expect((walked as { watched: number }).watched).toBeGreaterThan(0);
+  });
+
   it('walks every open case page by page, sets lost timers again and announces what is overdue', async () => {
     const lost = await acceptedPensionCase();
     const other = await acceptedPensionCase();

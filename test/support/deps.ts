@@ -14,7 +14,7 @@ import { TableScheduler } from '#shared/adapters/scheduler/table.ts';
 import { runScheduledTask } from '#shared/usecases/scheduled.ts';
 import { TimerPoller } from '../../infra/local/timer-poller.ts';
 import { S3BlobStore } from '#shared/adapters/s3/blob-store.ts';
-import { dynamoRepositories, type DynamoRepositories } from '#shared/adapters/dynamodb/store.ts';
+import { dynamoRepositories, type DynamoRepositories } from '#shared/adapters/dynamodb/repositories.ts';
 import { MovableClock, systemClock } from '#shared/ports/clock.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
 import { ensureTable } from '../../infra/local/dynamodb-local.ts';

@@ -1,8 +1,11 @@
 /**
  * The single table: its attributes and indexes, and the one way items go in and out of it.
  * Each entity declares its keys and index keys once, with `entity()`, in the file of its
- * repository (README "Where things live" lists them); the CDK stack, the local runtime (which
- * creates the table in DynamoDB Local) and the repositories read the table from here.
+ * repository (README "Where things live" lists them): whole items are written with `item()` and
+ * read with `parse()`; conditional updates (claiming an upload, counting a decision, a workflow
+ * run's status) name the attributes they set, their keys still from the declaration. The CDK
+ * stack, the local runtime (which creates the table in DynamoDB Local) and the repositories read
+ * the table from here.
  *
  * Index keys that would be one constant for every item of a kind (the watch list, the workflow
  * sweep's list, the webhook outbox and dead letters, the local timers) are sharded: a partition
@@ -40,8 +43,11 @@ function shardOf(id: string): number {
 
 /** The partition of a sharded list an item with this id goes to: `<list>#<n>`. */
 export const shardKey = (list: string, id: string) => `${list}#${shardOf(id)}`;
-/** Every partition of a sharded list, for readers. */
-export const allShards = (list: string) => Array.from({ length: SHARDS }, (_, n) => `${list}#${n}`);
+/**
+ * Every partition of a sharded list, for readers: the shards, then the one constant older versions
+ * wrote (empty once the `shards-2026-12` mending has run), so nothing is out of sight meanwhile.
+ */
+export const allShards = (list: string) => [...Array.from({ length: SHARDS }, (_, n) => `${list}#${n}`), list];
 
 /** Every attribute the table or an index is keyed on, and the entity tag: the table's, never an entity's. */
 export const KEY_ATTRIBUTES: ReadonlySet<string> = new Set([

@@ -1,14 +1,14 @@
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { ScheduledTask, Scheduler } from '../../ports/scheduler.ts';
 
+/** The SDK's Scheduler package loads on first use. */
+const sdk = () => import('@aws-sdk/client-scheduler');
+
 /**
  * One-time EventBridge Scheduler schedules: flexible window off, a retry policy and a dead-letter
  * queue, deleted after they fire. Schedules have a minute's precision and are never set in the
  * past, so "now" means within the next minute.
  */
-/** The SDK's Scheduler package loads on first use. */
-const sdk = () => import('@aws-sdk/client-scheduler');
-
 export class EventBridgeScheduler implements Scheduler {
   constructor(
     private readonly scheduler: SchedulerClient | Promise<SchedulerClient>,

@@ -33,11 +33,12 @@ export async function reshard(table: TableClient) {
       const update = new UpdateCommand({
         TableName: table.name,
         Key: { [TABLE.partitionKey]: item[TABLE.partitionKey], [TABLE.sortKey]: item[TABLE.sortKey] },
-        ConditionExpression: '#pk = :old',
+        // Only while the item is as scanned: an older version's write meanwhile moved its sort key.
+        ConditionExpression: '#pk = :old AND #sk = :oldsk',
         ExpressionAttributeNames: { '#pk': names.pk, '#sk': names.sk },
         ...(keys[names.pk] === undefined
-          ? { UpdateExpression: 'REMOVE #pk, #sk', ExpressionAttributeValues: { ':old': item[names.pk] } }
-          : { UpdateExpression: 'SET #pk = :pk, #sk = :sk', ExpressionAttributeValues: { ':old': item[names.pk], ':pk': keys[names.pk], ':sk': keys[names.sk] } }),
+          ? { UpdateExpression: 'REMOVE #pk, #sk', ExpressionAttributeValues: { ':old': item[names.pk], ':oldsk': item[names.sk] } }
+          : { UpdateExpression: 'SET #pk = :pk, #sk = :sk', ExpressionAttributeValues: { ':old': item[names.pk], ':oldsk': item[names.sk], ':pk': keys[names.pk], ':sk': keys[names.sk] } }),
       });
       if (await conditionHolds(table.doc.send(update))) resharded++;
     }
