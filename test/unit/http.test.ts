@@ -110,8 +110,11 @@ describe('B2 principals from API Gateway claims', () => {
     });
   });
 
-  it('reads staff roles flattened to "[a b]" or as an array', () => {
+  it('reads staff roles flattened to "[a b]"', () => {
     expect(principalFromClaims({ sub: 's', name: '李', dept: 'fz-scjg', roles: '[reviewer approver]', ...lifetime })).toMatchObject({ kind: 'staff', roles: ['reviewer', 'approver'] });
+  });
+
+  it('reads staff roles as an array', () => {
     expect(principalFromClaims({ sub: 's', name: '李', roles: ['admin'], ...lifetime })).toMatchObject({ kind: 'staff', roles: ['admin'] });
   });
 
@@ -119,11 +122,23 @@ describe('B2 principals from API Gateway claims', () => {
     expect(() => principalFromClaims({ sub: 's', roles: '[root]', ...lifetime })).toThrow();
   });
 
-  it('I1 refuses a token that never expires, or lives longer than the configured maximum (12 h unless set)', () => {
+  it('I1 refuses a token that never expires (no exp)', () => {
     expect(() => principalFromClaims({ sub: 'u', auth_level: '2', iat: String(iat) })).toThrow(/no valid exp/);
+  });
+
+  it('I1 refuses a token that does not say when it was issued (no iat)', () => {
     expect(() => principalFromClaims({ sub: 'u', auth_level: '2', exp: String(iat + 60) })).toThrow(/no valid iat/);
+  });
+
+  it('I1 refuses a token that lives longer than 12 h when no maximum is set', () => {
     expect(() => principalFromClaims({ sub: 'u', iat: String(iat), exp: String(iat + 12 * 3600 + 1) })).toThrow(/at most 43200 s/);
+  });
+
+  it('I1 accepts a token that lives exactly 12 h when no maximum is set', () => {
     expect(principalFromClaims({ sub: 'u', iat: String(iat), exp: String(iat + 12 * 3600) })).toMatchObject({ kind: 'citizen' });
+  });
+
+  it('I1 refuses a token that lives longer than the configured maximum', () => {
     process.env.MAX_TOKEN_LIFETIME_SECONDS = '600';
     try {
       expect(() => principalFromClaims({ sub: 'u', ...lifetime })).toThrow(/at most 600 s/);
@@ -139,9 +154,15 @@ describe('the route table', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it('matches concrete paths and extracts parameters', () => {
+  it('matches a concrete path and extracts its parameters', () => {
     expect(matchRoute('GET', '/cases/01KAQ3Z6Y2V8J5M0N4C7R1T9XB')).toMatchObject({ route: { operationId: 'getCase' }, pathParameters: { caseId: '01KAQ3Z6Y2V8J5M0N4C7R1T9XB' } });
+  });
+
+  it('matches a concrete path with a parameter between fixed segments', () => {
     expect(matchRoute('POST', '/admin/departments/fz-scjg/rotate-secret')?.route.operationId).toBe('rotateDepartmentSecret');
+  });
+
+  it('matches nothing for a method the path does not serve', () => {
     expect(matchRoute('DELETE', '/cases/x')).toBeUndefined();
   });
 
@@ -149,37 +170,63 @@ describe('the route table', () => {
     expect(deployedRoutes().some((r) => r.path.startsWith('/dev/'))).toBe(false);
   });
 
-  it('is published as OpenAPI 3.1 with every route', () => {
-    const doc = openApiDocument() as { openapi: string; paths: Record<string, Record<string, { operationId: string }>> };
-    expect(doc.openapi).toBe('3.1.0');
-    const ops = Object.values(doc.paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
+  const doc = () => openApiDocument() as { openapi: string; paths: Record<string, Record<string, { operationId: string }>> };
+
+  it('is published as OpenAPI 3.1', () => {
+    expect(doc().openapi).toBe('3.1.0');
+  });
+
+  it('is published with every route', () => {
+    const ops = Object.values(doc().paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
     expect(ops.sort()).toEqual(ROUTES.map((r) => r.operationId).sort());
-    const fileCase = doc.paths['/cases']!.post as unknown as { requestBody: { content: { 'application/json': { schema: { required: string[] } } } } };
+  });
+
+  it('is published with the request body schemas', () => {
+    const fileCase = doc().paths['/cases']!.post as unknown as { requestBody: { content: { 'application/json': { schema: { required: string[] } } } } };
     expect(fileCase.requestBody.content['application/json'].schema.required).toContain('serviceItemCode');
   });
 });
 
 describe('the operations are typed from the route table (tsc checks the @ts-expect-error lines)', () => {
-  it('refuses a missing or misspelled operation, a wrong path parameter, status or body', () => {
-    const publicOps = {
-      getHealth: reply(200, () => ({ status: 'ok' as const })),
-      getOpenApi: reply(200, () => ({ openapi: '3.1.0' as const })),
-      listServiceItems: reply(200, () => ({ items: [], nextCursor: null })),
-      getServiceItem: unused,
-    };
+  const publicOps = {
+    getHealth: reply(200, () => ({ status: 'ok' as const })),
+    getOpenApi: reply(200, () => ({ openapi: '3.1.0' as const })),
+    listServiceItems: reply(200, () => ({ items: [], nextCursor: null })),
+    getServiceItem: unused,
+  };
+
+  it('refuses a function missing an operation', () => {
     const unchecked = () => [
       // @ts-expect-error getOpenApi, listServiceItems and getServiceItem are missing
       httpFunction('public-api', { getHealth: reply(200, () => ({ status: 'ok' })) }),
+    ];
+    expect(unchecked).toBeTypeOf('function');
+  });
+
+  it('refuses a wrong path parameter', () => {
+    const unchecked = () => [
       httpFunction('public-api', {
         ...publicOps,
         // @ts-expect-error the path parameter is `code`
         getServiceItem: reply(200, (req) => getServiceItem(catalogDeps(), req.params.kode)),
       }),
+    ];
+    expect(unchecked).toBeTypeOf('function');
+  });
+
+  it('refuses a misspelled operation', () => {
+    const unchecked = () => [
       httpFunction('public-api', {
         ...publicOps,
         // @ts-expect-error no such operation (issueDevToken, local only, would not be one either)
         getOpenAPI: reply(200, () => ({ openapi: '3.1.0' })),
       }),
+    ];
+    expect(unchecked).toBeTypeOf('function');
+  });
+
+  it('refuses a wrong status and a body of the wrong shape', () => {
+    const unchecked = () => [
       httpFunction('admin-api', {
         // @ts-expect-error createDepartment answers 201
         createDepartment: reply(200, (req) => ({ ...req.body, secret: 'whsec_x' })),
