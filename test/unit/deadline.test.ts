@@ -27,18 +27,27 @@ describe('F1 F2 the processing clock', () => {
     expect(deadlineOf(history(), calendar, '2026-02-12', limits)).toEqual({ started: false, paused: false, explanation: ['尚未受理：办理时限自受理之日的次日起计算。'] });
   });
 
+  const overSpringFestival = () => deadlineOf(history(['2026-02-12', { type: 'accept' }]), calendar, '2026-02-13', limits);
+
   it('computes promised and statutory dues in working days from the day after acceptance, over the Spring Festival', () => {
-    const d = deadlineOf(history(['2026-02-12', { type: 'accept' }]), calendar, '2026-02-13', limits);
-    expect(d).toMatchObject({ started: true, promisedDue: '2026-02-26', statutoryDue: '2026-03-04', remainingWorkingDays: 4, paused: false });
+    expect(overSpringFestival()).toMatchObject({ started: true, promisedDue: '2026-02-26', statutoryDue: '2026-03-04', remainingWorkingDays: 4, paused: false });
+  });
+
+  it('explains how the dues are counted, and what they are', () => {
+    const d = overSpringFestival();
     expect(d.explanation[0]).toBe('2026年2月12日受理；承诺时限5个工作日、法定时限10个工作日，自受理次日起按工作日计算（法定节假日不计，调休上班日计入）。');
     expect(d.explanation.at(-1)).toBe('承诺办结日为2026年2月26日，法定办结日为2026年3月4日。');
   });
 
-  it('does not count suspended working days, and says so', () => {
-    const events = history(['2026-11-23', { type: 'accept' }], ['2026-11-25', { type: 'suspend', reason: '等待检测报告' }], ['2026-11-27', { type: 'resume' }]);
-    const d = deadlineOf(events, calendar, '2026-11-27', limits);
-    expect(d).toMatchObject({ promisedDue: '2026-12-02', paused: false });
-    expect(d.explanation).toContain('2026年11月25日中止（等待检测报告），2026年11月27日恢复，中止期间2个工作日不计入时限。');
+  const resumed = () =>
+    deadlineOf(history(['2026-11-23', { type: 'accept' }], ['2026-11-25', { type: 'suspend', reason: '等待检测报告' }], ['2026-11-27', { type: 'resume' }]), calendar, '2026-11-27', limits);
+
+  it('does not count suspended working days', () => {
+    expect(resumed()).toMatchObject({ promisedDue: '2026-12-02', paused: false });
+  });
+
+  it('says how many working days a suspension did not count', () => {
+    expect(resumed().explanation).toContain('2026年11月25日中止（等待检测报告），2026年11月27日恢复，中止期间2个工作日不计入时限。');
   });
 
   it('says the expected duration of a suspension when the department gave one (CQ 35)', () => {
@@ -51,16 +60,27 @@ describe('F1 F2 the processing clock', () => {
     expect(d).toMatchObject({ promisedDue: '2026-12-01', paused: true });
   });
 
-  it('adds an extension’s working days, with its reason', () => {
-    const d = deadlineOf(history(['2026-11-23', { type: 'accept' }], ['2026-11-24', { type: 'extend', workingDays: 3, reason: '需组织专家评审' }]), calendar, '2026-11-24', limits);
-    expect(d.promisedDue).toBe('2026-12-03');
-    expect(d.explanation).toContain('2026年11月24日延长3个工作日（需组织专家评审）。');
+  const extended = () => deadlineOf(history(['2026-11-23', { type: 'accept' }], ['2026-11-24', { type: 'extend', workingDays: 3, reason: '需组织专家评审' }]), calendar, '2026-11-24', limits);
+
+  it('adds an extension’s working days', () => {
+    expect(extended().promisedDue).toBe('2026-12-03');
   });
 
-  it('stops at the decision and goes negative when past due', () => {
-    const decided = deadlineOf(history(['2026-11-23', { type: 'accept' }], ['2026-11-26', { type: 'approve' }]), calendar, '2026-12-20', limits);
-    expect(decided).toMatchObject({ promisedDue: '2026-11-30', remainingWorkingDays: 2, paused: false });
-    expect(decided.explanation).toContain('2026年11月26日已作出决定，计时停止。');
+  it('says why the clock was extended', () => {
+    expect(extended().explanation).toContain('2026年11月24日延长3个工作日（需组织专家评审）。');
+  });
+
+  const decided = () => deadlineOf(history(['2026-11-23', { type: 'accept' }], ['2026-11-26', { type: 'approve' }]), calendar, '2026-12-20', limits);
+
+  it('stops at the decision', () => {
+    expect(decided()).toMatchObject({ promisedDue: '2026-11-30', remainingWorkingDays: 2, paused: false });
+  });
+
+  it('says it stopped at the decision', () => {
+    expect(decided().explanation).toContain('2026年11月26日已作出决定，计时停止。');
+  });
+
+  it('goes negative when past due', () => {
     expect(deadlineOf(history(['2026-11-23', { type: 'accept' }]), calendar, '2026-12-02', limits).remainingWorkingDays).toBe(-2);
   });
 
@@ -74,8 +94,11 @@ describe('F3 lights', () => {
   const accepted = history(['2026-11-23', { type: 'accept' }]); // promised 5 → due Mon 11-30
   const light = (today: string) => lightOf(deadlineOf(accepted, calendar, today, limits), limits.promisedDays);
 
-  it('is yellow at 20 % of the promised days left (at least one), red once the promised due has passed', () => {
+  it('turns yellow at 20 % of the promised days left, at least one', () => {
     expect([yellowThreshold(5), yellowThreshold(10), yellowThreshold(1), yellowThreshold(20)]).toEqual([1, 2, 1, 4]);
+  });
+
+  it('is green above the threshold, yellow from it to the due day, red once the promised due has passed', () => {
     expect(light('2026-11-26')).toBe('green'); // 2 left
     expect(light('2026-11-27')).toBe('yellow'); // 1 left
     expect(light('2026-11-28')).toBe('yellow'); // a Saturday: still 1 left
@@ -83,8 +106,11 @@ describe('F3 lights', () => {
     expect(light('2026-12-01')).toBe('red');
   });
 
-  it('is green before acceptance and stays as it was at the decision', () => {
+  it('is green before acceptance', () => {
     expect(lightOf(deadlineOf(history(), calendar, '2027-06-01', limits), 5)).toBe('green');
+  });
+
+  it('stays as it was at the decision', () => {
     const decided = history(['2026-11-23', { type: 'accept' }], ['2026-11-24', { type: 'approve' }]);
     expect(lightOf(deadlineOf(decided, calendar, '2027-06-01', limits), 5)).toBe('green');
   });
