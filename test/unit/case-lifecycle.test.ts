@@ -23,10 +23,18 @@ function run(...steps: Array<[Parameters<typeof decide>[1], Actor]>): { record: 
 }
 
 describe('case lifecycle: filing to completion', () => {
-  it('goes submitted → accepted → approved → completed, one audit event per step', () => {
-    const { record, events } = run([{ type: 'accept' }, dept], [{ type: 'approve' }, dept], [{ type: 'complete', certificateId: 'C1' }, system]);
-    expect(record.status).toBe('completed');
-    expect(record.certificates).toEqual(['C1']);
+  const completed = () => run([{ type: 'accept' }, dept], [{ type: 'approve' }, dept], [{ type: 'complete', certificateId: 'C1' }, system]);
+
+  it('goes submitted → accepted → approved → completed', () => {
+    expect(completed().record.status).toBe('completed');
+  });
+
+  it('keeps the certificate the workflow issued on completion', () => {
+    expect(completed().record.certificates).toEqual(['C1']);
+  });
+
+  it('writes one audit event per step, each naming the statuses it moved between', () => {
+    const { record, events } = completed();
     expect(events.map((e) => e.type)).toEqual(['case.submitted', 'case.accepted', 'case.approved', 'case.completed']);
     expect(events.map((e) => [e.fromStatus, e.toStatus])).toEqual([
       [null, 'submitted'],
@@ -45,24 +53,37 @@ describe('case lifecycle: filing to completion', () => {
     expect(() => run([{ type: 'accept' }, dept], [{ type: 'accept' }, dept])).toThrow(IllegalTransition);
   });
 
-  it('lets only the workflow complete a case, and only departments accept', () => {
+  it('lets only the workflow complete a case', () => {
     expect(() => run([{ type: 'accept' }, dept], [{ type: 'approve' }, dept], [{ type: 'complete', certificateId: 'C1' }, dept])).toThrow(IllegalTransition);
+  });
+
+  it('lets only departments accept', () => {
     expect(() => run([{ type: 'accept' }, applicant])).toThrow(IllegalTransition);
   });
 
-  it('keeps the approval’s certificate details and note on the record', () => {
+  const approvedWithNote = () => {
     const first = filed();
     const accepted = decide(first.record, { type: 'accept' }, dept, '2026-11-23T11:00:00.000+08:00');
-    const approved = decide(accepted.record, { type: 'approve', certificate: { summary: { no: 'JY1' } } }, dept, '2026-11-23T12:00:00.000+08:00', { note: '材料齐全' });
-    expect(approved.event.data).toEqual({ certificate: { summary: { no: 'JY1' } } });
-    expect(approved.event.note).toBe('材料齐全');
+    return decide(accepted.record, { type: 'approve', certificate: { summary: { no: 'JY1' } } }, dept, '2026-11-23T12:00:00.000+08:00', { note: '材料齐全' });
+  };
+
+  it('keeps the approval’s certificate details on the record', () => {
+    expect(approvedWithNote().event.data).toEqual({ certificate: { summary: { no: 'JY1' } } });
+  });
+
+  it('keeps the approval’s note on the record', () => {
+    expect(approvedWithNote().event.note).toBe('材料齐全');
   });
 });
 
 describe('F5 tamper-evident record', () => {
-  it('chains each event to its predecessor, and an intact chain verifies', () => {
+  it('chains each event to its predecessor', () => {
     const { events } = run([{ type: 'accept' }, dept], [{ type: 'approve' }, dept]);
     expect(events[1]!.prevHash).toBe(events[0]!.hash);
+  });
+
+  it('verifies an intact chain', () => {
+    const { events } = run([{ type: 'accept' }, dept], [{ type: 'approve' }, dept]);
     expect(verifyChain(events)).toEqual({ valid: true });
   });
 
