@@ -30,14 +30,19 @@ describe('D2 the acceptance clock stops while the applicant supplements', () => 
     expect(acceptanceClock(history('2026-11-23'), calendar, '2026-11-25', 1)).toEqual({ limitWorkingDays: 1, usedWorkingDays: 2, running: true, paused: false, overdue: true });
   });
 
+  // Filed Mon 11-23; asked Tue 11-24 (1 day used); supplemented Mon 11-30; today Tue 12-01.
+  const supplemented = () => history('2026-11-23', ['2026-11-24', ask, dept], ['2026-11-30', { type: 'supplement', materials: [upload] }, applicant]);
+
+  it('pauses while the applicant supplements', () => {
+    expect(acceptanceClock(supplemented().slice(0, 2), calendar, '2026-11-27', 2)).toMatchObject({ usedWorkingDays: 1, running: false, paused: true });
+  });
+
   it('does not count the days the applicant took to supplement', () => {
-    // Filed Mon 11-23; asked Tue 11-24 (1 day used); supplemented Mon 11-30; today Tue 12-01.
-    const events = history('2026-11-23', ['2026-11-24', ask, dept], ['2026-11-30', { type: 'supplement', materials: [upload] }, applicant]);
-    expect(acceptanceClock(events.slice(0, 2), calendar, '2026-11-27', 2)).toMatchObject({ usedWorkingDays: 1, running: false, paused: true });
+    const events = supplemented();
     expect(acceptanceClock(events, calendar, '2026-12-01', 2)).toEqual({ limitWorkingDays: 2, usedWorkingDays: 2, running: true, paused: false, overdue: false });
   });
 
-  it('stops at acceptance, and skips the Spring Festival', () => {
+  it('stops at acceptance, counting over the Spring Festival in working days', () => {
     const events = history('2026-02-13', ['2026-02-24', { type: 'accept' }, dept]);
     // Sat 2/14 is a make-up working day, 2/15–2/23 are off, Tue 2/24: two working days.
     expect(acceptanceClock(events, calendar, '2026-03-10', 1)).toMatchObject({ usedWorkingDays: 2, running: false, paused: false, overdue: true });

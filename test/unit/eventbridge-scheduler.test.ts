@@ -51,13 +51,16 @@ describe('F3 light timers as one-time EventBridge Scheduler schedules', () => {
     await expect(scheduler.schedule('watch-x-20261203', new Date('2026-12-03T00:00:00+08:00'), { task: 'watch', caseId: 'x' })).resolves.toBeUndefined();
   });
 
-  it('deletes a timer by name; one already gone is fine, other failures are not', async () => {
+  it('deletes timers by name, taking one already gone as deleted and failing on any other error', async () => {
+    // Prepare
     sdk.on(DeleteScheduleCommand, { Name: 'gone' }).rejects(new ResourceNotFoundException({ message: 'not found', Message: 'not found', $metadata: {} }));
     sdk.on(DeleteScheduleCommand, { Name: 'watch-x-20261203' }).resolves({});
     sdk.on(DeleteScheduleCommand, { Name: 'throttled' }).rejects(new Error('Rate exceeded'));
+    // Act / Assess
     await scheduler.cancel('watch-x-20261203');
     await scheduler.cancel('gone');
     await expect(scheduler.cancel('throttled')).rejects.toThrow('Rate exceeded');
+    // Assess
     expect(sdk.commandCalls(DeleteScheduleCommand).map((c) => c.args[0].input)).toEqual([
       { Name: 'watch-x-20261203', GroupName: target.groupName },
       { Name: 'gone', GroupName: target.groupName },

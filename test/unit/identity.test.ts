@@ -7,9 +7,15 @@ describe('B1 identity numbers', () => {
     expect(isValidResidentIdNumber('350102198806123013')).toBe(true);
   });
 
-  it('refuses a wrong check character, a wrong birth date or a wrong length', () => {
+  it('refuses a resident ID number with a wrong check character', () => {
     expect(isValidResidentIdNumber('110105194912310021')).toBe(false);
+  });
+
+  it('refuses a resident ID number with an impossible birth date', () => {
     expect(isValidResidentIdNumber('350102198802303013')).toBe(false); // 30 February
+  });
+
+  it('refuses a resident ID number of the wrong length', () => {
     expect(isValidResidentIdNumber('35010219880612301')).toBe(false);
   });
 
@@ -18,8 +24,11 @@ describe('B1 identity numbers', () => {
     expect(isValidUnifiedSocialCreditCode('12350100488099231E')).toBe(true);
   });
 
-  it('refuses a wrong check character or a character outside the code set', () => {
+  it('refuses a unified social credit code with a wrong check character', () => {
     expect(isValidUnifiedSocialCreditCode('91350102MA8RB2K5WX')).toBe(false);
+  });
+
+  it('refuses a unified social credit code with a character outside the code set', () => {
     expect(isValidUnifiedSocialCreditCode('91350102MA8RB2K5IY')).toBe(false);
   });
 });
