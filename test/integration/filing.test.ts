@@ -25,21 +25,38 @@ async function ruleErrors(p: Promise<unknown>) {
 }
 
 describe('C1 filing a case', () => {
-  it('files a complete application: submitted, with a valid supervision code and a started workflow', async () => {
-    const body = await individualBusinessApplication(deps);
-    const res = await fileCase(deps, citizen(), body);
-    expect(res.status).toBe(201);
-    expect(res.body.status).toBe('submitted');
-    expect(isValidSupervisionCode(res.body.supervisionCode)).toBe(true);
-    expect(deps.workflow.started).toContain(res.body.caseId);
-    const view = await viewCase(deps, citizen(), res.body.caseId);
-    expect(view.timeline.map((t) => t.type)).toEqual(['case.submitted']);
-    // The application form comes from the online form, the ID card from the certificate library (C2).
-    expect(view.materials.map((m) => [m.materialId, m.source])).toEqual([
-      ['application-form', 'form'],
-      ['id-card', 'shared_data'],
-      ['premises-proof', 'upload'],
-    ]);
+  describe('a complete application', () => {
+    let res: Awaited<ReturnType<typeof fileCase>>;
+    let view: Awaited<ReturnType<typeof viewCase>>;
+    beforeAll(async () => {
+      res = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
+      view = await viewCase(deps, citizen(), res.body.caseId);
+    });
+
+    it('is filed as submitted (201)', () => {
+      expect(res.status).toBe(201);
+      expect(res.body.status).toBe('submitted');
+    });
+
+    it('gets a valid supervision code', () => {
+      expect(isValidSupervisionCode(res.body.supervisionCode)).toBe(true);
+    });
+
+    it('starts the workflow', () => {
+      expect(deps.workflow.started).toContain(res.body.caseId);
+    });
+
+    it('shows the filing as the only step of the timeline', () => {
+      expect(view.timeline.map((t) => t.type)).toEqual(['case.submitted']);
+    });
+
+    it('takes the application form from the online form and the ID card from the certificate library (C2)', () => {
+      expect(view.materials.map((m) => [m.materialId, m.source])).toEqual([
+        ['application-form', 'form'],
+        ['id-card', 'shared_data'],
+        ['premises-proof', 'upload'],
+      ]);
+    });
   });
 
   it('needs authentication level 2', async () => {
@@ -61,34 +78,50 @@ describe('C1 filing a case', () => {
     expect(errors.find((e) => e.path === 'materials')?.message).toContain('premises-proof');
   });
 
-  it('refuses an unknown service item and an unknown material', async () => {
+  it('refuses an unknown service item', async () => {
     expect(await ruleErrors(fileCase(deps, citizen(), { serviceItemCode: 'nope', form: {}, materials: [] }))).toEqual([
       { path: 'serviceItemCode', message: 'no service item "nope"' },
     ]);
+  });
+
+  it('refuses a material the service item does not ask for', async () => {
     const body = await individualBusinessApplication(deps);
     const errors = await ruleErrors(fileCase(deps, citizen(), { ...body, materials: [...body.materials, { materialId: 'passport', uploadId: body.materials[0]!.uploadId }] }));
     expect(errors[0]?.path).toBe('materials.1.materialId');
   });
 
-  it('refuses a material whose stored file differs from its declared SHA-256', async () => {
+  const declaredSlot = async () => {
     const declared = pdf('declared');
-    const slot = await createUpload(deps, citizen(), { fileName: 'a.pdf', contentType: 'application/pdf', size: declared.length, sha256: sha256(declared) });
+    return createUpload(deps, citizen(), { fileName: 'a.pdf', contentType: 'application/pdf', size: declared.length, sha256: sha256(declared) });
+  };
+
+  it('has the file store refuse other bytes than declared on the presigned URL (S3: 400 BadDigest)', async () => {
+    const slot = await declaredSlot();
+    expect((await fetch(slot.url, { method: 'PUT', headers: slot.headers, body: pdf('swapped!') })).status).toBe(400);
+  });
+
+  it('refuses a material whose stored file differs from its declared SHA-256', async () => {
+    // Prepare: a file that reached the key some other way than the presigned URL
+    const slot = await declaredSlot();
     const other = pdf('swapped!');
-    // The file store itself refuses other bytes on the presigned URL (S3: 400 BadDigest)…
-    expect((await fetch(slot.url, { method: 'PUT', headers: slot.headers, body: other })).status).toBe(400);
-    // …and a file that reached the key some other way is still caught at filing.
     await deps.blobs.put(`uploads/${slot.uploadId}`, other, 'application/pdf');
     const body = await individualBusinessApplication(deps);
+    // Act
     const errors = await ruleErrors(fileCase(deps, citizen(), { ...body, materials: [{ materialId: 'premises-proof', uploadId: slot.uploadId }] }));
+    // Assess
     expect(errors).toEqual([{ path: 'materials.0.uploadId', message: 'the uploaded file does not match the declared size and SHA-256' }]);
   });
 
-  it('refuses a declared upload that was never PUT, and someone else’s upload', async () => {
+  it('refuses a declared upload that was never PUT', async () => {
     const content = pdf('never');
     const slot = await createUpload(deps, citizen(), { fileName: 'n.pdf', contentType: 'application/pdf', size: content.length, sha256: sha256(content) });
     const body = await individualBusinessApplication(deps);
     const notPut = await ruleErrors(fileCase(deps, citizen(), { ...body, materials: [{ materialId: 'premises-proof', uploadId: slot.uploadId }] }));
     expect(notPut[0]?.message).toContain('not been uploaded');
+  });
+
+  it('refuses someone else’s upload', async () => {
+    const body = await individualBusinessApplication(deps);
     const othersUpload = await uploadFile(deps, citizen({ sub: 'u-other' }), pdf('other'));
     const foreign = await ruleErrors(fileCase(deps, citizen(), { ...body, materials: [{ materialId: 'premises-proof', uploadId: othersUpload.uploadId }] }));
     expect(foreign[0]?.message).toBe('no such upload of yours');
@@ -103,17 +136,26 @@ describe('C1 filing a case', () => {
 });
 
 describe('uploads: size and type checked before signing', () => {
-  it('refuses more than 20 MiB with 413 and a type outside pdf/jpeg/png/ofd is caught by the schema', async () => {
+  it('refuses more than 20 MiB with 413', async () => {
     await expect(createUpload(deps, citizen(), { fileName: 'big.pdf', contentType: 'application/pdf', size: 20 * 1024 * 1024 + 1, sha256: 'a'.repeat(64) })).rejects.toBeInstanceOf(PayloadTooLarge);
   });
 });
 
 describe('Idempotency-Key on filing', () => {
-  it('returns the first response for a repeat, files one case only', async () => {
+  const repeated = async (key: string) => {
     const body = await individualBusinessApplication(deps);
-    const first = await fileCase(deps, citizen(), body, 'key-1');
-    const again = await fileCase(deps, citizen(), body, 'key-1');
+    const first = await fileCase(deps, citizen(), body, key);
+    const again = await fileCase(deps, citizen(), body, key);
+    return { first, again };
+  };
+
+  it('returns the first response for a repeat', async () => {
+    const { first, again } = await repeated('key-1');
     expect(again).toEqual(first);
+  });
+
+  it('files one case only for a repeat', async () => {
+    const { first } = await repeated('key-1b');
     expect(deps.workflow.started.filter((id) => id === first.body.caseId)).toHaveLength(1);
   });
 
@@ -123,9 +165,12 @@ describe('Idempotency-Key on filing', () => {
     await expect(fileCase(deps, citizen(), { ...body, form: { ...body.form, employees: 3 } }, 'key-2')).rejects.toBeInstanceOf(Conflict);
   });
 
-  it('files one case when the same request races itself, and every copy gets the first response', async () => {
+  it('answers every copy of a request racing itself with the one case it files', async () => {
+    // Prepare
     const body = await individualBusinessApplication(deps);
+    // Act
     const results = await Promise.all(Array.from({ length: 6 }, () => fileCase(deps, citizen(), body, 'race-key')));
+    // Assess
     const ids = new Set(results.map((r) => r.body.caseId));
     expect(ids.size).toBe(1);
     expect(results.every((r) => r.status === 201)).toBe(true);
@@ -141,50 +186,73 @@ describe('Idempotency-Key on filing', () => {
 });
 
 describe('I1 a form too large or too deep to keep is refused before anything is stored', () => {
-  it('refuses a form nested thousands deep or over 64 KiB, at the edge, with the field named', async () => {
+  const refusesAtTheEdge = (form: unknown) => {
+    const parsed = CreateCaseRequest.safeParse({ serviceItemCode: 'individual-business-registration', form, materials: [] });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual(['form']);
+  };
+
+  it('refuses a form nested thousands deep, at the edge, with the field named', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 50_000; i++) deep = [deep];
-    for (const form of [{ a: deep }, { a: 'x'.repeat(70_000) }]) {
-      const parsed = CreateCaseRequest.safeParse({ serviceItemCode: 'individual-business-registration', form, materials: [] });
-      expect(parsed.success).toBe(false);
-      expect(parsed.error?.issues[0]?.path).toEqual(['form']);
-    }
+    refusesAtTheEdge({ a: deep });
+  });
+
+  it('refuses a form over 64 KiB, at the edge, with the field named', () => {
+    refusesAtTheEdge({ a: 'x'.repeat(70_000) });
   });
 });
 
 describe('H1 who can see a case', () => {
-  it('shows the case to its applicant and its department, and answers 404 to anyone else', async () => {
-    const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
-    await expect(viewCase(deps, citizen(), body.caseId)).resolves.toMatchObject({ caseId: body.caseId });
-    await expect(viewCase(deps, { kind: 'staff', sub: 's', name: '李', dept: 'fz-scjg', roles: ['reviewer'] }, body.caseId)).resolves.toBeTruthy();
-    await expect(viewCase(deps, citizen({ sub: 'u-stranger' }), body.caseId)).rejects.toBeInstanceOf(NotFound);
-    await expect(viewCase(deps, { kind: 'staff', sub: 's', name: '张', dept: 'fz-gaj', roles: ['reviewer'] }, body.caseId)).rejects.toBeInstanceOf(NotFound);
+  let caseId: string;
+  beforeAll(async () => {
+    caseId = (await fileCase(deps, citizen(), await individualBusinessApplication(deps))).body.caseId;
+  });
+
+  it('shows the case to its applicant', async () => {
+    await expect(viewCase(deps, citizen(), caseId)).resolves.toMatchObject({ caseId });
+  });
+
+  it('shows the case to its department', async () => {
+    await expect(viewCase(deps, { kind: 'staff', sub: 's', name: '李', dept: 'fz-scjg', roles: ['reviewer'] }, caseId)).resolves.toBeTruthy();
+  });
+
+  it('answers 404 to another citizen', async () => {
+    await expect(viewCase(deps, citizen({ sub: 'u-stranger' }), caseId)).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it('answers 404 to another department', async () => {
+    await expect(viewCase(deps, { kind: 'staff', sub: 's', name: '张', dept: 'fz-gaj', roles: ['reviewer'] }, caseId)).rejects.toBeInstanceOf(NotFound);
   });
 });
 
 describe('C1 F5 nothing lost between filing and the workflow', () => {
-  it('answers 201 when the workflow did not start, and the sweep starts it once the start has had its grace period', async () => {
+  it('starts a lost workflow, filed with 201, by the sweep once the start has had its grace period', async () => {
+    // Prepare
     const own = await integrationDeps(); // a table of its own: only this story's cases
     const realClock = new MovableClock();
     const filedAt = Date.now();
     realClock.set(new Date(filedAt));
     const withClock = { ...own, realClock };
     const failing = { ...withClock, workflow: { start: async () => Promise.reject(new Error('ThrottlingException')), resume: async () => true, isRunning: async () => false } };
+    // Act: one filing whose workflow start is lost, one whose start succeeds
     const lost = await fileCase(failing, citizen(), await individualBusinessApplication(own));
     expect(lost.status).toBe(201);
     const running = await fileCase(withClock, citizen(), await individualBusinessApplication(own));
+    // Assess
     expect(own.workflow.executions).toEqual([`${running.body.caseId}-1`]);
     expect(await own.workflowRuns.getWorkflowRun(running.body.caseId)).toMatchObject({ status: 'running', attempt: 1 });
     expect(await own.workflowRuns.getWorkflowRun(lost.body.caseId)).toMatchObject({ status: 'starting', attempt: 1 });
 
-    // Within the grace period nothing is restarted: the start may still be under way.
+    // Act / Assess: within the grace period nothing is restarted: the start may still be under way.
     expect(await runScheduledTask(withClock, { task: 'sweep' })).toMatchObject({ restarted: [] });
+    // Act: the sweep after the grace period
     realClock.set(new Date(filedAt + 5 * 60_000));
     expect(await runScheduledTask(withClock, { task: 'sweep' })).toMatchObject({ restarted: [lost.body.caseId] });
-    // A new attempt under a new name: the lost one's name is never used again.
+    // Assess: a new attempt under a new name: the lost one's name is never used again.
     expect(own.workflow.executions).toEqual([`${running.body.caseId}-1`, `${lost.body.caseId}-2`]);
     expect(await own.workflowRuns.getWorkflowRun(lost.body.caseId)).toMatchObject({ status: 'running', attempt: 2 });
-    // Nothing is left for the next sweep.
+    // Act / Assess: nothing is left for the next sweep.
     expect(await runScheduledTask(withClock, { task: 'sweep' })).toMatchObject({ restarted: [] });
   });
 });
