@@ -6,6 +6,21 @@ export type CaseSummary = Pick<
   'caseId' | 'supervisionCode' | 'serviceItem' | 'status' | 'leadDepartment' | 'coDepartments' | 'lights' | 'supervisions' | 'outcome' | 'createdAt' | 'updatedAt'
 >;
 
+/** A case without its trail, form and materials: what lists and a co-department's work queue show. */
+export const summaryOf = (r: CaseRecord): CaseSummary => ({
+  caseId: r.caseId,
+  supervisionCode: r.supervisionCode,
+  serviceItem: r.serviceItem,
+  status: r.status,
+  leadDepartment: r.leadDepartment,
+  coDepartments: r.coDepartments,
+  ...(r.lights ? { lights: r.lights } : {}),
+  ...(r.supervisions ? { supervisions: r.supervisions } : {}),
+  ...(r.outcome ? { outcome: r.outcome } : {}),
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+});
+
 /** One department's decisions in one month (F4), counted in the deciding transactions. */
 export type DecisionStats = { month: string; deptCode: string; decided: number; onTime: number; usedWorkingDays: Record<number, number> };
 

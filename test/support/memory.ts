@@ -4,7 +4,7 @@ import type { YearArrangement } from '#shared/domain/calendar.ts';
 import { FINAL_STATUSES, type AuditEvent, type CaseRecord } from '#shared/domain/case.ts';
 import type { Delivery } from '#shared/domain/delivery.ts';
 import type { MetricPoint } from '#shared/domain/metrics.ts';
-import type { CaseSummary, DecisionStats } from '#shared/domain/performance.ts';
+import { summaryOf, type CaseSummary, type DecisionStats } from '#shared/domain/performance.ts';
 import type { Certificate, Department, IdempotencyRecord, Upload } from '#shared/domain/records.ts';
 import { isWatched } from '#shared/domain/watch.ts';
 import { waitKey, type Wait, type WorkflowRun } from '#shared/domain/workflow.ts';
@@ -149,11 +149,15 @@ export class MemoryTable {
     listWatched: async (limit, cursor) => this.pageOf([...this.cases.values()].filter(isWatched), limit, cursor),
     listWatchedAll: async () => copy([...this.cases.values()].filter(isWatched)),
     listCases: async (q: CaseListQuery) => {
+      // As the table's indexes order them: an applicant's newest first; a department's queue by
+      // status, then newest first; a co-department sees the case's summary.
+      const key = (c: CaseRecord) => (q.by === 'applicant' ? c.createdAt : `${c.status}#${c.createdAt}`);
       const mine = [...this.cases.values()]
         .filter((c) => (q.by === 'applicant' ? c.applicant.id === q.sub : c.leadDepartment === q.dept || c.coDepartments.includes(q.dept)))
         .filter((c) => !q.status || c.status === q.status)
         .filter((c) => q.by === 'applicant' || !q.light || (c.lights?.[q.dept]?.light ?? 'green') === q.light)
-        .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+        .sort((a, b) => (key(a) < key(b) ? 1 : -1))
+        .map((c) => (q.by === 'department' && c.leadDepartment !== q.dept ? summaryOf(c) : c));
       return this.pageOf(mine, q.limit, q.cursor);
     },
   };

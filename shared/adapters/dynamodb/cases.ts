@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { FINAL_STATUSES, type AuditEvent, type CaseRecord } from '../../domain/case.ts';
-import type { CaseSummary } from '../../domain/performance.ts';
+import { summaryOf, type CaseSummary } from '../../domain/performance.ts';
 import { isWatched } from '../../domain/watch.ts';
 import { waitKey, type Wait } from '../../domain/workflow.ts';
 import { ConcurrentModification, DuplicateCompanion } from '../../errors.ts';
@@ -59,21 +59,6 @@ type QueueEntry = CaseSummary & { queueDept: string };
 export const QueueEntity = entity<{ caseId: string; queueDept: string }, QueueEntry>('queue', {
   key: (q) => ({ pk: casePartition(q.caseId), sk: `QUEUE#${q.queueDept}` }),
   indexes: { gsi2: (q) => departmentQueue(q.queueDept, q) },
-});
-
-/** What a co-department's work queue shows of a case: its summary, kept beside the case. */
-export const summaryOf = (r: CaseRecord): CaseSummary => ({
-  caseId: r.caseId,
-  supervisionCode: r.supervisionCode,
-  serviceItem: r.serviceItem,
-  status: r.status,
-  leadDepartment: r.leadDepartment,
-  coDepartments: r.coDepartments,
-  ...(r.lights ? { lights: r.lights } : {}),
-  ...(r.supervisions ? { supervisions: r.supervisions } : {}),
-  ...(r.outcome ? { outcome: r.outcome } : {}),
-  createdAt: r.createdAt,
-  updatedAt: r.updatedAt,
 });
 
 export const queueItem = (record: CaseRecord, dept: string) => QueueEntity.item({ ...summaryOf(record), queueDept: dept });
