@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { S3BlobStore } from '#shared/adapters/s3/blob-store.ts';
 import { s3Client } from '../support/deps.ts';
 import { pdf, sha256 } from '../support/fixtures.ts';
@@ -7,12 +7,21 @@ import { TEST_BUCKET } from '../support/stand-ins.ts';
 const blobs = new S3BlobStore(s3Client(), TEST_BUCKET);
 
 describe('materials in S3 (s3rver)', () => {
-  it('accepts a PUT to the presigned URL and reports the stored size and SHA-256', async () => {
+  describe('a PUT to the presigned URL', () => {
     const body = pdf('presign');
-    const { url, headers } = await blobs.presignPut('uploads/it-1', { contentType: 'application/pdf', size: body.length, sha256: sha256(body), expiresInSeconds: 60 });
-    const res = await fetch(url, { method: 'PUT', headers, body });
-    expect(res.status).toBe(200);
-    expect(await blobs.digest('uploads/it-1')).toEqual({ size: body.length, sha256: sha256(body) });
+    let status: number;
+    beforeAll(async () => {
+      const { url, headers } = await blobs.presignPut('uploads/it-1', { contentType: 'application/pdf', size: body.length, sha256: sha256(body), expiresInSeconds: 60 });
+      status = (await fetch(url, { method: 'PUT', headers, body })).status;
+    });
+
+    it('is accepted (200)', () => {
+      expect(status).toBe(200);
+    });
+
+    it('is reported with its stored size and SHA-256', async () => {
+      expect(await blobs.digest('uploads/it-1')).toEqual({ size: body.length, sha256: sha256(body) });
+    });
   });
 
   it('says there is nothing for a key never uploaded', async () => {

@@ -125,6 +125,7 @@ describe('I1 local services listen on loopback only', () => {
   });
 
   it('every listening TCP socket of the runtime and its child processes is on 127.0.0.1 or ::1', () => {
+    // Prepare
     const found = listeners();
     const wanted = {
       gateway: gatewayPort,
@@ -132,23 +133,30 @@ describe('I1 local services listen on loopback only', () => {
       s3rver: portOf(process.env.AWS_ENDPOINT_URL_S3),
       'step functions': portOf(process.env.AWS_ENDPOINT_URL_SFN),
     };
-    // Not passing by finding nothing: each stand-in's port is among the sockets listed.
+    // Assess: not passing by finding nothing: each stand-in's port is among the sockets listed.
     for (const [name, port] of Object.entries(wanted)) expect(found.map((l) => l.port), `${name} (port ${port}) not found among ${JSON.stringify(found)}`).toContain(port);
-    expect(found.find((l) => l.port === wanted['DynamoDB Local'])?.command).toBe('java');
+    // Assess
     const exposed = found.filter((l) => !LOOPBACK.has(l.address)).map((l) => `${l.command} (pid ${l.pid}) on ${l.address}:${l.port}`);
     expect(exposed, `listening beyond loopback: ${exposed.join(', ')}`).toEqual([]);
   });
 
-  it('DynamoDB Local gives a page on another origin no Access-Control-Allow-Origin', async () => {
-    const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB!;
-    const post = await send(endpoint, 'POST', { ...DYNAMO_HEADERS, origin: EVIL }, '{}');
-    // It answered (the real table is there), but a browser would not hand the answer to the page.
+  it('finds DynamoDB Local as the java process listening on its port', () => {
+    const found = listeners();
+    expect(found.find((l) => l.port === portOf(process.env.AWS_ENDPOINT_URL_DYNAMODB))?.command).toBe('java');
+  });
+
+  it('DynamoDB Local gives a POST from a page on another origin no Access-Control-Allow-Origin', async () => {
+    // Act
+    const post = await send(process.env.AWS_ENDPOINT_URL_DYNAMODB!, 'POST', { ...DYNAMO_HEADERS, origin: EVIL }, '{}');
+    // Assess: it answered (the real table is there), but a browser would not hand the answer to the page.
     expect(post.status).toBe(200);
     expect(JSON.parse(post.body).TableNames).toContain(LOCAL_NAMES.table);
     expect(post.headers).not.toHaveProperty('access-control-allow-origin');
+  });
 
+  it('DynamoDB Local gives the preflight of a page on another origin no Access-Control-Allow-Origin', async () => {
     // Every DynamoDB call is preflighted (X-Amz-Target, the JSON content type): without an allow-origin the browser never sends it.
-    const preflight = await send(endpoint, 'OPTIONS', {
+    const preflight = await send(process.env.AWS_ENDPOINT_URL_DYNAMODB!, 'OPTIONS', {
       origin: EVIL,
       'access-control-request-method': 'POST',
       'access-control-request-headers': 'authorization,content-type,x-amz-target',

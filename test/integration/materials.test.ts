@@ -31,22 +31,45 @@ async function jointCase() {
 }
 
 describe('E1 E3 F5 departments open the applicant’s materials on the platform', () => {
-  it('gives the owner and the staff of the lead and co-departments a link to exactly the filed bytes, and 404 to everyone else', async () => {
-    const { caseId, company, files } = await jointCase();
-    for (const who of [company, staff('fz-zrzy'), staff('fz-zjj'), staff('fz-rfb')]) {
-      const link = await openMaterial(deps, who, caseId, 'fire-design');
-      expect(link).toMatchObject({ materialId: 'fire-design', source: 'upload', sha256: sha256(files['fire-design']!), contentType: 'application/pdf', fileName: 'fire-design.pdf' });
-      expect(await download(link.url)).toEqual(files['fire-design']);
-    }
-    for (const who of [staff('fz-scjg'), admin, citizen({ sub: 'u-stranger' }), undefined]) {
-      await expect(openMaterial(deps, who, caseId, 'fire-design')).rejects.toBeInstanceOf(NotFound);
-    }
-    await expect(openMaterial(deps, company, caseId, 'no-such-material')).rejects.toBeInstanceOf(NotFound);
+  describe('opening an upload of a joint case', () => {
+    let joint: Awaited<ReturnType<typeof jointCase>>;
+    beforeAll(async () => {
+      joint = await jointCase();
+    });
+
+    const readers: Array<[string, () => Principal]> = [
+      ['the applicant', () => joint.company],
+      ['the lead department’s staff', () => staff('fz-zrzy')],
+      ['a co-department’s staff (城乡建设局)', () => staff('fz-zjj')],
+      ['a co-department’s staff (人民防空办公室)', () => staff('fz-rfb')],
+    ];
+    it.each(readers)('gives %s a link to exactly the filed bytes', async (_, who) => {
+      const link = await openMaterial(deps, who(), joint.caseId, 'fire-design');
+      expect(link).toMatchObject({ materialId: 'fire-design', source: 'upload', sha256: sha256(joint.files['fire-design']!), contentType: 'application/pdf', fileName: 'fire-design.pdf' });
+      expect(await download(link.url)).toEqual(joint.files['fire-design']);
+    });
+
+    const outsiders: Array<[string, Principal | undefined]> = [
+      ['the staff of a department with no part in the case', staff('fz-scjg')],
+      ['an administrator', admin],
+      ['another citizen', citizen({ sub: 'u-stranger' })],
+      ['an anonymous caller', undefined],
+    ];
+    it.each(outsiders)('answers 404 to %s', async (_, who) => {
+      await expect(openMaterial(deps, who, joint.caseId, 'fire-design')).rejects.toBeInstanceOf(NotFound);
+    });
+
+    it('answers 404 for a material the case does not have', async () => {
+      await expect(openMaterial(deps, joint.company, joint.caseId, 'no-such-material')).rejects.toBeInstanceOf(NotFound);
+    });
   });
 
   it('records every opening on the case: who, when, which material', async () => {
+    // Prepare
     const { caseId, company } = await jointCase();
+    // Act
     await openMaterial(deps, staff('fz-zjj', 's-wang'), caseId, 'design-scheme');
+    // Assess
     const view = await viewCase(deps, company, caseId);
     const opened = view.timeline.filter((e) => e.type === 'case.material_opened');
     expect(opened).toEqual([expect.objectContaining({ actor: { kind: 'department', id: 'fz-zjj', via: 'staff', staffId: 's-wang' }, data: { materialId: 'design-scheme' } })]);
@@ -54,44 +77,67 @@ describe('E1 E3 F5 departments open the applicant’s materials on the platform'
   });
 
   it('keeps the filed bytes even when the upload’s key is written again afterwards (the material is pinned)', async () => {
+    // Prepare
     const { caseId, files, uploads } = await jointCase();
     await deps.blobs.put(`uploads/${uploads['design-scheme']}`, pdf('replaced after filing'), 'application/pdf');
+    // Act
     const link = await openMaterial(deps, staff('fz-zrzy'), caseId, 'design-scheme');
     const bytes = await download(link.url);
+    // Assess
     expect(bytes).toEqual(files['design-scheme']);
     expect(hash(bytes)).toBe(link.sha256);
   });
 
-  it('serves the application form as filed (generated from the online form), and says plainly when nothing was fetched', async () => {
+  it('serves the application form as filed (generated from the online form)', async () => {
     const { caseId } = await jointCase();
     const form = await openMaterial(deps, staff('fz-zrzy'), caseId, 'application-form');
     expect(form).toMatchObject({ source: 'form', formVersion: 1, contentType: 'application/json' });
     const doc = JSON.parse((await download(form.url)).toString('utf8'));
     expect(doc).toMatchObject({ caseId, formVersion: 1, form: findItem('construction-planning-permit')!.formExample });
+  });
+
+  it('says plainly when a certificate was not fetched from the shared-data platform', async () => {
+    const { caseId } = await jointCase();
     const err = await openMaterial(deps, staff('fz-zrzy'), caseId, 'land-certificate').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFound);
     expect((err as Error).message).toMatch(/shared-data platform, which is not connected yet/);
   });
 
-  it('answers material.link on the department’s signed channel, recording a repeated webhook-id once', async () => {
-    const { caseId, files } = await jointCase();
-    const secret = (await rotateSecret(deps, admin, 'fz-rfb')).secret;
-    const raw = JSON.stringify({ type: 'material.link', caseId, data: { materialId: 'civil-defence-plan' } });
-    const at = new Date();
-    const headers = { 'webhook-id': 'msg_link_1', 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign('msg_link_1', at, raw) };
-    const first = await receiveDepartmentWebhook(deps, 'fz-rfb', headers, raw);
-    const again = await receiveDepartmentWebhook(deps, 'fz-rfb', headers, raw);
-    for (const answer of [first, again]) {
-      expect(answer.status).toBe(200);
-      expect(answer.body).toMatchObject({ materialId: 'civil-defence-plan', sha256: sha256(files['civil-defence-plan']!) });
-      expect(await download((answer.body as { url: string }).url)).toEqual(files['civil-defence-plan']);
-    }
-    const events = (await deps.cases.getWithEvents(caseId))!.events.filter((e) => e.type === 'case.material_opened');
-    expect(events.map((e) => [e.actor.id, e.data?.materialId])).toEqual([['fz-rfb', 'civil-defence-plan']]);
-    // A department of no part in the case learns nothing.
-    const other = (await rotateSecret(deps, admin, 'fz-scjg')).secret;
-    const h2 = { 'webhook-id': 'msg_link_2', 'webhook-timestamp': headers['webhook-timestamp'], 'webhook-signature': new Webhook(other).sign('msg_link_2', at, raw) };
-    await expect(receiveDepartmentWebhook(deps, 'fz-scjg', h2, raw)).rejects.toBeInstanceOf(NotFound);
+  describe('material.link on the department’s signed channel', () => {
+    let joint: Awaited<ReturnType<typeof jointCase>>;
+    let raw: string;
+    let at: Date;
+    let headers: Record<string, string>;
+    let answers: Array<Awaited<ReturnType<typeof receiveDepartmentWebhook>>>;
+    beforeAll(async () => {
+      joint = await jointCase();
+      const secret = (await rotateSecret(deps, admin, 'fz-rfb')).secret;
+      raw = JSON.stringify({ type: 'material.link', caseId: joint.caseId, data: { materialId: 'civil-defence-plan' } });
+      at = new Date();
+      headers = { 'webhook-id': 'msg_link_1', 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign('msg_link_1', at, raw) };
+      const first = await receiveDepartmentWebhook(deps, 'fz-rfb', headers, raw);
+      const again = await receiveDepartmentWebhook(deps, 'fz-rfb', headers, raw);
+      answers = [first, again];
+    });
+
+    it('answers with a link to the filed bytes, and again the same for a repeated webhook-id', async () => {
+      for (const answer of answers) {
+        expect(answer.status).toBe(200);
+        expect(answer.body).toMatchObject({ materialId: 'civil-defence-plan', sha256: sha256(joint.files['civil-defence-plan']!) });
+        expect(await download((answer.body as { url: string }).url)).toEqual(joint.files['civil-defence-plan']);
+      }
+    });
+
+    it('records a repeated webhook-id’s opening once', async () => {
+      const events = (await deps.cases.getWithEvents(joint.caseId))!.events.filter((e) => e.type === 'case.material_opened');
+      expect(events.map((e) => [e.actor.id, e.data?.materialId])).toEqual([['fz-rfb', 'civil-defence-plan']]);
+    });
+
+    it('tells a department of no part in the case nothing (404)', async () => {
+      const other = (await rotateSecret(deps, admin, 'fz-scjg')).secret;
+      const h2 = { 'webhook-id': 'msg_link_2', 'webhook-timestamp': headers['webhook-timestamp']!, 'webhook-signature': new Webhook(other).sign('msg_link_2', at, raw) };
+      await expect(receiveDepartmentWebhook(deps, 'fz-scjg', h2, raw)).rejects.toBeInstanceOf(NotFound);
+    });
   });
 
   it('lists each material with its digest on the case, for the applicant and its departments', async () => {
@@ -108,16 +154,34 @@ describe('E1 E3 F5 departments open the applicant’s materials on the platform'
 });
 
 describe('E3 co-departments see their joint cases in their work queue', () => {
-  it('lists a joint case for each co-department, by status and by its own light', async () => {
-    const { caseId } = await jointCase();
-    const ids = async (p: Principal, q: { status?: 'submitted' | 'accepted'; light?: 'green' | 'red' } = {}) =>
-      (await listCases(deps, p, { limit: 100, ...q })).items.filter((c) => c.caseId === caseId).map((c) => `${c.status}/${c.light}`);
-    expect(await ids(staff('fz-zjj'), { status: 'submitted' })).toEqual(['submitted/green']);
+  let caseId: string;
+  let submittedBeforeAcceptance: string[];
+  const ids = async (p: Principal, q: { status?: 'submitted' | 'accepted'; light?: 'green' | 'red' } = {}) =>
+    (await listCases(deps, p, { limit: 100, ...q })).items.filter((c) => c.caseId === caseId).map((c) => `${c.status}/${c.light}`);
+  beforeAll(async () => {
+    ({ caseId } = await jointCase());
+    submittedBeforeAcceptance = await ids(staff('fz-zjj'), { status: 'submitted' });
     await actOnCase(deps, lead, { caseId, command: { type: 'accept' } });
+  });
+
+  it('lists a filed joint case for a co-department under submitted, green', () => {
+    expect(submittedBeforeAcceptance).toEqual(['submitted/green']);
+  });
+
+  it('no longer lists it under submitted once the lead has accepted it', async () => {
     expect(await ids(staff('fz-zjj'), { status: 'submitted' })).toEqual([]);
+  });
+
+  it('lists the accepted case for each co-department, by status and by its own light', async () => {
     expect(await ids(staff('fz-zjj'), { status: 'accepted', light: 'green' })).toEqual(['accepted/green']);
     expect(await ids(staff('fz-rfb'), { status: 'accepted' })).toEqual(['accepted/green']);
+  });
+
+  it('does not list a green case under red', async () => {
     expect(await ids(staff('fz-zjj'), { light: 'red' })).toEqual([]);
+  });
+
+  it('does not list it for a department with no part in the case', async () => {
     expect(await ids(staff('fz-scjg'))).toEqual([]);
   });
 });
@@ -131,47 +195,83 @@ describe('D2 supplements have no dead end', () => {
   const example = findItem('individual-business-registration')!.formExample as Record<string, unknown>;
   const ruleErrors = (p: Promise<unknown>) => p.then(() => [], (e: unknown) => (e instanceof RuleViolation ? e.errors : Promise.reject(e)));
 
-  it('takes a corrected form for a request naming the application form, checked against the item’s schema, as a new version', async () => {
+  it('asks for the corrected form when a supplement for the application form comes without one', async () => {
     const caseId = await askedForForm();
     expect(await ruleErrors(supplementCase(deps, citizen(), caseId, { materials: [] }))).toEqual([{ path: 'form', message: expect.stringContaining('send the corrected form') }]);
+    expect((await deps.cases.get(caseId))?.status).toBe('awaiting_supplement');
+  });
+
+  it('checks a corrected form against the item’s schema', async () => {
+    const caseId = await askedForForm();
     expect(await ruleErrors(supplementCase(deps, citizen(), caseId, { materials: [], form: { ...example, employees: -1 } }))).toEqual([expect.objectContaining({ path: 'form.employees' })]);
     expect((await deps.cases.get(caseId))?.status).toBe('awaiting_supplement');
+  });
 
-    const filed = (await deps.cases.get(caseId))!.materials.find((m) => m.materialId === 'application-form')! as { objectKey: string; sha256: string };
+  describe('a corrected form for a request naming the application form', () => {
     const corrected = { ...example, businessScope: '鲜花零售；花艺设计服务（不含网上销售）' };
-    expect(await supplementCase(deps, citizen(), caseId, { materials: [], form: corrected, note: '已更正经营范围' })).toEqual({ caseId, status: 'submitted' });
-    const record = (await deps.cases.get(caseId))!;
-    expect(record.form).toEqual(corrected);
-    const link = await openMaterial(deps, staff('fz-scjg'), caseId, 'application-form');
-    expect(link.formVersion).toBe(2);
-    expect(JSON.parse((await download(link.url)).toString('utf8')).form).toEqual(corrected);
-    // Version 1 is kept as filed, under its own key, with the digest recorded at filing.
-    expect(link.sha256).not.toBe(filed.sha256);
-    const v1 = await download(await deps.blobs.presignGet(filed.objectKey, { expiresInSeconds: 60, fileName: 'v1.json' }));
-    expect(hash(v1)).toBe(filed.sha256);
-    expect(JSON.parse(v1.toString('utf8'))).toMatchObject({ formVersion: 1, form: example });
-    const events = (await deps.cases.getWithEvents(caseId))!.events;
-    expect(events.find((e) => e.type === 'case.supplemented')?.data).toMatchObject({ materialIds: ['application-form'], files: [{ materialId: 'application-form', formVersion: 2, sha256: link.sha256 }] });
+    let caseId: string;
+    let filed: { objectKey: string; sha256: string };
+    let answer: Awaited<ReturnType<typeof supplementCase>>;
+    let link: Awaited<ReturnType<typeof openMaterial>>;
+    beforeAll(async () => {
+      caseId = await askedForForm();
+      filed = (await deps.cases.get(caseId))!.materials.find((m) => m.materialId === 'application-form')! as { objectKey: string; sha256: string };
+      answer = await supplementCase(deps, citizen(), caseId, { materials: [], form: corrected, note: '已更正经营范围' });
+      link = await openMaterial(deps, staff('fz-scjg'), caseId, 'application-form');
+    });
+
+    it('puts the case back to submitted', () => {
+      expect(answer).toEqual({ caseId, status: 'submitted' });
+    });
+
+    it('becomes the case’s form', async () => {
+      const record = (await deps.cases.get(caseId))!;
+      expect(record.form).toEqual(corrected);
+    });
+
+    it('is served to the department as version 2', async () => {
+      expect(link.formVersion).toBe(2);
+      expect(JSON.parse((await download(link.url)).toString('utf8')).form).toEqual(corrected);
+    });
+
+    it('keeps version 1 as filed, under its own key, with the digest recorded at filing', async () => {
+      expect(link.sha256).not.toBe(filed.sha256);
+      const v1 = await download(await deps.blobs.presignGet(filed.objectKey, { expiresInSeconds: 60, fileName: 'v1.json' }));
+      expect(hash(v1)).toBe(filed.sha256);
+      expect(JSON.parse(v1.toString('utf8'))).toMatchObject({ formVersion: 1, form: example });
+    });
+
+    it('records the new version and its digest on the supplement event', async () => {
+      const events = (await deps.cases.getWithEvents(caseId))!.events;
+      expect(events.find((e) => e.type === 'case.supplemented')?.data).toMatchObject({ materialIds: ['application-form'], files: [{ materialId: 'application-form', formVersion: 2, sha256: link.sha256 }] });
+    });
   });
 
   it('refuses a form nobody asked for', async () => {
+    // Prepare
     const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
     await actOnCase(deps, scjg, { caseId: body.caseId, command: { type: 'request_supplement', items: [{ materialId: 'premises-proof', reason: '未盖章' }] } });
     const upload = await uploadFile(deps, citizen(), pdf('已盖章'));
+    // Act / Assess
     expect(await ruleErrors(supplementCase(deps, citizen(), body.caseId, { materials: [{ materialId: 'premises-proof', uploadId: upload.uploadId }], form: example }))).toEqual([
       { path: 'form', message: expect.stringContaining('did not name the application form') },
     ]);
   });
 
   it('allows one request and one follow-up naming only what the answer newly supplied; anything more is 409', async () => {
+    // Prepare: one request, answered
     const caseId = await askedForForm();
     await supplementCase(deps, citizen(), caseId, { materials: [], form: { ...example, employees: 3 } });
+    // Act / Assess: a follow-up naming what the answer did not supply
     await expect(actOnCase(deps, scjg, { caseId, command: { type: 'request_supplement', items: [{ materialId: 'premises-proof', reason: '另需' }] } })).rejects.toBeInstanceOf(Conflict);
+    // Act: the follow-up naming the newly supplied form, answered
     await actOnCase(deps, scjg, { caseId, command: { type: 'request_supplement', items: [{ materialId: 'application-form', reason: '从业人数与社保记录不符' }] } });
     await supplementCase(deps, citizen(), caseId, { materials: [], form: { ...example, employees: 2 } });
+    // Act / Assess: a third request
     const third = actOnCase(deps, scjg, { caseId, command: { type: 'request_supplement', items: [{ materialId: 'application-form', reason: '再次更正' }] } });
     await expect(third).rejects.toBeInstanceOf(Conflict);
     await expect(third).rejects.toThrow(/no further request/);
+    // Assess
     const record = (await deps.cases.get(caseId))!;
     expect(record.status).toBe('submitted');
     expect(record.supplementRequests).toHaveLength(2);

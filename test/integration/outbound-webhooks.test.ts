@@ -43,44 +43,71 @@ async function fileOne() {
 }
 
 describe('E5 webhooks out: signed, retried with back-off, then parked', () => {
-  it('tells the lead department of a new case with a Standard Webhooks signature', async () => {
-    const caseId = await fileOne();
-    expect(await deps.timers.tick()).toBe(1);
-    expect(received).toHaveLength(1);
-    const { headers, body } = received[0]!;
-    const verified = new Webhook(secret).verify(body, headers) as { id: string; type: string; data: { caseId: string; materials: unknown[] } };
-    expect(verified).toMatchObject({ type: 'case.submitted', data: { caseId } });
-    // What the department works on: every material with a file, by digest (opened with material.link).
-    expect(verified.data.materials).toEqual([
-      { materialId: 'application-form', source: 'form', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), fileName: '个体工商户登记（备案）申请书-v1.json', contentType: 'application/json' },
-      { materialId: 'premises-proof', source: 'upload', sha256: sha256(pdf()), fileName: 'premises.pdf', contentType: 'application/pdf' },
-    ]);
-    expect(verified.id).toBe(headers['webhook-id']);
-    expect((await deps.deliveries.getDelivery(verified.id))?.status).toBe('delivered');
+  describe('a new case', () => {
+    let caseId: string;
+    let fired: number;
+    let got: Received[];
+    let verified: { id: string; type: string; data: { caseId: string; materials: unknown[] } };
+    beforeAll(async () => {
+      caseId = await fileOne();
+      fired = await deps.timers.tick();
+      got = received;
+      verified = new Webhook(secret).verify(got[0]!.body, got[0]!.headers) as typeof verified;
+    });
+
+    it('is told to the lead department in one webhook', () => {
+      expect(fired).toBe(1);
+      expect(got).toHaveLength(1);
+    });
+
+    it('is told with a Standard Webhooks signature, as case.submitted for the case', () => {
+      expect(verified).toMatchObject({ type: 'case.submitted', data: { caseId } });
+    });
+
+    it('lists every material with a file, by digest (what the department works on, opened with material.link)', () => {
+      expect(verified.data.materials).toEqual([
+        { materialId: 'application-form', source: 'form', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), fileName: '个体工商户登记（备案）申请书-v1.json', contentType: 'application/json' },
+        { materialId: 'premises-proof', source: 'upload', sha256: sha256(pdf()), fileName: 'premises.pdf', contentType: 'application/pdf' },
+      ]);
+    });
+
+    it('carries the message id in the webhook-id header', () => {
+      expect(verified.id).toBe(got[0]!.headers['webhook-id']);
+    });
+
+    it('marks the delivery delivered', async () => {
+      expect((await deps.deliveries.getDelivery(verified.id))?.status).toBe('delivered');
+    });
   });
 
   it('changes nothing when a timer fires twice', async () => {
+    // Prepare: delivered once
     await fileOne();
     await deps.timers.tick();
     const id = received[0]!.headers['webhook-id']!;
+    // Act / Assess
     expect(await runScheduledTask(deps, { task: 'deliver', deliveryId: id })).toEqual({ deliveryId: id, status: 'delivered' });
     expect(received).toHaveLength(1);
   });
 
   it('loses nothing when the process died before the first timer was set', async () => {
+    // Prepare
     await fileOne();
     const [lost] = await deps.deliveries.listOverdueDeliveries(new Date(deps.clock.now().getTime() + 1000).toISOString(), 100);
     await deps.scheduler.cancel(`deliver-${lost!.deliveryId}-1`); // as if the process died right after the commit
     expect(await deps.timers.tick()).toBe(0);
+    // Act / Assess: the sweep, before and after the delivery is overdue
     expect(await sweepDeliveries(deps)).toEqual({ rescheduled: 0 }); // not yet overdue
     deps.clock.advance(11 * 60_000);
     expect(await sweepDeliveries(deps)).toEqual({ rescheduled: 1 });
+    // Act / Assess: the timer it set
     expect(await deps.timers.tick()).toBe(1);
     expect(received.map((r) => r.headers['webhook-id'])).toEqual([lost!.deliveryId]);
     expect(await sweepDeliveries(deps)).toEqual({ rescheduled: 0 });
   });
 
   it(`retries ${MAX_ATTEMPTS} times over more than 24 h, then parks a dead letter an administrator can redeliver`, async () => {
+    // Prepare: a department that answers 503
     answer = 503;
     await fileOne();
     let elapsed = 0;
@@ -88,6 +115,7 @@ describe('E5 webhooks out: signed, retried with back-off, then parked', () => {
     const id = received[0]!.headers['webhook-id']!;
     // Only this delivery's attempts: the case's own clock announces itself meanwhile (other deliveries).
     const attempts = () => received.filter((r) => r.headers['webhook-id'] === id).length;
+    // Act / Assess: each retry on its time, not before
     for (const [i, delay] of RETRY_DELAYS_MS.entries()) {
       deps.clock.advance(delay - 1000);
       await deps.timers.tick();
@@ -97,73 +125,111 @@ describe('E5 webhooks out: signed, retried with back-off, then parked', () => {
       expect(attempts()).toBe(i + 2);
       elapsed += delay;
     }
+    // Assess: parked
     expect(attempts()).toBe(MAX_ATTEMPTS);
     expect(MAX_ATTEMPTS).toBeGreaterThanOrEqual(8);
     expect(elapsed).toBeGreaterThanOrEqual(24 * 3600_000);
     const dead = await listDeadLetters(deps, admin, { limit: 10 });
     expect(dead.items.find((d) => d.deliveryId === id)).toMatchObject({ status: 'dead', attempts: MAX_ATTEMPTS, lastError: 'HTTP 503' });
-    await expect(listDeadLetters(deps, citizen(), { limit: 10 })).rejects.toBeInstanceOf(Forbidden);
 
+    // Act: redelivery, once
     answer = 200;
     await redeliver(deps, admin, id);
     await expect(redeliver(deps, admin, id)).rejects.toBeInstanceOf(Conflict);
     await deps.timers.tick();
+    // Assess
     expect(attempts()).toBe(MAX_ATTEMPTS + 1);
     expect((await deps.deliveries.getDelivery(id))?.status).toBe('delivered');
     expect((await listDeadLetters(deps, admin, { limit: 10 })).items.some((d) => d.deliveryId === id)).toBe(false);
     answer = 204;
   });
 
-  it('assigns a joint case to each co-department when the lead accepts, and says when the applicant withdraws', async () => {
-    for (const d of ['fz-zjj', 'fz-rfb']) {
-      await updateDepartment(deps, admin, d, { webhookUrl: `${url}/${d}` });
-      await rotateSecret(deps, admin, d);
-    }
-    await updateDepartment(deps, admin, 'fz-zrzy', { webhookUrl: `${url}/fz-zrzy` });
-    await rotateSecret(deps, admin, 'fz-zrzy');
-    const company = citizen({ sub: 'c-out', name: '福州市城市建设投资集团有限公司', subjectType: 'company' });
-    const item = findItem('construction-planning-permit')!;
-    const materials = [];
-    for (const materialId of ['design-scheme', 'civil-defence-plan', 'fire-design']) {
-      materials.push({ materialId, uploadId: (await uploadFile(deps, company, pdf(materialId), `${materialId}.pdf`)).uploadId });
-    }
-    const { body } = await fileCase(deps, company, { serviceItemCode: item.code, form: item.formExample as Record<string, unknown>, materials });
-    await deps.timers.tick();
-    received = [];
-    await actOnCase(deps, { kind: 'department', id: 'fz-zrzy', via: 'webhook' }, { caseId: body.caseId, command: { type: 'accept' } });
-    await deps.timers.tick();
-    expect(received.map((r) => [JSON.parse(r.body).type, r.headers['webhook-id']!.startsWith('msg_')]).sort()).toEqual([
-      ['case.assigned', true],
-      ['case.assigned', true],
-    ]);
-    // Co-departments work on the same materials (E3): each assignment lists them.
-    for (const r of received) {
-      expect((JSON.parse(r.body).data.materials as Array<{ materialId: string }>).map((m) => m.materialId)).toEqual(['application-form', 'design-scheme', 'civil-defence-plan', 'fire-design']);
-    }
-    received = [];
-    await actOnCase(deps, { kind: 'applicant', id: 'c-out', name: company.name }, { caseId: body.caseId, command: { type: 'withdraw' } });
-    await deps.timers.tick();
-    expect(received.map((r) => JSON.parse(r.body).type)).toEqual(['case.withdrawn', 'case.withdrawn', 'case.withdrawn']);
+  it('shows the dead letters to administrators only', async () => {
+    await expect(listDeadLetters(deps, citizen(), { limit: 10 })).rejects.toBeInstanceOf(Forbidden);
+  });
+
+  describe('a joint case', () => {
+    let caseId: string;
+    let company: ReturnType<typeof citizen>;
+    let assigned: Received[];
+    beforeAll(async () => {
+      for (const d of ['fz-zjj', 'fz-rfb']) {
+        await updateDepartment(deps, admin, d, { webhookUrl: `${url}/${d}` });
+        await rotateSecret(deps, admin, d);
+      }
+      await updateDepartment(deps, admin, 'fz-zrzy', { webhookUrl: `${url}/fz-zrzy` });
+      await rotateSecret(deps, admin, 'fz-zrzy');
+      company = citizen({ sub: 'c-out', name: '福州市城市建设投资集团有限公司', subjectType: 'company' });
+      const item = findItem('construction-planning-permit')!;
+      const materials = [];
+      for (const materialId of ['design-scheme', 'civil-defence-plan', 'fire-design']) {
+        materials.push({ materialId, uploadId: (await uploadFile(deps, company, pdf(materialId), `${materialId}.pdf`)).uploadId });
+      }
+      const { body } = await fileCase(deps, company, { serviceItemCode: item.code, form: item.formExample as Record<string, unknown>, materials });
+      caseId = body.caseId;
+      await deps.timers.tick();
+      received = [];
+      await actOnCase(deps, { kind: 'department', id: 'fz-zrzy', via: 'webhook' }, { caseId, command: { type: 'accept' } });
+      await deps.timers.tick();
+      assigned = received;
+    });
+
+    it('is assigned to each co-department when the lead accepts', () => {
+      expect(assigned.map((r) => [JSON.parse(r.body).type, r.headers['webhook-id']!.startsWith('msg_')]).sort()).toEqual([
+        ['case.assigned', true],
+        ['case.assigned', true],
+      ]);
+    });
+
+    it('lists the materials in each assignment: co-departments work on the same materials (E3)', () => {
+      for (const r of assigned) {
+        expect((JSON.parse(r.body).data.materials as Array<{ materialId: string }>).map((m) => m.materialId)).toEqual(['application-form', 'design-scheme', 'civil-defence-plan', 'fire-design']);
+      }
+    });
+
+    it('tells every department when the applicant withdraws', async () => {
+      // Act
+      received = [];
+      await actOnCase(deps, { kind: 'applicant', id: 'c-out', name: company.name }, { caseId, command: { type: 'withdraw' } });
+      await deps.timers.tick();
+      // Assess
+      expect(received.map((r) => JSON.parse(r.body).type)).toEqual(['case.withdrawn', 'case.withdrawn', 'case.withdrawn']);
+    });
   });
 });
 
 describe('E5 outbound URLs are checked against SSRF', () => {
-  it('refuses private, link-local, metadata and (outside the local runtime) loopback addresses', () => {
-    for (const a of ['10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', 'fd00::1', 'fe80::1', '::ffff:10.0.0.1']) {
-      expect(refusedAddress(a, true), a).toBeDefined();
-    }
+  it.each(['10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', 'fd00::1', 'fe80::1', '::ffff:10.0.0.1'])('refuses the private, link-local or metadata address %s', (a) => {
+    expect(refusedAddress(a, true), a).toBeDefined();
+  });
+
+  it('refuses loopback addresses outside the local runtime', () => {
     expect(refusedAddress('127.0.0.1', false)).toContain('loopback');
     expect(refusedAddress('::1', false)).toContain('loopback');
+  });
+
+  it('allows loopback in the local runtime', () => {
     expect(refusedAddress('127.0.0.1', true)).toBeUndefined();
+  });
+
+  it('allows a public address', () => {
     expect(refusedAddress('203.0.113.10', false)).toBeUndefined();
   });
 
-  it('does not connect to loopback unless allowed, nor over plain http', async () => {
-    received = [];
+  describe('the sender', () => {
     const strict = new HttpWebhookSender({ allowLoopback: false });
-    expect(await strict.post(url, {}, '{}')).toMatchObject({ ok: false, error: expect.stringContaining('https') });
-    expect(await strict.post(url.replace('http:', 'https:'), {}, '{}')).toMatchObject({ ok: false, error: expect.stringContaining('loopback') });
-    expect(await strict.post('https://localhost:1/x', {}, '{}')).toMatchObject({ ok: false, error: expect.stringContaining('loopback') });
-    expect(received).toHaveLength(0);
+
+    it('does not connect over plain http', async () => {
+      received = [];
+      expect(await strict.post(url, {}, '{}')).toMatchObject({ ok: false, error: expect.stringContaining('https') });
+      expect(received).toHaveLength(0);
+    });
+
+    it('does not connect to loopback unless allowed', async () => {
+      received = [];
+      expect(await strict.post(url.replace('http:', 'https:'), {}, '{}')).toMatchObject({ ok: false, error: expect.stringContaining('loopback') });
+      expect(await strict.post('https://localhost:1/x', {}, '{}')).toMatchObject({ ok: false, error: expect.stringContaining('loopback') });
+      expect(received).toHaveLength(0);
+    });
   });
 });

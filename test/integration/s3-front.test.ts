@@ -76,24 +76,44 @@ describe('I1 the local file store refuses what S3 refuses', () => {
     expect(res.status).toBe(200);
   });
 
-  it('accepts a valid presigned PUT (200) and a valid presigned GET (200) returning the bytes', async () => {
-    const k = `uploads/s3-front-${randomUUID()}`;
+  describe('a valid presigned PUT, then a valid presigned GET', () => {
     const body = pdf('valid');
-    const { url, headers } = await putSlot(blobs, k, body);
-    expect((await fetch(url, { method: 'PUT', headers, body })).status).toBe(200);
-    const get = await fetch(await blobs.presignGet(k, { expiresInSeconds: 60, fileName: '证明.pdf' }));
-    expect(get.status).toBe(200);
-    expect(get.headers.get('content-disposition')).toBe(`attachment; filename*=UTF-8''${encodeURIComponent('证明.pdf')}`);
-    expect(Buffer.from(await get.arrayBuffer())).toEqual(body);
+    let putStatus: number;
+    let get: Response;
+    beforeAll(async () => {
+      const k = `uploads/s3-front-${randomUUID()}`;
+      const { url, headers } = await putSlot(blobs, k, body);
+      putStatus = (await fetch(url, { method: 'PUT', headers, body })).status;
+      get = await fetch(await blobs.presignGet(k, { expiresInSeconds: 60, fileName: '证明.pdf' }));
+    });
+
+    it('accepts the PUT (200)', () => {
+      expect(putStatus).toBe(200);
+    });
+
+    it('accepts the GET (200)', () => {
+      expect(get.status).toBe(200);
+    });
+
+    it('names the download as signed, in UTF-8', () => {
+      expect(get.headers.get('content-disposition')).toBe(`attachment; filename*=UTF-8''${encodeURIComponent('证明.pdf')}`);
+    });
+
+    it('returns the bytes that were PUT', async () => {
+      expect(Buffer.from(await get.arrayBuffer())).toEqual(body);
+    });
   });
 
-  it('refuses anonymous reads, listings and writes with 403 AccessDenied', async () => {
-    expect(await refusal(await fetch(`${endpoint}/${TEST_BUCKET}/${key}`))).toMatchObject({ status: 403, code: 'AccessDenied' });
-    expect(await refusal(await fetch(`${endpoint}/${TEST_BUCKET}`))).toMatchObject({ status: 403, code: 'AccessDenied' });
-    expect(await refusal(await fetch(`${endpoint}/${TEST_BUCKET}?list-type=2`))).toMatchObject({ status: 403, code: 'AccessDenied' });
-    expect(await refusal(await fetch(`${endpoint}/`))).toMatchObject({ status: 403, code: 'AccessDenied' });
-    expect(await refusal(await fetch(`${endpoint}/${TEST_BUCKET}/${key}`, { method: 'PUT', body: replacement }))).toMatchObject({ status: 403, code: 'AccessDenied' });
-    expect(await refusal(await fetch(`${endpoint}/${TEST_BUCKET}/${key}`, { method: 'DELETE' }))).toMatchObject({ status: 403, code: 'AccessDenied' });
+  const anonymous: Array<[string, () => Promise<Response>]> = [
+    ['reads of an object', () => fetch(`${endpoint}/${TEST_BUCKET}/${key}`)],
+    ['listings of the bucket', () => fetch(`${endpoint}/${TEST_BUCKET}`)],
+    ['listings of the bucket (ListObjectsV2)', () => fetch(`${endpoint}/${TEST_BUCKET}?list-type=2`)],
+    ['listings of the buckets', () => fetch(`${endpoint}/`)],
+    ['writes', () => fetch(`${endpoint}/${TEST_BUCKET}/${key}`, { method: 'PUT', body: replacement })],
+    ['deletes', () => fetch(`${endpoint}/${TEST_BUCKET}/${key}`, { method: 'DELETE' })],
+  ];
+  it.each(anonymous)('refuses anonymous %s with 403 AccessDenied, leaving the object as it was', async (_, request) => {
+    expect(await refusal(await request())).toMatchObject({ status: 403, code: 'AccessDenied' });
     expect(await stored(key)).toEqual(original);
   });
 
@@ -196,8 +216,10 @@ describe('I1 the local file store refuses what S3 refuses', () => {
   });
 
   it('refuses any single-character change to a download URL signature (403 SignatureDoesNotMatch)', async () => {
+    // Prepare
     const url = await blobs.presignGet(key, { expiresInSeconds: 300, fileName: '原件.pdf' });
     const signature = param(url, 'X-Amz-Signature');
+    // Act / Assess
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: signature.length - 1 }), fc.constantFrom(...'0123456789abcdef'), async (at, hex) => {
         fc.pre(signature[at] !== hex);
@@ -207,29 +229,45 @@ describe('I1 the local file store refuses what S3 refuses', () => {
       }),
       { numRuns: 40 },
     );
+    // Assess: the URL itself still works
     expect((await fetch(url)).status).toBe(200);
   });
 
   it('serves header-signed SDK calls: PutObject, GetObject, HeadObject and CopyObject (pinning a material)', async () => {
+    // Prepare
     const k = `uploads/s3-front-${randomUUID()}`;
     const big = randomBytes(3 * 1024 * 1024); // over 2 MiB the SDK sends Expect: 100-continue
+    // Act
     await s3.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: k, Body: big, ContentType: 'application/pdf', ChecksumSHA256: Buffer.from(sha256(big), 'hex').toString('base64') }));
     await s3.send(new CopyObjectCommand({ Bucket: TEST_BUCKET, Key: `pinned/${k}`, CopySource: `${TEST_BUCKET}/${k}` }));
     const head = await s3.send(new HeadObjectCommand({ Bucket: TEST_BUCKET, Key: `pinned/${k}` }));
+    // Assess
     expect(head.ContentLength).toBe(big.length);
     expect(await blobs.digest(`pinned/${k}`)).toEqual({ size: big.length, sha256: sha256(big) });
   });
 
-  it('refuses header-signed SDK calls signed with another secret (403 SignatureDoesNotMatch), before a large body is sent', async () => {
+  describe('header-signed SDK calls signed with another secret', () => {
     const wrong = clientWith({ credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'not-the-secret' } });
     const error = (p: Promise<unknown>) => p.then(() => undefined, (e: { name?: string; $metadata?: { httpStatusCode?: number } }) => ({ name: e.name, status: e.$metadata?.httpStatusCode }));
-    expect(await error(wrong.send(new GetObjectCommand({ Bucket: TEST_BUCKET, Key: key })))).toEqual({ name: 'SignatureDoesNotMatch', status: 403 });
-    expect(await error(wrong.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: key, Body: randomBytes(3 * 1024 * 1024) })))).toEqual({ name: 'SignatureDoesNotMatch', status: 403 });
-    expect(await error(wrong.send(new CopyObjectCommand({ Bucket: TEST_BUCKET, Key: key, CopySource: `${TEST_BUCKET}/${key}-elsewhere` })))).toEqual({ name: 'SignatureDoesNotMatch', status: 403 });
-    expect(await stored(key)).toEqual(original);
+
+    it('refuses a GetObject (403 SignatureDoesNotMatch)', async () => {
+      expect(await error(wrong.send(new GetObjectCommand({ Bucket: TEST_BUCKET, Key: key })))).toEqual({ name: 'SignatureDoesNotMatch', status: 403 });
+      expect(await stored(key)).toEqual(original);
+    });
+
+    it('refuses a PutObject (403 SignatureDoesNotMatch), before a large body is sent', async () => {
+      expect(await error(wrong.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: key, Body: randomBytes(3 * 1024 * 1024) })))).toEqual({ name: 'SignatureDoesNotMatch', status: 403 });
+      expect(await stored(key)).toEqual(original);
+    });
+
+    it('refuses a CopyObject (403 SignatureDoesNotMatch)', async () => {
+      expect(await error(wrong.send(new CopyObjectCommand({ Bucket: TEST_BUCKET, Key: key, CopySource: `${TEST_BUCKET}/${key}-elsewhere` })))).toEqual({ name: 'SignatureDoesNotMatch', status: 403 });
+      expect(await stored(key)).toEqual(original);
+    });
   });
 
   it('refuses a header-signed body that differs from its signed x-amz-content-sha256 (400 XAmzContentSHA256Mismatch)', async () => {
+    // Prepare
     const client = clientWith({});
     // Swaps the body for one of the same length after the SDK has signed the real one's hash.
     type Args = { request: { body?: unknown } };
@@ -238,10 +276,12 @@ describe('I1 the local file store refuses what S3 refuses', () => {
       return next(args);
     };
     client.middlewareStack.addRelativeTo(swapBody as never, { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'swapBodyAfterSigning' });
+    // Act
     const err = await client.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: key, Body: replacement })).then(
       () => undefined,
       (e: { name?: string; $metadata?: { httpStatusCode?: number } }) => ({ name: e.name, status: e.$metadata?.httpStatusCode }),
     );
+    // Assess
     expect(err).toEqual({ name: 'XAmzContentSHA256Mismatch', status: 400 });
     expect(await stored(key)).toEqual(original);
   });

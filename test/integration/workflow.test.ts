@@ -28,14 +28,19 @@ afterAll(async () => {
 
 describe('G1 the case workflow (same ASL, aws-local-stepfunctions)', () => {
   it('waits for acceptance, then the decision, then issues the certificate and completes', async () => {
+    // Prepare
     const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
+    // Assess: waiting for acceptance
     const waiting = await until(() => waitOf(body.caseId, 'acceptance'), (w) => w !== undefined);
     expect(waiting?.whileStatus).toEqual(['submitted']);
 
+    // Act / Assess: accepted, waiting for the decision
     await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'accept' } });
     expect((await until(() => waitOf(body.caseId, 'decision'), (w) => w !== undefined))?.stage).toBe('decision');
 
+    // Act: approved
     await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'approve', certificate: { summary: { registrationNo: '92350102MA8X1234' } } } });
+    // Assess
     const done = await until(() => viewCase(deps, citizen(), body.caseId), (v) => v.status === 'completed');
     expect(done.status).toBe('completed');
     expect(done.certificates).toHaveLength(1);
@@ -46,27 +51,33 @@ describe('G1 the case workflow (same ASL, aws-local-stepfunctions)', () => {
   });
 
   it('carries on when the department acted before the workflow began waiting', async () => {
+    // Prepare
     const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
     // Act at once; the execution may not have registered its wait yet.
     await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'accept' } });
     await until(() => waitOf(body.caseId, 'decision'), (w) => w !== undefined);
     await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'approve' } });
+    // Assess
     expect((await until(() => deps.cases.get(body.caseId), (c) => c?.status === 'completed'))?.status).toBe('completed');
   });
 
   it('picks up where the case stands when an execution is started again (restart)', async () => {
+    // Prepare: a case waiting for its decision
     const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
     await until(() => waitOf(body.caseId, 'acceptance'), (w) => w !== undefined);
     await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'accept' } });
     await until(() => waitOf(body.caseId, 'decision'), (w) => w !== undefined);
-    // A second runtime with no memory of the first execution.
+    // …and a second runtime with no memory of the first execution.
     const fresh = new LocalStepFunctions(CASE_STATE_MACHINE_FILE, { CaseWorkflowFunctionArn: fnArn }, { [fnArn]: (input) => runWorkflowTask(freshDeps, input) });
     const freshEndpoint = await fresh.listen();
     const freshDeps: Deps = { ...deps, workflow: new StepFunctionsWorkflow(new SFNClient({ endpoint: freshEndpoint, region: 'us-east-1', credentials: S3RVER_CREDENTIALS }), LOCAL_NAMES.stateMachineArn) };
     const before = (await waitOf(body.caseId, 'decision'))?.token;
+    // Act: the execution started again
     fresh.startExecution(body.caseId, { caseId: body.caseId });
+    // Assess: waiting for the decision again
     const after = await until(() => waitOf(body.caseId, 'decision'), (w) => w !== undefined && w.token !== before);
     expect(after?.stage).toBe('decision');
+    // Act / Assess
     await actOnCase(freshDeps, dept, { caseId: body.caseId, command: { type: 'approve' } });
     expect((await until(() => deps.cases.get(body.caseId), (c) => c?.status === 'completed'))?.status).toBe('completed');
     await fresh.stop();

@@ -3,29 +3,44 @@ import { ACTIONS, INBOUND_ACTIONS, ROLES_FOR, SHOWN_TO_APPLICANT } from '#shared
 import { StaffAction, WebhookIn } from '#shared/schemas/api.ts';
 
 describe('B3 E1 the case actions, each defined once', () => {
-  it('gives every action its own command and its own audit event', () => {
+  it('gives every action its own command', () => {
     expect(new Set(ACTIONS.map((a) => a.command)).size).toBe(ACTIONS.length);
+  });
+
+  it('gives every action its own audit event', () => {
     expect(new Set(ACTIONS.map((a) => a.event)).size).toBe(ACTIONS.length);
   });
 
-  it('accepts on the signed webhook and from staff exactly the actions a department sends, with the roles each needs', () => {
+  describe('the actions a department sends', () => {
     const sent = ACTIONS.flatMap((a) => ('inbound' in a && a.inbound ? [a.inbound.type] : []));
-    expect(sent).toEqual([...INBOUND_ACTIONS.keys()]);
-    expect(StaffAction.options.map((o) => o.shape.type.value)).toEqual(sent);
-    expect(WebhookIn.options.map((o) => o.shape.type.value)).toEqual([...sent, 'material.link']);
-    expect(Object.fromEntries(ROLES_FOR)).toEqual({
-      'case.accept': ['reviewer'],
-      'case.reject': ['reviewer'],
-      'case.request_supplement': ['reviewer'],
-      'case.record_step': ['reviewer', 'approver'],
-      'case.opinion': ['reviewer', 'approver'],
-      'case.suspend': ['approver'],
-      'case.resume': ['approver'],
-      'case.extend': ['approver'],
-      'case.approve': ['approver'],
-      'case.deny': ['approver'],
-      'case.explain': ['approver'],
-      'supervision.respond': ['approver'],
+
+    it('are the inbound actions, in order', () => {
+      expect(sent).toEqual([...INBOUND_ACTIONS.keys()]);
+    });
+
+    it('are exactly what staff may send', () => {
+      expect(StaffAction.options.map((o) => o.shape.type.value)).toEqual(sent);
+    });
+
+    it('are, with material.link, exactly what the signed webhook accepts', () => {
+      expect(WebhookIn.options.map((o) => o.shape.type.value)).toEqual([...sent, 'material.link']);
+    });
+
+    it('each need their roles', () => {
+      expect(Object.fromEntries(ROLES_FOR)).toEqual({
+        'case.accept': ['reviewer'],
+        'case.reject': ['reviewer'],
+        'case.request_supplement': ['reviewer'],
+        'case.record_step': ['reviewer', 'approver'],
+        'case.opinion': ['reviewer', 'approver'],
+        'case.suspend': ['approver'],
+        'case.resume': ['approver'],
+        'case.extend': ['approver'],
+        'case.approve': ['approver'],
+        'case.deny': ['approver'],
+        'case.explain': ['approver'],
+        'supervision.respond': ['approver'],
+      });
     });
   });
 

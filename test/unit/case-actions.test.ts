@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { findItem } from '#shared/catalog/index.ts';
+import type { CaseDocument } from '#shared/domain/case.ts';
 import type { Principal } from '#shared/domain/principal.ts';
 import { IllegalTransition } from '#shared/errors.ts';
 import { fileCase } from '#shared/usecases/cases.ts';
@@ -30,39 +31,41 @@ async function filed() {
 
 describe('B3 staff act by role (use cases on in-memory ports)', () => {
   it('lets a reviewer of the lead department accept', async () => {
+    // Prepare
     const { deps, caseId, table } = await filed();
-
+    // Act
     const answer = await staffAction(deps, staff(['reviewer']), caseId, { type: 'case.accept', data: {} });
-
+    // Assess
     expect(answer).toEqual({ caseId, status: 'accepted' });
     expect(steps(table.events.get(caseId)!)).toEqual(['case.submitted', 'case.accepted']);
   });
 
   it('refuses an approver the acceptance, and changes nothing', async () => {
+    // Prepare
     const { deps, caseId, table } = await filed();
-
+    // Act / Assess
     await expect(staffAction(deps, staff(['approver']), caseId, { type: 'case.accept', data: {} })).rejects.toThrow(/needs the role reviewer/);
-
+    // Assess
     expect(table.cases.get(caseId)!.status).toBe('submitted');
     expect(table.events.get(caseId)).toHaveLength(1);
   });
 
   it('tells another department nothing about the case', async () => {
     const { deps, caseId } = await filed();
-
     await expect(staffAction(deps, staff(['reviewer'], 'fz-gaj'), caseId, { type: 'case.accept', data: {} })).rejects.toThrow(/no case/);
   });
 });
 
 describe('F5 two actions at once (use cases on in-memory ports)', () => {
   it('decides the one that lost the race again on the case as the winner left it', async () => {
+    // Prepare
     const { deps, caseId, table } = await filed();
-
+    // Act
     const [accepted, rejected] = await Promise.allSettled([
       staffAction(deps, staff(['reviewer']), caseId, { type: 'case.accept', data: {} }),
       staffAction(deps, staff(['reviewer']), caseId, { type: 'case.reject', data: { reasons: ['材料不全'] } }),
     ]);
-
+    // Assess
     expect(accepted).toMatchObject({ status: 'fulfilled', value: { status: 'accepted' } });
     expect(rejected).toMatchObject({ status: 'rejected', reason: expect.any(IllegalTransition) });
     expect(steps(table.events.get(caseId)!)).toEqual(['case.submitted', 'case.accepted']);
@@ -72,41 +75,62 @@ describe('F5 two actions at once (use cases on in-memory ports)', () => {
 });
 
 describe('D1 E1 what an acceptance sends (use cases on in-memory ports)', () => {
-  it('issues the acceptance notice with the step', async () => {
-    const { deps, caseId, table, blobs } = await filed();
+  describe('the acceptance notice', () => {
+    let accepted: Awaited<ReturnType<typeof filed>>;
+    let notice: CaseDocument | undefined;
+    beforeAll(async () => {
+      accepted = await filed();
+      await staffAction(accepted.deps, staff(['reviewer']), accepted.caseId, { type: 'case.accept', data: {} });
+      [notice] = accepted.table.cases.get(accepted.caseId)!.documents;
+    });
 
-    await staffAction(deps, staff(['reviewer']), caseId, { type: 'case.accept', data: {} });
+    it('is issued with the step', () => {
+      expect(notice).toMatchObject({ kind: 'acceptance_notice', name: '受理通知书' });
+    });
 
-    const [notice] = table.cases.get(caseId)!.documents;
-    expect(notice).toMatchObject({ kind: 'acceptance_notice', name: '受理通知书' });
-    expect(JSON.parse(blobs.objects.get(notice!.objectKey)!.body.toString()).paragraphs[0]).toContain('决定予以受理');
-    expect(table.events.get(caseId)!.find((e) => e.type === 'case.accepted')!.documents).toEqual([notice!.docId]);
+    it('says the application is accepted (决定予以受理)', () => {
+      expect(JSON.parse(accepted.blobs.objects.get(notice!.objectKey)!.body.toString()).paragraphs[0]).toContain('决定予以受理');
+    });
+
+    it('is linked to the acceptance on the record', () => {
+      expect(accepted.table.events.get(accepted.caseId)!.find((e) => e.type === 'case.accepted')!.documents).toEqual([notice!.docId]);
+    });
   });
 
-  it('queues the lead department’s case.submitted webhook in the filing’s own transaction', async () => {
-    const { caseId, table, scheduler } = await filed();
+  describe('the filing', () => {
+    let m: Awaited<ReturnType<typeof filed>>;
+    const queued = () => [...m.table.deliveries.values()].filter((d) => d.data.caseId === m.caseId);
+    beforeAll(async () => {
+      m = await filed();
+    });
 
-    const queued = [...table.deliveries.values()].filter((d) => d.data.caseId === caseId);
-    expect(queued.map((d) => [d.type, d.deptCode, d.status])).toEqual([['case.submitted', lead, 'pending']]);
-    expect([...scheduler.timers.values()].map((t) => t.task)).toContainEqual({ task: 'deliver', deliveryId: queued[0]!.deliveryId });
+    it('queues the lead department’s case.submitted webhook in its own transaction', () => {
+      expect(queued().map((d) => [d.type, d.deptCode, d.status])).toEqual([['case.submitted', lead, 'pending']]);
+    });
+
+    it('sets the timer that delivers it', () => {
+      expect([...m.scheduler.timers.values()].map((t) => t.task)).toContainEqual({ task: 'deliver', deliveryId: queued()[0]!.deliveryId });
+    });
   });
 });
 
 describe('observability: a log line at each state change, with its correlation ids', () => {
   it('logs the acceptance as JSON with the case, the step and who took it', async () => {
+    // Prepare: the log written to stdout, captured
     const { deps, caseId } = await filed();
     const lines: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
     logger.setLogLevel('INFO');
     logger.appendKeys({ webhookId: 'msg_1' });
+    // Act
     try {
       await staffAction(deps, staff(['reviewer']), caseId, { type: 'case.accept', data: {} });
     } finally {
       process.stdout.write = write;
       logger.resetKeys();
     }
-
+    // Assess
     const changes = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"case changed"')).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(changes).toContainEqual(
       expect.objectContaining({ level: 'INFO', service: 'yiwangtongban', caseId, event: 'case.accepted', from: 'submitted', to: 'accepted', actor: { kind: 'department', id: lead }, webhookId: 'msg_1' }),
