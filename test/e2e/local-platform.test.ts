@@ -161,35 +161,58 @@ describe('README walkthrough, verbatim, against npm start', () => {
 });
 
 describe('bad input over HTTP: a clear problem+json, nothing changed', () => {
-  it('answers malformed JSON 400, a broken rule 422, an unknown route 404, no token 401, low level 403', async () => {
-    const citizen = await token({ sub: 'u-e2e', name: '测试', authLevel: 2 });
-    const malformed = await api('/cases', { token: citizen, body: '{"serviceItemCode":' });
+  const filer = () => token({ sub: 'u-e2e', name: '测试', authLevel: 2 });
+
+  it('answers malformed JSON with 400 problem+json', async () => {
+    const malformed = await api('/cases', { token: await filer(), body: '{"serviceItemCode":' });
     expect(malformed).toMatchObject({ status: 400, type: 'application/problem+json' });
-    const invalid = await api('/cases', { token: citizen, body: { serviceItemCode: 'food-business-licence', form: { creditCode: '91350102MA8RB2K5WX' } } });
+  });
+
+  it('answers a broken rule with 422 listing every failing field, and no stack trace', async () => {
+    const invalid = await api('/cases', { token: await filer(), body: { serviceItemCode: 'food-business-licence', form: { creditCode: '91350102MA8RB2K5WX' } } });
     expect(invalid.status).toBe(422);
     expect(invalid.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['form.creditCode', 'form.operatorName', 'materials']));
     expect(JSON.stringify(invalid.body)).not.toMatch(/\.ts:\d+/);
+  });
+
+  it('answers an unknown route with 404 problem+json', async () => {
     expect(await api('/no/such/route')).toMatchObject({ status: 404, type: 'application/problem+json' });
-    // A malformed percent-encoding in a path is the client's mistake.
+  });
+
+  it('answers a malformed percent-encoding in a path with 400 (the client’s mistake)', async () => {
+    const citizen = await filer();
     for (const path of ['/cases/%E0%A4%A/materials/x', '/service-items/%ZZ', '/hooks/departments/%E0']) {
       const bad = await api(path, path.startsWith('/hooks') ? { body: {} } : { token: citizen });
       expect(bad, path).toMatchObject({ status: 400, type: 'application/problem+json', body: { detail: expect.stringContaining('percent-encoding') } });
     }
+  });
+
+  it('answers 401 without a token or with one that is not a JWT', async () => {
     expect((await api('/cases', { body: {} })).status).toBe(401);
     expect((await api('/cases', { body: {}, token: 'not-a-jwt' })).status).toBe(401);
-    // A token signed by the right key but without an expiry, or living a week, is refused.
+  });
+
+  it('refuses a token signed by the right key but without an expiry, or living a week (401)', async () => {
+    // Prepare: tokens signed with the local key, as a misconfigured identity provider would issue them.
     const { privateJwk } = JSON.parse(readFileSync(join(dataDir, 'keys', 'jwt.json'), 'utf8')) as { privateJwk: JWK };
     const key = await importJWK(privateJwk, 'RS256');
     const unsigned = new SignJWT({ auth_level: 2 }).setProtectedHeader({ alg: 'RS256', kid: privateJwk.kid! }).setSubject('u-forever').setIssuer('yiwangtongban-local').setAudience('yiwangtongban');
     const forever = await unsigned.setIssuedAt().sign(key);
     const week = await new SignJWT({ auth_level: 2 }).setProtectedHeader({ alg: 'RS256', kid: privateJwk.kid! }).setSubject('u-week').setIssuer('yiwangtongban-local').setAudience('yiwangtongban').setIssuedAt().setExpirationTime('7d').sign(key);
+    // Act and assess
     for (const t of [forever, week]) {
       const refused = await api('/cases', { token: t });
       expect(refused).toMatchObject({ status: 401, type: 'application/problem+json' });
     }
     expect((await api('/cases', { token: forever })).body.detail).toMatch(/no valid exp/);
+  });
+
+  it('refuses filing to a citizen below authentication level 2 (403)', async () => {
     const level1 = await token({ sub: 'u-e2e1', name: '测试', authLevel: 1 });
     expect((await api('/cases', { token: level1, body: { serviceItemCode: 'food-business-licence', form: {} } })).status).toBe(403);
+  });
+
+  it('serves its OpenAPI 3.1 document to anyone', async () => {
     expect((await api('/openapi.json')).body.openapi).toBe('3.1.0');
   });
 
@@ -214,7 +237,7 @@ describe('bad input over HTTP: a clear problem+json, nothing changed', () => {
     expect(answers.map((r) => r.status)).toEqual([200, 200, 404, 404, 401, 400, 200]);
   });
 
-  it('refuses to move case time backwards or by a malformed duration, and a malformed dev token request', async () => {
+  it('refuses to move case time backwards or by a malformed duration, and leaves it where it was', async () => {
     const before = (await api('/dev/clock', { body: { advance: 'PT0S' } })).body.now as string;
     for (const body of [{ advance: '-P1D' }, { advance: 'three days' }, { set: '2020-01-01T00:00:00+08:00' }]) {
       const refused = await api('/dev/clock', { body });
@@ -223,6 +246,9 @@ describe('bad input over HTTP: a clear problem+json, nothing changed', () => {
     }
     expect((await api('/dev/clock', { body: '{"advance":' })).status).toBe(400);
     expect(Date.parse((await api('/dev/clock', { body: { advance: 'PT0S' } })).body.now) - Date.parse(before)).toBeLessThan(60_000);
+  });
+
+  it('refuses a malformed dev token request with 422 naming the field', async () => {
     const badToken = await api('/dev/token', { body: { sub: '', authLevel: 7 } });
     expect(badToken).toMatchObject({ status: 422, type: 'application/problem+json' });
     expect(badToken.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['sub']));
@@ -294,16 +320,20 @@ describe('E3 kill -9 in the middle of a joint case', () => {
 });
 
 describe('starting and stopping', () => {
-  it('says in one line when the port is busy, Java is missing or DATA_DIR is not writable', async () => {
+  it('says in one line that the port is busy', async () => {
     const busy = await failedStart({ PORT: String(port), DATA_DIR: mkdtempSync(join(tmpdir(), 'ywtb-busy-')) });
     expect(busy.code).toBe(1);
     expect(busy.output.trim()).toBe(`port ${port} is already in use; set PORT to a free one`);
+  });
 
+  it('says in one line that Java is missing', async () => {
     const noJava = await failedStart({ PORT: String(await freePort()), DATA_DIR: mkdtempSync(join(tmpdir(), 'ywtb-nojava-')), PATH: '/nonexistent' });
     expect(noJava.code).toBe(1);
     expect(noJava.output.trim()).toMatch(/^Java 17 or newer is needed/);
     expect(noJava.output.trim().split('\n')).toHaveLength(1);
+  });
 
+  it('says in one line that DATA_DIR is not writable', async () => {
     const readOnly = mkdtempSync(join(tmpdir(), 'ywtb-ro-'));
     writeFileSync(join(readOnly, 'file'), '');
     const notWritable = await failedStart({ PORT: String(await freePort()), DATA_DIR: join(readOnly, 'file', 'data') });
