@@ -71,6 +71,7 @@ describe('C1 F5 the workflow: every Task is bounded and caught', () => {
 
 describe('C1 D1 E1 a department that answers after more than a minute (real time)', () => {
   it('completes a case accepted 65 s after filing, and one approved 65 s after acceptance', async () => {
+    // Prepare: one case waiting for its acceptance, one accepted and waiting for its decision.
     const { deps } = await started();
     const late = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
     const early = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
@@ -78,12 +79,14 @@ describe('C1 D1 E1 a department that answers after more than a minute (real time
     await actOnCase(deps, dept, { caseId: early.body.caseId, command: { type: 'accept' } });
     await until(() => deps.cases.listWaits(early.body.caseId), (w) => w.some((x) => x.stage === 'decision'));
 
+    // Act: the department answers both after 65 s of real time.
     await new Promise((r) => setTimeout(r, 65_000));
 
     await actOnCase(deps, dept, { caseId: late.body.caseId, command: { type: 'accept' } });
     await actOnCase(deps, dept, { caseId: early.body.caseId, command: { type: 'approve' } });
     await until(() => deps.cases.listWaits(late.body.caseId), (w) => w.some((x) => x.stage === 'decision'));
     await actOnCase(deps, dept, { caseId: late.body.caseId, command: { type: 'approve' } });
+    // Assess
     for (const caseId of [late.body.caseId, early.body.caseId]) {
       const done = await until(() => viewCase(deps, citizen(), caseId), (v) => v.status === 'completed');
       expect(done.status).toBe('completed');
@@ -123,10 +126,12 @@ describe('C1 F5 an execution that fails is recorded and started again', () => {
         return run(input);
       },
     });
+    // Act: the step after the acceptance fails once.
     const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
     await until(() => deps.cases.listWaits(body.caseId), (w) => w.some((x) => x.stage === 'acceptance'));
     await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'accept' } });
 
+    // Assess: recorded, shown to staff and administrators, not to the applicant.
     const stopped = await until(() => deps.workflowRuns.getWorkflowRun(body.caseId), (r) => r?.status === 'stopped');
     expect(stopped).toMatchObject({ attempt: 1, status: 'stopped', reason: { error: 'Injected.Failure', cause: expect.stringContaining('the table did not answer') } });
     expect((await viewCase(deps, staff, body.caseId)).workflow).toMatchObject({ status: 'recovering', attempt: 1, reason: { error: 'Injected.Failure' } });
@@ -134,6 +139,7 @@ describe('C1 F5 an execution that fails is recorded and started again', () => {
     // The applicant is not shown the platform's own trouble.
     expect(await viewCase(deps, citizen(), body.caseId)).not.toHaveProperty('workflow');
 
+    // Act: the sweep. Assess: a second attempt runs and finishes the case.
     expect(await runScheduledTask(deps, { task: 'sweep' })).toMatchObject({ restarted: [body.caseId] });
     expect(await deps.workflowRuns.getWorkflowRun(body.caseId)).toMatchObject({ attempt: 2, status: 'running' });
     expect((await viewCase(deps, staff, body.caseId)).workflow).toMatchObject({ status: 'running', attempt: 2 });
