@@ -1,3 +1,4 @@
+import './invocations.ts';
 import { resolve } from 'node:path';
 import { StartupError } from './errors.ts';
 import { startLocalStack } from './stack.ts';

@@ -1,3 +1,4 @@
+import './invocations.ts';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
@@ -105,10 +106,6 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
       // EMF lines would flood the terminal; the same figures are in GET /admin/supervision, read
       // from the table. POWERTOOLS_METRICS_DISABLED=false npm start prints them.
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
-      // Lambda runs one invocation at a time per environment; here every function shares one
-      // process, so each invocation gets its own scope, as in Lambda's multi-concurrency mode, and
-      // the logger's keys (correlation ids, Lambda context) stay with their invocation.
-      AWS_LAMBDA_MAX_CONCURRENCY: '64',
     });
     delete process.env.AWS_PROFILE;
 

@@ -15,6 +15,7 @@
  * bench.ts's: read them as shares. BENCH_CASES (default 100), BENCH_CONCURRENCY (default 8).
  * Figures, not assertions.
  */
+import '../../infra/local/invocations.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { subscribe } from 'node:diagnostics_channel';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -158,6 +158,21 @@ describe('README walkthrough, verbatim, against npm start', () => {
       '[{"by":{"kind":"department","id":"fz-scjg","via":"staff","staffId":"s-lin"},"material":"premises-proof"},{"by":{"kind":"department","id":"fz-scjg","via":"webhook"},"material":"application-form"}]',
     );
   });
+
+  it('logs each state change of the walkthrough’s cases under the function that made it, with its case', () => {
+    const lines = platform
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{') && l.includes('"case changed"'))
+      .map((l) => JSON.parse(l) as { function_name?: string; event: string; caseId: string; actor: { kind: string } });
+    const madeBy = (event: string) => new Set(lines.filter((l) => l.event === event).map((l) => l.function_name));
+    // Invocations overlap (timers fire while departments act): each line keeps its own invocation's keys.
+    expect(madeBy('case.submitted')).toEqual(new Set(['citizen-api']));
+    expect(madeBy('case.accepted')).toEqual(new Set(['department-hooks']));
+    expect(madeBy('case.approved')).toEqual(new Set(['department-hooks']));
+    expect(madeBy('case.completed')).toEqual(new Set(['case-workflow']));
+    expect(lines.every((l) => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(l.caseId))).toBe(true);
+  });
 });
 
 describe('bad input over HTTP: a clear problem+json, nothing changed', () => {
