@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { BUNDLING, LAMBDAS, ROOT, type LambdaName } from './lambdas.ts';
 
 const require = createRequire(import.meta.url);
@@ -11,9 +11,9 @@ const require = createRequire(import.meta.url);
  * for the benchmark and the bundle smoke tests. The output goes inside the project so the external
  * AWS SDK resolves from node_modules, as the Lambda runtime provides it.
  */
-export async function bundleEntry(entry: string, outfile: string, fonts: readonly string[] = []): Promise<string> {
-  mkdirSync(dirname(outfile), { recursive: true });
-  await build({
+/** esbuild's options for an entry, as the CDK construct bundles it (infra/lambdas.ts BUNDLING). */
+export const bundleOptions = (entry: string, outfile: string) =>
+  ({
     entryPoints: [entry],
     outfile,
     bundle: true,
@@ -21,11 +21,15 @@ export async function bundleEntry(entry: string, outfile: string, fonts: readonl
     format: 'esm',
     target: BUNDLING.target,
     minify: BUNDLING.minify,
-    mainFields: BUNDLING.mainFields,
+    mainFields: [...BUNDLING.mainFields],
     banner: { js: BUNDLING.banner },
-    external: BUNDLING.externalModules,
+    external: [...BUNDLING.externalModules],
     logLevel: 'silent',
-  });
+  }) satisfies BuildOptions;
+
+export async function bundleEntry(entry: string, outfile: string, fonts: readonly string[] = []): Promise<string> {
+  mkdirSync(dirname(outfile), { recursive: true });
+  await build(bundleOptions(entry, outfile));
   if (fonts.length) mkdirSync(join(dirname(outfile), 'fonts'), { recursive: true });
   for (const font of fonts) copyFileSync(require.resolve(font), join(dirname(outfile), 'fonts', basename(font)));
   return outfile;

@@ -15,23 +15,14 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { BUNDLING, LAMBDAS, ROOT, type LambdaName } from '../../infra/lambdas.ts';
+import { bundleOptions } from '../../infra/bundle.ts';
+import { LAMBDAS, ROOT, type LambdaName } from '../../infra/lambdas.ts';
 
 async function bundle(name: LambdaName, plugins: Plugin[] = [], keep?: string): Promise<{ bytes: number; metafile: Metafile }> {
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'ywtb-bundle-'));
   try {
     const out = await build({
-      entryPoints: [join(ROOT, LAMBDAS[name].entry)],
-      outfile: join(dir, 'index.mjs'),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: BUNDLING.target,
-      minify: BUNDLING.minify,
-      mainFields: BUNDLING.mainFields,
-      banner: { js: BUNDLING.banner },
-      external: BUNDLING.externalModules,
-      logLevel: 'silent',
+      ...bundleOptions(join(ROOT, LAMBDAS[name].entry), join(dir, 'index.mjs')),
       metafile: true,
       write: keep !== undefined,
       plugins,

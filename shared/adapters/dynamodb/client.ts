@@ -31,6 +31,16 @@ export async function conditionHolds(write: Promise<unknown>): Promise<boolean> 
   }
 }
 
+/** A sort-key range as a key condition (after the partition's) and its values. */
+function sortCondition(name: string, sk: SortRange | undefined): { expression: string; values: Record<string, string> } {
+  if (!sk) return { expression: '', values: {} };
+  if (sk.prefix !== undefined) return { expression: ` AND begins_with(${name}, :sk)`, values: { ':sk': sk.prefix } };
+  if (sk.below !== undefined) return { expression: ` AND ${name} < :sk`, values: { ':sk': sk.below } };
+  if (sk.atMost !== undefined) return { expression: ` AND ${name} <= :sk`, values: { ':sk': sk.atMost } };
+  if (sk.between) return { expression: ` AND ${name} BETWEEN :from AND :to`, values: { ':from': sk.between[0], ':to': sk.between[1] } };
+  return { expression: '', values: {} };
+}
+
 const encode = (cursor: unknown) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
 function decode(cursor: string): unknown {
   try {
@@ -57,26 +67,12 @@ export class TableClient {
 
   private queryInput(q: PartitionQuery, start: Item | undefined, limit?: number) {
     const names = q.index ? indexAttributes(q.index) : { pk: TABLE.partitionKey, sk: TABLE.sortKey };
-    const sk = q.sk;
-    const skCondition = !sk
-      ? ''
-      : sk.prefix !== undefined
-        ? ` AND begins_with(${names.sk}, :sk)`
-        : sk.below !== undefined
-          ? ` AND ${names.sk} < :sk`
-          : sk.atMost !== undefined
-            ? ` AND ${names.sk} <= :sk`
-            : ` AND ${names.sk} BETWEEN :from AND :to`;
-    const skValues = !sk
-      ? {}
-      : sk.between
-        ? { ':from': sk.between[0], ':to': sk.between[1] }
-        : { ':sk': sk.prefix ?? sk.below ?? sk.atMost };
+    const sk = sortCondition(names.sk, q.sk);
     return new QueryCommand({
       TableName: this.name,
       ...(q.index ? { IndexName: q.index } : { ConsistentRead: true }),
-      KeyConditionExpression: `${names.pk} = :pk${skCondition}`,
-      ExpressionAttributeValues: { ':pk': q.partition, ...skValues, ...q.filter?.values },
+      KeyConditionExpression: `${names.pk} = :pk${sk.expression}`,
+      ExpressionAttributeValues: { ':pk': q.partition, ...sk.values, ...q.filter?.values },
       ...(q.filter ? { FilterExpression: q.filter.expression, ExpressionAttributeNames: q.filter.names } : {}),
       ...(q.newestFirst ? { ScanIndexForward: false } : {}),
       ...(limit ? { Limit: limit } : {}),

@@ -10,9 +10,11 @@ import { allShards, entity, indexAttributes, shardKey } from './table.ts';
  */
 const RECOVERY = 'WORKFLOWS';
 type StoredRun = Omit<WorkflowRun, 'execution'>;
+/** Where a run not running sits on the sweep's list. */
+const onSweepList = (caseId: string, since: string) => ({ pk: shardKey(RECOVERY, caseId), sk: `${since}#${caseId}` });
 export const WorkflowRunEntity = entity<{ caseId: string }, StoredRun>('workflow', {
   key: (r) => ({ pk: `CASE#${r.caseId}`, sk: 'WORKFLOW' }),
-  indexes: { gsi2: (r) => (r.status === 'running' || r.status === 'done' ? undefined : { pk: shardKey(RECOVERY, r.caseId), sk: `${r.since}#${r.caseId}` }) },
+  indexes: { gsi2: (r) => (r.status === 'running' || r.status === 'done' ? undefined : onSweepList(r.caseId, r.since)) },
 });
 const INDEX = indexAttributes('gsi2');
 
@@ -27,8 +29,8 @@ const runOf = (item: Item): WorkflowRun => {
 
 /** The sweep's-list keys of a run that is not running, as update values. */
 const listed = (caseId: string, since: string) => {
-  const k = WorkflowRunEntity.indexKeys({ caseId, since, status: 'stopped', attempt: 0 });
-  return { ':ipk': k[INDEX.pk], ':isk': k[INDEX.sk] };
+  const k = onSweepList(caseId, since);
+  return { ':ipk': k.pk, ':isk': k.sk };
 };
 
 export class DynamoWorkflowRuns implements WorkflowRunRepository {
