@@ -3,7 +3,7 @@ import { NOTICE_FONTS } from '#shared/adapters/pdf/notices.ts';
 import type { HttpFunctionName } from '#shared/http/routes.ts';
 
 /** Every Lambda of the platform, once: the CDK stack builds them, the local runtime imports them. */
-export type LambdaName = HttpFunctionName | 'case-workflow' | 'timers';
+export type LambdaName = HttpFunctionName | 'case-workflow' | 'timers' | 'follow-ups';
 
 type LambdaSpec = {
   entry: string;
@@ -19,14 +19,18 @@ export const LAMBDAS: Record<LambdaName, LambdaSpec> = {
   'public-api': { entry: 'functions/public-api.ts', description: 'health, catalog, OpenAPI', memoryMb: 512 },
   'citizen-api': { entry: 'functions/citizen-api.ts', description: 'uploads, filing, case view, certificates', memoryMb: 1024 },
   'admin-api': { entry: 'functions/admin-api.ts', description: 'departments and webhook secrets', memoryMb: 512 },
-  'department-hooks': {
-    entry: 'functions/department-hooks.ts',
-    description: 'department actions: signed webhooks and staff',
-    memoryMb: 1536,
-    fonts: Object.values(NOTICE_FONTS),
-  },
+  'department-hooks': { entry: 'functions/department-hooks.ts', description: 'department actions: signed webhooks and staff', memoryMb: 1024 },
   'case-workflow': { entry: 'functions/case-workflow.ts', description: 'Task states of the case state machine', memoryMb: 1024 },
   'timers': { entry: 'functions/timers.ts', description: 'timers: webhook attempts, sweeps and the case watch (lights, supervision)', memoryMb: 512, timeoutSeconds: 300 },
+  // Started by the table's stream: a step's notices rendered, its files pinned, its webhooks' first
+  // attempts, the workflow woken or started, its clocks watched — after the step was answered.
+  'follow-ups': {
+    entry: 'functions/follow-ups.ts',
+    description: 'what a step leaves to do once answered: notices, pinned files, first webhook attempts, the workflow, the watch',
+    memoryMb: 1536,
+    timeoutSeconds: 120,
+    fonts: Object.values(NOTICE_FONTS),
+  },
 };
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));

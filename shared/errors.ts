@@ -78,6 +78,17 @@ export class RuleViolation extends AppError {
   readonly title: string = 'The request breaks a rule';
 }
 
+/**
+ * A file a step recorded is still being written by the step's follow-up (a notice rendered, a
+ * material pinned, within a second or so of the answer): ask again after `Retry-After` seconds.
+ */
+export class NotReady extends AppError {
+  readonly status = 503;
+  readonly slug: string = 'not-ready';
+  readonly title: string = 'Not ready yet';
+  readonly retryAfterSeconds = 1;
+}
+
 /** Uniqueness conditions on a commit's companions failed (code taken, upload already used, key replayed…). */
 export class DuplicateCompanion<C extends { kind: string } = { kind: string }> extends Conflict {
   constructor(readonly failed: C[]) {

@@ -51,6 +51,7 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
       ));
     },
     get deliveries() { return table().deliveries; },
+    get timers() { return table().timers; },
     get scheduler() {
       return (scheduler ??=
         config.schedulerMode === 'table' ? new TableScheduler(table().timers) : new EventBridgeScheduler(import('@aws-sdk/client-scheduler').then(({ SchedulerClient }) => traced(new SchedulerClient({}))), config.schedulerTarget));

@@ -104,8 +104,8 @@ export function createGateway(opts: {
           return res.end(JSON.stringify(out.body));
         } catch (err) {
           if (!(err instanceof AppError)) opts.log('local route failed', { route: route.operationId, error: (err as Error).message });
-          const { status, body: problemBody } = problemOf(err, url.pathname);
-          res.writeHead(status, { 'content-type': 'application/problem+json', ...SECURITY_HEADERS });
+          const { status, body: problemBody, headers } = problemOf(err, url.pathname);
+          res.writeHead(status, { 'content-type': 'application/problem+json', ...SECURITY_HEADERS, ...headers });
           return res.end(JSON.stringify(problemBody));
         }
       }

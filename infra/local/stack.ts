@@ -5,6 +5,8 @@ import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoRepositories } from '#shared/adapters/dynamodb/repositories.ts';
+import { timerStreamRecord } from '#shared/adapters/dynamodb/timers.ts';
+import type { Timer } from '#shared/ports/scheduler.ts';
 import type { MendReport } from '#shared/ports/records.ts';
 import { HTTP_FUNCTIONS, type HttpFunctionName } from '#shared/http/routes.ts';
 import { DevClockRequest, DevTokenRequest } from '#shared/schemas/api.ts';
@@ -133,13 +135,31 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
         resharded: mended.resharded,
       });
     }
-    const timers = new TimerPoller(store.timers, localCaseClock, (task) => dispatch(task, lambdaContext('timers')), log);
+    // A step's follow-up goes to the follow-ups function as the table's stream hands it over in
+    // AWS (one record of the timer written); any other timer to the timers function.
+    const followUps = lambdas['follow-ups'] as unknown as (e: unknown, c: unknown) => Promise<{ batchItemFailures: unknown[] }>;
+    const fire = async (timer: Timer) => {
+      if (timer.task.task !== 'follow-up') return dispatch(timer.task, lambdaContext('timers'));
+      const { batchItemFailures } = await followUps({ Records: [timerStreamRecord(timer)] }, lambdaContext('follow-ups'));
+      if (batchItemFailures.length) throw new Error(`follow-up ${timer.name} failed (see its log line)`);
+    };
+    const timers = new TimerPoller(store.timers, localCaseClock, fire, log);
 
     const keys = await loadOrCreateKeys(join(opts.dataDir, 'keys', 'jwt.json'));
     const clockFile = join(opts.dataDir, 'clock.json');
     if (existsSync(clockFile)) localCaseClock.set(new Date(Date.now() + (JSON.parse(readFileSync(clockFile, 'utf8')) as { offsetMs: number }).offsetMs));
     const gateway: Server = createGateway({
-      functions: Object.fromEntries(HTTP_FUNCTIONS.map((f) => [f, lambdas[f]!])) as Record<HttpFunctionName, LambdaHandler>,
+      // Once a function answered, the poller looks at once: a step's follow-up starts right after
+      // its answer, as the table's stream starts it in AWS.
+      functions: Object.fromEntries(
+        HTTP_FUNCTIONS.map((f): [HttpFunctionName, LambdaHandler] => [f, async (event, context) => {
+          try {
+            return await lambdas[f]!(event, context);
+          } finally {
+            timers.kick();
+          }
+        }]),
+      ) as Record<HttpFunctionName, LambdaHandler>,
       authorize: async (token) => gatewayClaims(await verifyToken(keys, token)),
       localRoutes: {
         issueDevToken: async (body) => {

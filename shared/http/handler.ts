@@ -3,7 +3,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Principal } from '../domain/principal.ts';
-import { AppError, MalformedRequest, NotFound, Unauthenticated } from '../errors.ts';
+import { AppError, MalformedRequest, NotFound, NotReady, Unauthenticated } from '../errors.ts';
 import { logger, observed } from '../log.ts';
 import { validate } from '../schemas/validate.ts';
 import { principalFromClaims } from './principal.ts';
@@ -113,14 +113,15 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 });
 
 /** An error as RFC 9457 problem+json: the platform's own errors say what is wrong; anything else is a 500 with no detail. */
-export function problemOf(err: unknown, instance?: string): { status: number; body: Record<string, unknown> } {
+export function problemOf(err: unknown, instance?: string): { status: number; body: Record<string, unknown>; headers: Record<string, string> } {
   if (err instanceof AppError) {
     return {
+      headers: err instanceof NotReady ? { 'retry-after': String(err.retryAfterSeconds) } : {},
       status: err.status,
       body: { type: `/problems/${err.slug}`, title: err.title, status: err.status, detail: err.message, instance, ...(err.errors ? { errors: err.errors } : {}) },
     };
   }
-  return { status: 500, body: { type: '/problems/internal', title: 'Internal error', status: 500, detail: 'Something went wrong on our side; it has been logged.', instance } };
+  return { headers: {}, status: 500, body: { type: '/problems/internal', title: 'Internal error', status: 500, detail: 'Something went wrong on our side; it has been logged.', instance } };
 }
 
 /** Maps every error to problem+json, in one place; nothing else reaches the client. */
@@ -128,8 +129,8 @@ export const problemJson = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayP
   onError: async function problemJsonOnError(request) {
     const err = request.error;
     if (!(err instanceof AppError)) logger.error('unhandled error', { error: err as Error, routeKey: request.event?.routeKey });
-    const { status, body } = problemOf(err, request.event?.rawPath);
-    request.response = json(status, body, {}, 'application/problem+json');
+    const { status, body, headers } = problemOf(err, request.event?.rawPath);
+    request.response = json(status, body, headers, 'application/problem+json');
   },
 });
 

@@ -109,7 +109,7 @@ export const API = {
     fn: 'citizen-api',
     auth: 'jwt',
     responses: { 200: { description: 'the download link', schema: api.DocumentLink } },
-    problems: [401, 404],
+    problems: [401, 404, 503],
   }),
   getCaseMaterial: route({
     method: 'GET',
@@ -118,7 +118,7 @@ export const API = {
     fn: 'citizen-api',
     auth: 'jwt',
     responses: { 200: { description: 'the download link and the digest of its bytes', schema: api.MaterialLink } },
-    problems: [401, 404],
+    problems: [401, 404, 503],
   }),
   getCertificate: route({
     method: 'GET',
@@ -217,7 +217,7 @@ export const API = {
       200: { description: 'a query (material.link) answered', schema: api.MaterialLink },
       202: { description: 'applied (or a repeat, changing nothing)', schema: api.WebhookAccepted },
     },
-    problems: [400, 401, 404, 409, 413, 422],
+    problems: [400, 401, 404, 409, 413, 422, 503],
   }),
   staffAction: route({
     method: 'POST',

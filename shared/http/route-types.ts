@@ -16,7 +16,7 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 /** What a route answers when it succeeds, with a body of its schema. */
 export type SuccessStatus = 200 | 201 | 202 | 204;
 /** What a route may refuse with, as problem+json. */
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 503;
 
 export type ResponseSpec = { readonly description: string; readonly schema?: z.ZodType };
 

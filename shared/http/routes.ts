@@ -35,6 +35,7 @@ const PROBLEM_TEXT: Record<number, string> = {
   409: 'conflict or illegal transition',
   413: 'too large',
   422: 'breaks a rule; `errors` lists the fields',
+  503: 'a file the step recorded is still being written (a notice, a pinned material): ask again after `Retry-After` seconds',
 };
 
 /**

@@ -3,6 +3,7 @@ import type { Delivery } from '../domain/delivery.ts';
 import type { CaseSummary } from '../domain/performance.ts';
 import type { Certificate, IdempotencyRecord } from '../domain/records.ts';
 import type { Wait } from '../domain/workflow.ts';
+import type { Timer } from './scheduler.ts';
 
 /** Extra writes that must commit atomically with a case change. */
 export type Companion =
@@ -14,6 +15,8 @@ export type Companion =
   | { kind: 'enqueueDelivery'; delivery: Delivery }
   /** A filed case's workflow run, its first attempt counted (`starting`): the sweep starts it again if that start is lost. */
   | { kind: 'registerWorkflow'; caseId: string; since: string }
+  /** What the step leaves to do once answered (a timer due now; its stream event starts it in AWS). */
+  | { kind: 'followUp'; timer: Timer }
   /** F4: a decision is counted for its department and month, exactly once, with the case change. */
   | { kind: 'countDecision'; deptCode: string; month: string; usedWorkingDays: number; onTime: boolean };
 

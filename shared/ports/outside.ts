@@ -10,6 +10,8 @@ export interface BlobStore {
   presignPut(key: string, opts: { contentType: string; size: number; sha256: string; expiresInSeconds: number }): Promise<{ url: string; headers: Record<string, string> }>;
   /** Copies an object within the bucket (server-side); false when there is nothing at `fromKey`. */
   copy(fromKey: string, toKey: string): Promise<boolean>;
+  /** Size of a stored object (read from its metadata), or undefined when there is none. */
+  size(key: string): Promise<number | undefined>;
   /** Size and SHA-256 of a stored object, or undefined when there is none. */
   digest(key: string): Promise<{ size: number; sha256: string } | undefined>;
 }

@@ -16,7 +16,7 @@ const applicantOf = (p: Principal | undefined) => {
 };
 
 /** A supplement: its materials checked and pinned, then a case action. */
-export type SupplementDeps = Pick<Deps, 'cases' | 'uploads' | 'certificates' | 'scheduler' | 'blobs' | 'workflow' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
+export type SupplementDeps = Pick<Deps, 'cases' | 'uploads' | 'certificates' | 'blobs' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
 
 /** POST /cases/{caseId}/supplements: the one answer to the supplement notice, with every material it asked for. */
 export async function supplementCase(deps: SupplementDeps, principal: Principal | undefined, caseId: string, body: z.output<typeof SupplementRequest>) {
@@ -30,7 +30,7 @@ export async function supplementCase(deps: SupplementDeps, principal: Principal 
   if (!item) throw new NotFound(`service item ${record.serviceItem.code} is gone`);
   const asked = new Set(request.items.map((i) => i.materialId));
   const formSpec = item.materials.find((m) => m.fromForm && asked.has(m.id));
-  const { materials, errors } = await checkMaterials(deps, actor.id, item, body.materials, { complete: false });
+  const { materials, errors, files } = await checkMaterials(deps, actor.id, item, body.materials, { complete: false });
   body.materials.forEach((m, i) => {
     if (!asked.has(m.materialId)) errors.push({ path: `materials.${i}.materialId`, message: `"${m.materialId}" was not asked for` });
   });
@@ -50,7 +50,9 @@ export async function supplementCase(deps: SupplementDeps, principal: Principal 
   if (form && formSpec) {
     const previous = record.materials.find((m) => m.materialId === formSpec.id);
     const version = (previous?.source === 'form' ? (previous.formVersion ?? 1) : 0) + 1;
-    materials.push(await pinForm(deps, record, formSpec, form.data, version));
+    const pinned = pinForm(deps, record, formSpec, form.data, version);
+    materials.push(pinned.material);
+    files.push(pinned.file);
   }
   const { record: next } = await actOnCase(
     deps,
@@ -60,7 +62,7 @@ export async function supplementCase(deps: SupplementDeps, principal: Principal 
       command: { type: 'supplement', materials, ...(form ? { form: form.data } : {}), ...(body.note ? { note: body.note } : {}) },
       ...(body.note ? { note: body.note } : {}),
     },
-    { companions: claimsOf(materials, actor.id, caseId) },
+    { companions: claimsOf(materials, actor.id, caseId), files },
   );
   return { caseId, status: next.status };
 }

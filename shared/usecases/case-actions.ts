@@ -4,16 +4,16 @@ import { deadlineOf } from '../domain/deadline.ts';
 import { metricsFor } from '../domain/actions/index.ts';
 import { watchDays } from '../domain/watch.ts';
 import type { WorkingCalendar } from '../domain/calendar.ts';
-import { isWaitOver } from '../domain/workflow.ts';
 import { NotFound } from '../errors.ts';
 import { retrying } from './retry.ts';
 import { DuplicateCompanion } from '../errors.ts';
 import type { Companion } from '../ports/cases.ts';
 import { shanghaiDate, toShanghaiIso } from '../time.ts';
 import { calendarOf } from './calendar.ts';
-import { deliveriesFor, enqueue, scheduleFirstAttempts } from './deliveries.ts';
+import { deliveriesFor, enqueue } from './deliveries.ts';
+import { followUpOf } from './follow-ups.ts';
+import type { FileJob } from '../ports/scheduler.ts';
 import type { Deps } from './deps.ts';
-import { watchCase } from './watch.ts';
 import { logCaseChange } from '../log.ts';
 
 export type CaseActor = Extract<Actor, { kind: 'department' | 'applicant' }>;
@@ -48,13 +48,15 @@ function withOutcome(record: CaseRecord, events: AuditEvent[], calendar: Working
   return { ...record, outcome: { decidedOn: last.at.slice(0, 10), usedWorkingDays, onTime: d.remainingWorkingDays >= 0 } };
 }
 
-/** One action on a case: the case, the calendar, and the follow-ups — waking the workflow, webhooks, the watch, metrics. */
-export type CaseActionDeps = Pick<Deps, 'cases' | 'scheduler' | 'workflow' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
+/** One action on a case: the case, the calendar, metrics, and the follow-up it leaves (case time). */
+export type CaseActionDeps = Pick<Deps, 'cases' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
 
 /**
  * One action on a case: decide the transition, write it with its audit event in one transaction
  * (retrying when someone else changed the case meanwhile — the decision is then taken again on
- * the fresh case, and may well be refused), then wake the workflow steps that were waiting for it.
+ * the fresh case, and may well be refused). The same transaction leaves a follow-up — the
+ * notices' files, the webhooks' first attempts, waking the workflow, the watch — run once the
+ * request is answered (follow-ups.ts).
  */
 export async function actOnCase(
   deps: CaseActionDeps,
@@ -63,10 +65,12 @@ export async function actOnCase(
   opts: {
     webhookId?: string;
     companions?: Companion[];
+    /** Files the step records that its follow-up writes (a supplement's pinned materials). */
+    files?: FileJob[];
     /** Rules of the command that need the case as read (e.g. which materials its guide has); throws to refuse. */
     check?: (record: CaseRecord) => void;
     /** Notices to issue with this step, made from the case as it will be. */
-    documents?: (record: CaseRecord) => Promise<CaseDocument[]>;
+    notices?: (record: CaseRecord) => { documents: CaseDocument[]; files: FileJob[] };
   } = {},
 ): Promise<{ record: CaseRecord; duplicate: boolean }> {
   const calendar = await calendarOf(deps);
@@ -74,9 +78,10 @@ export async function actOnCase(
     const { record, events } = await caseWithEventsFor(deps, actor, action.caseId);
     opts.check?.(record);
     const at = toShanghaiIso(deps.clock.now());
-    // Decide once to be refused early (before any notice is made), then with the notices.
+    // Decide once to be refused early (before any notice is drafted), then with the notices.
     let decided = decide(record, action.command, actor, at, { note: action.note });
-    if (opts.documents) decided = decide(record, action.command, actor, at, { note: action.note, documents: await opts.documents(decided.record) });
+    const notices = opts.notices?.(decided.record);
+    if (notices?.documents.length) decided = decide(record, action.command, actor, at, { note: action.note, documents: notices.documents });
     decided.record = withOutcome(decided.record, [...events, decided.event], calendar);
     const deliveries = deliveriesFor(deps, decided.record, decided.event);
     const outcome = decided.record.outcome;
@@ -89,6 +94,14 @@ export async function actOnCase(
       ...(opts.webhookId && actor.kind === 'department'
         ? [{ kind: 'rememberWebhook' as const, deptCode: actor.id, webhookId: opts.webhookId, expiresAt: new Date(deps.realClock.now().getTime() + 24 * 3600_000) }]
         : []),
+      followUpOf(deps, {
+        caseId: record.caseId,
+        version: decided.record.version,
+        files: [...(opts.files ?? []), ...(notices?.files ?? [])],
+        deliveries: deliveries.map((d) => d.deliveryId),
+        resume: true,
+        previousWatchDays: watchDays(record, events, calendar, shanghaiDate(deps.clock.now())),
+      }),
     ];
     try {
       await deps.cases.commit({ record: decided.record, event: decided.event, expectedVersion: record.version, companions });
@@ -97,36 +110,10 @@ export async function actOnCase(
       throw err;
     }
     logCaseChange(decided.event);
-    return { record, events, decided, deliveries };
+    return { decided };
   });
   if (!committed.decided) return { record: committed.duplicateOf, duplicate: true };
-  const { record, events, decided, deliveries } = committed;
+  const { decided } = committed;
   deps.metrics.emit(metricsFor(decided.record, decided.event));
-  // Three independent follow-ups of the commit: wake the workflow, send the webhooks, and look
-  // at the clocks (accepted, suspended, resumed, extended, decided, explained…).
-  await Promise.all([
-    resumeWaitsOver(deps, decided.record),
-    scheduleFirstAttempts(deps, deliveries),
-    watchCase(deps, record.caseId, {
-      previousDays: watchDays(record, events, calendar, shanghaiDate(deps.clock.now())),
-      current: { record: decided.record, events: [...events, decided.event] },
-    }),
-  ]);
   return { record: decided.record, duplicate: false };
-}
-
-/**
- * Wakes every workflow step whose wait this change ended. Called after the commit: a step that
- * registers its wait later checks the case itself, so no wake-up is lost either way.
- */
-export async function resumeWaitsOver(deps: Pick<Deps, 'cases' | 'workflow'>, record: CaseRecord): Promise<void> {
-  const waits = await deps.cases.listWaits(record.caseId);
-  await Promise.all(
-    waits
-      .filter((w) => isWaitOver(record, w))
-      .map(async (w) => {
-        await deps.workflow.resume(w.token, { status: record.status });
-        await deps.cases.deleteWait(record.caseId, w);
-      }),
-  );
 }

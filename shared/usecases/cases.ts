@@ -19,26 +19,26 @@ import type { CaseSummary } from '../domain/performance.ts';
 import { shanghaiDate, toShanghaiIso } from '../time.ts';
 import { canSeeCase, requireCitizen } from './access.ts';
 import type { Deps } from './deps.ts';
-import { deliveriesFor, enqueue, scheduleFirstAttempts } from './deliveries.ts';
+import { deliveriesFor, enqueue } from './deliveries.ts';
+import { followUpOf } from './follow-ups.ts';
+import type { FileJob } from '../ports/scheduler.ts';
 import { retrying } from './retry.ts';
 import { SHOWN_TO_APPLICANT } from '../domain/actions/index.ts';
 import { calendarOf } from './calendar.ts';
 import { idempotencyOf, remember, replay } from './idempotency.ts';
-import { runAttempt } from './reconcile.ts';
-import { watchCase } from './watch.ts';
 import { pinCertificate, pinForm, pinUpload } from './materials.ts';
 
 type CreateCase = z.output<typeof CreateCaseRequest>;
 
 type MaterialRef = z.output<typeof CreateCaseRequest>['materials'][number];
 
-/** Checking materials: certificates and uploads of the applicant, pinned as they are checked. */
+/** Checking materials: certificates and uploads of the applicant, and the stored files. */
 export type MaterialCheckDeps = Pick<Deps, 'uploads' | 'certificates' | 'blobs' | 'clock'>;
 
 /**
  * Checks materials against the guide and the stored files, collecting every problem at once.
  * When filing (`complete`), what the platform can fetch or generate is added and whatever
- * required is still missing is reported.
+ * required is still missing is reported. `files`: the pinned copies the step's follow-up writes.
  */
 export async function checkMaterials(
   deps: MaterialCheckDeps,
@@ -46,9 +46,10 @@ export async function checkMaterials(
   item: CatalogItem,
   refs: MaterialRef[],
   opts: { complete: boolean; prefix?: string },
-): Promise<{ materials: SubmittedMaterial[]; errors: FieldError[] }> {
+): Promise<{ materials: SubmittedMaterial[]; errors: FieldError[]; files: FileJob[] }> {
   const errors: FieldError[] = [];
   const materials: SubmittedMaterial[] = [];
+  const files: FileJob[] = [];
   const given = new Set<string>();
   await Promise.all(
     refs.map(async (ref, i) => {
@@ -70,7 +71,11 @@ export async function checkMaterials(
       if ('certificateId' in ref) {
         const cert = await deps.certificates.getCertificate(ref.certificateId);
         if (!cert || cert.holder.id !== owner) errors.push({ path: `${path}.certificateId`, message: 'no such certificate of yours' });
-        else materials.push({ materialId: ref.materialId, source: 'certificate', certificateId: ref.certificateId, ...(await pinCertificate(deps, cert)) });
+        else {
+          const { file, ...pinned } = pinCertificate(deps, cert);
+          materials.push({ materialId: ref.materialId, source: 'certificate', certificateId: ref.certificateId, ...pinned });
+          files.push(file);
+        }
         return;
       }
       const upload = await deps.uploads.getUpload(ref.uploadId);
@@ -82,16 +87,17 @@ export async function checkMaterials(
         errors.push({ path: `${path}.uploadId`, message: 'this upload already belongs to a case' });
         return;
       }
-      // The pinned copy is what is checked, and what departments will open.
+      // The pinned copy (made by the step's follow-up) is what departments will open.
       const stored = await pinUpload(deps, upload);
       if (!stored) {
         errors.push({ path: `${path}.uploadId`, message: 'the file has not been uploaded yet (PUT it to the upload URL first)' });
         return;
       }
-      if (stored.size !== upload.size || stored.sha256 !== upload.sha256) {
+      if (stored.size !== upload.size) {
         errors.push({ path: `${path}.uploadId`, message: 'the uploaded file does not match the declared size and SHA-256' });
         return;
       }
+      files.push(stored.file);
       materials.push({
         materialId: ref.materialId,
         source: 'upload',
@@ -115,7 +121,7 @@ export async function checkMaterials(
   }
   const order = new Map(item.materials.map((m, i) => [m.id, i]));
   materials.sort((a, b) => order.get(a.materialId)! - order.get(b.materialId)!);
-  return { materials, errors };
+  return { materials, errors, files };
 }
 
 /** Uploads become part of a case in the same transaction that records them. */
@@ -134,11 +140,8 @@ async function replayWhenDone(deps: Pick<Deps, 'idempotency'>, idem: Parameters<
 
 type Filed = { status: 201; body: { caseId: string; supervisionCode: string; status: 'submitted' } };
 
-/**
- * Filing: the guide, the materials, the idempotency record, the supervision code, and the
- * follow-ups — starting the workflow, webhooks, the acceptance clock's watch.
- */
-export type FilingDeps = Pick<Deps, 'cases' | 'workflowRuns' | 'uploads' | 'certificates' | 'idempotency' | 'scheduler' | 'blobs' | 'workflow' | 'clock' | 'realClock' | 'regionCode' | 'calendars' | 'catalog' | 'defaultArrangement' | 'metrics'>;
+/** Filing: the guide, the materials and their files, the idempotency record, the supervision code, case time. */
+export type FilingDeps = Pick<Deps, 'cases' | 'uploads' | 'certificates' | 'idempotency' | 'blobs' | 'clock' | 'realClock' | 'regionCode' | 'catalog'>;
 
 export async function fileCase(deps: FilingDeps, principal: Principal | undefined, body: CreateCase, idempotencyKey?: string): Promise<Filed> {
   const applicant = requireCitizen(principal, 2, 'filing an application');
@@ -149,7 +152,7 @@ export async function fileCase(deps: FilingDeps, principal: Principal | undefine
   const item = await itemOf(deps, body.serviceItemCode);
   if (!item) throw new RuleViolation('unknown service item', [{ path: 'serviceItemCode', message: `no service item "${body.serviceItemCode}"` }]);
   const form = item.form.safeParse(body.form);
-  const { materials, errors } = await checkMaterials(deps, applicant.sub, item, body.materials, { complete: true });
+  const { materials, errors, files } = await checkMaterials(deps, applicant.sub, item, body.materials, { complete: true });
   const allErrors = [...(form.success ? [] : zodErrors(form.error, 'form')), ...errors];
   if (allErrors.length || !form.success) {
     // The same request racing itself may have filed meanwhile (and claimed the uploads): answer as it did.
@@ -161,9 +164,12 @@ export async function fileCase(deps: FilingDeps, principal: Principal | undefine
   const now = deps.clock.now();
   const caseId = newId(now);
   const serviceItem = { code: item.code, version: item.version, name: item.name };
-  const filed = await Promise.all(
-    materials.map((m) => (m.source === 'form' ? pinForm(deps, { caseId, serviceItem }, item.materials.find((s) => s.id === m.materialId)!, form.data, 1) : m)),
-  );
+  const filed = materials.map((m) => {
+    if (m.source !== 'form') return m;
+    const pinned = pinForm(deps, { caseId, serviceItem }, item.materials.find((s) => s.id === m.materialId)!, form.data, 1);
+    files.push(pinned.file);
+    return pinned.material;
+  });
   // A supervision code another case drew the same day is drawn again.
   return retrying(async () => {
     const supervisionCode = makeSupervisionCode(deps.regionCode, shanghaiDate(now));
@@ -197,6 +203,9 @@ export async function fileCase(deps: FilingDeps, principal: Principal | undefine
       ...claimsOf(filed, applicant.sub, caseId),
       { kind: 'registerWorkflow', caseId, since: deps.realClock.now().toISOString() },
       ...(idem ? [remember(deps, idem, response)] : []),
+      // The workflow's start (its run is counted above: the sweep starts it if this is lost), the
+      // pinned files, the webhooks and the acceptance clock's timers (D1), once answered.
+      followUpOf(deps, { caseId, version: record.version, files, deliveries: deliveries.map((d) => d.deliveryId), startAttempt: 1 }),
     ];
     try {
       await deps.cases.commit({ record, event, expectedVersion: null, companions });
@@ -214,17 +223,6 @@ export async function fileCase(deps: FilingDeps, principal: Principal | undefine
       }
       throw err;
     }
-    // Three independent follow-ups of the commit, side by side: the workflow, the webhooks, and the
-    // acceptance step's clock (its light timers, D1).
-    await Promise.all([
-      runAttempt(deps, caseId, 1).catch((err: Error) => {
-        // The case is filed (and answered 201, so nobody files it twice); its run stays on the
-        // sweep's list, and the sweep starts it within minutes (reconcileWorkflows).
-        logger.warn('workflow not started; the sweep will start it', { caseId, error: err.message });
-      }),
-      scheduleFirstAttempts(deps, deliveries),
-      watchCase(deps, caseId, { current: { record, events: [event] } }),
-    ]);
     return response;
   }, (err) => err instanceof DuplicateCompanion && !!err.has('reserveSupervisionCode'));
 }

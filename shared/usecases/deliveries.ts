@@ -59,9 +59,10 @@ export type DeliveryDeps = Pick<Deps, 'departments' | 'deliveries' | 'scheduler'
  * next attempt is scheduled with back-off, and after the last the delivery is parked as a dead
  * letter. A timer that fires twice finds the attempt already recorded and changes nothing.
  */
-export async function attemptDelivery(deps: DeliveryDeps, deliveryId: string): Promise<Delivery | undefined> {
+export async function attemptDelivery(deps: DeliveryDeps, deliveryId: string, opts: { firstOnly?: boolean } = {}): Promise<Delivery | undefined> {
   const d = await deps.deliveries.getDelivery(deliveryId);
-  if (!d || d.status !== 'pending') return d;
+  // A step's follow-up makes the first attempt; run again, it leaves the series to its timers.
+  if (!d || d.status !== 'pending' || (opts.firstOnly && d.attempts > 0)) return d;
   const realNow = deps.realClock.now();
   const found = await loadDepartment(deps, d.deptCode);
   const secret = found ? activeSecrets(found.dept, realNow)[0] : undefined;

@@ -9,7 +9,7 @@ import { validate } from '../schemas/validate.ts';
 import { actOnCase, caseFor, type Action } from './case-actions.ts';
 import type { Deps } from './deps.ts';
 import { activeSecrets, loadDepartment } from './departments.ts';
-import { issueNotices } from './notices.ts';
+import { draftNotices } from './notices.ts';
 import { openMaterial } from './materials.ts';
 
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
@@ -41,14 +41,14 @@ function checkSupplementItems(record: CaseRecord, action: Action): void {
 }
 
 /** A department's action: a case action with the notices it issues. */
-export type DepartmentActionDeps = Pick<Deps, 'cases' | 'departments' | 'scheduler' | 'blobs' | 'notices' | 'workflow' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
+export type DepartmentActionDeps = Pick<Deps, 'cases' | 'departments' | 'blobs' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
 
 async function act(deps: DepartmentActionDeps, deptCode: string, via: 'webhook' | 'staff', action: Action, extra: { webhookId?: string; staffId?: string } = {}) {
   const actor = { kind: 'department' as const, id: deptCode, via, ...(extra.staffId ? { staffId: extra.staffId } : {}) };
   return actOnCase(deps, actor, action, {
     webhookId: extra.webhookId,
     check: (record) => checkSupplementItems(record, action),
-    documents: (next) => issueNotices(deps, next, action.command),
+    notices: (next) => draftNotices(deps, next, action.command),
   });
 }
 

@@ -4,7 +4,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { BlobStore, MetricsSink, NoticeRenderer, WebhookSender, Workflow } from '../ports/outside.ts';
 import type { CalendarRepository, CatalogRepository, DecisionStatsRepository, Migrations, CertificateRepository, DeliveryRepository, DepartmentRepository, IdempotencyStore, UploadRepository, WebhookLog } from '../ports/records.ts';
 import type { CaseRepository } from '../ports/cases.ts';
-import type { Scheduler } from '../ports/scheduler.ts';
+import type { Scheduler, TimerStore } from '../ports/scheduler.ts';
 
 /** What the use cases need from the outside world. Built once per Lambda module (shared/wiring.ts). */
 export type Deps = {
@@ -21,6 +21,8 @@ export type Deps = {
   webhooks: WebhookLog;
   deliveries: DeliveryRepository;
   scheduler: Scheduler;
+  /** The table's timers: the steps' follow-ups (and, locally, every timer). */
+  timers: TimerStore;
   sender: WebhookSender;
   /** Local runtime: retries run on a compressed schedule (1 = real durations). */
   retryTimeScale: number;

@@ -6,6 +6,8 @@ import type { Certificate, Upload } from '../domain/records.ts';
 import { newId } from '../ids.ts';
 import { toShanghaiIso } from '../time.ts';
 import { actOnCase, type CaseActor } from './case-actions.ts';
+import type { FileJob } from '../ports/scheduler.ts';
+import { NotReady } from '../errors.ts';
 import type { Deps } from './deps.ts';
 
 /** How long a material's download link lasts. */
@@ -14,24 +16,35 @@ const LINK_SECONDS = 5 * 60;
 /** Pinning a file: the blob store, and case time for the copy's new id. */
 export type PinningDeps = Pick<Deps, 'blobs' | 'clock'>;
 
+/** A pinned file as the case records it, and the job its step's follow-up does to write it. */
+export type Pinned<T> = T & { file: FileJob };
+
 /**
  * Filed materials are pinned: copied where no URL the platform issues can write (`pinned/…`), and
- * the copy is what is checked and what departments open. The upload URL (15 minutes, signed with
- * the declared SHA-256) can only ever write the declared bytes, and never the copy.
+ * the copy is what departments open. The upload URL (15 minutes, signed with the declared SHA-256,
+ * which S3 checks) can only ever write the declared bytes, and never the copy, so the upload's
+ * presence and size are checked now and the copy is made by the step's follow-up.
  */
-export async function pinUpload(deps: PinningDeps, upload: Upload): Promise<{ objectKey: string; size: number; sha256: string } | undefined> {
+export async function pinUpload(deps: PinningDeps, upload: Upload): Promise<Pinned<{ objectKey: string; size: number }> | undefined> {
+  const size = await deps.blobs.size(upload.objectKey);
+  if (size === undefined) return undefined;
   // A key of its own per copy: two filings racing with the same upload never write the same object.
   const objectKey = `pinned/uploads/${upload.uploadId}-${newId(deps.clock.now())}`;
-  if (!(await deps.blobs.copy(upload.objectKey, objectKey))) return undefined;
-  const digest = await deps.blobs.digest(objectKey);
-  return digest && { objectKey, ...digest };
+  return { objectKey, size, file: { kind: 'copy', from: upload.objectKey, objectKey } };
 }
 
-/** A JSON document kept for the case: its bytes, digest and name, pinned like an upload. */
-async function pinJson(deps: Pick<Deps, 'blobs'>, objectKey: string, value: unknown, fileName: string): Promise<PinnedFile> {
-  const body = Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
-  await deps.blobs.put(objectKey, body, 'application/json');
-  return { objectKey, fileName, contentType: 'application/json', size: body.length, sha256: createHash('sha256').update(body).digest('hex') };
+/** A JSON document kept for the case: its bytes' digest and name now, the bytes by the follow-up. */
+function pinJson(objectKey: string, value: unknown, fileName: string): Pinned<PinnedFile> {
+  const body = `${JSON.stringify(value, null, 2)}\n`;
+  const bytes = Buffer.from(body, 'utf8');
+  return {
+    objectKey,
+    fileName,
+    contentType: 'application/json',
+    size: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    file: { kind: 'json', objectKey, body },
+  };
 }
 
 /**
@@ -41,23 +54,23 @@ async function pinJson(deps: Pick<Deps, 'blobs'>, objectKey: string, value: unkn
 const uniqueKey = (deps: Pick<Deps, 'clock'>, prefix: string) => `${prefix}-${newId(deps.clock.now())}.json`;
 
 /** An e-certificate from the library used as a material: the record as it was when used. */
-export const pinCertificate = (deps: PinningDeps, cert: Certificate) =>
-  pinJson(deps, uniqueKey(deps, `pinned/certificates/${cert.certificateId}`), cert, `${cert.name}-${cert.supervisionCode}.json`);
+export const pinCertificate = (deps: Pick<Deps, 'clock'>, cert: Certificate) =>
+  pinJson(uniqueKey(deps, `pinned/certificates/${cert.certificateId}`), cert, `${cert.name}-${cert.supervisionCode}.json`);
 
 /**
  * The material generated from the online form (申请书), one version per form the applicant sent:
  * version 1 at filing, the next with each corrected form answering a supplement request.
  */
-export async function pinForm(
-  deps: PinningDeps,
+export function pinForm(
+  deps: Pick<Deps, 'clock'>,
   c: { caseId: string; serviceItem: CaseRecord['serviceItem'] },
   material: { id: string; name: string },
   form: unknown,
   formVersion: number,
-): Promise<Extract<SubmittedMaterial, { source: 'form' }>> {
+): { material: Extract<SubmittedMaterial, { source: 'form' }>; file: FileJob } {
   const doc = { caseId: c.caseId, serviceItem: c.serviceItem, material: material.name, formVersion, form };
-  const file = await pinJson(deps, uniqueKey(deps, `pinned/forms/${c.caseId}/${material.id}-v${formVersion}`), doc, `${material.name}-v${formVersion}.json`);
-  return { materialId: material.id, source: 'form', formVersion, ...file };
+  const { file, ...pinned } = pinJson(uniqueKey(deps, `pinned/forms/${c.caseId}/${material.id}-v${formVersion}`), doc, `${material.name}-v${formVersion}.json`);
+  return { material: { materialId: material.id, source: 'form', formVersion, ...pinned }, file };
 }
 
 /** Who may open the case's materials: its applicant, and the staff of its lead and co-departments. */
@@ -92,6 +105,8 @@ export async function openMaterial(deps: OpenMaterialDeps, who: Principal | Case
         : `material ${materialId} of this case was filed before materials were kept as files: there is no file to open`,
     );
   }
+  // Pinned by the step's follow-up, right after its answer: a moment when asked at once.
+  if ((await deps.blobs.size(material.objectKey)) === undefined) throw new NotReady(`material ${materialId} of case ${caseId} is still being pinned`);
   await actOnCase(deps, actor, { caseId, command: { type: 'open_material', materialId } }, opts.webhookId ? { webhookId: opts.webhookId } : {});
   const expiresAt = new Date(deps.realClock.now().getTime() + LINK_SECONDS * 1000);
   const url = await deps.blobs.presignGet(material.objectKey, { expiresInSeconds: LINK_SECONDS, fileName: material.fileName! });

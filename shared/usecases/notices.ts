@@ -1,14 +1,14 @@
 import { findItem } from '../catalog/index.ts';
 import { noticeFor } from '../domain/actions/index.ts';
 import type { CaseDocument, CaseRecord, Command, DocumentKind } from '../domain/case.ts';
-import { NotFound } from '../errors.ts';
+import { NotFound, NotReady } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { Notice } from '../domain/records.ts';
 import { chineseDate, toShanghaiIso } from '../time.ts';
 import { canSeeCase } from './access.ts';
 import type { Deps } from './deps.ts';
-import { loadDepartment } from './departments.ts';
+import type { FileJob } from '../ports/scheduler.ts';
 
 const TITLES: Record<DocumentKind, string> = {
   acceptance_notice: '受理通知书',
@@ -22,8 +22,8 @@ const TITLES: Record<DocumentKind, string> = {
 
 const DOWNLOAD_SECONDS = 5 * 60;
 
-/** The notice a command issues (D1, D2, D3), from the case as it will be after the command. */
-function noticeOf(record: CaseRecord, command: Command, department: string): { kind: DocumentKind; notice: Notice } | undefined {
+/** The notice a command issues (D1, D2, D3), from the case as it will be after the command; the department's name is added when it is rendered. */
+function noticeOf(record: CaseRecord, command: Command): { kind: DocumentKind; notice: Omit<Notice, 'department'> } | undefined {
   const item = findItem(record.serviceItem.code);
   if (!item) return undefined;
   const draft = noticeFor(command, {
@@ -36,24 +36,22 @@ function noticeOf(record: CaseRecord, command: Command, department: string): { k
   });
   if (!draft) return undefined;
   const { kind, ...text } = draft;
-  return {
-    kind,
-    notice: { supervisionCode: record.supervisionCode, caseId: record.caseId, applicant: record.applicant.name, department, date: record.updatedAt, title: TITLES[kind], ...text },
-  };
+  return { kind, notice: { supervisionCode: record.supervisionCode, caseId: record.caseId, applicant: record.applicant.name, date: record.updatedAt, title: TITLES[kind], ...text } };
 }
 
-/** Issuing a notice: the lead department's name, the renderer, and the blob store the PDF goes to. */
-export type NoticeDeps = Pick<Deps, 'departments' | 'blobs' | 'notices' | 'clock'>;
-
-/** Renders and stores the notice a step issues; the step's transaction then records it. */
-export async function issueNotices(deps: NoticeDeps, record: CaseRecord, command: Command): Promise<CaseDocument[]> {
-  const department = (await loadDepartment(deps, record.leadDepartment))?.dept.name ?? record.leadDepartment;
-  const made = noticeOf(record, command, department);
-  if (!made) return [];
+/**
+ * The notices a step issues: the documents its transaction records, and the files its follow-up
+ * renders (after the answer: rendering a PDF is most of a step's work).
+ */
+export function draftNotices(deps: Pick<Deps, 'clock'>, record: CaseRecord, command: Command): { documents: CaseDocument[]; files: FileJob[] } {
+  const made = noticeOf(record, command);
+  if (!made) return { documents: [], files: [] };
   const docId = newId(deps.clock.now());
   const objectKey = `documents/${record.caseId}/${docId}.pdf`;
-  await deps.blobs.put(objectKey, await deps.notices.render(made.notice), 'application/pdf');
-  return [{ docId, kind: made.kind, name: made.notice.title, objectKey, issuedAt: record.updatedAt }];
+  return {
+    documents: [{ docId, kind: made.kind, name: made.notice.title, objectKey, issuedAt: record.updatedAt }],
+    files: [{ kind: 'notice', objectKey, deptCode: record.leadDepartment, notice: made.notice }],
+  };
 }
 
 /** GET /cases/{caseId}/documents/{docId}: a short-lived download URL, for the applicant and the case's departments. */
@@ -62,6 +60,8 @@ export async function documentLink(deps: Pick<Deps, 'cases' | 'blobs' | 'realClo
   if (!record || !canSeeCase(principal, record)) throw new NotFound(`no case ${caseId}`);
   const doc = record.documents.find((d) => d.docId === docId);
   if (!doc) throw new NotFound(`no document ${docId} on case ${caseId}`);
+  // Issued with the step, rendered by its follow-up right after: a moment when asked at once.
+  if ((await deps.blobs.size(doc.objectKey)) === undefined) throw new NotReady(`document ${docId} of case ${caseId} is still being prepared`);
   const expiresAt = new Date(deps.realClock.now().getTime() + DOWNLOAD_SECONDS * 1000);
   const url = await deps.blobs.presignGet(doc.objectKey, { expiresInSeconds: DOWNLOAD_SECONDS, fileName: `${doc.name}-${record.supervisionCode}.pdf` });
   return { docId, kind: doc.kind, name: doc.name, url, expiresAt: toShanghaiIso(expiresAt) };

@@ -21,7 +21,7 @@ const watchTimers = async (caseId: string) =>
 
 /** Fires every timer due on the moved clock, as the local poller does. */
 async function fireDue() {
-  while ((await deps.timers.tick()) > 0);
+  while ((await deps.poller.tick()) > 0);
 }
 
 const outbound = async (caseId: string) =>

@@ -50,7 +50,7 @@ describe('E5 webhooks out: signed, retried with back-off, then parked', () => {
     let verified: { id: string; type: string; data: { caseId: string; materials: unknown[] } };
     beforeAll(async () => {
       caseId = await fileOne();
-      fired = await deps.timers.tick();
+      fired = await deps.poller.tick();
       got = received;
       verified = new Webhook(secret).verify(got[0]!.body, got[0]!.headers) as typeof verified;
     });
@@ -83,7 +83,7 @@ describe('E5 webhooks out: signed, retried with back-off, then parked', () => {
   it('changes nothing when a timer fires twice', async () => {
     // Prepare: delivered once
     await fileOne();
-    await deps.timers.tick();
+    await deps.poller.tick();
     const id = received[0]!.headers['webhook-id']!;
     // Act / Assess
     expect(await runScheduledTask(deps, { task: 'deliver', deliveryId: id })).toEqual({ deliveryId: id, status: 'delivered' });
@@ -95,13 +95,13 @@ describe('E5 webhooks out: signed, retried with back-off, then parked', () => {
     await fileOne();
     const [lost] = await deps.deliveries.listOverdueDeliveries(new Date(deps.clock.now().getTime() + 1000).toISOString(), 100);
     await deps.scheduler.cancel(`deliver-${lost!.deliveryId}-1`); // as if the process died right after the commit
-    expect(await deps.timers.tick()).toBe(0);
+    expect(await deps.poller.tick()).toBe(0);
     // Act / Assess: the sweep, before and after the delivery is overdue
     expect(await sweepDeliveries(deps)).toEqual({ rescheduled: 0 }); // not yet overdue
     deps.clock.advance(11 * 60_000);
     expect(await sweepDeliveries(deps)).toEqual({ rescheduled: 1 });
     // Act / Assess: the timer it set
-    expect(await deps.timers.tick()).toBe(1);
+    expect(await deps.poller.tick()).toBe(1);
     expect(received.map((r) => r.headers['webhook-id'])).toEqual([lost!.deliveryId]);
     expect(await sweepDeliveries(deps)).toEqual({ rescheduled: 0 });
   });
@@ -111,17 +111,17 @@ describe('E5 webhooks out: signed, retried with back-off, then parked', () => {
     answer = 503;
     await fileOne();
     let elapsed = 0;
-    expect(await deps.timers.tick()).toBe(1);
+    expect(await deps.poller.tick()).toBe(1);
     const id = received[0]!.headers['webhook-id']!;
     // Only this delivery's attempts: the case's own clock announces itself meanwhile (other deliveries).
     const attempts = () => received.filter((r) => r.headers['webhook-id'] === id).length;
     // Act / Assess: each retry on its time, not before
     for (const [i, delay] of RETRY_DELAYS_MS.entries()) {
       deps.clock.advance(delay - 1000);
-      await deps.timers.tick();
+      await deps.poller.tick();
       expect(attempts()).toBe(i + 1); // not before its time
       deps.clock.advance(1000);
-      await deps.timers.tick();
+      await deps.poller.tick();
       expect(attempts()).toBe(i + 2);
       elapsed += delay;
     }
@@ -136,7 +136,7 @@ describe('E5 webhooks out: signed, retried with back-off, then parked', () => {
     answer = 200;
     await redeliver(deps, admin, id);
     await expect(redeliver(deps, admin, id)).rejects.toBeInstanceOf(Conflict);
-    await deps.timers.tick();
+    await deps.poller.tick();
     // Assess
     expect(attempts()).toBe(MAX_ATTEMPTS + 1);
     expect((await deps.deliveries.getDelivery(id))?.status).toBe('delivered');
@@ -167,10 +167,10 @@ describe('E5 webhooks out: signed, retried with back-off, then parked', () => {
       }
       const { body } = await fileCase(deps, company, { serviceItemCode: item.code, form: item.formExample as Record<string, unknown>, materials });
       caseId = body.caseId;
-      await deps.timers.tick();
+      await deps.poller.tick();
       received = [];
       await actOnCase(deps, { kind: 'department', id: 'fz-zrzy', via: 'webhook' }, { caseId, command: { type: 'accept' } });
-      await deps.timers.tick();
+      await deps.poller.tick();
       assigned = received;
     });
 
@@ -191,7 +191,7 @@ describe('E5 webhooks out: signed, retried with back-off, then parked', () => {
       // Act
       received = [];
       await actOnCase(deps, { kind: 'applicant', id: 'c-out', name: company.name }, { caseId, command: { type: 'withdraw' } });
-      await deps.timers.tick();
+      await deps.poller.tick();
       // Assess
       expect(received.map((r) => JSON.parse(r.body).type)).toEqual(['case.withdrawn', 'case.withdrawn', 'case.withdrawn']);
     });

@@ -53,7 +53,7 @@ export async function freshStore(): Promise<{ store: DynamoRepositories; client:
 const notices = new PdfNoticeRenderer();
 
 /** The use cases' dependencies on the real local stand-ins, with a recording workflow by default. */
-export async function integrationDeps(): Promise<Deps & { workflow: RecordingWorkflow; clock: MovableClock; timers: TimerPoller; metrics: RecordingMetrics; store: DynamoRepositories }> {
+export async function integrationDeps(): Promise<Deps & { workflow: RecordingWorkflow; clock: MovableClock; poller: TimerPoller; metrics: RecordingMetrics; store: DynamoRepositories }> {
   const { store } = await freshStore();
   const workflow = new RecordingWorkflow();
   const clock = new MovableClock();
@@ -70,8 +70,9 @@ export async function integrationDeps(): Promise<Deps & { workflow: RecordingWor
     defaultArrangement: chineseDaysArrangement,
     metrics: new RecordingMetrics(),
   });
-  const timers = new TimerPoller(store.timers, clock, (task) => runScheduledTask(deps, task));
-  return { ...deps, workflow, clock, timers, metrics: deps.metrics as RecordingMetrics, store };
+  // Fires every timer, the steps' follow-ups too (the stream's work in AWS), when a test ticks it.
+  const poller = new TimerPoller(store.timers, clock, (timer) => runScheduledTask(deps, timer.task));
+  return { ...deps, workflow, clock, poller, metrics: deps.metrics as RecordingMetrics, store };
 }
 
 /** Polls until a condition holds (or the time is up, returning the last value for the assertion to report). */
@@ -92,7 +93,7 @@ export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms
  */
 export async function workflowDeps(
   opts: { aslFile?: string; task?: (input: unknown, run: (input: unknown) => Promise<unknown>) => Promise<unknown> } = {},
-): Promise<{ deps: Deps & { clock: MovableClock; timers: TimerPoller }; sfn: LocalStepFunctions }> {
+): Promise<{ deps: Deps & { clock: MovableClock; poller: TimerPoller }; sfn: LocalStepFunctions }> {
   const base = await integrationDeps();
   const fnArn = LOCAL_NAMES.functionArn('case-workflow');
   const box: { deps?: Deps } = {};
@@ -111,9 +112,8 @@ export async function workflowDeps(
 }
 
 /** Every repository port served by the single table. */
-type TablePorts = 'cases' | 'workflowRuns' | 'stats' | 'migrations' | 'uploads' | 'departments' | 'certificates' | 'idempotency' | 'webhooks' | 'deliveries' | 'calendars' | 'catalog';
+type TablePorts = 'cases' | 'workflowRuns' | 'stats' | 'migrations' | 'uploads' | 'departments' | 'certificates' | 'idempotency' | 'webhooks' | 'deliveries' | 'calendars' | 'catalog' | 'timers';
 
 export function depsOnOneTable(store: DynamoRepositories, rest: Omit<Deps, TablePorts>): Deps {
-  const { timers: _timers, ...ports } = store;
-  return { ...ports, ...rest };
+  return { ...store, ...rest };
 }

@@ -13,7 +13,8 @@ import { ConcurrentModification, Conflict, DuplicateCompanion, NotFound } from '
 import type { CaseListQuery, CaseRepository, Companion, Page } from '#shared/ports/cases.ts';
 import { MovableClock, systemClock } from '#shared/ports/clock.ts';
 import type { BlobStore, MetricsSink, NoticeRenderer, WebhookSender, Workflow } from '#shared/ports/outside.ts';
-import type { ScheduledTask, Scheduler } from '#shared/ports/scheduler.ts';
+import type { ScheduledTask, Scheduler, Timer, TimerStore } from '#shared/ports/scheduler.ts';
+import { runFollowUp } from '#shared/usecases/follow-ups.ts';
 import type { WorkflowRunRepository } from '#shared/ports/workflow-runs.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
 
@@ -68,6 +69,8 @@ export class MemoryTable {
   readonly stats = new Map<string, DecisionStats>();
   readonly years = new Map<number, YearArrangement>();
   readonly guides: GuideRevision[] = [];
+  /** Follow-ups the steps left, by timer name (run them with `runFollowUps`). */
+  readonly followUps = new Map<string, Timer>();
   /** How many commits were refused because the case had changed since it was read. */
   refusedCommits = 0;
 
@@ -92,6 +95,8 @@ export class MemoryTable {
         return !this.webhookIds.has(`${c.deptCode}#${c.webhookId}`);
       case 'countDecision':
         return true;
+      case 'followUp':
+        return !this.followUps.has(c.timer.name);
     }
   }
 
@@ -111,6 +116,8 @@ export class MemoryTable {
         return void this.runs.set(c.caseId, { caseId: c.caseId, attempt: 1, status: 'starting', since: c.since });
       case 'rememberWebhook':
         return void this.webhookIds.add(`${c.deptCode}#${c.webhookId}`);
+      case 'followUp':
+        return void this.followUps.set(c.timer.name, copy(c.timer));
       case 'countDecision': {
         const key = `${c.month}#${c.deptCode}`;
         const s = this.stats.get(key) ?? { month: c.month, deptCode: c.deptCode, decided: 0, onTime: 0, usedWorkingDays: {} };
@@ -121,6 +128,19 @@ export class MemoryTable {
       }
     }
   }
+
+  /** The table's timers: the steps' follow-ups. */
+  readonly timerStore: TimerStore = {
+    putTimer: async (t) => void this.followUps.set(t.name, copy(t)),
+    dueTimers: async (now, limit = 25) => [...this.followUps.values()].filter((t) => t.at <= now).sort((a, b) => a.at.localeCompare(b.at)).slice(0, limit).map(copy),
+    takeTimer: async (name, at) => this.followUps.get(name)?.at === at && this.followUps.delete(name),
+    leaseTimer: async (t, until) => {
+      if (this.followUps.get(t.name)?.at !== t.at) return false;
+      this.followUps.set(t.name, { ...copy(t), at: until });
+      return true;
+    },
+    deleteTimer: async (name) => void this.followUps.delete(name),
+  };
 
   readonly caseRepository: CaseRepository = {
     get: async (caseId) => copy(this.cases.get(caseId)),
@@ -225,6 +245,7 @@ export class MemoryTable {
           this.departments.set(d.code, copy(d));
         },
       },
+      timers: this.timerStore,
       certificates: { getCertificate: async (id: string) => copy(this.certificates.get(id)) },
       idempotency: { getResponse: async (scope: string, key: string) => copy(this.replies.get(`${scope}#${key}`)) },
       webhooks: { seen: async (dept: string, id: string) => this.webhookIds.has(`${dept}#${id}`) },
@@ -273,6 +294,9 @@ export class MemoryBlobs implements BlobStore {
     if (!o) return false;
     this.objects.set(toKey, o);
     return true;
+  }
+  async size(key: string) {
+    return this.objects.get(key)?.body.length;
   }
   async digest(key: string) {
     const o = this.objects.get(key);
@@ -326,5 +350,17 @@ export function memoryDeps() {
     defaultArrangement: chineseDaysArrangement,
     metrics,
   };
-  return { deps, table, workflow, metrics, blobs, scheduler, sender, clock };
+  /** Runs every follow-up the steps left, as the stream (or the local poller) would once answered; how many ran. */
+  async function runFollowUps(): Promise<number> {
+    let ran = 0;
+    for (let due = [...table.followUps.values()]; due.length; due = [...table.followUps.values()]) {
+      for (const t of due) {
+        table.followUps.delete(t.name);
+        if (t.task.task === 'follow-up') await runFollowUp(deps, t.task);
+        ran++;
+      }
+    }
+    return ran;
+  }
+  return { deps, table, workflow, metrics, blobs, scheduler, sender, clock, runFollowUps };
 }

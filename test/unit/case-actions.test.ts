@@ -78,14 +78,27 @@ describe('D1 E1 what an acceptance sends (use cases on in-memory ports)', () => 
   describe('the acceptance notice', () => {
     let accepted: Awaited<ReturnType<typeof filed>>;
     let notice: CaseDocument | undefined;
+    let renderedWithTheStep: boolean;
     beforeAll(async () => {
       accepted = await filed();
+      await accepted.runFollowUps();
       await staffAction(accepted.deps, staff(['reviewer']), accepted.caseId, { type: 'case.accept', data: {} });
       [notice] = accepted.table.cases.get(accepted.caseId)!.documents;
+      renderedWithTheStep = accepted.blobs.objects.has(notice!.objectKey);
+      await accepted.runFollowUps();
     });
 
     it('is issued with the step', () => {
       expect(notice).toMatchObject({ kind: 'acceptance_notice', name: '受理通知书' });
+    });
+
+    it('is rendered by the step’s follow-up, after the answer, not before it', () => {
+      expect(renderedWithTheStep).toBe(false);
+      expect(accepted.blobs.objects.has(notice!.objectKey)).toBe(true);
+    });
+
+    it('names the lead department, looked up when rendered', () => {
+      expect(JSON.parse(accepted.blobs.objects.get(notice!.objectKey)!.body.toString()).department).toBe(item.department.name);
     });
 
     it('says the application is accepted (决定予以受理)', () => {
@@ -100,16 +113,34 @@ describe('D1 E1 what an acceptance sends (use cases on in-memory ports)', () => 
   describe('the filing', () => {
     let m: Awaited<ReturnType<typeof filed>>;
     const queued = () => [...m.table.deliveries.values()].filter((d) => d.data.caseId === m.caseId);
+    let followUps: number;
     beforeAll(async () => {
       m = await filed();
+      followUps = m.table.followUps.size;
+      await m.runFollowUps();
     });
 
     it('queues the lead department’s case.submitted webhook in its own transaction', () => {
       expect(queued().map((d) => [d.type, d.deptCode, d.status])).toEqual([['case.submitted', lead, 'pending']]);
     });
 
-    it('sets the timer that delivers it', () => {
+    it('leaves one follow-up in its transaction', () => {
+      expect(followUps).toBe(1);
+    });
+
+    it('makes the first attempt in its follow-up, and sets the timer of the next (the department has no URL yet)', () => {
+      expect(queued()[0]).toMatchObject({ attempts: 1, lastError: `department ${lead} has no webhook URL` });
       expect([...m.scheduler.timers.values()].map((t) => t.task)).toContainEqual({ task: 'deliver', deliveryId: queued()[0]!.deliveryId });
+    });
+
+    it('starts the workflow in its follow-up', () => {
+      expect(m.workflow.started).toEqual([m.caseId]);
+    });
+
+    it('pins the upload in its follow-up: the case’s copy holds the uploaded bytes', () => {
+      const material = m.table.cases.get(m.caseId)!.materials.find((x) => x.source === 'upload')!;
+      expect('objectKey' in material && material.objectKey?.startsWith('pinned/')).toBe(true);
+      expect(sha256(m.blobs.objects.get((material as { objectKey: string }).objectKey)!.body)).toBe(material.sha256);
     });
   });
 });

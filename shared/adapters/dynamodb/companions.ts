@@ -5,6 +5,7 @@ import { decisionStatsKey, usedDaysAttribute } from './decision-stats.ts';
 import { DeliveryEntity } from './deliveries.ts';
 import { CertificateEntity, IdempotencyEntity, UploadEntity, WebhookSeenEntity } from './records.ts';
 import { entity } from './table.ts';
+import { TimerEntity } from './timers.ts';
 import { WorkflowRunEntity } from './workflow-runs.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -50,6 +51,8 @@ export function companionItem(TableName: string, c: Companion): TransactItem {
       };
     case 'registerWorkflow':
       return { Put: { TableName, Item: WorkflowRunEntity.item({ caseId: c.caseId, attempt: 1, status: 'starting', since: c.since }), ConditionExpression: NOT_EXISTS } };
+    case 'followUp':
+      return { Put: { TableName, Item: TimerEntity.item(c.timer), ConditionExpression: NOT_EXISTS } };
     case 'rememberWebhook':
       return { Put: { TableName, Item: WebhookSeenEntity.item({ deptCode: c.deptCode, webhookId: c.webhookId }, { ttl: ttl(c.expiresAt) }), ConditionExpression: NOT_EXISTS } };
   }

@@ -1,4 +1,6 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import type { Timer, TimerStore } from '../../ports/scheduler.ts';
 import { conditionHolds, type TableClient } from './client.ts';
 import { allShards, entity, shardKey } from './table.ts';
@@ -29,7 +31,47 @@ export class DynamoTimers implements TimerStore {
     );
   }
 
+  leaseTimer(timer: Timer, until: string): Promise<boolean> {
+    return conditionHolds(
+      this.table.doc.send(
+        new PutCommand({
+          TableName: this.table.name,
+          Item: TimerEntity.item({ ...timer, at: until }),
+          ConditionExpression: '#at = :at',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':at': timer.at },
+        }),
+      ),
+    );
+  }
+
   async deleteTimer(name: string): Promise<void> {
     await this.table.doc.send(new DeleteCommand({ TableName: this.table.name, Key: TimerEntity.key({ name }) }));
   }
+}
+
+/** The partition-key prefix of timers whose names start so (the stream's filter on follow-ups). */
+export const timerKeyPrefix = (namePrefix: string) => TimerEntity.key({ name: namePrefix }).pk;
+
+/**
+ * A timer as DynamoDB Streams reports its writing (NEW_IMAGE): what the follow-ups function
+ * receives in AWS, and what the local runtime hands it for a follow-up come due.
+ */
+export function timerStreamRecord(timer: Timer): DynamoDBRecord {
+  const item = TimerEntity.item(timer);
+  return {
+    eventName: 'INSERT',
+    eventSource: 'aws:dynamodb',
+    dynamodb: {
+      Keys: marshall(TimerEntity.key(timer)) as Record<string, AttributeValue>,
+      NewImage: marshall(item, { removeUndefinedValues: true }) as Record<string, AttributeValue>,
+      StreamViewType: 'NEW_IMAGE',
+    },
+  };
+}
+
+/** The timer a stream record wrote, or undefined for a removal. */
+export function timerOfStreamRecord(record: DynamoDBRecord): Timer | undefined {
+  const image = record.dynamodb?.NewImage;
+  return image ? TimerEntity.parse(unmarshall(image as Parameters<typeof unmarshall>[0])) : undefined;
 }

@@ -63,6 +63,17 @@ export class S3BlobStore implements BlobStore {
     );
   }
 
+  async size(key: string): Promise<number | undefined> {
+    const [{ HeadObjectCommand }, s3] = await Promise.all([sdk(), this.client]);
+    try {
+      return (await s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))).ContentLength ?? 0;
+    } catch (err) {
+      // HEAD answers have no body: a missing object is a bare 404 (NotFound), not NoSuchKey.
+      if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404 || (await isNoSuchKey(err))) return undefined;
+      throw err;
+    }
+  }
+
   async digest(key: string): Promise<{ size: number; sha256: string } | undefined> {
     const [{ GetObjectCommand }, s3] = await Promise.all([sdk(), this.client]);
     try {

@@ -1,0 +1,104 @@
+import type { Companion } from '../ports/cases.ts';
+import type { FileJob, FollowUp } from '../ports/scheduler.ts';
+import { logger } from '../log.ts';
+import { isWaitOver } from '../domain/workflow.ts';
+import type { CaseRecord } from '../domain/case.ts';
+import { attemptDelivery, type DeliveryDeps } from './deliveries.ts';
+import type { Deps } from './deps.ts';
+import { loadDepartment } from './departments.ts';
+import { runAttempt } from './reconcile.ts';
+import { watchCase, type WatchDeps } from './watch.ts';
+
+/** Every follow-up's timer name starts so (the stream's filter in AWS picks them out by it). */
+export const FOLLOW_UP_PREFIX = 'followup-';
+export const followUpTimerName = (caseId: string, version: number) => `${FOLLOW_UP_PREFIX}${caseId}-${version}`;
+
+/** The step's follow-up as a companion of its transaction: a timer due now (case time). */
+export function followUpOf(deps: Pick<Deps, 'clock'>, f: Omit<FollowUp, 'task'>): Companion {
+  const { files, deliveries, ...rest } = f;
+  const task: FollowUp = { task: 'follow-up', ...rest, ...(files?.length ? { files } : {}), ...(deliveries?.length ? { deliveries } : {}) };
+  return { kind: 'followUp', timer: { name: followUpTimerName(f.caseId, f.version), at: deps.clock.now().toISOString(), task } };
+}
+
+/** Writing a step's files: the blob store, the renderer and the department's name for notices. */
+export type FileJobDeps = Pick<Deps, 'blobs' | 'notices' | 'departments'>;
+
+async function writeFile(deps: FileJobDeps, job: FileJob): Promise<void> {
+  switch (job.kind) {
+    case 'notice': {
+      const department = (await loadDepartment(deps, job.deptCode))?.dept.name ?? job.deptCode;
+      return deps.blobs.put(job.objectKey, await deps.notices.render({ ...job.notice, department }), 'application/pdf');
+    }
+    case 'copy':
+      // The upload is there (the step checked it): the upload URL can only ever write its declared bytes.
+      if (!(await deps.blobs.copy(job.from, job.objectKey))) throw new Error(`upload ${job.from} is gone; its pinned copy ${job.objectKey} cannot be made`);
+      return;
+    case 'json':
+      return deps.blobs.put(job.objectKey, Buffer.from(job.body, 'utf8'), 'application/json');
+  }
+}
+
+/**
+ * Wakes every workflow step whose wait this change ended. Run after the commit: a step
+ * that registers its wait later checks the case itself, so no wake-up is lost either way.
+ */
+export async function resumeWaitsOver(deps: Pick<Deps, 'cases' | 'workflow'>, record: CaseRecord): Promise<void> {
+  const waits = await deps.cases.listWaits(record.caseId);
+  await Promise.all(
+    waits
+      .filter((w) => isWaitOver(record, w))
+      .map(async (w) => {
+        await deps.workflow.resume(w.token, { status: record.status });
+        await deps.cases.deleteWait(record.caseId, w);
+      }),
+  );
+}
+
+/** The attempt the filing counted, unless a later one began meanwhile (the sweep, a local restart). */
+async function startIfStill(deps: Pick<Deps, 'workflowRuns' | 'workflow' | 'realClock'>, caseId: string, attempt: number): Promise<void> {
+  const run = await deps.workflowRuns.getWorkflowRun(caseId);
+  if (run?.attempt === attempt && run.status === 'starting') await runAttempt(deps, caseId, attempt);
+}
+
+/** How long a follow-up may stay unfinished before the sweep hands it out again. */
+const STALE_MS = 5 * 60_000;
+
+/**
+ * Nothing lost: a follow-up still there minutes after its step (its stream invocations all failed,
+ * or a runner died) is written again as due now, which hands it out again (a new stream record in
+ * AWS; the local poller's next look).
+ */
+export async function sweepFollowUps(deps: Pick<Deps, 'timers' | 'clock'>): Promise<{ followUpsAgain: number }> {
+  const now = deps.clock.now();
+  const stale = (await deps.timers.dueTimers(new Date(now.getTime() - STALE_MS).toISOString(), 100)).filter((t) => t.name.startsWith(FOLLOW_UP_PREFIX));
+  await Promise.all(stale.map((t) => deps.timers.putTimer({ ...t, at: now.toISOString() })));
+  if (stale.length) logger.warn('follow-ups handed out again', { names: stale.map((t) => t.name) });
+  return { followUpsAgain: stale.length };
+}
+
+/** Everything a follow-up may do. */
+export type FollowUpDeps = FileJobDeps & DeliveryDeps & WatchDeps & Pick<Deps, 'workflowRuns' | 'workflow'>;
+
+/**
+ * Runs what a committed step left to do, each part independent of the others and safe to run
+ * again: the files (same key, same bytes), the webhooks' first attempts (an attempt already made
+ * is not made again), waking the workflow (a token no longer waiting is skipped), starting the
+ * workflow (the same execution name starts once), and the watch (a second look finds nothing).
+ * Throws when any part failed, after all were tried: the follow-up is then run again.
+ */
+export async function runFollowUp(deps: FollowUpDeps, f: FollowUp): Promise<{ caseId: string; version: number }> {
+  const parts: Array<[string, Promise<unknown>]> = [
+    ...(f.files ?? []).map((job): [string, Promise<unknown>] => [`file ${job.objectKey}`, writeFile(deps, job)]),
+    ...(f.deliveries ?? []).map((id): [string, Promise<unknown>] => [`delivery ${id}`, attemptDelivery(deps, id, { firstOnly: true })]),
+    ...(f.startAttempt ? [[`workflow attempt ${f.startAttempt}`, startIfStill(deps, f.caseId, f.startAttempt)] as [string, Promise<unknown>]] : []),
+    ...(f.resume ? [['resume', deps.cases.get(f.caseId).then((record) => record && resumeWaitsOver(deps, record))] as [string, Promise<unknown>]] : []),
+    ['watch', watchCase(deps, f.caseId, f.previousWatchDays ? { previousDays: f.previousWatchDays } : {})],
+  ];
+  const settled = await Promise.allSettled(parts.map(([, p]) => p));
+  const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [`${parts[i]![0]}: ${(s.reason as Error).message}`] : []));
+  if (failed.length) {
+    logger.warn('follow-up incomplete; it runs again', { caseId: f.caseId, version: f.version, failed });
+    throw new Error(`follow-up of ${f.caseId} v${f.version} incomplete: ${failed.join('; ')}`);
+  }
+  return { caseId: f.caseId, version: f.version };
+}
