@@ -11,6 +11,9 @@ const FEATURE_FLAGS = {
   '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
   '@aws-cdk/aws-iam:minimizePolicies': true,
   '@aws-cdk/core:checkSecretUsage': true,
+  // The table's stream ARN is the one cross-stack reference, kept strong (an export and
+  // Fn::ImportValue) on purpose: the stream cannot be removed while the follow-ups function reads it.
+  '@aws-cdk/core:defaultCrossStackReferences': 'strong',
 };
 
 export function buildApp(props: AppProps = {}) {
@@ -25,6 +28,9 @@ export function buildApp(props: AppProps = {}) {
   const stateless = new StatelessStack(app, 'Yiwangtongban-Stateless', {
     env,
     tableName: TABLE_NAME,
+    // The one value the stateless stack imports from the stateful one (a cross-stack export):
+    // a stream's ARN ends in a label DynamoDB chooses, so unlike the names it cannot be built.
+    tableStreamArn: stateful.tableStreamArn,
     bucketName: filesBucketName(),
     jwt: { issuer, audience: [audience] },
     corsOrigins,

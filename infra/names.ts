@@ -3,8 +3,8 @@ import { LOCAL_NAMES } from './lambdas.ts';
 
 /**
  * Physical names both stacks agree on. The stateless stack builds ARNs from them instead of
- * importing the stateful stack's exports, so grants name exact resources and the stacks can be
- * deployed independently.
+ * importing the stateful stack's exports, so grants name exact resources. The one exception is
+ * the table's stream, whose ARN no name gives (infra/app.ts passes it as a cross-stack reference).
  */
 export const TABLE_NAME = LOCAL_NAMES.table;
 export const filesBucketName = () => `yiwangtongban-files-${Aws.ACCOUNT_ID}-${Aws.REGION}`;

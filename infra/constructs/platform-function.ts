@@ -216,6 +216,21 @@ export class PlatformFunction extends Construct {
     return this;
   }
 
+  /**
+   * May read the table's stream: what Lambda's event source mapping polls for the function, as
+   * the function's role (the stream's own ARN, not every stream of the account).
+   */
+  allowReadStream(streamArn: string): this {
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+        resources: [streamArn],
+      }),
+    );
+    return this;
+  }
+
   /** May resume a waiting step of the case workflow with its task token. */
   allowResumeWorkflow(stateMachineArn: string): this {
     this.fn.addToRolePolicy(

@@ -24,6 +24,8 @@ export type SupervisionDashboardProps = {
   timerDeadLetters: IQueue;
   /** The timer function's on-failure destination: timers delivered, then failed every attempt. */
   timerFailures: IQueue;
+  /** The follow-ups function's on-failure destination: a step's follow-up that failed every attempt. */
+  followUpFailures: IQueue;
   dashboardName: string;
 };
 
@@ -38,7 +40,7 @@ export class SupervisionDashboard extends Construct {
   readonly alerts: Topic;
   /** Encrypts the alerts topic. A key of our own: CloudWatch may not use the AWS managed alias/aws/sns. */
   readonly alertsKey: Key;
-  readonly alarms: { redCases: Alarm; escalations: Alarm; deadLetteredWebhooks: Alarm; deadLetteredTimers: Alarm; failedTimers: Alarm };
+  readonly alarms: { redCases: Alarm; escalations: Alarm; deadLetteredWebhooks: Alarm; deadLetteredTimers: Alarm; failedTimers: Alarm; failedFollowUps: Alarm };
 
   constructor(scope: Construct, id: string, props: SupervisionDashboardProps) {
     super(scope, id);
@@ -122,6 +124,11 @@ export class SupervisionDashboard extends Construct {
         'The timer function failed a timer (webhook attempt, sweep, watch or workflow end) on every attempt; it waits in the timer failures queue.',
         props.timerFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       ),
+      failedFollowUps: alarm(
+        'FailedFollowUps',
+        'A step’s follow-up (notices, pinned files, first webhook attempts, the workflow, the watch) failed on every attempt from the table’s stream; it waits in the follow-up failures queue (the sweep runs it again).',
+        props.followUpFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      ),
     };
 
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, defaultInterval: Duration.days(30) });
@@ -157,11 +164,12 @@ export class SupervisionDashboard extends Construct {
         width: 12,
       }),
       new GraphWidget({
-        title: 'Dead letters: webhooks and timers',
+        title: 'Dead letters: webhooks, timers and follow-ups',
         left: [total(METRIC.webhooksDeadLettered, Duration.hours(1)).with({ label: 'webhooks dead-lettered' })],
         right: [
           props.timerDeadLetters.metricApproximateNumberOfMessagesVisible({ label: 'timers in the DLQ' }),
           props.timerFailures.metricApproximateNumberOfMessagesVisible({ label: 'timers failed' }),
+          props.followUpFailures.metricApproximateNumberOfMessagesVisible({ label: 'follow-ups failed' }),
         ],
         width: 12,
       }),

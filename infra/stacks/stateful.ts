@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { TABLE } from '#shared/adapters/dynamodb/table.ts';
@@ -12,6 +12,8 @@ import { filesBucketName, TABLE_NAME } from '../names.ts';
  */
 export class StatefulStack extends Stack {
   readonly table: TableV2;
+  /** The table's stream (new images): it starts the follow-ups function in the stateless stack. */
+  readonly tableStreamArn: string;
   readonly files: Bucket;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -25,6 +27,8 @@ export class StatefulStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       timeToLiveAttribute: TABLE.timeToLiveAttribute,
+      // A step's transaction writes its follow-up; the stream hands the new item to the follow-ups function.
+      dynamoStream: StreamViewType.NEW_IMAGE,
       removalPolicy: RemovalPolicy.RETAIN,
       globalSecondaryIndexes: TABLE.globalSecondaryIndexes.map((gsi) => ({
         indexName: gsi.indexName,
@@ -32,6 +36,8 @@ export class StatefulStack extends Stack {
         sortKey: { name: gsi.sortKey, type: AttributeType.STRING },
       })),
     });
+    if (!this.table.tableStreamArn) throw new Error('the table has no stream: the follow-ups function reads it');
+    this.tableStreamArn = this.table.tableStreamArn;
 
     const accessLogs = new Bucket(this, 'AccessLogs', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,

@@ -6,6 +6,8 @@ import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { AlarmStatusWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -20,12 +22,16 @@ import { SupervisionDashboard } from '../constructs/supervision-dashboard.ts';
 import { PlatformAlarms } from '../constructs/platform-alarms.ts';
 import type { ScheduledTask } from '#shared/ports/scheduler.ts';
 import { TABLE } from '#shared/adapters/dynamodb/table.ts';
+import { timerKeyPrefix } from '#shared/adapters/dynamodb/timers.ts';
+import { FOLLOW_UP_PREFIX } from '#shared/usecases/follow-ups.ts';
 import { JWT_ISSUER_PATTERN } from '../context.ts';
 
 export type StatelessStackProps = StackProps & {
   /** Physical names of the stateful stack's table and bucket (infra/names.ts). */
   tableName: string;
   bucketName: string;
+  /** The table's stream (NEW_IMAGE), which starts the follow-ups function. */
+  tableStreamArn: string;
   /**
    * The identity provider whose JWTs the API accepts. Without an issuer the stack takes it as the
    * CloudFormation parameter JwtIssuer, which has no default: nothing is deployed without a real one.
@@ -116,18 +122,51 @@ export class StatelessStack extends Stack {
     const fns: Record<HttpFunctionName, PlatformFunction> = {
       // Reads the guide revisions administrators published, and nothing else of the table.
       'public-api': new PlatformFunction(this, 'PublicApi', { name: 'public-api' }).bindCatalog({ tableName: props.tableName }),
+      // Presigned upload (PUT) and download URLs, the size of an upload; filing and the applicant's
+      // actions only write the table (their follow-ups start the workflow and set the timers).
       'citizen-api': new PlatformFunction(this, 'CitizenApi', { name: 'citizen-api' })
         .bindTable(table)
-        .bindBucket({ bucketName: props.bucketName, access: 'RW' })
-        .allowStartWorkflow(stateMachineArn)
-        .allowTimers(timers),
+        .bindBucket({ bucketName: props.bucketName, access: 'RW' }),
       'admin-api': new PlatformFunction(this, 'AdminApi', { name: 'admin-api' }).bindTable(table).allowTimers(timers),
+      // Department actions only write the table (their follow-ups render the notices, wake the
+      // workflow and set the timers); material.link checks the pinned file and presigns a download.
       'department-hooks': new PlatformFunction(this, 'DepartmentHooks', { name: 'department-hooks' })
         .bindTable(table)
-        .bindBucket({ bucketName: props.bucketName, access: 'RW' })
-        .allowResumeWorkflow(stateMachineArn)
-        .allowTimers(timers),
+        .bindBucket({ bucketName: props.bucketName, access: 'R' }),
     };
+
+    // Follow-ups: what a step's transaction leaves to do, run once it is answered. The table's
+    // stream hands over the follow-up items (and nothing else); a record that still fails after
+    // its retries is reported to the queue (its item stays on the table: the sweep writes it again).
+    const followUpFailures = new Queue(this, 'FollowUpFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(followUpFailures, 'SQS3', 'This queue is itself the on-failure destination (a dead-letter queue) of the follow-ups function’s stream records.');
+    const followUps = new PlatformFunction(this, 'FollowUps', { name: 'follow-ups' })
+      .bindTable(table)
+      .bindBucket({ bucketName: props.bucketName, access: 'RW' })
+      .allowStartWorkflow(stateMachineArn)
+      .allowResumeWorkflow(stateMachineArn)
+      .allowTimers(timers)
+      .allowReadStream(props.tableStreamArn);
+    followUps.fn.addEventSourceMapping('TableStream', {
+      eventSourceArn: props.tableStreamArn,
+      startingPosition: StartingPosition.LATEST,
+      batchSize: 10,
+      reportBatchItemFailures: true,
+      bisectBatchOnError: true,
+      retryAttempts: 5,
+      maxRecordAge: Duration.hours(1),
+      onFailure: new SqsDlq(followUpFailures),
+      filters: [
+        FilterCriteria.filter({
+          eventName: FilterRule.or('INSERT', 'MODIFY'),
+          dynamodb: { NewImage: { [TABLE.partitionKey]: { S: FilterRule.beginsWith(timerKeyPrefix(FOLLOW_UP_PREFIX)) } } },
+        }),
+      ],
+    });
     // The sweep also starts a new attempt of a case's workflow when its start was lost after
     // filing, or an attempt stopped.
     // Pseudo parameters (not the app's region and account), so the grant reads the same in every environment.
@@ -164,7 +203,7 @@ export class StatelessStack extends Stack {
     // workflow did not start; every day at 00:05 in Shanghai it looks at every open case's clocks.
     recurring('DeliverySweep', ScheduleExpression.rate(Duration.minutes(10)), 'Reschedules lost webhook attempts; starts workflows that did not start', { task: 'sweep' });
     recurring('DailyWatch', ScheduleExpression.cron({ minute: '5', hour: '0', timeZone: TimeZone.ASIA_SHANGHAI }), 'Looks at the clocks of every open case', { task: 'watch-all' });
-    this.supervision = new SupervisionDashboard(this, 'Supervision', { timerDeadLetters, timerFailures, dashboardName: `${this.stackName}-supervision` });
+    this.supervision = new SupervisionDashboard(this, 'Supervision', { timerDeadLetters, timerFailures, followUpFailures, dashboardName: `${this.stackName}-supervision` });
 
     const caseWorkflow = new PlatformFunction(this, 'CaseWorkflow', { name: 'case-workflow' })
       .bindTable(table)

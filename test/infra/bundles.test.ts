@@ -31,8 +31,8 @@ describe('the Lambda bundles, built as CDK builds them', () => {
   });
 
   // Powertools and the X-Ray SDK come from the layer (infra/constructs/powertools-layer.ts); the
-  // notice renderer's pdfkit and fonts keep department-hooks above the mark.
-  it.each((Object.keys(LAMBDAS) as LambdaName[]).filter((n) => n !== 'department-hooks'))('%s is at most 300 KiB minified', async (name) => {
+  // notice renderer's pdfkit and fonts keep follow-ups above the mark.
+  it.each((Object.keys(LAMBDAS) as LambdaName[]).filter((n) => n !== 'follow-ups'))('%s is at most 300 KiB minified', async (name) => {
     const file = await bundleLambda(name, sizesDir);
     expect(statSync(file).size).toBeLessThanOrEqual(300 * 1024);
   });

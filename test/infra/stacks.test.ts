@@ -7,7 +7,12 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { TABLE } from '#shared/adapters/dynamodb/table.ts';
 import { deployedRoutes } from '#shared/http/routes.ts';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '#shared/domain/metrics.ts';
+import { TimerEntity, timerKeyPrefix } from '#shared/adapters/dynamodb/timers.ts';
+import { FOLLOW_UP_PREFIX, followUpTimerName } from '#shared/usecases/follow-ups.ts';
 import { buildApp } from '../../infra/app.ts';
+import { LAMBDAS } from '../../infra/lambdas.ts';
+
+const TimerKey = (name: string) => TimerEntity.key({ name }).pk;
 
 // Synthesizing without bundling keeps this a fast unit of the template; `npx cdk synth` bundles.
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
@@ -59,7 +64,7 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('runs every function on Node.js 22, arm64, with X-Ray tracing and its own log group', () => {
     const fns = stateless.findResources('AWS::Lambda::Function');
-    expect(Object.keys(fns)).toHaveLength(6);
+    expect(Object.keys(fns)).toHaveLength(Object.keys(LAMBDAS).length);
     for (const fn of Object.values(fns) as Array<{ Properties: Record<string, unknown> }>) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogGroup: { Ref: expect.stringMatching(/Logs/) } } });
     }
@@ -135,6 +140,55 @@ describe('C1 F5 workflow executions that end without finishing their case', () =
     const describing = Object.entries(policies).filter(([, p]) => JSON.stringify(p).includes('states:DescribeExecution'));
     expect(describing.map(([id]) => id)).toEqual([expect.stringMatching(/^TimerFunction/)]);
     expect(JSON.stringify(describing[0]![1])).toMatch(/:execution:[^"]*-case:\*/);
+  });
+});
+
+describe('C1 D1 F5 follow-ups: the table’s stream runs what a step leaves to do', () => {
+  type Mapping = { Properties: Record<string, unknown> };
+  const followUpsMapping = () => {
+    const mappings = Object.values(stateless.findResources('AWS::Lambda::EventSourceMapping')) as Mapping[];
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]!.Properties.FunctionName).toEqual({ Ref: expect.stringMatching(/^FollowUpsFunction/) });
+    return mappings[0]!.Properties;
+  };
+
+  it('the table has a stream of new images, exported to the stateless stack', () => {
+    stateful.hasResourceProperties('AWS::DynamoDB::GlobalTable', { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
+    const [tableId] = Object.keys(stateful.findResources('AWS::DynamoDB::GlobalTable'));
+    const exported = Object.values(stateful.toJSON().Outputs as Record<string, { Value: unknown; Export: { Name: string } }>).find((o) => JSON.stringify(o.Value) === JSON.stringify({ 'Fn::GetAtt': [tableId, 'StreamArn'] }));
+    expect(exported).toBeDefined();
+    expect(followUpsMapping().EventSourceArn).toEqual({ 'Fn::ImportValue': exported!.Export.Name });
+  });
+
+  it('start the follow-ups function for follow-up items written or written again, and nothing else of the table', () => {
+    const props = followUpsMapping();
+    expect(props).toMatchObject({ StartingPosition: 'LATEST', BatchSize: 10 });
+    const { Filters } = props.FilterCriteria as { Filters: Array<{ Pattern: string }> };
+    expect(Filters).toHaveLength(1);
+    const pattern = JSON.parse(Filters[0]!.Pattern);
+    expect(pattern).toEqual({ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { [TABLE.partitionKey]: { S: [{ prefix: timerKeyPrefix(FOLLOW_UP_PREFIX) }] } } } });
+    // The prefix is the one every follow-up's key starts with (and no other timer's).
+    expect(TimerKey(followUpTimerName('01K', 3)).startsWith(pattern.dynamodb.NewImage[TABLE.partitionKey].S[0].prefix)).toBe(true);
+    expect(TimerKey('watch-01K-2026-11-23').startsWith(pattern.dynamodb.NewImage[TABLE.partitionKey].S[0].prefix)).toBe(false);
+  });
+
+  it('report failed records one by one, retry a bounded number of times, then send them to an encrypted, TLS-only queue', () => {
+    const props = followUpsMapping();
+    expect(props).toMatchObject({ FunctionResponseTypes: ['ReportBatchItemFailures'], BisectBatchOnFunctionError: true, MaximumRetryAttempts: 5, MaximumRecordAgeInSeconds: 3600 });
+    const destination = (props.DestinationConfig as { OnFailure: { Destination: { 'Fn::GetAtt': [string, string] } } }).OnFailure.Destination;
+    const [queueId] = destination['Fn::GetAtt'];
+    expect(queueId).toMatch(/^FollowUpFailures/);
+    expect(stateless.toJSON().Resources[queueId].Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+    stateless.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) }),
+    });
+  });
+
+  it('the follow-ups function carries the notice fonts and runs longer than a request', () => {
+    expect(LAMBDAS['follow-ups'].fonts?.length).toBeGreaterThan(0);
+    expect(LAMBDAS['department-hooks'].fonts).toBeUndefined();
+    stateless.hasResourceProperties('AWS::Lambda::Function', { Description: LAMBDAS['follow-ups'].description, Timeout: LAMBDAS['follow-ups'].timeoutSeconds });
   });
 });
 
@@ -229,11 +283,14 @@ describe('each function’s environment is enough for the adapters its code uses
     type Port = 'cases' | 'blobs' | 'workflow' | 'scheduler';
     const needs: Record<string, Port[]> = {
       'health, catalog, OpenAPI': ['cases'],
-      'uploads, filing, case view, certificates': ['cases', 'blobs', 'workflow', 'scheduler'],
+      // Filing and the applicant's actions leave the workflow and the timers to their follow-ups.
+      'uploads, filing, case view, certificates': ['cases', 'blobs'],
       'departments and webhook secrets': ['cases', 'scheduler'],
-      'department actions: signed webhooks and staff': ['cases', 'blobs', 'workflow', 'scheduler'],
+      // So do the department's actions (the notices too); material.link presigns a download.
+      'department actions: signed webhooks and staff': ['cases', 'blobs'],
       'Task states of the case state machine': ['cases', 'workflow'],
       'timers: webhook attempts, sweeps and the case watch (lights, supervision)': ['cases', 'scheduler', 'workflow'],
+      [LAMBDAS['follow-ups'].description]: ['cases', 'blobs', 'workflow', 'scheduler'],
     };
     const saved = { ...process.env };
     try {
