@@ -98,3 +98,11 @@ export class DuplicateCompanion<C extends { kind: string } = { kind: string }> e
     return this.failed.find((c): c is Extract<C, { kind: K }> => c.kind === kind);
   }
 }
+
+/** A conditional copy found its source written again since it was checked (S3's 412 PreconditionFailed). */
+export class CopySourceChanged extends Error {
+  constructor(readonly key: string) {
+    super(`${key} was written again since it was checked; it is not copied`);
+    this.name = 'CopySourceChanged';
+  }
+}

@@ -8,12 +8,15 @@ export interface BlobStore {
   /** A short-lived download URL. */
   presignGet(key: string, opts: { expiresInSeconds: number; fileName: string }): Promise<string>;
   presignPut(key: string, opts: { contentType: string; size: number; sha256: string; expiresInSeconds: number }): Promise<{ url: string; headers: Record<string, string> }>;
-  /** Copies an object within the bucket (server-side); false when there is nothing at `fromKey`. */
-  copy(fromKey: string, toKey: string): Promise<boolean>;
+  /**
+   * Copies an object within the bucket (server-side); false when there is nothing at `fromKey`.
+   * `ifMatch`: only the object of that ETag; throws CopySourceChanged when it was written again since.
+   */
+  copy(fromKey: string, toKey: string, opts?: { ifMatch?: string }): Promise<boolean>;
   /** Size of a stored object (read from its metadata), or undefined when there is none. */
   size(key: string): Promise<number | undefined>;
-  /** Size and SHA-256 of a stored object, or undefined when there is none. */
-  digest(key: string): Promise<{ size: number; sha256: string } | undefined>;
+  /** Size, SHA-256 and ETag of a stored object, or undefined when there is none. */
+  digest(key: string): Promise<{ size: number; sha256: string; etag: string } | undefined>;
 }
 
 /** The case workflow (Step Functions in AWS, aws-local-stepfunctions locally). */

@@ -6,7 +6,8 @@ import type { Notice } from '../domain/records.ts';
  */
 export type FileJob =
   | { kind: 'notice'; objectKey: string; deptCode: string; notice: Omit<Notice, 'department'> }
-  | { kind: 'copy'; from: string; objectKey: string }
+  /** `etag`: the object as checked; one written since is not copied. */
+  | { kind: 'copy'; from: string; objectKey: string; etag: string }
   | { kind: 'json'; objectKey: string; body: string };
 
 /**

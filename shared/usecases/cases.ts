@@ -93,7 +93,7 @@ export async function checkMaterials(
         errors.push({ path: `${path}.uploadId`, message: 'the file has not been uploaded yet (PUT it to the upload URL first)' });
         return;
       }
-      if (stored.size !== upload.size) {
+      if (stored.size !== upload.size || stored.sha256 !== upload.sha256) {
         errors.push({ path: `${path}.uploadId`, message: 'the uploaded file does not match the declared size and SHA-256' });
         return;
       }

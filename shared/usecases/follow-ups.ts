@@ -30,8 +30,9 @@ async function writeFile(deps: FileJobDeps, job: FileJob): Promise<void> {
       return deps.blobs.put(job.objectKey, await deps.notices.render({ ...job.notice, department }), 'application/pdf');
     }
     case 'copy':
-      // The upload is there (the step checked it): the upload URL can only ever write its declared bytes.
-      if (!(await deps.blobs.copy(job.from, job.objectKey))) throw new Error(`upload ${job.from} is gone; its pinned copy ${job.objectKey} cannot be made`);
+      // Exactly the object the step checked; one written since (only the upload URL could, with the
+      // same bytes) or gone fails the follow-up, which is retried and then alarmed.
+      if (!(await deps.blobs.copy(job.from, job.objectKey, { ifMatch: job.etag }))) throw new Error(`upload ${job.from} is gone; its pinned copy ${job.objectKey} cannot be made`);
       return;
     case 'json':
       return deps.blobs.put(job.objectKey, Buffer.from(job.body, 'utf8'), 'application/json');

@@ -21,16 +21,15 @@ export type Pinned<T> = T & { file: FileJob };
 
 /**
  * Filed materials are pinned: copied where no URL the platform issues can write (`pinned/…`), and
- * the copy is what departments open. The upload URL (15 minutes, signed with the declared SHA-256,
- * which S3 checks) can only ever write the declared bytes, and never the copy, so the upload's
- * presence and size are checked now and the copy is made by the step's follow-up.
+ * the copy is what departments open. The upload is checked now (its bytes hashed); the step's
+ * follow-up copies exactly the object checked (by its ETag), and refuses one written since.
  */
-export async function pinUpload(deps: PinningDeps, upload: Upload): Promise<Pinned<{ objectKey: string; size: number }> | undefined> {
-  const size = await deps.blobs.size(upload.objectKey);
-  if (size === undefined) return undefined;
+export async function pinUpload(deps: PinningDeps, upload: Upload): Promise<Pinned<{ objectKey: string; size: number; sha256: string }> | undefined> {
+  const digest = await deps.blobs.digest(upload.objectKey);
+  if (!digest) return undefined;
   // A key of its own per copy: two filings racing with the same upload never write the same object.
   const objectKey = `pinned/uploads/${upload.uploadId}-${newId(deps.clock.now())}`;
-  return { objectKey, size, file: { kind: 'copy', from: upload.objectKey, objectKey } };
+  return { objectKey, size: digest.size, sha256: digest.sha256, file: { kind: 'copy', from: upload.objectKey, objectKey, etag: digest.etag } };
 }
 
 /** A JSON document kept for the case: its bytes' digest and name now, the bytes by the follow-up. */

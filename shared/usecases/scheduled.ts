@@ -17,7 +17,7 @@ const NoticeDraft = z
 
 const FileJobInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('notice'), objectKey, deptCode: id, notice: NoticeDraft }).strict(),
-  z.object({ kind: z.literal('copy'), from: objectKey, objectKey }).strict(),
+  z.object({ kind: z.literal('copy'), from: objectKey, objectKey, etag: z.string().min(1).max(200) }).strict(),
   z.object({ kind: z.literal('json'), objectKey, body: z.string().max(350_000) }).strict(),
 ]);
 

@@ -53,8 +53,24 @@ export async function freshStore(): Promise<{ store: DynamoRepositories; client:
 const notices = new PdfNoticeRenderer();
 
 /** The use cases' dependencies on the real local stand-ins, with a recording workflow by default. */
-export async function integrationDeps(): Promise<Deps & { workflow: RecordingWorkflow; clock: MovableClock; poller: TimerPoller; metrics: RecordingMetrics; store: DynamoRepositories }> {
+export async function integrationDeps(
+  opts: {
+    /**
+     * `auto` (default): a step's follow-up runs right after its commit, as the table's stream runs
+     * it in AWS and the local runtime's poller does once a function answered (`settle()` waits for
+     * it); `manual`: only when the test ticks the poller.
+     */
+    followUps?: 'auto' | 'manual';
+  } = {},
+): Promise<Deps & { workflow: RecordingWorkflow; clock: MovableClock; poller: TimerPoller; metrics: RecordingMetrics; store: DynamoRepositories; settle: () => Promise<number>; /** The deps the timers run with (a workflow of its own). */ fireWith: (d: Deps) => void }> {
   const { store } = await freshStore();
+  if (opts.followUps !== 'manual') {
+    const commit = store.cases.commit.bind(store.cases);
+    store.cases.commit = async (change) => {
+      await commit(change);
+      if (change.companions?.some((c) => c.kind === 'followUp')) poller.kick();
+    };
+  }
   const workflow = new RecordingWorkflow();
   const clock = new MovableClock();
   const deps = depsOnOneTable(store, {
@@ -71,8 +87,9 @@ export async function integrationDeps(): Promise<Deps & { workflow: RecordingWor
     metrics: new RecordingMetrics(),
   });
   // Fires every timer, the steps' follow-ups too (the stream's work in AWS), when a test ticks it.
-  const poller = new TimerPoller(store.timers, clock, (timer) => runScheduledTask(deps, timer.task));
-  return { ...deps, workflow, clock, poller, metrics: deps.metrics as RecordingMetrics, store };
+  let target: Deps = deps;
+  const poller = new TimerPoller(store.timers, clock, (timer) => runScheduledTask(target, timer.task));
+  return { ...deps, workflow, clock, poller, settle: () => poller.drain(), fireWith: (d: Deps) => void (target = d), metrics: deps.metrics as RecordingMetrics, store };
 }
 
 /** Polls until a condition holds (or the time is up, returning the last value for the assertion to report). */
@@ -93,7 +110,7 @@ export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms
  */
 export async function workflowDeps(
   opts: { aslFile?: string; task?: (input: unknown, run: (input: unknown) => Promise<unknown>) => Promise<unknown> } = {},
-): Promise<{ deps: Deps & { clock: MovableClock; poller: TimerPoller }; sfn: LocalStepFunctions }> {
+): Promise<{ deps: Deps & { clock: MovableClock; poller: TimerPoller; settle: () => Promise<number> }; sfn: LocalStepFunctions }> {
   const base = await integrationDeps();
   const fnArn = LOCAL_NAMES.functionArn('case-workflow');
   const box: { deps?: Deps } = {};
@@ -108,6 +125,7 @@ export async function workflowDeps(
   const endpoint = await sfn.listen();
   const deps = { ...base, workflow: new StepFunctionsWorkflow(new SFNClient({ endpoint, region: 'us-east-1', credentials: S3RVER_CREDENTIALS }), LOCAL_NAMES.stateMachineArn) };
   box.deps = deps;
+  base.fireWith(deps);
   return { deps, sfn };
 }
 

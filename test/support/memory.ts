@@ -9,7 +9,10 @@ import type { Certificate, Department, IdempotencyRecord, Upload } from '#shared
 import { isWatched } from '#shared/domain/watch.ts';
 import { waitKey, type Wait, type WorkflowRun } from '#shared/domain/workflow.ts';
 import type { GuideRevision } from '#shared/catalog/types.ts';
-import { ConcurrentModification, Conflict, DuplicateCompanion, NotFound } from '#shared/errors.ts';
+import { ConcurrentModification, Conflict, CopySourceChanged, DuplicateCompanion, NotFound } from '#shared/errors.ts';
+
+/** S3's ETag of a single-part object: the quoted MD5 of its bytes. */
+const etagOf = (body: Buffer) => `"${createHash('md5').update(body).digest('hex')}"`;
 import type { CaseListQuery, CaseRepository, Companion, Page } from '#shared/ports/cases.ts';
 import { MovableClock, systemClock } from '#shared/ports/clock.ts';
 import type { BlobStore, MetricsSink, NoticeRenderer, WebhookSender, Workflow } from '#shared/ports/outside.ts';
@@ -289,9 +292,10 @@ export class MemoryBlobs implements BlobStore {
   async presignPut(key: string, opts: { contentType: string; size: number; sha256: string; expiresInSeconds: number }) {
     return { url: `memory://put/${key}`, headers: { 'content-type': opts.contentType } };
   }
-  async copy(fromKey: string, toKey: string) {
+  async copy(fromKey: string, toKey: string, opts: { ifMatch?: string } = {}) {
     const o = this.objects.get(fromKey);
     if (!o) return false;
+    if (opts.ifMatch && opts.ifMatch !== etagOf(o.body)) throw new CopySourceChanged(fromKey);
     this.objects.set(toKey, o);
     return true;
   }
@@ -300,7 +304,7 @@ export class MemoryBlobs implements BlobStore {
   }
   async digest(key: string) {
     const o = this.objects.get(key);
-    return o ? { size: o.body.length, sha256: createHash('sha256').update(o.body).digest('hex') } : undefined;
+    return o ? { size: o.body.length, sha256: createHash('sha256').update(o.body).digest('hex'), etag: etagOf(o.body) } : undefined;
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { CopySourceChanged } from '../../errors.ts';
 import type { BlobStore } from '../../ports/outside.ts';
 
 /** The SDK's S3 package and presigner load on first use: a function that never touches a file never loads them. */
@@ -39,13 +40,21 @@ export class S3BlobStore implements BlobStore {
     await s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
   }
 
-  async copy(fromKey: string, toKey: string): Promise<boolean> {
+  async copy(fromKey: string, toKey: string, opts: { ifMatch?: string } = {}): Promise<boolean> {
     const [{ CopyObjectCommand }, s3] = await Promise.all([sdk(), this.client]);
     try {
-      await s3.send(new CopyObjectCommand({ Bucket: this.bucket, Key: toKey, CopySource: `${this.bucket}/${fromKey.split('/').map(encodeURIComponent).join('/')}` }));
+      await s3.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: toKey,
+          CopySource: `${this.bucket}/${fromKey.split('/').map(encodeURIComponent).join('/')}`,
+          ...(opts.ifMatch ? { CopySourceIfMatch: opts.ifMatch } : {}),
+        }),
+      );
       return true;
     } catch (err) {
       if (await isNoSuchKey(err)) return false;
+      if ((err as { name?: string }).name === 'PreconditionFailed') throw new CopySourceChanged(fromKey);
       throw err;
     }
   }
@@ -74,7 +83,7 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  async digest(key: string): Promise<{ size: number; sha256: string } | undefined> {
+  async digest(key: string): Promise<{ size: number; sha256: string; etag: string } | undefined> {
     const [{ GetObjectCommand }, s3] = await Promise.all([sdk(), this.client]);
     try {
       const out = await s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
@@ -84,7 +93,7 @@ export class S3BlobStore implements BlobStore {
         hash.update(chunk as Buffer);
         size += (chunk as Buffer).length;
       }
-      return { size, sha256: hash.digest('hex') };
+      return { size, sha256: hash.digest('hex'), etag: out.ETag ?? '' };
     } catch (err) {
       if (await isNoSuchKey(err)) return undefined;
       throw err;
