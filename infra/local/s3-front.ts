@@ -36,6 +36,7 @@ export async function startS3Front(opts: { upstream: { host: string; port: numbe
     try {
       body = await readBody(req);
       checkBody(req, verified, body);
+      await checkCopyConditions(req, opts.upstream, agent);
     } catch (err) {
       return refuse(req, res, err, req.readableEnded === false);
     }
@@ -173,6 +174,40 @@ function checkBody(req: IncomingMessage, verified: Verified, body: Buffer) {
       throw new S3Refusal(400, 'BadDigest', `The ${checksum.label} you specified did not match the calculated checksum.`);
     }
   }
+}
+
+/** S3's x-amz-copy-source-if-match / -if-none-match, which s3rver ignores, checked against the source's current ETag. */
+async function checkCopyConditions(req: IncomingMessage, upstream: { host: string; port: number }, agent: Agent) {
+  const source = headerValue(req.headers, 'x-amz-copy-source');
+  const ifMatch = headerValue(req.headers, 'x-amz-copy-source-if-match');
+  const ifNoneMatch = headerValue(req.headers, 'x-amz-copy-source-if-none-match');
+  if (req.method !== 'PUT' || source === undefined || (ifMatch === undefined && ifNoneMatch === undefined)) return;
+  const etag = await sourceEtag(source, upstream, agent);
+  if (etag === undefined) return; // no such source: s3rver answers NoSuchKey (or NoSuchBucket) itself
+  const matches = (list: string) => list.split(',').some((tag) => tag.trim() === '*' || unquote(tag.trim()) === etag);
+  const failed = (condition: string) => new S3Refusal(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: condition });
+  if (ifMatch !== undefined && !matches(ifMatch)) throw failed('x-amz-copy-source-If-Match');
+  if (ifNoneMatch !== undefined && matches(ifNoneMatch)) throw failed('x-amz-copy-source-If-None-Match');
+}
+
+const unquote = (tag: string) => tag.replace(/^"(.*)"$/, '$1');
+
+/**
+ * The source's ETag (unquoted), from an unsigned HEAD upstream: s3rver authenticates only requests
+ * that carry credentials, and only the front reaches it. Undefined if there is no such object.
+ */
+function sourceEtag(source: string, upstream: { host: string; port: number }, agent: Agent): Promise<string | undefined> {
+  // Split as s3rver's putObjectCopy splits it, so that both name the same object.
+  const path = `/${decodeURI(source).replace(/^\//, '').split('/').map(encodeURIComponent).join('/')}`;
+  return new Promise((resolve, reject) => {
+    const head = httpRequest({ host: upstream.host, port: upstream.port, method: 'HEAD', path, agent }, (res) => {
+      res.resume();
+      const etag = headerValue(res.headers, 'etag');
+      resolve(res.statusCode === 200 && etag !== undefined ? unquote(etag) : undefined);
+    });
+    head.on('error', reject);
+    head.end();
+  });
 }
 
 function forward(req: IncomingMessage, res: ServerResponse, body: Buffer, upstream: { host: string; port: number }, agent: Agent) {

@@ -286,3 +286,58 @@ describe('I1 the local file store refuses what S3 refuses', () => {
     expect(await stored(key)).toEqual(original);
   });
 });
+
+describe('I1 the local file store honours CopyObject conditions (x-amz-copy-source-if-match) as S3 does', () => {
+  const first = pdf('先检查的版本');
+  const second = pdf('后写入的版本');
+  const error = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: { name?: string; Condition?: string; $metadata?: { httpStatusCode?: number } }) => ({ name: e.name, status: e.$metadata?.httpStatusCode, condition: e.Condition }),
+    );
+  const putSource = async (key: string, body: Buffer) => (await s3.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: key, Body: body, ContentType: 'application/pdf' }))).ETag!;
+  const copy = (key: string, ifMatch?: string) => s3.send(new CopyObjectCommand({ Bucket: TEST_BUCKET, Key: `pinned/${key}`, CopySource: `${TEST_BUCKET}/${key}`, CopySourceIfMatch: ifMatch }));
+
+  it('copies when CopySourceIfMatch is the source ETag', async () => {
+    // Prepare
+    const key = `uploads/s3-front-${randomUUID()}`;
+    await putSource(key, first);
+    const { ETag } = await s3.send(new HeadObjectCommand({ Bucket: TEST_BUCKET, Key: key }));
+    // Act
+    await copy(key, ETag);
+    // Assess
+    expect(await stored(`pinned/${key}`)).toEqual(first);
+  });
+
+  it('refuses the copy (412 PreconditionFailed, x-amz-copy-source-If-Match) once the source was written again, copying nothing', async () => {
+    // Prepare
+    const key = `uploads/s3-front-${randomUUID()}`;
+    const checked = await putSource(key, first);
+    await putSource(key, second);
+    // Act
+    const err = await error(copy(key, checked));
+    // Assess
+    expect(err).toEqual({ name: 'PreconditionFailed', status: 412, condition: 'x-amz-copy-source-If-Match' });
+    expect(await stored(`pinned/${key}`)).toBeUndefined();
+  });
+
+  it('copies the current bytes without CopySourceIfMatch', async () => {
+    // Prepare
+    const key = `uploads/s3-front-${randomUUID()}`;
+    await putSource(key, first);
+    await putSource(key, second);
+    // Act
+    await copy(key);
+    // Assess
+    expect(await stored(`pinned/${key}`)).toEqual(second);
+  });
+
+  it('leaves a missing source to NoSuchKey (404)', async () => {
+    // Prepare
+    const key = `uploads/s3-front-${randomUUID()}`;
+    // Act
+    const err = await error(copy(key, '"0123456789abcdef0123456789abcdef"'));
+    // Assess
+    expect(err).toMatchObject({ name: 'NoSuchKey', status: 404 });
+  });
+});
