@@ -20,7 +20,7 @@ describe('materials in S3 (s3rver)', () => {
     });
 
     it('is reported with its stored size and SHA-256', async () => {
-      expect(await blobs.digest('uploads/it-1')).toEqual({ size: body.length, sha256: sha256(body) });
+      expect(await blobs.digest('uploads/it-1')).toEqual({ size: body.length, sha256: sha256(body), etag: expect.stringMatching(/^"[0-9a-f]{32}"$/) });
     });
   });
 

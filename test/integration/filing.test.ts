@@ -229,7 +229,7 @@ describe('H1 who can see a case', () => {
 describe('C1 F5 nothing lost between filing and the workflow', () => {
   it('starts a lost workflow, filed with 201, by the sweep once the start has had its grace period', async () => {
     // Prepare
-    const own = await integrationDeps(); // a table of its own: only this story's cases
+    const own = await integrationDeps({ followUps: 'manual' }); // a table of its own: only this story's cases
     const realClock = new MovableClock();
     const filedAt = Date.now();
     realClock.set(new Date(filedAt));
@@ -238,7 +238,11 @@ describe('C1 F5 nothing lost between filing and the workflow', () => {
     // Act: one filing whose workflow start is lost, one whose start succeeds
     const lost = await fileCase(failing, citizen(), await individualBusinessApplication(own));
     expect(lost.status).toBe(201);
+    own.fireWith(failing);
+    await own.poller.drain(); // its follow-up's start fails (and is held for another look)
     const running = await fileCase(withClock, citizen(), await individualBusinessApplication(own));
+    own.fireWith(withClock);
+    await own.poller.drain();
     // Assess
     expect(own.workflow.executions).toEqual([`${running.body.caseId}-1`]);
     expect(await own.workflowRuns.getWorkflowRun(running.body.caseId)).toMatchObject({ status: 'running', attempt: 1 });

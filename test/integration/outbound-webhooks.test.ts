@@ -8,6 +8,8 @@ import { Conflict, Forbidden } from '#shared/errors.ts';
 import { actOnCase } from '#shared/usecases/case-actions.ts';
 import { sweepDeliveries } from '#shared/usecases/deliveries.ts';
 import { runScheduledTask } from '#shared/usecases/scheduled.ts';
+import { followUpTimerName } from '#shared/usecases/follow-ups.ts';
+import { LEASE_MS } from '../../infra/local/timer-poller.ts';
 import { integrationDeps } from '../support/deps.ts';
 import { findItem } from '#shared/catalog/index.ts';
 import { admin, citizen, individualBusinessApplication, pdf, sha256, uploadFile } from '../support/fixtures.ts';
@@ -31,7 +33,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`;
-  deps = await integrationDeps();
+  // The test fires every timer itself, the steps' follow-ups (which make each first attempt) too.
+  deps = await integrationDeps({ followUps: 'manual' });
   await updateDepartment(deps, admin, 'fz-scjg', { webhookUrl: url });
   secret = (await rotateSecret(deps, admin, 'fz-scjg')).secret;
 });
@@ -90,11 +93,25 @@ describe('E5 webhooks out: signed, retried with back-off, then parked', () => {
     expect(received).toHaveLength(1);
   });
 
-  it('loses nothing when the process died before the first timer was set', async () => {
+  it('loses nothing when the process died while the follow-up was making the first attempt', async () => {
+    // Prepare: the follow-up taken by a runner that then died
+    const caseId = await fileOne();
+    const [followUp] = (await deps.timers.dueTimers(deps.clock.now().toISOString(), 100)).filter((t) => t.name === followUpTimerName(caseId, 1));
+    expect(await deps.timers.leaseTimer(followUp!, new Date(deps.clock.now().getTime() + LEASE_MS).toISOString())).toBe(true);
+    expect(await deps.poller.tick()).toBe(0);
+    expect(received).toEqual([]);
+    // Act: its lease runs out
+    deps.clock.advance(LEASE_MS);
+    // Assess: handed out again, it makes the attempt
+    expect(await deps.poller.tick()).toBe(1);
+    expect(received.map((r) => JSON.parse(r.body).data.caseId)).toEqual([caseId]);
+  });
+
+  it('loses nothing when the follow-up itself was lost (the sweep finds the overdue delivery)', async () => {
     // Prepare
-    await fileOne();
-    const [lost] = await deps.deliveries.listOverdueDeliveries(new Date(deps.clock.now().getTime() + 1000).toISOString(), 100);
-    await deps.scheduler.cancel(`deliver-${lost!.deliveryId}-1`); // as if the process died right after the commit
+    const caseId = await fileOne();
+    const [lost] = (await deps.deliveries.listOverdueDeliveries(new Date(deps.clock.now().getTime() + 1000).toISOString(), 100)).filter((d) => d.data.caseId === caseId);
+    await deps.timers.deleteTimer(followUpTimerName(caseId, 1)); // as if the step's follow-up had never been written
     expect(await deps.poller.tick()).toBe(0);
     // Act / Assess: the sweep, before and after the delivery is overdue
     expect(await sweepDeliveries(deps)).toEqual({ rescheduled: 0 }); // not yet overdue

@@ -243,7 +243,7 @@ describe('I1 the local file store refuses what S3 refuses', () => {
     const head = await s3.send(new HeadObjectCommand({ Bucket: TEST_BUCKET, Key: `pinned/${k}` }));
     // Assess
     expect(head.ContentLength).toBe(big.length);
-    expect(await blobs.digest(`pinned/${k}`)).toEqual({ size: big.length, sha256: sha256(big) });
+    expect(await blobs.digest(`pinned/${k}`)).toEqual({ size: big.length, sha256: sha256(big), etag: expect.stringMatching(/^"[0-9a-f]{32}"$/) });
   });
 
   describe('header-signed SDK calls signed with another secret', () => {

@@ -12,7 +12,7 @@ import { until, workflowDeps } from '../support/deps.ts';
 import { citizen, individualBusinessApplication } from '../support/fixtures.ts';
 
 const fnArn = LOCAL_NAMES.functionArn('case-workflow');
-let deps: Deps;
+let deps: Awaited<ReturnType<typeof workflowDeps>>['deps'];
 let sfn: LocalStepFunctions;
 const dept = { kind: 'department' as const, id: 'fz-scjg', via: 'webhook' as const };
 const waitOf = async (caseId: string, stage: string) => (await deps.cases.listWaits(caseId)).find((w) => w.stage === stage);
@@ -77,9 +77,11 @@ describe('G1 the case workflow (same ASL, aws-local-stepfunctions)', () => {
     // Assess: waiting for the decision again
     const after = await until(() => waitOf(body.caseId, 'decision'), (w) => w !== undefined && w.token !== before);
     expect(after?.stage).toBe('decision');
-    // Act / Assess
+    // Act / Assess: the approval's follow-up wakes the new runtime's execution
+    deps.fireWith(freshDeps);
     await actOnCase(freshDeps, dept, { caseId: body.caseId, command: { type: 'approve' } });
     expect((await until(() => deps.cases.get(body.caseId), (c) => c?.status === 'completed'))?.status).toBe('completed');
+    deps.fireWith(deps);
     await fresh.stop();
   });
 });

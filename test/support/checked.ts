@@ -19,6 +19,10 @@ import { Contract } from './contract.ts';
  * refusal, as the problem+json the HTTP layer would send) checked with ajv against what the served
  * OpenAPI document declares for that operation and status. A test that got an undeclared answer
  * fails (afterEach, below): the contract holds for what the integration suites receive too.
+ *
+ * Each call then waits for the follow-up its step left (integration deps' `settle`), as a
+ * person's or a system's next request comes after it (within a second of the answer in AWS).
+ * Tests of that window itself call the use cases directly, with `followUps: 'manual'`.
  */
 const contract = Contract.of(openApiDocument() as object);
 
@@ -30,6 +34,8 @@ function checked<A extends unknown[], R>(operationId: string, fn: (...args: A) =
     const c = await contract;
     try {
       const result = await fn(...args);
+      const deps = args[0] as { settle?: () => Promise<unknown> };
+      await deps.settle?.();
       const { status, body } = answer(result);
       c.checkOperation(operationId, status, 'application/json', asJson(body));
       return result;

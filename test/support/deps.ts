@@ -89,7 +89,10 @@ export async function integrationDeps(
   // Fires every timer, the steps' follow-ups too (the stream's work in AWS), when a test ticks it.
   let target: Deps = deps;
   const poller = new TimerPoller(store.timers, clock, (timer) => runScheduledTask(target, timer.task));
-  return { ...deps, workflow, clock, poller, settle: () => poller.drain(), fireWith: (d: Deps) => void (target = d), metrics: deps.metrics as RecordingMetrics, store };
+  const full = { ...deps, workflow, clock, poller, settle: opts.followUps === 'manual' ? async () => 0 : () => poller.drain(), fireWith: (d: Deps) => void (target = d), metrics: deps.metrics as RecordingMetrics, store };
+  // The timers run with the very object the test holds (its per-deps caches, e.g. the calendar, are theirs).
+  target = full;
+  return full;
 }
 
 /** Polls until a condition holds (or the time is up, returning the last value for the assertion to report). */
@@ -110,7 +113,7 @@ export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms
  */
 export async function workflowDeps(
   opts: { aslFile?: string; task?: (input: unknown, run: (input: unknown) => Promise<unknown>) => Promise<unknown> } = {},
-): Promise<{ deps: Deps & { clock: MovableClock; poller: TimerPoller; settle: () => Promise<number> }; sfn: LocalStepFunctions }> {
+): Promise<{ deps: Deps & { clock: MovableClock; poller: TimerPoller; settle: () => Promise<number>; fireWith: (d: Deps) => void }; sfn: LocalStepFunctions }> {
   const base = await integrationDeps();
   const fnArn = LOCAL_NAMES.functionArn('case-workflow');
   const box: { deps?: Deps } = {};
