@@ -11,7 +11,7 @@ import { ConcurrentModification, Forbidden, NotFound, RuleViolation, type FieldE
 import { zodErrors } from '../schemas/validate.ts';
 import type { Principal } from '../domain/principal.ts';
 import { newId } from '../ids.ts';
-import { logCaseChange, logger } from '../log.ts';
+import { logCaseChange } from '../log.ts';
 import { DuplicateCompanion } from '../errors.ts';
 import type { Companion } from '../ports/cases.ts';
 import type { CaseListQuery, CreateCaseRequest } from '../schemas/api.ts';
@@ -27,6 +27,7 @@ import { SHOWN_TO_APPLICANT } from '../domain/actions/index.ts';
 import { calendarOf } from './calendar.ts';
 import { idempotencyOf, remember, replay } from './idempotency.ts';
 import { pinCertificate, pinForm, pinUpload } from './materials.ts';
+import { uploadKey } from './uploads.ts';
 
 type CreateCase = z.output<typeof CreateCaseRequest>;
 
@@ -78,7 +79,8 @@ export async function checkMaterials(
         }
         return;
       }
-      const upload = await deps.uploads.getUpload(ref.uploadId);
+      // The record and the bytes side by side: the bytes' key follows from the id.
+      const [upload, digest] = await Promise.all([deps.uploads.getUpload(ref.uploadId), deps.blobs.digest(uploadKey(ref.uploadId))]);
       if (!upload || upload.owner !== owner) {
         errors.push({ path: `${path}.uploadId`, message: 'no such upload of yours' });
         return;
@@ -88,7 +90,7 @@ export async function checkMaterials(
         return;
       }
       // The pinned copy (made by the step's follow-up) is what departments will open.
-      const stored = await pinUpload(deps, upload);
+      const stored = digest && upload.objectKey === uploadKey(upload.uploadId) ? pinUpload(deps, upload, digest) : undefined;
       if (!stored) {
         errors.push({ path: `${path}.uploadId`, message: 'the file has not been uploaded yet (PUT it to the upload URL first)' });
         return;

@@ -68,7 +68,7 @@ function verify(secrets: string[], headers: Record<string, string | undefined>, 
 }
 
 /** A department's webhook: its secrets, the ids it has sent, and the action or material link it asks for. */
-export type DepartmentWebhookDeps = Pick<Deps, 'cases' | 'departments' | 'webhooks' | 'scheduler' | 'blobs' | 'notices' | 'workflow' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
+export type DepartmentWebhookDeps = Pick<Deps, 'cases' | 'departments' | 'webhooks' | 'blobs' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
 
 /** POST /hooks/departments/{deptCode}: verify, parse, deduplicate, act. */
 export async function receiveDepartmentWebhook(deps: DepartmentWebhookDeps, deptCode: string, headers: Record<string, string | undefined>, rawBody: string) {

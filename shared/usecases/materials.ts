@@ -24,9 +24,11 @@ export type Pinned<T> = T & { file: FileJob };
  * the copy is what departments open. The upload is checked now (its bytes hashed); the step's
  * follow-up copies exactly the object checked (by its ETag), and refuses one written since.
  */
-export async function pinUpload(deps: PinningDeps, upload: Upload): Promise<Pinned<{ objectKey: string; size: number; sha256: string }> | undefined> {
-  const digest = await deps.blobs.digest(upload.objectKey);
-  if (!digest) return undefined;
+export function pinUpload(
+  deps: Pick<Deps, 'clock'>,
+  upload: Upload,
+  digest: { size: number; sha256: string; etag: string },
+): Pinned<{ objectKey: string; size: number; sha256: string }> {
   // A key of its own per copy: two filings racing with the same upload never write the same object.
   const objectKey = `pinned/uploads/${upload.uploadId}-${newId(deps.clock.now())}`;
   return { objectKey, size: digest.size, sha256: digest.sha256, file: { kind: 'copy', from: upload.objectKey, objectKey, etag: digest.etag } };
@@ -82,7 +84,7 @@ function openerOf(principal: Principal | undefined, record: CaseRecord): CaseAct
 }
 
 /** Opening a material: a case action (the opening is recorded), then a link to the pinned bytes. */
-export type OpenMaterialDeps = Pick<Deps, 'cases' | 'scheduler' | 'blobs' | 'workflow' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
+export type OpenMaterialDeps = Pick<Deps, 'cases' | 'blobs' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
 
 /**
  * A short-lived download of exactly the material's pinned bytes, with their digest; the opening

@@ -9,6 +9,9 @@ import type { Deps } from './deps.ts';
 
 const URL_LIFETIME_SECONDS = 15 * 60;
 
+/** Where an upload's bytes go: known from its id alone (filing reads the record and the bytes side by side). */
+export const uploadKey = (uploadId: string) => `uploads/${uploadId}`;
+
 /** Size and type are checked before anything is signed; the digest is checked again when filed. */
 export async function createUpload(deps: Pick<Deps, 'uploads' | 'blobs' | 'realClock'>, principal: Principal | undefined, body: z.output<typeof UploadRequest>) {
   const citizen = requireCitizen(principal, 2, 'uploading materials');
@@ -17,7 +20,7 @@ export async function createUpload(deps: Pick<Deps, 'uploads' | 'blobs' | 'realC
   }
   const now = deps.realClock.now();
   const uploadId = newId(now);
-  const objectKey = `uploads/${uploadId}`;
+  const objectKey = uploadKey(uploadId);
   const expiresAt = new Date(now.getTime() + URL_LIFETIME_SECONDS * 1000);
   const signed = await deps.blobs.presignPut(objectKey, { ...body, expiresInSeconds: URL_LIFETIME_SECONDS });
   await deps.uploads.putUpload({
