@@ -144,6 +144,7 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
       if (batchItemFailures.length) throw new Error(`follow-up ${timer.name} failed (see its log line)`);
     };
     const timers = new TimerPoller(store.timers, localCaseClock, fire, log);
+    let timersStarted = false;
 
     const keys = await loadOrCreateKeys(join(opts.dataDir, 'keys', 'jwt.json'));
     const clockFile = join(opts.dataDir, 'clock.json');
@@ -156,7 +157,7 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
           try {
             return await lambdas[f]!(event, context);
           } finally {
-            timers.kick();
+            if (timersStarted) timers.kick();
           }
         }]),
       ) as Record<HttpFunctionName, LambdaHandler>,
@@ -193,10 +194,10 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     });
     stops.push(() => new Promise<void>((resolve) => { gateway.closeAllConnections(); gateway.close(() => resolve()); }));
 
-    timers.start();
     // Executions live in memory: a new attempt for every case still in progress. Each loads its
-    // case and carries on from the stored status. Before the first sweep, so a
-    // case is started once.
+    // case and carries on from the stored status. Before the first sweep, and before the timers
+    // (a filing's follow-up left from before would start its first attempt too), so a case is
+    // started once.
     const deps = buildDeps();
     const open = await store.cases.listOpen();
     const restart = async (caseId: string) => {
@@ -208,6 +209,8 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     };
     for (let i = 0; i < open.length; i += 8) await Promise.all(open.slice(i, i + 8).map((c) => restart(c.caseId)));
     if (open.length) log(`resumed ${open.length} open case(s)`);
+    timers.start();
+    timersStarted = true;
 
     // As the recurring sweep schedule does in AWS: at start (after a kill -9) and every minute.
     const sweep = () => dispatch({ task: 'sweep' }, lambdaContext('timers')).catch((err: Error) => log('sweep failed', { error: err.message }));
