@@ -35,6 +35,9 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
         if (!timer) return undefined;
         try {
           const task = validate(FollowUpInput, timer.task, '', 'the follow-up');
+          // Done already (a batch handed out again after another record failed), or written
+          // again by the sweep (its own record will come): nothing to do for this one.
+          if ((await lambdaDeps().timers.getTimer(timer.name))?.at !== timer.at) return undefined;
           await runFollowUp(lambdaDeps(), task);
           await lambdaDeps().timers.takeTimer(timer.name, timer.at);
           return undefined;

@@ -56,6 +56,8 @@ export type Timer = { name: string; at: string; task: ScheduledTask };
 /** The local scheduler's timers, kept in the table (infra/local/timer-poller.ts fires them). */
 export interface TimerStore {
   putTimer(timer: Timer): Promise<void>;
+  /** A timer as it is now (read consistently), or undefined once taken. */
+  getTimer(name: string): Promise<Timer | undefined>;
   /** Timers due at `now` (UTC ISO), earliest first. */
   dueTimers(now: string, limit?: number): Promise<Timer[]>;
   /** Takes a timer: true for exactly one taker, so a timer fires once even with two pollers. */

@@ -1,6 +1,7 @@
 import type { Companion } from '../ports/cases.ts';
 import type { FileJob, FollowUp } from '../ports/scheduler.ts';
 import { logger } from '../log.ts';
+import { NotReady } from '../errors.ts';
 import { isWaitOver } from '../domain/workflow.ts';
 import type { CaseRecord } from '../domain/case.ts';
 import { attemptDelivery, type DeliveryDeps } from './deliveries.ts';
@@ -26,6 +27,8 @@ export type FileJobDeps = Pick<Deps, 'blobs' | 'notices' | 'departments'>;
 async function writeFile(deps: FileJobDeps, job: FileJob): Promise<void> {
   switch (job.kind) {
     case 'notice': {
+      // Rendered once: a follow-up run again (a retried batch) leaves an issued notice as it is.
+      if ((await deps.blobs.size(job.objectKey)) !== undefined) return;
       const department = (await loadDepartment(deps, job.deptCode))?.dept.name ?? job.deptCode;
       return deps.blobs.put(job.objectKey, await deps.notices.render({ ...job.notice, department }), 'application/pdf');
     }
@@ -61,6 +64,22 @@ async function startIfStill(deps: Pick<Deps, 'workflowRuns' | 'workflow' | 'real
   if (run?.attempt === attempt && run.status === 'starting') await runAttempt(deps, caseId, attempt);
 }
 
+/** How long a request waits for a file its step's follow-up is writing, before answering 503. */
+const FILE_WAIT_MS = 2_000;
+
+/**
+ * A file a step recorded, once its follow-up wrote it: asked for in the moment between (a
+ * notice is rendered within a second of the answer), the request waits a little, then answers
+ * 503 with Retry-After rather than a link to nothing.
+ */
+export async function whenWritten(deps: Pick<Deps, 'blobs'>, objectKey: string, what: string): Promise<void> {
+  for (let waited = 0; ; waited += 200) {
+    if ((await deps.blobs.size(objectKey)) !== undefined) return;
+    if (waited >= FILE_WAIT_MS) throw new NotReady(`${what} is still being prepared`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** How long a follow-up may stay unfinished before the sweep hands it out again. */
 const STALE_MS = 5 * 60_000;
 
@@ -70,27 +89,40 @@ const STALE_MS = 5 * 60_000;
  * AWS; the local poller's next look).
  */
 export async function sweepFollowUps(deps: Pick<Deps, 'timers' | 'clock'>): Promise<{ followUpsAgain: number }> {
-  const now = deps.clock.now();
-  const stale = (await deps.timers.dueTimers(new Date(now.getTime() - STALE_MS).toISOString(), 100)).filter((t) => t.name.startsWith(FOLLOW_UP_PREFIX));
-  await Promise.all(stale.map((t) => deps.timers.putTimer({ ...t, at: now.toISOString() })));
-  if (stale.length) logger.warn('follow-ups handed out again', { names: stale.map((t) => t.name) });
-  return { followUpsAgain: stale.length };
+  const now = deps.clock.now().toISOString();
+  const before = new Date(Date.parse(now) - STALE_MS).toISOString();
+  let again = 0;
+  // Page by page (each handed out moves past `before`), at most 1,000 a sweep.
+  for (let page = 0; page < 10; page++) {
+    const due = await deps.timers.dueTimers(before, 100);
+    const stale = due.filter((t) => t.name.startsWith(FOLLOW_UP_PREFIX));
+    // Only as read: one finished (deleted) or handed out meanwhile is left alone.
+    const moved = await Promise.all(stale.map((t) => deps.timers.leaseTimer(t, now)));
+    again += moved.filter(Boolean).length;
+    if (due.length < 100 || !stale.length) break;
+  }
+  if (again) logger.warn('follow-ups handed out again', { count: again });
+  return { followUpsAgain: again };
 }
 
 /** Everything a follow-up may do. */
 export type FollowUpDeps = FileJobDeps & DeliveryDeps & WatchDeps & Pick<Deps, 'workflowRuns' | 'workflow'>;
 
 /**
- * Runs what a committed step left to do, each part independent of the others and safe to run
- * again: the files (same key, same bytes), the webhooks' first attempts (an attempt already made
+ * Runs what a committed step left to do, each part safe to run again: the files (same key, same
+ * bytes; a notice is rendered once), then the webhooks' first attempts (an attempt already made
  * is not made again), waking the workflow (a token no longer waiting is skipped), starting the
  * workflow (the same execution name starts once), and the watch (a second look finds nothing).
  * Throws when any part failed, after all were tried: the follow-up is then run again.
  */
 export async function runFollowUp(deps: FollowUpDeps, f: FollowUp): Promise<{ caseId: string; version: number }> {
+  const files = (f.files ?? []).map((job): [string, Promise<unknown>] => [`file ${job.objectKey}`, writeFile(deps, job)]);
+  // The webhooks go once the files are written: a department system that opens a material or a
+  // notice as soon as it is told finds them there.
+  const written = Promise.allSettled(files.map(([, p]) => p));
   const parts: Array<[string, Promise<unknown>]> = [
-    ...(f.files ?? []).map((job): [string, Promise<unknown>] => [`file ${job.objectKey}`, writeFile(deps, job)]),
-    ...(f.deliveries ?? []).map((id): [string, Promise<unknown>] => [`delivery ${id}`, attemptDelivery(deps, id, { firstOnly: true })]),
+    ...files,
+    ...(f.deliveries ?? []).map((id): [string, Promise<unknown>] => [`delivery ${id}`, written.then(() => attemptDelivery(deps, id, { firstOnly: true }))]),
     ...(f.startAttempt ? [[`workflow attempt ${f.startAttempt}`, startIfStill(deps, f.caseId, f.startAttempt)] as [string, Promise<unknown>]] : []),
     ...(f.resume ? [['resume', deps.cases.get(f.caseId).then((record) => record && resumeWaitsOver(deps, record))] as [string, Promise<unknown>]] : []),
     ['watch', watchCase(deps, f.caseId, f.previousWatchDays ? { previousDays: f.previousWatchDays } : {})],

@@ -7,7 +7,7 @@ import { newId } from '../ids.ts';
 import { toShanghaiIso } from '../time.ts';
 import { actOnCase, type CaseActor } from './case-actions.ts';
 import type { FileJob } from '../ports/scheduler.ts';
-import { NotReady } from '../errors.ts';
+import { whenWritten } from './follow-ups.ts';
 import type { Deps } from './deps.ts';
 
 /** How long a material's download link lasts. */
@@ -107,7 +107,7 @@ export async function openMaterial(deps: OpenMaterialDeps, who: Principal | Case
     );
   }
   // Pinned by the step's follow-up, right after its answer: a moment when asked at once.
-  if ((await deps.blobs.size(material.objectKey)) === undefined) throw new NotReady(`material ${materialId} of case ${caseId} is still being pinned`);
+  await whenWritten(deps, material.objectKey, `material ${materialId} of case ${caseId}`);
   await actOnCase(deps, actor, { caseId, command: { type: 'open_material', materialId } }, opts.webhookId ? { webhookId: opts.webhookId } : {});
   const expiresAt = new Date(deps.realClock.now().getTime() + LINK_SECONDS * 1000);
   const url = await deps.blobs.presignGet(material.objectKey, { expiresInSeconds: LINK_SECONDS, fileName: material.fileName! });

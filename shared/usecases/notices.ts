@@ -1,7 +1,8 @@
 import { findItem } from '../catalog/index.ts';
 import { noticeFor } from '../domain/actions/index.ts';
 import type { CaseDocument, CaseRecord, Command, DocumentKind } from '../domain/case.ts';
-import { NotFound, NotReady } from '../errors.ts';
+import { NotFound } from '../errors.ts';
+import { whenWritten } from './follow-ups.ts';
 import { newId } from '../ids.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { Notice } from '../domain/records.ts';
@@ -61,7 +62,7 @@ export async function documentLink(deps: Pick<Deps, 'cases' | 'blobs' | 'realClo
   const doc = record.documents.find((d) => d.docId === docId);
   if (!doc) throw new NotFound(`no document ${docId} on case ${caseId}`);
   // Issued with the step, rendered by its follow-up right after: a moment when asked at once.
-  if ((await deps.blobs.size(doc.objectKey)) === undefined) throw new NotReady(`document ${docId} of case ${caseId} is still being prepared`);
+  await whenWritten(deps, doc.objectKey, `document ${docId} of case ${caseId}`);
   const expiresAt = new Date(deps.realClock.now().getTime() + DOWNLOAD_SECONDS * 1000);
   const url = await deps.blobs.presignGet(doc.objectKey, { expiresInSeconds: DOWNLOAD_SECONDS, fileName: `${doc.name}-${record.supervisionCode}.pdf` });
   return { docId, kind: doc.kind, name: doc.name, url, expiresAt: toShanghaiIso(expiresAt) };

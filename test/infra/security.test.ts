@@ -357,9 +357,9 @@ describe('C1 D1 F5 follow-ups run with the grants of what they do, and the reque
   it('the follow-ups function may write notices, copy uploads within the bucket, start and resume the workflow, and set timers', () => {
     const statements = statementsOf(functionId('follow-ups'));
     // A notice is a PutObject; a pinned copy is a CopyObject, which S3 authorizes as GetObject of the source and PutObject of the copy.
-    expect(allows(statements, { action: 's3:PutObject', resource: `${FILES}/notices/01K/acceptance.pdf` })).toBe(true);
+    expect(allows(statements, { action: 's3:PutObject', resource: `${FILES}/documents/01K/01K2.pdf` })).toBe(true);
     expect(allows(statements, { action: 's3:GetObject', resource: `${FILES}/uploads/u1` })).toBe(true);
-    expect(allows(statements, { action: 's3:PutObject', resource: `${FILES}/cases/01K/materials/m1` })).toBe(true);
+    expect(allows(statements, { action: 's3:PutObject', resource: `${FILES}/pinned/uploads/01K-01K2` })).toBe(true);
     expect(allows(statements, { action: 'states:StartExecution', resource: STATE_MACHINE })).toBe(true);
     expect(allows(statements, { action: 'states:SendTaskSuccess', resource: STATE_MACHINE })).toBe(true);
     expect(allows(statements, { action: 'scheduler:CreateSchedule', resource: SCHEDULE })).toBe(true);
@@ -386,10 +386,10 @@ describe('C1 D1 F5 follow-ups run with the grants of what they do, and the reque
       expect(allows(statements, { action: 'scheduler:CreateSchedule', resource: SCHEDULE }), name).toBe(false);
       expect(allows(statements, { action: 'iam:PassRole', resource: `<${schedulerRoleId()}.Arn>` }), name).toBe(false);
       // Presigned downloads and the size of a pinned file (HEAD) are GetObject.
-      expect(allows(statements, { action: 's3:GetObject', resource: `${FILES}/cases/01K/materials/m1` }), name).toBe(true);
+      expect(allows(statements, { action: 's3:GetObject', resource: `${FILES}/pinned/uploads/01K-01K2` }), name).toBe(true);
     }
     // The presigned upload URL is a PutObject signed by citizen-api.
     expect(allows(statementsOf(functionId('citizen-api')), { action: 's3:PutObject', resource: `${FILES}/uploads/u1` })).toBe(true);
-    expect(allows(statementsOf(functionId('department-hooks')), { action: 's3:PutObject', resource: `${FILES}/notices/01K/acceptance.pdf` })).toBe(false);
+    expect(allows(statementsOf(functionId('department-hooks')), { action: 's3:PutObject', resource: `${FILES}/documents/01K/01K2.pdf` })).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { NotReady } from '#shared/errors.ts';
 import { fileCase } from '#shared/usecases/cases.ts';
 import { staffAction } from '#shared/usecases/department-actions.ts';
-import { followUpTimerName, runFollowUp } from '#shared/usecases/follow-ups.ts';
+import { followUpTimerName, runFollowUp, sweepFollowUps } from '#shared/usecases/follow-ups.ts';
 import { openMaterial } from '#shared/usecases/materials.ts';
 import { documentLink } from '#shared/usecases/notices.ts';
 import type { FollowUp } from '#shared/ports/scheduler.ts';
@@ -86,5 +86,25 @@ describe('C1 D1 F5 what a step leaves to do runs after its answer, and is never 
     const form = (await deps.cases.get(caseId))!.materials.find((m) => m.source === 'form') as { objectKey: string };
     expect(await deps.blobs.size(form.objectKey)).toBeGreaterThan(0);
     expect(await followUpOf(caseId, 1)).toBeUndefined();
+  });
+
+  it('hands a follow-up out again from the sweep when it stayed unfinished for minutes, and never one that finished', async () => {
+    // Prepare: two filings; one's follow-up runs, the other's is left (its runs all failed, say)
+    const done = (await fileCase(deps, citizen(), await individualBusinessApplication(deps))).body.caseId;
+    const left = (await fileCase(deps, citizen(), await individualBusinessApplication(deps))).body.caseId;
+    const finished = (await followUpOf(done, 1))!;
+    await runFollowUp(deps, finished.task as FollowUp);
+    await deps.timers.takeTimer(finished.name, finished.at);
+    // Act / Assess: within five minutes nothing is handed out again
+    expect(await sweepFollowUps(deps)).toEqual({ followUpsAgain: 0 });
+    deps.clock.advance(6 * 60_000);
+    const swept = deps.clock.now().getTime();
+    // (the follow-up refused in the test above, still failing, may be handed out again too)
+    expect((await sweepFollowUps(deps)).followUpsAgain).toBeGreaterThanOrEqual(1);
+    // Assess: the one left is due now (a new stream record in AWS); the finished one stays gone
+    expect(Date.parse((await followUpOf(left, 1))!.at)).toBeGreaterThanOrEqual(swept);
+    expect(await followUpOf(done, 1)).toBeUndefined();
+    await deps.poller.drain();
+    expect(deps.workflow.started).toContain(left);
   });
 });

@@ -135,6 +135,7 @@ export class MemoryTable {
   /** The table's timers: the steps' follow-ups. */
   readonly timerStore: TimerStore = {
     putTimer: async (t) => void this.followUps.set(t.name, copy(t)),
+    getTimer: async (name) => copy(this.followUps.get(name)),
     dueTimers: async (now, limit = 25) => [...this.followUps.values()].filter((t) => t.at <= now).sort((a, b) => a.at.localeCompare(b.at)).slice(0, limit).map(copy),
     takeTimer: async (name, at) => this.followUps.get(name)?.at === at && this.followUps.delete(name),
     leaseTimer: async (t, until) => {

@@ -9,6 +9,8 @@ import { createUpload } from '#shared/usecases/uploads.ts';
 import { citizen, pdf, sha256 } from '../support/fixtures.ts';
 import { memoryDeps } from '../support/memory.ts';
 import { logger } from '#shared/log.ts';
+import type { FollowUp, Timer } from '#shared/ports/scheduler.ts';
+import { runFollowUp } from '#shared/usecases/follow-ups.ts';
 
 const item = findItem('individual-business-registration')!;
 const lead = item.department.code;
@@ -79,12 +81,16 @@ describe('D1 E1 what an acceptance sends (use cases on in-memory ports)', () => 
     let accepted: Awaited<ReturnType<typeof filed>>;
     let notice: CaseDocument | undefined;
     let renderedWithTheStep: boolean;
+    let followUp: Timer;
+    const renamed = (name: string) => accepted.table.departments.set(lead, { code: lead, name, secrets: [], createdAt: '', updatedAt: '' });
     beforeAll(async () => {
       accepted = await filed();
       await accepted.runFollowUps();
       await staffAction(accepted.deps, staff(['reviewer']), accepted.caseId, { type: 'case.accept', data: {} });
       [notice] = accepted.table.cases.get(accepted.caseId)!.documents;
       renderedWithTheStep = accepted.blobs.objects.has(notice!.objectKey);
+      followUp = [...accepted.table.followUps.values()][0]!;
+      renamed('福州市市场监督管理局（鼓楼窗口）'); // between the answer and the rendering
       await accepted.runFollowUps();
     });
 
@@ -97,8 +103,14 @@ describe('D1 E1 what an acceptance sends (use cases on in-memory ports)', () => 
       expect(accepted.blobs.objects.has(notice!.objectKey)).toBe(true);
     });
 
-    it('names the lead department, looked up when rendered', () => {
-      expect(JSON.parse(accepted.blobs.objects.get(notice!.objectKey)!.body.toString()).department).toBe(item.department.name);
+    it('names the lead department as it is when rendered', () => {
+      expect(JSON.parse(accepted.blobs.objects.get(notice!.objectKey)!.body.toString()).department).toBe('福州市市场监督管理局（鼓楼窗口）');
+    });
+
+    it('is rendered once: its follow-up run again leaves the issued notice as it was', async () => {
+      renamed('另一个名称');
+      await runFollowUp(accepted.deps, followUp.task as FollowUp);
+      expect(JSON.parse(accepted.blobs.objects.get(notice!.objectKey)!.body.toString()).department).toBe('福州市市场监督管理局（鼓楼窗口）');
     });
 
     it('says the application is accepted (决定予以受理)', () => {
