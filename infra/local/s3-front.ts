@@ -33,14 +33,15 @@ export async function startS3Front(opts: { upstream: { host: string; port: numbe
     }
     if (expectsContinue) res.writeContinue();
     let body: Buffer;
+    let sha256: string | undefined;
     try {
       body = await readBody(req);
-      checkBody(req, verified, body);
+      sha256 = checkBody(req, verified, body);
       await checkCopyConditions(req, opts.upstream, agent);
     } catch (err) {
       return refuse(req, res, err, req.readableEnded === false);
     }
-    forward(req, res, body, opts.upstream, agent);
+    forward(req, res, body, opts.upstream, agent, sha256);
   };
 
   const serve = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => void handle(req, res, expectsContinue).catch(() => res.destroy());
@@ -133,8 +134,9 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
   return Array.isArray(v) ? v.join(',') : v;
 }
 
-/** S3's checks of the bytes against what the request declared (and signed). */
-function checkBody(req: IncomingMessage, verified: Verified, body: Buffer) {
+/** S3's checks of the bytes against what the request declared (and signed); the SHA-256 checksum checked, if one was given. */
+function checkBody(req: IncomingMessage, verified: Verified, body: Buffer): string | undefined {
+  let sha256: string | undefined;
   const declared = req.headers['content-length'];
   if (req.method === 'PUT' && declared === undefined && body.length > 0) {
     throw new S3Refusal(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.');
@@ -173,8 +175,17 @@ function checkBody(req: IncomingMessage, verified: Verified, body: Buffer) {
     if (!given.equals(checksum.compute(body))) {
       throw new S3Refusal(400, 'BadDigest', `The ${checksum.label} you specified did not match the calculated checksum.`);
     }
+    if (checksum.label === 'SHA256') sha256 = value;
   }
+  return sha256;
 }
+
+/**
+ * S3 keeps the SHA-256 checksum an object was written with and answers it to a HEAD or GET with
+ * `x-amz-checksum-mode: ENABLED`; s3rver keeps none, so the front stores it as s3rver metadata
+ * under a name of its own (never shown to clients, never taken from them) and answers it so.
+ */
+const KEPT_CHECKSUM = 'x-amz-meta-x-local-checksum-sha256';
 
 /** S3's x-amz-copy-source-if-match / -if-none-match, which s3rver ignores, checked against the source's current ETag. */
 async function checkCopyConditions(req: IncomingMessage, upstream: { host: string; port: number }, agent: Agent) {
@@ -210,13 +221,19 @@ function sourceEtag(source: string, upstream: { host: string; port: number }, ag
   });
 }
 
-function forward(req: IncomingMessage, res: ServerResponse, body: Buffer, upstream: { host: string; port: number }, agent: Agent) {
+function forward(req: IncomingMessage, res: ServerResponse, body: Buffer, upstream: { host: string; port: number }, agent: Agent, sha256?: string) {
   const headers: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
+  for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && name !== KEPT_CHECKSUM && value !== undefined) headers[name] = value;
   if (body.length > 0 || req.headers['content-length'] !== undefined) headers['content-length'] = String(body.length);
+  if (req.method === 'PUT' && sha256 && req.headers['x-amz-copy-source'] === undefined) headers[KEPT_CHECKSUM] = sha256;
   const out = httpRequest({ host: upstream.host, port: upstream.port, method: req.method, path: req.url, headers, agent }, (upRes) => {
     const answer: OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(upRes.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) answer[name] = value;
+    for (const [name, value] of Object.entries(upRes.headers)) if (!HOP_BY_HOP.has(name) && name !== KEPT_CHECKSUM && value !== undefined) answer[name] = value;
+    const kept = upRes.headers[KEPT_CHECKSUM];
+    if (typeof kept === 'string' && String(req.headers['x-amz-checksum-mode']).toUpperCase() === 'ENABLED') {
+      answer['x-amz-checksum-sha256'] = kept;
+      answer['x-amz-checksum-type'] = 'FULL_OBJECT';
+    }
     res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, answer);
     upRes.pipe(res);
     upRes.on('error', () => res.destroy());

@@ -13,8 +13,11 @@ export interface BlobStore {
    * `ifMatch`: only the object of that ETag; throws CopySourceChanged when it was written again since.
    */
   copy(fromKey: string, toKey: string, opts?: { ifMatch?: string }): Promise<boolean>;
-  /** Size of a stored object (read from its metadata), or undefined when there is none. */
-  size(key: string): Promise<number | undefined>;
+  /**
+   * A stored object's metadata, or undefined when there is none: its size, ETag, and the SHA-256
+   * it was written with (S3 checked the bytes against it then), if it was written with one.
+   */
+  stat(key: string): Promise<{ size: number; etag: string; sha256?: string } | undefined>;
   /** Size, SHA-256 and ETag of a stored object, or undefined when there is none. */
   digest(key: string): Promise<{ size: number; sha256: string; etag: string } | undefined>;
 }

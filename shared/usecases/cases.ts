@@ -79,8 +79,10 @@ export async function checkMaterials(
         }
         return;
       }
-      // The record and the bytes side by side: the bytes' key follows from the id.
-      const [upload, digest] = await Promise.all([deps.uploads.getUpload(ref.uploadId), deps.blobs.digest(uploadKey(ref.uploadId))]);
+      // The record and the stored file's metadata side by side (the file's key follows from the id).
+      // The upload URL had S3 check the bytes against the declared SHA-256 and keep it; a file
+      // written any other way has no such checksum and does not match.
+      const [upload, stored] = await Promise.all([deps.uploads.getUpload(ref.uploadId), deps.blobs.stat(uploadKey(ref.uploadId))]);
       if (!upload || upload.owner !== owner) {
         errors.push({ path: `${path}.uploadId`, message: 'no such upload of yours' });
         return;
@@ -90,21 +92,21 @@ export async function checkMaterials(
         return;
       }
       // The pinned copy (made by the step's follow-up) is what departments will open.
-      const stored = digest && upload.objectKey === uploadKey(upload.uploadId) ? pinUpload(deps, upload, digest) : undefined;
-      if (!stored) {
+      const pinned = stored && upload.objectKey === uploadKey(upload.uploadId) ? pinUpload(deps, upload, stored) : undefined;
+      if (!pinned) {
         errors.push({ path: `${path}.uploadId`, message: 'the file has not been uploaded yet (PUT it to the upload URL first)' });
         return;
       }
-      if (stored.size !== upload.size || stored.sha256 !== upload.sha256) {
+      if (pinned.size !== upload.size || pinned.sha256 !== upload.sha256) {
         errors.push({ path: `${path}.uploadId`, message: 'the uploaded file does not match the declared size and SHA-256' });
         return;
       }
-      files.push(stored.file);
+      files.push(pinned.file);
       materials.push({
         materialId: ref.materialId,
         source: 'upload',
         uploadId: upload.uploadId,
-        objectKey: stored.objectKey,
+        objectKey: pinned.objectKey,
         fileName: upload.fileName,
         contentType: upload.contentType,
         size: upload.size,

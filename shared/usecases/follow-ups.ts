@@ -28,7 +28,7 @@ async function writeFile(deps: FileJobDeps, job: FileJob): Promise<void> {
   switch (job.kind) {
     case 'notice': {
       // Rendered once: a follow-up run again (a retried batch) leaves an issued notice as it is.
-      if ((await deps.blobs.size(job.objectKey)) !== undefined) return;
+      if (await deps.blobs.stat(job.objectKey)) return;
       const department = (await loadDepartment(deps, job.deptCode))?.dept.name ?? job.deptCode;
       return deps.blobs.put(job.objectKey, await deps.notices.render({ ...job.notice, department }), 'application/pdf');
     }
@@ -74,7 +74,7 @@ const FILE_WAIT_MS = 2_000;
  */
 export async function whenWritten(deps: Pick<Deps, 'blobs'>, objectKey: string, what: string): Promise<void> {
   for (let waited = 0; ; waited += 200) {
-    if ((await deps.blobs.size(objectKey)) !== undefined) return;
+    if (await deps.blobs.stat(objectKey)) return;
     if (waited >= FILE_WAIT_MS) throw new NotReady(`${what} is still being prepared`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -21,17 +21,18 @@ export type Pinned<T> = T & { file: FileJob };
 
 /**
  * Filed materials are pinned: copied where no URL the platform issues can write (`pinned/…`), and
- * the copy is what departments open. The upload is checked now (its bytes hashed); the step's
- * follow-up copies exactly the object checked (by its ETag), and refuses one written since.
+ * the copy is what departments open. The upload is checked now (the SHA-256 S3 checked its bytes
+ * against when it was written); the step's follow-up copies exactly the object checked (by its
+ * ETag), and refuses one written since.
  */
 export function pinUpload(
   deps: Pick<Deps, 'clock'>,
   upload: Upload,
-  digest: { size: number; sha256: string; etag: string },
-): Pinned<{ objectKey: string; size: number; sha256: string }> {
+  stored: { size: number; etag: string; sha256?: string },
+): Pinned<{ objectKey: string; size: number; sha256: string | undefined }> {
   // A key of its own per copy: two filings racing with the same upload never write the same object.
   const objectKey = `pinned/uploads/${upload.uploadId}-${newId(deps.clock.now())}`;
-  return { objectKey, size: digest.size, sha256: digest.sha256, file: { kind: 'copy', from: upload.objectKey, objectKey, etag: digest.etag } };
+  return { objectKey, size: stored.size, sha256: stored.sha256, file: { kind: 'copy', from: upload.objectKey, objectKey, etag: stored.etag } };
 }
 
 /** A JSON document kept for the case: its bytes' digest and name now, the bytes by the follow-up. */

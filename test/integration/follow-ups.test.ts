@@ -67,7 +67,7 @@ describe('C1 D1 F5 what a step leaves to do runs after its answer, and is never 
     const run = runFollowUp(deps, followUp);
     // Assess: the follow-up fails (to be retried, then alarmed), nothing is pinned, the material is not opened
     await expect(run).rejects.toThrow(/written again since it was checked/);
-    expect(await deps.blobs.size(material.objectKey)).toBeUndefined();
+    expect(await deps.blobs.stat(material.objectKey)).toBeUndefined();
     await expect(openMaterial(deps, citizen(), caseId, 'premises-proof')).rejects.toBeInstanceOf(NotReady);
   });
 
@@ -84,7 +84,7 @@ describe('C1 D1 F5 what a step leaves to do runs after its answer, and is never 
     // Assess: the workflow started, the form pinned, nothing left
     expect(deps.workflow.started).toContain(caseId);
     const form = (await deps.cases.get(caseId))!.materials.find((m) => m.source === 'form') as { objectKey: string };
-    expect(await deps.blobs.size(form.objectKey)).toBeGreaterThan(0);
+    expect((await deps.blobs.stat(form.objectKey))?.size).toBeGreaterThan(0);
     expect(await followUpOf(caseId, 1)).toBeUndefined();
   });
 

@@ -300,8 +300,10 @@ export class MemoryBlobs implements BlobStore {
     this.objects.set(toKey, o);
     return true;
   }
-  async size(key: string) {
-    return this.objects.get(key)?.body.length;
+  /** Every object here was written with its SHA-256 (as a presigned upload is, in S3). */
+  async stat(key: string) {
+    const o = this.objects.get(key);
+    return o ? { size: o.body.length, etag: etagOf(o.body), sha256: createHash('sha256').update(o.body).digest('hex') } : undefined;
   }
   async digest(key: string) {
     const o = this.objects.get(key);

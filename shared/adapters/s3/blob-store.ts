@@ -72,10 +72,15 @@ export class S3BlobStore implements BlobStore {
     );
   }
 
-  async size(key: string): Promise<number | undefined> {
+  async stat(key: string): Promise<{ size: number; etag: string; sha256?: string } | undefined> {
     const [{ HeadObjectCommand }, s3] = await Promise.all([sdk(), this.client]);
     try {
-      return (await s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))).ContentLength ?? 0;
+      const head = await s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }));
+      return {
+        size: head.ContentLength ?? 0,
+        etag: head.ETag ?? '',
+        ...(head.ChecksumSHA256 ? { sha256: Buffer.from(head.ChecksumSHA256, 'base64').toString('hex') } : {}),
+      };
     } catch (err) {
       // HEAD answers have no body: a missing object is a bare 404 (NotFound), not NoSuchKey.
       if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404 || (await isNoSuchKey(err))) return undefined;
