@@ -23,7 +23,7 @@ import { PlatformAlarms } from '../constructs/platform-alarms.ts';
 import type { ScheduledTask } from '#shared/ports/scheduler.ts';
 import { TABLE } from '#shared/adapters/dynamodb/table.ts';
 import { timerKeyPrefix } from '#shared/adapters/dynamodb/timers.ts';
-import { FOLLOW_UP_PREFIX } from '#shared/usecases/follow-ups.ts';
+import { FOLLOW_UP_PREFIX } from '#shared/ports/scheduler.ts';
 import { JWT_ISSUER_PATTERN } from '../context.ts';
 
 export type StatelessStackProps = StackProps & {

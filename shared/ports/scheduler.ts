@@ -32,6 +32,11 @@ export type FollowUp = {
   previousWatchDays?: string[];
 };
 
+/** Every follow-up's timer name starts so (the stream's filter in AWS picks them out by it). */
+export const FOLLOW_UP_PREFIX = 'followup-';
+/** One follow-up per step: the case and the version the step wrote. */
+export const followUpTimerName = (caseId: string, version: number) => `${FOLLOW_UP_PREFIX}${caseId}-${version}`;
+
 /** A one-time timer: EventBridge Scheduler in AWS, a small persisted scheduler locally. */
 export type ScheduledTask =
   | FollowUp

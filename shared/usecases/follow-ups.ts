@@ -1,5 +1,5 @@
 import type { Companion } from '../ports/cases.ts';
-import type { FileJob, FollowUp } from '../ports/scheduler.ts';
+import { FOLLOW_UP_PREFIX, followUpTimerName, type FileJob, type FollowUp } from '../ports/scheduler.ts';
 import { logger } from '../log.ts';
 import { NotReady } from '../errors.ts';
 import { isWaitOver } from '../domain/workflow.ts';
@@ -10,9 +10,6 @@ import { loadDepartment } from './departments.ts';
 import { runAttempt } from './reconcile.ts';
 import { watchCase, type WatchDeps } from './watch.ts';
 
-/** Every follow-up's timer name starts so (the stream's filter in AWS picks them out by it). */
-export const FOLLOW_UP_PREFIX = 'followup-';
-export const followUpTimerName = (caseId: string, version: number) => `${FOLLOW_UP_PREFIX}${caseId}-${version}`;
 
 /** The step's follow-up as a companion of its transaction: a timer due now (case time). */
 export function followUpOf(deps: Pick<Deps, 'clock'>, f: Omit<FollowUp, 'task'>): Companion {

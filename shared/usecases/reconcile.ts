@@ -1,6 +1,7 @@
 import { FINAL_STATUSES } from '../domain/case.ts';
 import { attemptOfExecution, executionName, START_GRACE_MS, type WorkflowRun } from '../domain/workflow.ts';
 import { logger } from '../log.ts';
+import { followUpTimerName } from '../ports/scheduler.ts';
 import type { Deps } from './deps.ts';
 
 /**
@@ -58,7 +59,7 @@ export async function recordWorkflowStop(
 }
 
 /** The sweep and the daily check: a case's run, its case, and its executions. */
-export type ReconcileDeps = Pick<Deps, 'cases' | 'workflowRuns' | 'workflow' | 'realClock'>;
+export type ReconcileDeps = Pick<Deps, 'cases' | 'workflowRuns' | 'workflow' | 'timers' | 'realClock'>;
 
 /**
  * Nothing lost between the case and its workflow. The sweep looks at every run that is not known
@@ -81,6 +82,9 @@ export async function reconcileWorkflows(deps: ReconcileDeps): Promise<{ restart
       await deps.workflowRuns.markWorkflowRunning(run.caseId, run.attempt, nowIso(deps));
       continue;
     }
+    // The first attempt is the filing's follow-up's to start while that follow-up is there (it is
+    // retried, and handed out again): starting the next one too could run two executions at once.
+    if (run.status === 'starting' && run.attempt === 1 && (await deps.timers.getTimer(followUpTimerName(run.caseId, 1)))) continue;
     try {
       if (await startWorkflow(deps, run.caseId, run.attempt)) restarted.push(run.caseId);
     } catch (err) {
@@ -94,7 +98,7 @@ export async function reconcileWorkflows(deps: ReconcileDeps): Promise<{ restart
  * The daily check of a run believed to be running: if its execution is not running (its
  * status-change report was lost), the run is recorded as stopped and the sweep takes it from there.
  */
-export async function checkWorkflowRuns(deps: ReconcileDeps, caseId: string): Promise<{ lost: boolean }> {
+export async function checkWorkflowRuns(deps: Pick<Deps, 'cases' | 'workflowRuns' | 'workflow' | 'realClock'>, caseId: string): Promise<{ lost: boolean }> {
   const run = await deps.workflowRuns.getWorkflowRun(caseId);
   if (run?.status !== 'running' || Date.parse(run.since) > deps.realClock.now().getTime() - START_GRACE_MS) return { lost: false };
   if (await deps.workflow.isRunning(run.execution!)) return { lost: false };

@@ -8,7 +8,7 @@ import { TABLE } from '#shared/adapters/dynamodb/table.ts';
 import { deployedRoutes } from '#shared/http/routes.ts';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '#shared/domain/metrics.ts';
 import { TimerEntity, timerKeyPrefix } from '#shared/adapters/dynamodb/timers.ts';
-import { FOLLOW_UP_PREFIX, followUpTimerName } from '#shared/usecases/follow-ups.ts';
+import { FOLLOW_UP_PREFIX, followUpTimerName } from '#shared/ports/scheduler.ts';
 import { buildApp } from '../../infra/app.ts';
 import { LAMBDAS } from '../../infra/lambdas.ts';
 

@@ -6,6 +6,8 @@ import { isValidSupervisionCode } from '#shared/domain/supervision-code.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
 import { runScheduledTask } from '#shared/usecases/scheduled.ts';
 import { MovableClock } from '#shared/ports/clock.ts';
+import { followUpTimerName } from '#shared/ports/scheduler.ts';
+import { LEASE_MS } from '../../infra/local/timer-poller.ts';
 import { integrationDeps, RecordingWorkflow } from '../support/deps.ts';
 import { citizen, individualBusinessApplication, pdf, sha256, uploadFile } from '../support/fixtures.ts';
 
@@ -227,7 +229,7 @@ describe('H1 who can see a case', () => {
 });
 
 describe('C1 F5 nothing lost between filing and the workflow', () => {
-  it('starts a lost workflow, filed with 201, by the sweep once the start has had its grace period', async () => {
+  it('starts a lost workflow, filed with 201, by the sweep once the start has had its grace period and its follow-up is gone', async () => {
     // Prepare
     const own = await integrationDeps({ followUps: 'manual' }); // a table of its own: only this story's cases
     const realClock = new MovableClock();
@@ -235,13 +237,12 @@ describe('C1 F5 nothing lost between filing and the workflow', () => {
     realClock.set(new Date(filedAt));
     const withClock = { ...own, realClock };
     const failing = { ...withClock, workflow: { start: async () => Promise.reject(new Error('ThrottlingException')), resume: async () => true, isRunning: async () => false } };
-    // Act: one filing whose workflow start is lost, one whose start succeeds
+    own.fireWith(withClock);
+    // Act: one filing whose follow-up was lost (never ran), one whose follow-up starts it
     const lost = await fileCase(failing, citizen(), await individualBusinessApplication(own));
     expect(lost.status).toBe(201);
-    own.fireWith(failing);
-    await own.poller.drain(); // its follow-up's start fails (and is held for another look)
+    await own.timers.deleteTimer(followUpTimerName(lost.body.caseId, 1));
     const running = await fileCase(withClock, citizen(), await individualBusinessApplication(own));
-    own.fireWith(withClock);
     await own.poller.drain();
     // Assess
     expect(own.workflow.executions).toEqual([`${running.body.caseId}-1`]);
@@ -258,5 +259,28 @@ describe('C1 F5 nothing lost between filing and the workflow', () => {
     expect(await own.workflowRuns.getWorkflowRun(lost.body.caseId)).toMatchObject({ status: 'running', attempt: 2 });
     // Act / Assess: nothing is left for the next sweep.
     expect(await runScheduledTask(withClock, { task: 'sweep' })).toMatchObject({ restarted: [] });
+  });
+
+  it('leaves a first attempt whose start failed to its follow-up, which starts it again: one execution, never two', async () => {
+    // Prepare: the filing's follow-up runs while Step Functions refuses
+    const own = await integrationDeps({ followUps: 'manual' });
+    const realClock = new MovableClock();
+    const filedAt = Date.now();
+    realClock.set(new Date(filedAt));
+    const withClock = { ...own, realClock };
+    const failing = { ...withClock, workflow: { start: async () => Promise.reject(new Error('ThrottlingException')), resume: async () => true, isRunning: async () => false } };
+    const filed = (await fileCase(withClock, citizen(), await individualBusinessApplication(own))).body.caseId;
+    own.fireWith(failing);
+    await own.poller.drain();
+    // Act: the sweep, past the grace period, while the follow-up waits for its next turn
+    realClock.set(new Date(filedAt + 5 * 60_000));
+    own.fireWith(withClock);
+    expect(await runScheduledTask(withClock, { task: 'sweep' })).toMatchObject({ restarted: [] });
+    // Act: the follow-up's next turn
+    own.clock.advance(LEASE_MS);
+    await own.poller.drain();
+    // Assess
+    expect(own.workflow.executions).toEqual([`${filed}-1`]);
+    expect(await own.workflowRuns.getWorkflowRun(filed)).toMatchObject({ status: 'running', attempt: 1 });
   });
 });

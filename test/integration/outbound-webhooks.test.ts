@@ -8,7 +8,7 @@ import { Conflict, Forbidden } from '#shared/errors.ts';
 import { actOnCase } from '#shared/usecases/case-actions.ts';
 import { sweepDeliveries } from '#shared/usecases/deliveries.ts';
 import { runScheduledTask } from '#shared/usecases/scheduled.ts';
-import { followUpTimerName } from '#shared/usecases/follow-ups.ts';
+import { followUpTimerName } from '#shared/ports/scheduler.ts';
 import { LEASE_MS } from '../../infra/local/timer-poller.ts';
 import { integrationDeps } from '../support/deps.ts';
 import { findItem } from '#shared/catalog/index.ts';
