@@ -5,8 +5,7 @@ import { timerOfStreamRecord } from '#shared/adapters/dynamodb/timers.ts';
 import { logger, observed } from '#shared/log.ts';
 import { validate } from '#shared/schemas/validate.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
-import { runFollowUp } from '#shared/usecases/follow-ups.ts';
-import { FollowUpInput } from '#shared/usecases/scheduled.ts';
+import { runHandedOut } from '#shared/usecases/follow-ups.ts';
 import { buildDeps } from '#shared/wiring.ts';
 
 let deps: Deps | undefined;
@@ -34,12 +33,7 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
         const timer = timerOfStreamRecord(record);
         if (!timer) return undefined;
         try {
-          const task = validate(FollowUpInput, timer.task, '', 'the follow-up');
-          // Done already (a batch handed out again after another record failed), or written
-          // again by the sweep (its own record will come): nothing to do for this one.
-          if ((await lambdaDeps().timers.getTimer(timer.name))?.at !== timer.at) return undefined;
-          await runFollowUp(lambdaDeps(), task);
-          await lambdaDeps().timers.takeTimer(timer.name, timer.at);
+          await runHandedOut(lambdaDeps(), timer);
           return undefined;
         } catch (err) {
           logger.warn('follow-up failed; it is handed out again', { timer: timer.name, error: (err as Error).message });

@@ -1,5 +1,7 @@
+import * as z from 'zod';
 import type { Companion } from '../ports/cases.ts';
-import { FOLLOW_UP_PREFIX, followUpTimerName, type FileJob, type FollowUp } from '../ports/scheduler.ts';
+import { validate } from '../schemas/validate.ts';
+import { FOLLOW_UP_PREFIX, followUpTimerName, type FileJob, type FollowUp, type Timer } from '../ports/scheduler.ts';
 import { logger } from '../log.ts';
 import { NotReady } from '../errors.ts';
 import { isWaitOver } from '../domain/workflow.ts';
@@ -10,6 +12,35 @@ import { loadDepartment } from './departments.ts';
 import { runAttempt } from './reconcile.ts';
 import { watchCase, type WatchDeps } from './watch.ts';
 
+
+const id = z.string().min(1).max(80);
+const objectKey = z.string().min(1).max(1024);
+const text = z.string().max(20_000);
+
+/** A notice as drafted by its step (shared/usecases/notices.ts), without the department's name. */
+const NoticeDraft = z
+  .object({ title: text, supervisionCode: id, caseId: id, applicant: text, paragraphs: z.array(text).max(100), items: z.array(text).max(200).optional(), closing: text.optional(), date: text })
+  .strict();
+
+const FileJobInput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('notice'), objectKey, deptCode: id, notice: NoticeDraft }).strict(),
+  z.object({ kind: z.literal('copy'), from: objectKey, objectKey, etag: z.string().min(1).max(200) }).strict(),
+  z.object({ kind: z.literal('json'), objectKey, body: z.string().max(350_000) }).strict(),
+]);
+
+/** What a committed step left to do (follow-ups.ts), as its transaction wrote it. */
+export const FollowUpInput = z
+  .object({
+    task: z.literal('follow-up'),
+    caseId: id,
+    version: z.number().int().positive(),
+    files: z.array(FileJobInput).max(200).optional(),
+    deliveries: z.array(id).max(200).optional(),
+    resume: z.boolean().optional(),
+    startAttempt: z.number().int().positive().optional(),
+    previousWatchDays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).max(400).optional(),
+  })
+  .strict();
 
 /** The step's follow-up as a companion of its transaction: a timer due now (case time). */
 export function followUpOf(deps: Pick<Deps, 'clock'>, f: Omit<FollowUp, 'task'>): Companion {
@@ -131,4 +162,17 @@ export async function runFollowUp(deps: FollowUpDeps, f: FollowUp): Promise<{ ca
     throw new Error(`follow-up of ${f.caseId} v${f.version} incomplete: ${failed.join('; ')}`);
   }
   return { caseId: f.caseId, version: f.version };
+}
+
+/**
+ * A follow-up handed out (by the table's stream in AWS, the timer poller locally): run, then taken
+ * off the table. One already done (a batch handed out again after another record failed) or written
+ * again by the sweep (its own record comes) is skipped. Throws when it failed: it is handed out again.
+ */
+export async function runHandedOut(deps: FollowUpDeps & Pick<Deps, 'timers'>, timer: Timer): Promise<'done' | 'skipped'> {
+  const task = validate(FollowUpInput, timer.task, '', 'the follow-up');
+  if ((await deps.timers.getTimer(timer.name))?.at !== timer.at) return 'skipped';
+  await runFollowUp(deps, task);
+  await deps.timers.takeTimer(timer.name, timer.at);
+  return 'done';
 }

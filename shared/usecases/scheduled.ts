@@ -4,36 +4,7 @@ import { attemptDelivery, sweepDeliveries } from './deliveries.ts';
 import type { Deps } from './deps.ts';
 import { reconcileWorkflows, recordWorkflowStop } from './reconcile.ts';
 import { watchAll, watchCase } from './watch.ts';
-import { runFollowUp, sweepFollowUps, type FollowUpDeps } from './follow-ups.ts';
-
-const id = z.string().min(1).max(80);
-const objectKey = z.string().min(1).max(1024);
-const text = z.string().max(20_000);
-
-/** A notice as drafted by its step (shared/usecases/notices.ts), without the department's name. */
-const NoticeDraft = z
-  .object({ title: text, supervisionCode: id, caseId: id, applicant: text, paragraphs: z.array(text).max(100), items: z.array(text).max(200).optional(), closing: text.optional(), date: text })
-  .strict();
-
-const FileJobInput = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('notice'), objectKey, deptCode: id, notice: NoticeDraft }).strict(),
-  z.object({ kind: z.literal('copy'), from: objectKey, objectKey, etag: z.string().min(1).max(200) }).strict(),
-  z.object({ kind: z.literal('json'), objectKey, body: z.string().max(350_000) }).strict(),
-]);
-
-/** What a committed step left to do (follow-ups.ts), as its transaction wrote it. */
-export const FollowUpInput = z
-  .object({
-    task: z.literal('follow-up'),
-    caseId: id,
-    version: z.number().int().positive(),
-    files: z.array(FileJobInput).max(200).optional(),
-    deliveries: z.array(id).max(200).optional(),
-    resume: z.boolean().optional(),
-    startAttempt: z.number().int().positive().optional(),
-    previousWatchDays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).max(400).optional(),
-  })
-  .strict();
+import { FollowUpInput, runFollowUp, sweepFollowUps, type FollowUpDeps } from './follow-ups.ts';
 
 export const ScheduledTaskInput = z.discriminatedUnion('task', [
   FollowUpInput,
