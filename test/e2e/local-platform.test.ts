@@ -3,86 +3,20 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Webhook } from 'standardwebhooks';
+import { describe, expect, it } from 'vitest';
 import { importJWK, SignJWT, type JWK } from 'jose';
-import { findItem } from '#shared/catalog/index.ts';
 import { ROOT } from '../../infra/lambdas.ts';
 import { freePort } from '../../infra/local/ports.ts';
-import { failedStart, startPlatform, type Platform } from '../support/platform.ts';
-import { pdf, sha256 } from '../support/fixtures.ts';
-import { until } from '../support/deps.ts';
-import { Contract, contractProxy } from '../support/contract.ts';
+import { failedStart } from '../support/platform.ts';
+import { contractProxy } from '../support/contract.ts';
+import { api, contract, dataDir, platform, port, token, useLocalPlatform } from '../support/e2e.ts';
 import { WorkingCalendar } from '#shared/domain/calendar.ts';
 import { chineseDaysArrangement } from '#shared/adapters/calendar/chinese-days.ts';
 import { shanghaiDate } from '#shared/time.ts';
 
 const run = promisify(execFile);
-const dataDir = mkdtempSync(join(tmpdir(), 'ywtb-e2e-'));
-let port: number;
-let platform: Platform;
-/** Every response of this suite is checked against the served OpenAPI document (ajv). */
-let contract: Contract;
 
-async function api(path: string, init: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-  const res = await fetch(`${platform.url}${path}`, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: {
-      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-      ...init.headers,
-    },
-    ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) } : {}),
-  });
-  const text = await res.text();
-  const answer = { status: res.status, type: res.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };
-  contract.check(init.method ?? (init.body === undefined ? 'GET' : 'POST'), path, answer.status, answer.type, answer.body);
-  return answer;
-}
-
-const token = async (claims: Record<string, unknown>) => (await api('/dev/token', { body: claims })).body.token as string;
-
-async function fileIndividualBusiness(citizen: string) {
-  const content = pdf(`premises ${Math.random()}`);
-  const slot = (await api('/uploads', { token: citizen, body: { fileName: 'p.pdf', contentType: 'application/pdf', size: content.length, sha256: sha256(content) } })).body;
-  await fetch(slot.url, { method: 'PUT', headers: slot.headers, body: content });
-  const res = await api('/cases', {
-    token: citizen,
-    body: { serviceItemCode: 'individual-business-registration', form: findItem('individual-business-registration')!.formExample, materials: [{ materialId: 'premises-proof', uploadId: slot.uploadId }] },
-  });
-  expect(res.status).toBe(201);
-  return res.body.caseId as string;
-}
-
-function hook(secret: string, dept: string, body: unknown) {
-  const raw = JSON.stringify(body);
-  const id = `msg_${Math.random().toString(36).slice(2)}`;
-  const now = new Date();
-  return api(`/hooks/departments/${dept}`, {
-    body: raw,
-    headers: { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, now, raw) },
-  });
-}
-
-
-beforeAll(async () => {
-  port = await freePort();
-  platform = await startPlatform({ PORT: String(port), DATA_DIR: dataDir });
-  contract = await Contract.from(platform.url);
-});
-
-// E5 I4: a response its operation does not declare (status, content type, body) fails the test that got it.
-afterEach(() => {
-  expect(contract.violations.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  if (platform?.proc.exitCode === null) {
-    platform.proc.kill('SIGTERM');
-    await platform.exited;
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-});
+useLocalPlatform();
 
 describe('README walkthrough, verbatim, against npm start', () => {
   it('takes a case from a token to completed with its certificate', async () => {
@@ -272,76 +206,6 @@ describe('bad input over HTTP: a clear problem+json, nothing changed', () => {
   });
 });
 
-describe('kill -9 while cases wait for their department', () => {
-  it('loses nothing, and the department’s next actions still work after a restart', async () => {
-    const citizen = await token({ sub: 'u-restart', name: '王建国', authLevel: 2 });
-    const admin = await token({ sub: 'admin', name: '管理员', roles: ['admin'] });
-    const secret = (await api('/admin/departments/fz-scjg/rotate-secret', { method: 'POST', token: admin })).body.secret as string;
-    const waitingForDecision = await fileIndividualBusiness(citizen);
-    const waitingForAcceptance = await fileIndividualBusiness(citizen);
-    expect((await hook(secret, 'fz-scjg', { type: 'case.accept', caseId: waitingForDecision, data: {} })).status).toBe(202);
-
-    const before = (await api(`/cases/${waitingForDecision}`, { token: citizen })).body;
-    platform.proc.kill('SIGKILL');
-    await platform.exited;
-    platform = await startPlatform({ PORT: String(port), DATA_DIR: dataDir });
-
-    // The old token and secret still work: both are kept under DATA_DIR. The acceptance's follow-up
-    // (killed with the process, or done before) has run: its light change is on the timeline, its
-    // 受理通知书 rendered.
-    const after = (await until(() => api(`/cases/${waitingForDecision}`, { token: citizen }), (r) => r.body.timeline?.some((t: { type: string }) => t.type === 'case.light_changed'))).body;
-    const steps = (v: { timeline: Array<{ type: string }> }) => v.timeline.filter((t) => t.type !== 'case.light_changed');
-    expect({ ...after, timeline: steps(after), light: undefined, updatedAt: undefined, version: undefined }).toEqual({ ...before, timeline: steps(before), light: undefined, updatedAt: undefined, version: undefined });
-    const notice = await api(`/cases/${waitingForDecision}/documents/${after.documents[0].docId}`, { token: citizen });
-    expect(notice.status).toBe(200);
-    expect((await fetch(notice.body.url)).status).toBe(200);
-    // Staff see the workflow carried on by a new attempt (executions are named per attempt).
-    const reviewer = await token({ sub: 's-e2e', name: '审查', dept: 'fz-scjg', roles: ['reviewer'] });
-    const workflow = (await until(() => api(`/cases/${waitingForDecision}`, { token: reviewer }), (r) => r.body.workflow?.attempt === 2)).body.workflow;
-    expect(workflow).toMatchObject({ status: 'running', attempt: 2 });
-    expect((await hook(secret, 'fz-scjg', { type: 'case.approve', caseId: waitingForDecision, data: {} })).body).toMatchObject({ status: 'approved' });
-    expect((await hook(secret, 'fz-scjg', { type: 'case.accept', caseId: waitingForAcceptance, data: {} })).body).toMatchObject({ status: 'accepted' });
-    const done = await until(() => api(`/cases/${waitingForDecision}`, { token: citizen }), (r) => r.body.status === 'completed');
-    expect(done.body.status).toBe('completed');
-    expect(done.body.certificates).toHaveLength(1);
-    expect(done.body.timeline.map((t: { type: string }) => t.type)).toEqual(['case.submitted', 'case.accepted', 'case.light_changed', 'case.approved', 'case.completed']);
-    expect((await hook(secret, 'fz-scjg', { type: 'case.approve', caseId: waitingForAcceptance, data: {} })).body).toMatchObject({ status: 'approved' });
-    expect((await until(() => api(`/cases/${waitingForAcceptance}`, { token: citizen }), (r) => r.body.status === 'completed')).body.status).toBe('completed');
-  });
-});
-
-describe('E3 kill -9 in the middle of a joint case', () => {
-  it('keeps the opinion already given and asks only the co-department still to answer', async () => {
-    const company = await token({ sub: 'c-joint', name: '福州市城市建设投资集团有限公司', subjectType: 'company', authLevel: 2 });
-    const admin = await token({ sub: 'admin', name: '管理员', roles: ['admin'] });
-    const secrets: Record<string, string> = {};
-    for (const d of ['fz-zrzy', 'fz-zjj', 'fz-rfb']) secrets[d] = (await api(`/admin/departments/${d}/rotate-secret`, { method: 'POST', token: admin })).body.secret;
-    const materials = [];
-    for (const materialId of ['design-scheme', 'civil-defence-plan', 'fire-design']) {
-      const content = pdf(materialId);
-      const slot = (await api('/uploads', { token: company, body: { fileName: `${materialId}.pdf`, contentType: 'application/pdf', size: content.length, sha256: sha256(content) } })).body;
-      await fetch(slot.url, { method: 'PUT', headers: slot.headers, body: content });
-      materials.push({ materialId, uploadId: slot.uploadId });
-    }
-    const filed = await api('/cases', { token: company, body: { serviceItemCode: 'construction-planning-permit', form: findItem('construction-planning-permit')!.formExample, materials } });
-    const caseId = filed.body.caseId as string;
-    expect((await hook(secrets['fz-zrzy']!, 'fz-zrzy', { type: 'case.accept', caseId, data: {} })).status).toBe(202);
-    expect((await hook(secrets['fz-zjj']!, 'fz-zjj', { type: 'case.opinion', caseId, data: { opinion: 'agree' } })).status).toBe(202);
-
-    platform.proc.kill('SIGKILL');
-    await platform.exited;
-    platform = await startPlatform({ PORT: String(port), DATA_DIR: dataDir });
-
-    expect((await hook(secrets['fz-zjj']!, 'fz-zjj', { type: 'case.opinion', caseId, data: { opinion: 'disagree' } })).status).toBe(409);
-    expect((await hook(secrets['fz-zrzy']!, 'fz-zrzy', { type: 'case.approve', caseId, data: {} })).body.detail).toContain('fz-rfb');
-    expect((await hook(secrets['fz-rfb']!, 'fz-rfb', { type: 'case.opinion', caseId, data: { opinion: 'agree', note: '同意' } })).status).toBe(202);
-    const approve = await until(() => hook(secrets['fz-zrzy']!, 'fz-zrzy', { type: 'case.approve', caseId, data: {} }), (r) => r.status === 202);
-    expect(approve.body.status).toBe('approved');
-    const done = await until(() => api(`/cases/${caseId}`, { token: company }), (r) => r.body.status === 'completed');
-    expect(done.body.opinions).toMatchObject({ 'fz-zjj': { opinion: 'agree' }, 'fz-rfb': { opinion: 'agree', note: '同意' } });
-    expect(done.body.certificates).toHaveLength(1);
-  });
-});
 
 describe('starting and stopping', () => {
   it('says in one line that the port is busy', async () => {

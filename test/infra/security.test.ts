@@ -5,117 +5,25 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { TABLE } from '#shared/adapters/dynamodb/table.ts';
 import { DepartmentEntity, GuideRevisionEntity } from '#shared/adapters/dynamodb/records.ts';
 import { CaseEntity } from '#shared/adapters/dynamodb/cases.ts';
 import { deployedRoutes, ROUTES } from '#shared/http/routes.ts';
 import { buildApp } from '../../infra/app.ts';
 import { corsOriginsFrom, JWT_ISSUER_PATTERN, jwtIssuerFrom } from '../../infra/context.ts';
 import { ANONYMOUS_FUNCTIONS, CATALOG_PARTITION, PlatformFunction } from '../../infra/constructs/platform-function.ts';
-import { LAMBDAS, type LambdaName } from '../../infra/lambdas.ts';
+import { LAMBDAS } from '../../infra/lambdas.ts';
 import { TABLE_NAME } from '../../infra/names.ts';
 import { ACCESS_LOG_FIELDS, CORS_HEADERS } from '../../infra/stacks/stateless.ts';
+import { allows, anonymousFunctionIds, functionId, NO_BUNDLING, ofType, readsOf, resolve, roleOf, statementsOf, synthesizeStateless, TABLE_ARN, type NagReport, type Resource } from './support/iam.ts';
 
-// Synthesizing without bundling keeps this a fast unit of the template; `npx cdk synth` bundles.
-const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 const REAL_ISSUER = 'https://login.gov-idp.cn/realms/yiwangtongban';
 
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>> };
-type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
-
-let template: Template;
 let resources: Record<string, Resource>;
-let report: { pluginReports: Array<{ pluginName: string; conclusion: string; violations: unknown[]; suppressedViolations: Array<{ ruleId?: string; ruleName?: string; resourceLogicalId?: string; findingId?: string }> }> };
+let report: NagReport;
 
 beforeAll(() => {
-  const built = buildApp({ context: NO_BUNDLING });
-  const assembly = built.app.synth();
-  template = Template.fromStack(built.stateless);
-  resources = template.toJSON().Resources as Record<string, Resource>;
-  report = JSON.parse(readFileSync(`${assembly.directory}/validation-report.json`, 'utf8'));
+  ({ resources, report } = synthesizeStateless());
 });
-
-const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-
-/** The logical id of the Lambda function built from LAMBDAS[name] (found by its description). */
-const functionId = (name: LambdaName) => {
-  const found = ofType('AWS::Lambda::Function').filter(([, r]) => r.Properties.Description === LAMBDAS[name].description);
-  expect(found, name).toHaveLength(1);
-  return found[0]![0];
-};
-const roleOf = (fnId: string) => (resources[fnId]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-/** Every statement the function's role is given: its inline policies and every AWS::IAM::Policy attached to it. */
-const statementsOf = (fnId: string): Statement[] => {
-  const roleId = roleOf(fnId);
-  const role = resources[roleId]!.Properties as { Policies?: Array<{ PolicyDocument: { Statement: Statement[] } }> };
-  const attached = ofType('AWS::IAM::Policy')
-    .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(JSON.stringify({ Ref: roleId })))
-    .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
-  return [...(role.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement), ...attached];
-};
-
-// ---- a small IAM evaluator: just enough of the policy language to ask "may this role do that" ----
-
-const ACCOUNT = { 'AWS::Partition': 'aws', 'AWS::Region': 'cn-north-1', 'AWS::AccountId': '123456789012' } as Record<string, string>;
-const TABLE_ARN = `arn:aws:dynamodb:cn-north-1:123456789012:table/${TABLE_NAME}`;
-const INDEX_ARNS = TABLE.globalSecondaryIndexes.map((g) => `${TABLE_ARN}/index/${g.indexName}`);
-
-/** A template value as the ARN string it becomes at deployment (attributes of resources stay symbolic). */
-function resolve(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const v = value as Record<string, unknown>;
-  if ('Ref' in v) return ACCOUNT[v.Ref as string] ?? `<${String(v.Ref)}>`;
-  if ('Fn::Join' in v) {
-    const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
-    return parts.map(resolve).join(sep);
-  }
-  if ('Fn::GetAtt' in v) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
-  if ('Fn::ImportValue' in v) return `<import ${String(v['Fn::ImportValue'])}>`;
-  throw new Error(`cannot resolve ${JSON.stringify(value)}`);
-}
-const glob = (pattern: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-
-type Request = { action: string; resource: string; leadingKeys?: string[] };
-
-/** Whether one of the statements allows the request (the roles here have no Deny). */
-function allows(statements: Statement[], req: Request): boolean {
-  return statements.some((s) => {
-    expect(s.Effect).toBe('Allow');
-    if (![s.Action].flat().some((a) => glob(a).test(req.action))) return false;
-    if (![s.Resource].flat().some((r) => glob(resolve(r)).test(req.resource))) return false;
-    for (const [operator, byKey] of Object.entries(s.Condition ?? {})) {
-      for (const [key, expected] of Object.entries(byKey)) {
-        if (operator !== 'ForAllValues:StringEquals' || key !== 'dynamodb:LeadingKeys') throw new Error(`the evaluator does not know ${operator} ${key}`);
-        // ForAllValues holds when every value of the request is listed (and for none at all).
-        if (!(req.leadingKeys ?? []).every((k) => [expected].flat().includes(k))) return false;
-      }
-    }
-    return true;
-  });
-}
-
-/** Every way DynamoDB lets a caller read an item, on the table and on each index. */
-const READS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PartiQLSelect', 'dynamodb:ExecuteStatement'];
-const readsOf = (pk: string): Request[] =>
-  [TABLE_ARN, ...INDEX_ARNS].flatMap((resource) =>
-    READS.map((action) => ({ action, resource, ...(action.endsWith('Scan') || action.startsWith('dynamodb:PartiQL') || action.endsWith('Statement') ? {} : { leadingKeys: [pk] }) })),
-  );
-
-/** The functions of the routes anyone may call, and of the $default route (unmatched paths), from the template. */
-function anonymousFunctionIds(): string[] {
-  const byIntegration = new Map(
-    ofType('AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, (r.Properties.IntegrationUri as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]]),
-  );
-  const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties as { RouteKey: string; AuthorizationType?: string; Target: { 'Fn::Join': [string, unknown[]] } });
-  const anonymousKeys = new Set(['$default', ...deployedRoutes().filter((r) => r.auth === 'none').map((r) => `${r.method} ${r.path}`)]);
-  const ids = routes
-    .filter((r) => anonymousKeys.has(r.RouteKey))
-    .map((r) => {
-      const ref = r.Target['Fn::Join'][1].find((p): p is { Ref: string } => typeof p === 'object' && p !== null && 'Ref' in p)!;
-      return byIntegration.get(ref.Ref)!;
-    });
-  return [...new Set(ids)];
-}
 
 describe('A department secrets are out of reach of every anonymous route', () => {
   it('public-api may only Query the CATALOG partition of the table: no Scan, no GetItem, no index', () => {
@@ -328,68 +236,5 @@ describe('E CORS: the origins of the deployment, none by default', () => {
     const nag = deployed.pluginReports.find((r) => r.pluginName === 'AwsSolutions')!;
     expect(nag.violations).toEqual([]);
     expect(nag.conclusion).toBe('success');
-  });
-});
-
-describe('I1 only the one-off mending may scan the table', () => {
-  it('grants dynamodb:Scan to the timers function (mend-indexes) and to no other function', () => {
-    const template = Template.fromStack(buildApp({ context: { 'aws:cdk:bundling-stacks': [] } }).stateless);
-    const scanning = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([, p]) => JSON.stringify(p).includes('dynamodb:Scan'));
-    expect(scanning.map(([id]) => id)).toEqual([expect.stringMatching(/^TimerFunction/)]);
-  });
-});
-
-describe('C1 D1 F5 follow-ups run with the grants of what they do, and the request path keeps only its own', () => {
-  const FILES = 'arn:aws:s3:::yiwangtongban-files-123456789012-cn-north-1';
-  const STATE_MACHINE = 'arn:aws:states:cn-north-1:123456789012:stateMachine:Yiwangtongban-Stateless-case';
-  const SCHEDULE = 'arn:aws:scheduler:cn-north-1:123456789012:schedule/Yiwangtongban-Stateless-timers/deliver-01K-1';
-  const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
-  const schedulerRoleId = () => {
-    const roles = ofType('AWS::IAM::Role').filter(([, r]) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'));
-    expect(roles).toHaveLength(1);
-    return roles[0]![0];
-  };
-  const streamArn = () => {
-    const [[, mapping]] = ofType('AWS::Lambda::EventSourceMapping') as [[string, Resource]];
-    return resolve(mapping.Properties.EventSourceArn);
-  };
-
-  it('the follow-ups function may write notices, copy uploads within the bucket, start and resume the workflow, and set timers', () => {
-    const statements = statementsOf(functionId('follow-ups'));
-    // A notice is a PutObject; a pinned copy is a CopyObject, which S3 authorizes as GetObject of the source and PutObject of the copy.
-    expect(allows(statements, { action: 's3:PutObject', resource: `${FILES}/documents/01K/01K2.pdf` })).toBe(true);
-    expect(allows(statements, { action: 's3:GetObject', resource: `${FILES}/uploads/u1` })).toBe(true);
-    expect(allows(statements, { action: 's3:PutObject', resource: `${FILES}/pinned/uploads/01K-01K2` })).toBe(true);
-    expect(allows(statements, { action: 'states:StartExecution', resource: STATE_MACHINE })).toBe(true);
-    expect(allows(statements, { action: 'states:SendTaskSuccess', resource: STATE_MACHINE })).toBe(true);
-    expect(allows(statements, { action: 'scheduler:CreateSchedule', resource: SCHEDULE })).toBe(true);
-    expect(allows(statements, { action: 'iam:PassRole', resource: `<${schedulerRoleId()}.Arn>` })).toBe(true);
-    expect(allows(statements, { action: 'dynamodb:DeleteItem', resource: TABLE_ARN })).toBe(true);
-    // The filing's first attempt is started, never looked up: DescribeExecution stays the sweep's.
-    expect(allows(statements, { action: 'states:DescribeExecution', resource: `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:x` })).toBe(false);
-  });
-
-  it('the follow-ups function, and no other, may read the table’s stream, and only that stream', () => {
-    const stream = streamArn();
-    expect(stream).toMatch(/^<import Yiwangtongban-Stateful:/);
-    for (const action of STREAM_ACTIONS) expect(allows(statementsOf(functionId('follow-ups')), { action, resource: stream }), action).toBe(true);
-    expect(allows(statementsOf(functionId('follow-ups')), { action: 'dynamodb:GetRecords', resource: `${TABLE_ARN}/stream/2026-01-01T00:00:00.000` })).toBe(false);
-    for (const name of (Object.keys(LAMBDAS) as LambdaName[]).filter((n) => n !== 'follow-ups')) {
-      for (const action of STREAM_ACTIONS) expect(allows(statementsOf(functionId(name)), { action, resource: stream }), `${name} ${action}`).toBe(false);
-    }
-  });
-
-  it('citizen-api and department-hooks neither start nor resume the workflow nor set timers; department-hooks writes no file', () => {
-    for (const name of ['citizen-api', 'department-hooks'] as const) {
-      const statements = statementsOf(functionId(name));
-      for (const action of ['states:StartExecution', 'states:SendTaskSuccess', 'states:SendTaskFailure']) expect(allows(statements, { action, resource: STATE_MACHINE }), `${name} ${action}`).toBe(false);
-      expect(allows(statements, { action: 'scheduler:CreateSchedule', resource: SCHEDULE }), name).toBe(false);
-      expect(allows(statements, { action: 'iam:PassRole', resource: `<${schedulerRoleId()}.Arn>` }), name).toBe(false);
-      // Presigned downloads and the size of a pinned file (HEAD) are GetObject.
-      expect(allows(statements, { action: 's3:GetObject', resource: `${FILES}/pinned/uploads/01K-01K2` }), name).toBe(true);
-    }
-    // The presigned upload URL is a PutObject signed by citizen-api.
-    expect(allows(statementsOf(functionId('citizen-api')), { action: 's3:PutObject', resource: `${FILES}/uploads/u1` })).toBe(true);
-    expect(allows(statementsOf(functionId('department-hooks')), { action: 's3:PutObject', resource: `${FILES}/documents/01K/01K2.pdf` })).toBe(false);
   });
 });

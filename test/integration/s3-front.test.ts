@@ -5,13 +5,11 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
 import { S3BlobStore } from '#shared/adapters/s3/blob-store.ts';
 import { S3RVER_CREDENTIALS } from '../../infra/local/s3-local.ts';
-import { s3Client } from '../support/deps.ts';
 import { pdf, sha256 } from '../support/fixtures.ts';
+import { blobs, putSlot, s3, stored } from '../support/s3.ts';
 import { TEST_BUCKET } from '../support/stand-ins.ts';
 
 const endpoint = inject('s3Endpoint');
-const s3 = s3Client();
-const blobs = new S3BlobStore(s3, TEST_BUCKET);
 
 /** A client like the platform's, with other credentials. */
 function clientWith(over: { credentials?: { accessKeyId: string; secretAccessKey: string } }) {
@@ -32,17 +30,6 @@ async function refusal(res: Response) {
   return { status: res.status, code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1], message: /<Message>([^<]*)<\/Message>/.exec(text)?.[1] };
 }
 
-/** The object's bytes as the SDK reads them (undefined if there is none). */
-async function stored(key: string): Promise<Buffer | undefined> {
-  try {
-    const out = await s3.send(new GetObjectCommand({ Bucket: TEST_BUCKET, Key: key }));
-    return Buffer.from(await out.Body!.transformToByteArray());
-  } catch (err) {
-    if ((err as { name?: string }).name === 'NoSuchKey') return undefined;
-    throw err;
-  }
-}
-
 /** Edits one query parameter in the URL's own text (URLSearchParams would re-encode the rest). */
 function withParam(url: string, name: string, value: string | undefined): string {
   const re = new RegExp(`([?&])${name}=[^&]*(&?)`);
@@ -60,9 +47,6 @@ async function issuedAt<T>(at: number, issue: () => Promise<T>): Promise<T> {
     vi.useRealTimers();
   }
 }
-
-const putSlot = (b: S3BlobStore, key: string, body: Buffer, contentType = 'application/pdf') =>
-  b.presignPut(key, { contentType, size: body.length, sha256: sha256(body), expiresInSeconds: 900 });
 
 describe('I1 the local file store refuses what S3 refuses', () => {
   const original = pdf('原件');
@@ -284,105 +268,5 @@ describe('I1 the local file store refuses what S3 refuses', () => {
     // Assess
     expect(err).toEqual({ name: 'XAmzContentSHA256Mismatch', status: 400 });
     expect(await stored(key)).toEqual(original);
-  });
-});
-
-describe('I1 the local file store honours CopyObject conditions (x-amz-copy-source-if-match) as S3 does', () => {
-  const first = pdf('先检查的版本');
-  const second = pdf('后写入的版本');
-  const error = (p: Promise<unknown>) =>
-    p.then(
-      () => undefined,
-      (e: { name?: string; Condition?: string; $metadata?: { httpStatusCode?: number } }) => ({ name: e.name, status: e.$metadata?.httpStatusCode, condition: e.Condition }),
-    );
-  const putSource = async (key: string, body: Buffer) => (await s3.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: key, Body: body, ContentType: 'application/pdf' }))).ETag!;
-  const copy = (key: string, ifMatch?: string) => s3.send(new CopyObjectCommand({ Bucket: TEST_BUCKET, Key: `pinned/${key}`, CopySource: `${TEST_BUCKET}/${key}`, CopySourceIfMatch: ifMatch }));
-
-  it('copies when CopySourceIfMatch is the source ETag', async () => {
-    // Prepare
-    const key = `uploads/s3-front-${randomUUID()}`;
-    await putSource(key, first);
-    const { ETag } = await s3.send(new HeadObjectCommand({ Bucket: TEST_BUCKET, Key: key }));
-    // Act
-    await copy(key, ETag);
-    // Assess
-    expect(await stored(`pinned/${key}`)).toEqual(first);
-  });
-
-  it('refuses the copy (412 PreconditionFailed, x-amz-copy-source-If-Match) once the source was written again, copying nothing', async () => {
-    // Prepare
-    const key = `uploads/s3-front-${randomUUID()}`;
-    const checked = await putSource(key, first);
-    await putSource(key, second);
-    // Act
-    const err = await error(copy(key, checked));
-    // Assess
-    expect(err).toEqual({ name: 'PreconditionFailed', status: 412, condition: 'x-amz-copy-source-If-Match' });
-    expect(await stored(`pinned/${key}`)).toBeUndefined();
-  });
-
-  it('copies the current bytes without CopySourceIfMatch', async () => {
-    // Prepare
-    const key = `uploads/s3-front-${randomUUID()}`;
-    await putSource(key, first);
-    await putSource(key, second);
-    // Act
-    await copy(key);
-    // Assess
-    expect(await stored(`pinned/${key}`)).toEqual(second);
-  });
-
-  it('leaves a missing source to NoSuchKey (404)', async () => {
-    // Prepare
-    const key = `uploads/s3-front-${randomUUID()}`;
-    // Act
-    const err = await error(copy(key, '"0123456789abcdef0123456789abcdef"'));
-    // Assess
-    expect(err).toMatchObject({ name: 'NoSuchKey', status: 404 });
-  });
-});
-
-describe('I1 C1 the local file store keeps the SHA-256 an object was written with, as S3 does', () => {
-  const upload = async (key: string, body: Buffer) => {
-    const { url, headers } = await putSlot(blobs, key, body);
-    expect((await fetch(url, { method: 'PUT', headers, body })).status).toBe(200);
-  };
-  const head = (key: string, mode?: 'ENABLED') => s3.send(new HeadObjectCommand({ Bucket: TEST_BUCKET, Key: key, ...(mode ? { ChecksumMode: mode } : {}) }));
-
-  it('answers it (x-amz-checksum-sha256) to a HEAD with checksum mode ENABLED after a presigned upload', async () => {
-    // Prepare
-    const key = `uploads/kept-${randomUUID()}`;
-    const body = pdf(`kept ${randomUUID()}`);
-    await upload(key, body);
-    // Act
-    const answer = await head(key, 'ENABLED');
-    // Assess
-    expect(answer.ChecksumSHA256).toBe(Buffer.from(sha256(body), 'hex').toString('base64'));
-    expect(await blobs.stat(key)).toEqual({ size: body.length, etag: answer.ETag, sha256: sha256(body) });
-  });
-
-  it('answers none without checksum mode, and never shows where it keeps it', async () => {
-    const key = `uploads/kept-${randomUUID()}`;
-    await upload(key, pdf('quiet'));
-    const answer = await head(key);
-    expect(answer.ChecksumSHA256).toBeUndefined();
-    expect(Object.keys(answer.Metadata ?? {})).toEqual([]);
-  });
-
-  it('answers none for an object written without a checksum, nor after its key is written again without one', async () => {
-    // Prepare: an upload with its checksum, then the key written again without one
-    const key = `uploads/kept-${randomUUID()}`;
-    await upload(key, pdf('first'));
-    await s3.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: key, Body: pdf('second'), ContentType: 'application/pdf' }));
-    // Act / Assess
-    expect((await head(key, 'ENABLED')).ChecksumSHA256).toBeUndefined();
-    expect((await blobs.stat(key))?.sha256).toBeUndefined();
-  });
-
-  it('does not let a client set the checksum it keeps', async () => {
-    const key = `uploads/kept-${randomUUID()}`;
-    const forged = Buffer.from(sha256(pdf('something else')), 'hex').toString('base64');
-    await s3.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: key, Body: pdf('real'), ContentType: 'application/pdf', Metadata: { 'x-local-checksum-sha256': forged } }));
-    expect((await head(key, 'ENABLED')).ChecksumSHA256).toBeUndefined();
   });
 });

@@ -1,60 +1,31 @@
-import { createHash } from 'node:crypto';
 import { chineseDaysArrangement } from '#shared/adapters/calendar/chinese-days.ts';
 import type { YearArrangement } from '#shared/domain/calendar.ts';
 import { FINAL_STATUSES, type AuditEvent, type CaseRecord } from '#shared/domain/case.ts';
 import type { Delivery } from '#shared/domain/delivery.ts';
-import type { MetricPoint } from '#shared/domain/metrics.ts';
 import { summaryOf, type CaseSummary, type DecisionStats } from '#shared/domain/performance.ts';
 import type { Certificate, Department, IdempotencyRecord, Upload } from '#shared/domain/records.ts';
 import { isWatched } from '#shared/domain/watch.ts';
 import { waitKey, type Wait, type WorkflowRun } from '#shared/domain/workflow.ts';
 import type { GuideRevision } from '#shared/catalog/types.ts';
-import { ConcurrentModification, Conflict, CopySourceChanged, DuplicateCompanion, NotFound } from '#shared/errors.ts';
-
-/** S3's ETag of a single-part object: the quoted MD5 of its bytes. */
-const etagOf = (body: Buffer) => `"${createHash('md5').update(body).digest('hex')}"`;
+import { ConcurrentModification, Conflict, DuplicateCompanion, NotFound } from '#shared/errors.ts';
 import type { CaseListQuery, CaseRepository, Companion, Page } from '#shared/ports/cases.ts';
 import { MovableClock, systemClock } from '#shared/ports/clock.ts';
-import type { BlobStore, MetricsSink, NoticeRenderer, WebhookSender, Workflow } from '#shared/ports/outside.ts';
-import type { ScheduledTask, Scheduler, Timer, TimerStore } from '#shared/ports/scheduler.ts';
+import type { Timer, TimerStore } from '#shared/ports/scheduler.ts';
 import { runFollowUp } from '#shared/usecases/follow-ups.ts';
 import type { WorkflowRunRepository } from '#shared/ports/workflow-runs.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
+import { MemoryBlobs, MemoryScheduler, RecordingMetrics, RecordingSender, RecordingWorkflow, textNotices } from './memory-outside.ts';
 
 /**
  * In-memory fakes of every port, for unit tests of the use cases: no Java, no network. They keep
  * the promises the ports make (a commit is all or nothing, asserts the version it read, and refuses
  * a companion whose uniqueness condition fails), not how DynamoDB keeps them; the integration tests
- * hold the real adapters to the same promises.
+ * hold the real adapters to the same promises. The table's are here, the others in memory-outside.ts.
  */
 
 const copy = <T>(v: T): T => structuredClone(v);
 
-/** Records what the use cases ask of the workflow. */
-export class RecordingWorkflow implements Workflow {
-  started: string[] = [];
-  executions: string[] = [];
-  resumed: Array<{ token: string; output: Record<string, unknown> }> = [];
-  async start(caseId: string, executionName: string) {
-    this.started.push(caseId);
-    this.executions.push(executionName);
-  }
-  async isRunning(executionName: string) {
-    return this.executions.includes(executionName);
-  }
-  async resume(token: string, output: Record<string, unknown>) {
-    this.resumed.push({ token, output });
-    return true;
-  }
-}
-
-/** Keeps the metric points the use cases emit, for tests to read. */
-export class RecordingMetrics implements MetricsSink {
-  readonly points: MetricPoint[] = [];
-  emit(points: MetricPoint[]): void {
-    this.points.push(...points);
-  }
-}
+export { MemoryBlobs, MemoryScheduler, RecordingMetrics, RecordingSender, RecordingWorkflow, textNotices };
 
 /** Everything the table would hold, and the fakes of its repositories over it. */
 export class MemoryTable {
@@ -280,59 +251,6 @@ export class MemoryTable {
     };
   }
 }
-
-/** Files by key; presigned URLs are opaque strings nothing fetches. */
-export class MemoryBlobs implements BlobStore {
-  readonly objects = new Map<string, { body: Buffer; contentType: string }>();
-  async put(key: string, body: Buffer, contentType: string) {
-    this.objects.set(key, { body, contentType });
-  }
-  async presignGet(key: string, opts: { expiresInSeconds: number; fileName: string }) {
-    return `memory://get/${key}?expires=${opts.expiresInSeconds}`;
-  }
-  async presignPut(key: string, opts: { contentType: string; size: number; sha256: string; expiresInSeconds: number }) {
-    return { url: `memory://put/${key}`, headers: { 'content-type': opts.contentType } };
-  }
-  async copy(fromKey: string, toKey: string, opts: { ifMatch?: string } = {}) {
-    const o = this.objects.get(fromKey);
-    if (!o) return false;
-    if (opts.ifMatch && opts.ifMatch !== etagOf(o.body)) throw new CopySourceChanged(fromKey);
-    this.objects.set(toKey, o);
-    return true;
-  }
-  /** Every object here was written with its SHA-256 (as a presigned upload is, in S3). */
-  async stat(key: string) {
-    const o = this.objects.get(key);
-    return o ? { size: o.body.length, etag: etagOf(o.body), sha256: createHash('sha256').update(o.body).digest('hex') } : undefined;
-  }
-  async digest(key: string) {
-    const o = this.objects.get(key);
-    return o ? { size: o.body.length, sha256: createHash('sha256').update(o.body).digest('hex'), etag: etagOf(o.body) } : undefined;
-  }
-}
-
-/** Timers by name, fired by the test when it wants. */
-export class MemoryScheduler implements Scheduler {
-  readonly timers = new Map<string, { at: Date; task: ScheduledTask }>();
-  async schedule(name: string, at: Date, task: ScheduledTask) {
-    this.timers.set(name, { at, task });
-  }
-  async cancel(name: string) {
-    this.timers.delete(name);
-  }
-}
-
-/** Posts nothing; remembers what it was asked to post. */
-export class RecordingSender implements WebhookSender {
-  readonly posts: Array<{ url: string; body: string }> = [];
-  async post(url: string, _headers: Record<string, string>, body: string) {
-    this.posts.push({ url, body });
-    return { ok: true, status: 200 };
-  }
-}
-
-/** A notice "rendered" as its title and paragraphs (the PDF renderer has tests of its own). */
-export const textNotices: NoticeRenderer = { render: async (notice) => Buffer.from(JSON.stringify(notice)) };
 
 /** The use cases' dependencies with every port in memory. */
 export function memoryDeps() {

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import type { MetricPoint } from '#shared/domain/metrics.ts';
+import { CopySourceChanged } from '#shared/errors.ts';
+import type { BlobStore, MetricsSink, NoticeRenderer, WebhookSender, Workflow } from '#shared/ports/outside.ts';
+import type { ScheduledTask, Scheduler } from '#shared/ports/scheduler.ts';
+
+/**
+ * In-memory fakes of the ports outside the table (the workflow, metrics, files, scheduler, webhook
+ * sender and notice renderer), for unit tests of the use cases; memory.ts holds the table's.
+ */
+
+/** S3's ETag of a single-part object: the quoted MD5 of its bytes. */
+const etagOf = (body: Buffer) => `"${createHash('md5').update(body).digest('hex')}"`;
+
+/** Records what the use cases ask of the workflow. */
+export class RecordingWorkflow implements Workflow {
+  started: string[] = [];
+  executions: string[] = [];
+  resumed: Array<{ token: string; output: Record<string, unknown> }> = [];
+  async start(caseId: string, executionName: string) {
+    this.started.push(caseId);
+    this.executions.push(executionName);
+  }
+  async isRunning(executionName: string) {
+    return this.executions.includes(executionName);
+  }
+  async resume(token: string, output: Record<string, unknown>) {
+    this.resumed.push({ token, output });
+    return true;
+  }
+}
+
+/** Keeps the metric points the use cases emit, for tests to read. */
+export class RecordingMetrics implements MetricsSink {
+  readonly points: MetricPoint[] = [];
+  emit(points: MetricPoint[]): void {
+    this.points.push(...points);
+  }
+}
+
+/** Files by key; presigned URLs are opaque strings nothing fetches. */
+export class MemoryBlobs implements BlobStore {
+  readonly objects = new Map<string, { body: Buffer; contentType: string }>();
+  async put(key: string, body: Buffer, contentType: string) {
+    this.objects.set(key, { body, contentType });
+  }
+  async presignGet(key: string, opts: { expiresInSeconds: number; fileName: string }) {
+    return `memory://get/${key}?expires=${opts.expiresInSeconds}`;
+  }
+  async presignPut(key: string, opts: { contentType: string; size: number; sha256: string; expiresInSeconds: number }) {
+    return { url: `memory://put/${key}`, headers: { 'content-type': opts.contentType } };
+  }
+  async copy(fromKey: string, toKey: string, opts: { ifMatch?: string } = {}) {
+    const o = this.objects.get(fromKey);
+    if (!o) return false;
+    if (opts.ifMatch && opts.ifMatch !== etagOf(o.body)) throw new CopySourceChanged(fromKey);
+    this.objects.set(toKey, o);
+    return true;
+  }
+  /** Every object here was written with its SHA-256 (as a presigned upload is, in S3). */
+  async stat(key: string) {
+    const o = this.objects.get(key);
+    return o ? { size: o.body.length, etag: etagOf(o.body), sha256: createHash('sha256').update(o.body).digest('hex') } : undefined;
+  }
+  async digest(key: string) {
+    const o = this.objects.get(key);
+    return o ? { size: o.body.length, sha256: createHash('sha256').update(o.body).digest('hex'), etag: etagOf(o.body) } : undefined;
+  }
+}
+
+/** Timers by name, fired by the test when it wants. */
+export class MemoryScheduler implements Scheduler {
+  readonly timers = new Map<string, { at: Date; task: ScheduledTask }>();
+  async schedule(name: string, at: Date, task: ScheduledTask) {
+    this.timers.set(name, { at, task });
+  }
+  async cancel(name: string) {
+    this.timers.delete(name);
+  }
+}
+
+/** Posts nothing; remembers what it was asked to post. */
+export class RecordingSender implements WebhookSender {
+  readonly posts: Array<{ url: string; body: string }> = [];
+  async post(url: string, _headers: Record<string, string>, body: string) {
+    this.posts.push({ url, body });
+    return { ok: true, status: 200 };
+  }
+}
+
+/** A notice "rendered" as its title and paragraphs (the PDF renderer has tests of its own). */
+export const textNotices: NoticeRenderer = { render: async (notice) => Buffer.from(JSON.stringify(notice)) };
