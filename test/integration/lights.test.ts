@@ -1,41 +1,22 @@
-import { fileCase, listCases, loadCalendarYear, staffAction, supervisionOverview, viewCase } from '../support/checked.ts';
+import { fileCase, listCases, staffAction, supervisionOverview, viewCase } from '../support/checked.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findItem } from '#shared/catalog/index.ts';
 import type { Delivery } from '#shared/domain/delivery.ts';
-import type { Principal } from '#shared/domain/principal.ts';
 import { runScheduledTask } from '#shared/usecases/scheduled.ts';
 import { watchAll } from '#shared/usecases/watch.ts';
 import { Forbidden, RuleViolation } from '#shared/errors.ts';
 import { integrationDeps } from '../support/deps.ts';
+import { acceptedPensionCaseOf, at, fireDueOf, rsj, staff, watchTimersOf, type LightsDeps } from '../support/lights.ts';
 import { admin, citizen, pdf, uploadFile } from '../support/fixtures.ts';
 
-let deps: Awaited<ReturnType<typeof integrationDeps>>;
-const staff = (dept: string, role: 'reviewer' | 'approver'): Principal => ({ kind: 'staff', sub: `s-${dept}-${role}`, name: '工作人员', dept, roles: [role] });
-const rsj = { reviewer: staff('fz-rsj', 'reviewer'), approver: staff('fz-rsj', 'approver') };
+let deps: LightsDeps;
+const watchTimers = (caseId: string) => watchTimersOf(deps, caseId);
+const fireDue = () => fireDueOf(deps);
 const store = () => deps.store.timers;
-const at = (day: string, time = '00:00:01') => new Date(`${day}T${time}+08:00`);
-
-/** The case's watch timers, as "day" strings (YYYYMMDD). */
-const watchTimers = async (caseId: string) =>
-  (await store().dueTimers('9999-12-31', 1000)).filter((t) => t.name.startsWith(`watch-${caseId}-`)).map((t) => t.name.slice(`watch-${caseId}-`.length)).sort();
-
-/** Fires every timer due on the moved clock, as the local poller does. */
-async function fireDue() {
-  while ((await deps.poller.tick()) > 0);
-}
+const acceptedPensionCase = (day?: string) => acceptedPensionCaseOf(deps, day);
 
 const outbound = async (caseId: string) =>
   ((await deps.store.deliveries.listOverdueDeliveries('9999-12-31', 1000)) as Delivery[]).filter((d) => d.data.caseId === caseId).map((d) => d.type);
-
-/** A 城镇职工基本养老保险待遇申领 case (10 promised working days), accepted on Monday 2026-11-23. */
-async function acceptedPensionCase(day = '2026-11-23') {
-  deps.clock.set(at(day, '09:00:00'));
-  const item = findItem('basic-pension-claim')!;
-  const upload = await uploadFile(deps, citizen(), pdf('社会保障卡'), 'bank-card.pdf');
-  const { body } = await fileCase(deps, citizen(), { serviceItemCode: item.code, form: item.formExample as Record<string, unknown>, materials: [{ materialId: 'bank-card', uploadId: upload.uploadId }] });
-  await staffAction(deps, rsj.reviewer, body.caseId, { type: 'case.accept', data: {} });
-  return body.caseId;
-}
 
 beforeAll(async () => {
   deps = await integrationDeps();
@@ -333,27 +314,5 @@ describe('F3 the daily watch: nothing is missed when a timer is lost', () => {
     }
     // The lost case has its next look again: the end of its explanation window.
     expect(await watchTimers(lost)).toEqual(['20261209']);
-  });
-});
-
-describe('F1 F3 a newly loaded calendar year moves the timers', () => {
-  beforeAll(async () => {
-    deps = await integrationDeps();
-  });
-
-  it('sets a case’s timers to the new days once the year is in force everywhere', async () => {
-    // Prepare: accepted Monday 2026-12-21; 2027 is not in the default data, so only weekends rest: due 2027-01-04.
-    const caseId = await acceptedPensionCase('2026-12-21');
-    expect((await viewCase(deps, citizen(), caseId)).deadline.promisedDue).toBe('2027-01-04');
-    expect(await watchTimers(caseId)).toEqual(['20261231', '20270105']);
-    // Act: the year is loaded
-    await loadCalendarYear(deps, admin, '2027', { holidays: ['2027-01-01', '2027-01-02', '2027-01-03'], workdays: [] });
-    // Assess
-    expect((await viewCase(deps, citizen(), caseId)).deadline.promisedDue).toBe('2027-01-05');
-    // Act: the watch runs after the calendar cache's minute has passed in every function.
-    deps.clock.set(new Date(deps.clock.now().getTime() + 3 * 60_000));
-    await fireDue();
-    // Assess
-    expect(await watchTimers(caseId)).toContain('20270106');
   });
 });

@@ -1,45 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { chineseDaysArrangement } from '#shared/adapters/calendar/chinese-days.ts';
-import { WorkingCalendar } from '#shared/domain/calendar.ts';
-import { decide } from '#shared/domain/decide.ts';
-import { type Actor, type AuditEvent, type CaseRecord, type Command, type NewCase } from '#shared/domain/case.ts';
 import { metricsFor, outboundFor } from '#shared/domain/actions/index.ts';
-import { clocksOf, dueActions, lateDepartments, watchDays } from '#shared/domain/watch.ts';
-import { filedCase } from '../support/case-fixtures.ts';
-
-const calendar = new WorkingCalendar([chineseDaysArrangement]);
-const lead: Actor = { kind: 'department', id: 'fz-rsj', via: 'webhook' };
-const watch: Actor = { kind: 'system', id: 'supervision' };
-
-/** A case and its trail, stepped through by hand on given days. */
-class Story {
-  record: CaseRecord;
-  events: AuditEvent[];
-  private ids = 0;
-  constructor(over: Partial<NewCase> = {}) {
-    const first = filedCase({ leadDepartment: 'fz-rsj', limits: { acceptanceDays: 1, promisedDays: 10, statutoryDays: 20 }, ...over });
-    this.record = first.record;
-    this.events = [first.event];
-  }
-  act(day: string, command: Command, actor: Actor = lead) {
-    const next = decide(this.record, command, actor, `${day}T09:30:00.000+08:00`);
-    this.record = next.record;
-    this.events.push(next.event);
-    return next.event;
-  }
-  /** What the watch finds due on a day, applied as the timer would. */
-  look(day: string) {
-    const done: AuditEvent[] = [];
-    for (let round = 0; round < 3; round++) {
-      const actions = dueActions(this.record, this.events, calendar, day, () => `sup_${++this.ids}`);
-      done.push(...actions.map((a) => this.act(day, a, watch)));
-    }
-    return done;
-  }
-  days(today: string) {
-    return watchDays(this.record, this.events, calendar, today);
-  }
-}
+import type { NewCase } from '#shared/domain/case.ts';
+import { clocksOf } from '#shared/domain/watch.ts';
+import { calendar, Story } from '../support/watch-story.ts';
 
 describe('F3 lights announced by the watch', () => {
   // Accepted Monday 2026-11-23; 10 promised working days → due Monday 2026-12-07; yellow with 2 left.
@@ -324,42 +287,5 @@ describe('D1 F3 the acceptance step has its own lights and supervision', () => {
     // Act / Assess: two days later
     expect(s.look('2026-11-27')).toEqual([]);
     expect(s.record.supervisions ?? []).toEqual([]);
-  });
-});
-
-describe('E3 F3 joint cases: each co-department has its own clock and light', () => {
-  function oneOpinionIn() {
-    const s = new Story({
-      leadDepartment: 'fz-zrzy',
-      coDepartments: ['fz-zjj', 'fz-rfb'],
-      limits: { acceptanceDays: 2, promisedDays: 10, statutoryDays: 20, opinionDays: 5 },
-    });
-    s.act('2026-11-23', { type: 'accept' }, { kind: 'department', id: 'fz-zrzy', via: 'webhook' });
-    s.act('2026-11-27', { type: 'opinion', opinion: 'agree' }, { kind: 'department', id: 'fz-zjj', via: 'webhook' });
-    return s;
-  }
-
-  it('says who is late', () => {
-    // Prepare
-    const s = oneOpinionIn();
-    // Act
-    const clocks = clocksOf(s.record, s.events, calendar, '2026-12-01');
-    // Assess
-    expect(clocks.map((c) => [c.deptCode, c.role, c.deadline.promisedDue, c.light, c.running])).toEqual([
-      ['fz-zrzy', 'lead', '2026-12-07', 'green', true],
-      ['fz-zjj', 'co', '2026-11-30', 'yellow', false], // answered with one day left: frozen at yellow
-      ['fz-rfb', 'co', '2026-11-30', 'red', true],
-    ]);
-    expect(lateDepartments(clocks)).toEqual(['fz-rfb']);
-  });
-
-  it('tells the late co-department of its own red light', () => {
-    // Prepare
-    const s = oneOpinionIn();
-    // Act
-    const [red] = s.look('2026-12-01');
-    // Assess
-    expect(red).toMatchObject({ data: { deptCode: 'fz-rfb', light: 'red' } });
-    expect(outboundFor(s.record, red!)).toEqual([{ deptCode: 'fz-rfb', type: 'deadline.red' }]);
   });
 });
