@@ -12,7 +12,6 @@ import { loadDepartment } from './departments.ts';
 import { runAttempt } from './reconcile.ts';
 import { watchCase, type WatchDeps } from './watch.ts';
 
-
 const id = z.string().min(1).max(80);
 const objectKey = z.string().min(1).max(1024);
 const text = z.string().max(20_000);
@@ -28,7 +27,7 @@ const FileJobInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('json'), objectKey, body: z.string().max(350_000) }).strict(),
 ]);
 
-/** What a committed step left to do (follow-ups.ts), as its transaction wrote it. */
+/** What a committed step left to do, as its transaction wrote it (checked again when it is handed out). */
 export const FollowUpInput = z
   .object({
     task: z.literal('follow-up'),
