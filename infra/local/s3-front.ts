@@ -18,7 +18,10 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
 
 export type S3Front = { endpoint: string; stop: () => Promise<void> };
 
-export async function startS3Front(opts: { upstream: { host: string; port: number }; credentials: Credentials[]; region: string; port?: number }): Promise<S3Front> {
+/** A file stored (a PUT answered 200), as S3 tells EventBridge: the bucket and the key. */
+export type ObjectCreated = (bucket: string, key: string) => void;
+
+export async function startS3Front(opts: { upstream: { host: string; port: number }; credentials: Credentials[]; region: string; port?: number; onCreated?: ObjectCreated }): Promise<S3Front> {
   const verifier = new SigV4Verifier(opts.credentials, opts.region);
   const agent = new Agent({ keepAlive: true });
 
@@ -41,7 +44,7 @@ export async function startS3Front(opts: { upstream: { host: string; port: numbe
     } catch (err) {
       return refuse(req, res, err, req.readableEnded === false);
     }
-    forward(req, res, body, opts.upstream, agent, sha256);
+    forward(req, res, body, opts.upstream, agent, sha256, opts.onCreated);
   };
 
   const serve = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => void handle(req, res, expectsContinue).catch(() => res.destroy());
@@ -221,7 +224,7 @@ function sourceEtag(source: string, upstream: { host: string; port: number }, ag
   });
 }
 
-function forward(req: IncomingMessage, res: ServerResponse, body: Buffer, upstream: { host: string; port: number }, agent: Agent, sha256?: string) {
+function forward(req: IncomingMessage, res: ServerResponse, body: Buffer, upstream: { host: string; port: number }, agent: Agent, sha256?: string, onCreated?: ObjectCreated) {
   const headers: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && name !== KEPT_CHECKSUM && value !== undefined) headers[name] = value;
   if (body.length > 0 || req.headers['content-length'] !== undefined) headers['content-length'] = String(body.length);
@@ -235,6 +238,11 @@ function forward(req: IncomingMessage, res: ServerResponse, body: Buffer, upstre
       answer['x-amz-checksum-type'] = 'FULL_OBJECT';
     }
     res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, answer);
+    if (onCreated && req.method === 'PUT' && upRes.statusCode === 200) {
+      // Path style: /<bucket>/<key>; a bucket's own PUT (no key) creates no object.
+      const [bucket, ...key] = new URL(req.url ?? '/', 'http://front').pathname.slice(1).split('/').map(decodeURIComponent);
+      if (bucket && key.length && key.join('/')) queueMicrotask(() => onCreated(bucket, key.join('/')));
+    }
     upRes.pipe(res);
     upRes.on('error', () => res.destroy());
   });

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import S3rver from 's3rver';
 import { freePort } from './ports.ts';
-import { startS3Front } from './s3-front.ts';
+import { startS3Front, type ObjectCreated } from './s3-front.ts';
 
 /** The stand-in's fixed credentials: the front checks every request's SigV4 signature against them. */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -16,13 +16,13 @@ export type S3Local = { endpoint: string; stop: () => Promise<void> };
  * refuses: unsigned, mis-signed or expired requests and bodies that do not match their checksums.
  * Only the front's endpoint is handed out.
  */
-export async function startS3Local(directory: string, buckets: string[]): Promise<S3Local> {
+export async function startS3Local(directory: string, buckets: string[], opts: { onCreated?: ObjectCreated } = {}): Promise<S3Local> {
   mkdirSync(directory, { recursive: true });
   const port = await freePort();
   const server = new S3rver({ port, address: '127.0.0.1', silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
   await server.run();
   try {
-    const front = await startS3Front({ upstream: { host: '127.0.0.1', port }, credentials: [S3RVER_CREDENTIALS], region: REGION });
+    const front = await startS3Front({ upstream: { host: '127.0.0.1', port }, credentials: [S3RVER_CREDENTIALS], region: REGION, ...(opts.onCreated ? { onCreated: opts.onCreated } : {}) });
     return {
       endpoint: front.endpoint,
       stop: async () => {

@@ -67,7 +67,9 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
   try {
     const dynamo = await startDynamoDbLocal(join(opts.dataDir, 'dynamodb'));
     stops.push(dynamo.stop);
-    const s3 = await startS3Local(join(opts.dataDir, 's3'), [LOCAL_NAMES.bucket]);
+    // As S3 tells EventBridge in AWS: a stored upload's metadata goes on its record (timers function).
+    let created: (key: string) => void = () => {};
+    const s3 = await startS3Local(join(opts.dataDir, 's3'), [LOCAL_NAMES.bucket], { onCreated: (bucket, key) => bucket === LOCAL_NAMES.bucket && created(key) });
     stops.push(s3.stop);
 
     const lambdas: Partial<Record<LambdaName, LambdaHandler>> = {};
@@ -144,6 +146,7 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
       if (batchItemFailures.length) throw new Error(`follow-up ${timer.name} failed (see its log line)`);
     };
     const timers = new TimerPoller(store.timers, localCaseClock, fire, log);
+    created = (key) => void dispatch({ task: 'upload-stored', key }, lambdaContext('timers')).catch((err: Error) => log('upload-stored failed', { key, error: err.message }));
     let timersStarted = false;
 
     const keys = await loadOrCreateKeys(join(opts.dataDir, 'keys', 'jwt.json'));

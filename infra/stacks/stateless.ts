@@ -22,6 +22,7 @@ import { SupervisionDashboard } from '../constructs/supervision-dashboard.ts';
 import { PlatformAlarms } from '../constructs/platform-alarms.ts';
 import type { ScheduledTask } from '#shared/ports/scheduler.ts';
 import { TABLE } from '#shared/adapters/dynamodb/table.ts';
+import { uploadKey } from '#shared/usecases/uploads.ts';
 import { timerKeyPrefix } from '#shared/adapters/dynamodb/timers.ts';
 import { FOLLOW_UP_PREFIX } from '#shared/ports/scheduler.ts';
 import { JWT_ISSUER_PATTERN } from '../context.ts';
@@ -173,6 +174,8 @@ export class StatelessStack extends Stack {
     const executionArnPattern = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:execution:${stateMachineName}:*`;
     const timerFunction = new PlatformFunction(this, 'TimerFunction', { name: 'timers', functionName: timerFunctionName })
       .bindTable(table)
+      // A stored upload's metadata (HeadObject), for its record.
+      .bindBucket({ bucketName: props.bucketName, access: 'R' })
       .allowTableScan(table)
       .allowTimers(timers)
       .allowRecoverWorkflow(stateMachineArn, executionArnPattern);
@@ -242,6 +245,25 @@ export class StatelessStack extends Stack {
           deadLetterQueue: timerDeadLetters,
           retryAttempts: 8,
           maxEventAge: Duration.hours(24),
+        }),
+      ],
+    });
+
+    // S3 reports each stored upload (Object Created, EventBridge): its metadata goes on the upload's
+    // record, so filing reads the record alone (shared/usecases/uploads.ts recordStoredUpload).
+    new Rule(this, 'UploadStored', {
+      description: 'Records on its upload the metadata of each file stored under uploads/',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [props.bucketName] }, object: { key: [{ prefix: `${uploadKey('')}` }] } },
+      },
+      targets: [
+        new LambdaFunction(timerFunction.fn, {
+          event: RuleTargetInput.fromObject({ task: 'upload-stored', key: EventField.fromPath('$.detail.object.key') }),
+          deadLetterQueue: timerDeadLetters,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(1),
         }),
       ],
     });

@@ -11,6 +11,8 @@ export type Upload = {
   createdAt: string;
   expiresAt: string;
   caseId?: string;
+  /** The stored file as S3 reported it once it was PUT (its ETag and the SHA-256 S3 checked it against). */
+  stored?: { size: number; etag: string; sha256?: string };
 };
 
 export type DepartmentSecret = { secret: string; createdAt: string; retiresAt?: string };

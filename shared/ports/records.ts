@@ -10,6 +10,8 @@ import type { Page } from './cases.ts';
 export interface UploadRepository {
   putUpload(upload: Upload): Promise<void>;
   getUpload(uploadId: string): Promise<Upload | undefined>;
+  /** Records the stored file of an upload there is a record of; false when there is none. */
+  markStored(uploadId: string, stored: NonNullable<Upload['stored']>): Promise<boolean>;
 }
 
 export interface DepartmentRepository {

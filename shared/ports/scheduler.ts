@@ -48,7 +48,9 @@ export type ScheduledTask =
   | { task: 'watch-all'; cursor?: string }
   /** An execution ended without finishing its case. */
   | { task: 'workflow-ended'; execution: string; status: string; cause?: string }
-  | { task: 'mend-indexes' };
+  | { task: 'mend-indexes' }
+  /** S3 stored a file (EventBridge's Object Created in AWS; the local file store's front likewise). */
+  | { task: 'upload-stored'; key: string };
 
 export interface Scheduler {
   /** Idempotent by name: scheduling a name twice keeps one timer. */

@@ -79,10 +79,11 @@ export async function checkMaterials(
         }
         return;
       }
-      // The record and the stored file's metadata side by side (the file's key follows from the id).
-      // The upload URL had S3 check the bytes against the declared SHA-256 and keep it; a file
-      // written any other way has no such checksum and does not match.
-      const [upload, stored] = await Promise.all([deps.uploads.getUpload(ref.uploadId), deps.blobs.stat(uploadKey(ref.uploadId))]);
+      // The upload URL had S3 check the bytes against the declared SHA-256 and keep it (a file written
+      // any other way has no such checksum and does not match). S3's report of the stored file is on
+      // the record once it came (within a second of the PUT); until then the file is asked.
+      const upload = await deps.uploads.getUpload(ref.uploadId);
+      const stored = upload && (upload.stored ?? (await deps.blobs.stat(uploadKey(ref.uploadId))));
       if (!upload || upload.owner !== owner) {
         errors.push({ path: `${path}.uploadId`, message: 'no such upload of yours' });
         return;

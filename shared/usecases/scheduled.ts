@@ -4,6 +4,7 @@ import { attemptDelivery, sweepDeliveries } from './deliveries.ts';
 import type { Deps } from './deps.ts';
 import { reconcileWorkflows, recordWorkflowStop } from './reconcile.ts';
 import { watchAll, watchCase } from './watch.ts';
+import { recordStoredUpload } from './uploads.ts';
 import { FollowUpInput, runFollowUp, sweepFollowUps, type FollowUpDeps } from './follow-ups.ts';
 
 export const ScheduledTaskInput = z.discriminatedUnion('task', [
@@ -17,10 +18,11 @@ export const ScheduledTaskInput = z.discriminatedUnion('task', [
   z.object({ task: z.literal('workflow-ended'), execution: z.string().min(1).max(80), status: z.string().min(1).max(40), cause: z.string().max(4000).optional() }).strict(),
   // Once, after an upgrade: mends the indexes of data an older version wrote (README, Deploy).
   z.object({ task: z.literal('mend-indexes') }).strict(),
+  z.object({ task: z.literal('upload-stored'), key: z.string().min(1).max(1024) }).strict(),
 ]);
 
 /** Every scheduled task: deliveries and their sweep, the workflow sweep, the watch, and mending. */
-export type ScheduledTaskDeps = FollowUpDeps & Pick<Deps, 'timers' | 'cases' | 'workflowRuns' | 'migrations' | 'departments' | 'deliveries' | 'scheduler' | 'sender' | 'retryTimeScale' | 'workflow' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
+export type ScheduledTaskDeps = FollowUpDeps & Pick<Deps, 'timers' | 'uploads' | 'cases' | 'workflowRuns' | 'migrations' | 'departments' | 'deliveries' | 'scheduler' | 'sender' | 'retryTimeScale' | 'workflow' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
 
 /** What the scheduler invokes (EventBridge Scheduler in AWS, the timer poller locally). */
 export async function runScheduledTask(deps: ScheduledTaskDeps, input: unknown) {
@@ -38,6 +40,8 @@ export async function runScheduledTask(deps: ScheduledTaskDeps, input: unknown) 
       return recordWorkflowStop(deps, task.execution, { error: `States.${task.status}`, ...(task.cause ? { cause: task.cause } : {}) }, { keepRecorded: true });
     case 'mend-indexes':
       return deps.migrations.mend();
+    case 'upload-stored':
+      return recordStoredUpload(deps, task.key);
     case 'deliver': {
       const d = await attemptDelivery(deps, task.deliveryId);
       return { deliveryId: task.deliveryId, status: d?.status ?? 'gone' };

@@ -9,8 +9,21 @@ import type { Deps } from './deps.ts';
 
 const URL_LIFETIME_SECONDS = 15 * 60;
 
-/** Where an upload's bytes go: known from its id alone (filing reads the record and the bytes side by side). */
+/** Where an upload's bytes go: known from its id alone. */
 export const uploadKey = (uploadId: string) => `uploads/${uploadId}`;
+const UPLOAD_KEY = /^uploads\/([0-9A-HJKMNP-TV-Z]{26})$/;
+
+/**
+ * S3 reports a file stored (an EventBridge event in AWS; the local file store's front likewise):
+ * its metadata — size, ETag, the SHA-256 S3 checked the bytes against — goes on the upload's
+ * record, so filing reads the record alone. A key that is no upload's is ignored.
+ */
+export async function recordStoredUpload(deps: Pick<Deps, 'uploads' | 'blobs'>, key: string): Promise<{ uploadId?: string; recorded: boolean }> {
+  const uploadId = UPLOAD_KEY.exec(key)?.[1];
+  if (!uploadId) return { recorded: false };
+  const stored = await deps.blobs.stat(key);
+  return { uploadId, recorded: !!stored && (await deps.uploads.markStored(uploadId, stored)) };
+}
 
 /** Size and type are checked before anything is signed; the digest is checked again when filed. */
 export async function createUpload(deps: Pick<Deps, 'uploads' | 'blobs' | 'realClock'>, principal: Principal | undefined, body: z.output<typeof UploadRequest>) {

@@ -9,6 +9,7 @@ import { deployedRoutes } from '#shared/http/routes.ts';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '#shared/domain/metrics.ts';
 import { TimerEntity, timerKeyPrefix } from '#shared/adapters/dynamodb/timers.ts';
 import { FOLLOW_UP_PREFIX, followUpTimerName } from '#shared/ports/scheduler.ts';
+import { uploadKey } from '#shared/usecases/uploads.ts';
 import { buildApp } from '../../infra/app.ts';
 import { LAMBDAS } from '../../infra/lambdas.ts';
 
@@ -112,6 +113,26 @@ describe('timers (EventBridge Scheduler)', () => {
     });
     stateless.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })] }),
+    });
+  });
+});
+
+describe('C1 a stored upload is reported by S3, so filing reads its record alone', () => {
+  it('has the files bucket send its events to EventBridge, with no notifications Lambda', () => {
+    stateful.hasResourceProperties('AWS::S3::Bucket', { BucketName: Match.anyValue(), NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } } });
+    expect(Object.keys(stateful.findResources('Custom::S3BucketNotifications'))).toEqual([]);
+  });
+
+  it('sends Object Created under uploads/ of that bucket to the timer function as upload-stored, with retries and the timers’ dead-letter queue', () => {
+    stateless.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [Match.anyValue()] }, object: { key: [{ prefix: uploadKey('') }] } } },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TimerFunction'), 'Arn'] },
+          InputTransformer: Match.objectLike({ InputTemplate: Match.stringLikeRegexp('"task":"upload-stored"') }),
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TimerDeadLetters'), 'Arn'] } },
+        }),
+      ],
     });
   });
 });
@@ -289,7 +310,8 @@ describe('each function’s environment is enough for the adapters its code uses
       // So do the department's actions (the notices too); material.link presigns a download.
       'department actions: signed webhooks and staff': ['cases', 'blobs'],
       'Task states of the case state machine': ['cases', 'workflow'],
-      'timers: webhook attempts, sweeps and the case watch (lights, supervision)': ['cases', 'scheduler', 'workflow'],
+      // …and records each stored upload's metadata (HeadObject).
+      'timers: webhook attempts, sweeps and the case watch (lights, supervision)': ['cases', 'scheduler', 'workflow', 'blobs'],
       [LAMBDAS['follow-ups'].description]: ['cases', 'blobs', 'workflow', 'scheduler'],
     };
     const saved = { ...process.env };

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { CopyObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CopyObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3BlobStore } from '#shared/adapters/s3/blob-store.ts';
+import { S3RVER_CREDENTIALS, startS3Local } from '../../infra/local/s3-local.ts';
 import { describe, expect, it } from 'vitest';
 import { pdf, sha256 } from '../support/fixtures.ts';
 import { blobs, putSlot, s3, stored } from '../support/s3.ts';
@@ -102,5 +107,26 @@ describe('I1 C1 the local file store keeps the SHA-256 an object was written wit
     const forged = Buffer.from(sha256(pdf('something else')), 'hex').toString('base64');
     await s3.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: key, Body: pdf('real'), ContentType: 'application/pdf', Metadata: { 'x-local-checksum-sha256': forged } }));
     expect((await head(key, 'ENABLED')).ChecksumSHA256).toBeUndefined();
+  });
+});
+
+describe('I1 C1 the local file store reports each file stored, as S3 tells EventBridge', () => {
+  it('names the bucket and key of a presigned upload once it is stored, and nothing for a refused one', async () => {
+    // Prepare: a file store of its own, listening
+    const created: Array<[string, string]> = [];
+    const local = await startS3Local(mkdtempSync(join(tmpdir(), 'ywtb-s3-events-')), ['events'], { onCreated: (bucket, key) => created.push([bucket, key]) });
+    try {
+      const own = new S3BlobStore(new S3Client({ endpoint: local.endpoint, region: 'us-east-1', credentials: S3RVER_CREDENTIALS, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }), 'events');
+      const body = pdf('已上传');
+      const { url, headers } = await putSlot(own, 'uploads/01ARZ3NDEKTSV4RRFFQ69G5FAV', body);
+      // Act: one upload stored, one refused (other bytes than the URL signed)
+      expect((await fetch(url, { method: 'PUT', headers, body })).status).toBe(200);
+      expect((await fetch(url, { method: 'PUT', headers, body: pdf('其他字节') })).status).toBeGreaterThanOrEqual(400);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Assess
+      expect(created).toEqual([['events', 'uploads/01ARZ3NDEKTSV4RRFFQ69G5FAV']]);
+    } finally {
+      await local.stop();
+    }
   });
 });

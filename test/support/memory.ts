@@ -208,6 +208,11 @@ export class MemoryTable {
           this.uploads.set(u.uploadId, copy(u));
         },
         getUpload: async (id: string) => copy(this.uploads.get(id)),
+        markStored: async (id: string, stored: NonNullable<Upload['stored']>) => {
+          const u = this.uploads.get(id);
+          if (u) u.stored = copy(stored);
+          return !!u;
+        },
       },
       departments: {
         getDepartment: async (code: string) => copy(this.departments.get(code)),

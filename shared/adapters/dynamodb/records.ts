@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { YearArrangement } from '../../domain/calendar.ts';
 import type { Certificate, Department, IdempotencyRecord, Upload } from '../../domain/records.ts';
 import type { GuideRevision } from '../../catalog/types.ts';
@@ -44,6 +44,14 @@ export class DynamoUploads implements UploadRepository {
 
   getUpload(uploadId: string): Promise<Upload | undefined> {
     return this.table.get(UploadEntity, { uploadId });
+  }
+
+  markStored(uploadId: string, stored: NonNullable<Upload['stored']>): Promise<boolean> {
+    return conditionHolds(
+      this.table.doc.send(
+        new UpdateCommand({ TableName: this.table.name, Key: UploadEntity.key({ uploadId }), UpdateExpression: 'SET stored = :s', ConditionExpression: EXISTS, ExpressionAttributeValues: { ':s': stored } }),
+      ),
+    );
   }
 }
 
