@@ -228,6 +228,21 @@ describe('H1 who can see a case', () => {
   });
 });
 
+describe('C1 a stored upload reported by the file store', () => {
+  it('is recorded on the upload (size, ETag, the SHA-256 S3 checked) and files with it', async () => {
+    // Prepare: a presigned upload, as the file store reports it (EventBridge's Object Created in AWS)
+    const content = pdf('已上传，已报告');
+    const slot = await uploadFile(deps, citizen(), content);
+    // Act
+    const outcome = await runScheduledTask(deps, { task: 'upload-stored', key: `uploads/${slot.uploadId}` });
+    // Assess
+    expect(outcome).toEqual({ uploadId: slot.uploadId, recorded: true });
+    expect((await deps.uploads.getUpload(slot.uploadId))?.stored).toMatchObject({ size: content.length, sha256: sha256(content) });
+    const body = await individualBusinessApplication(deps);
+    expect((await fileCase(deps, citizen(), { ...body, materials: [{ materialId: 'premises-proof', uploadId: slot.uploadId }] })).status).toBe(201);
+  });
+});
+
 describe('C1 F5 nothing lost between filing and the workflow', () => {
   it('starts a lost workflow, filed with 201, by the sweep once the start has had its grace period and its follow-up is gone', async () => {
     // Prepare

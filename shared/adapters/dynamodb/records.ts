@@ -49,7 +49,7 @@ export class DynamoUploads implements UploadRepository {
   markStored(uploadId: string, stored: NonNullable<Upload['stored']>): Promise<boolean> {
     return conditionHolds(
       this.table.doc.send(
-        new UpdateCommand({ TableName: this.table.name, Key: UploadEntity.key({ uploadId }), UpdateExpression: 'SET stored = :s', ConditionExpression: EXISTS, ExpressionAttributeValues: { ':s': stored } }),
+        new UpdateCommand({ TableName: this.table.name, Key: UploadEntity.key({ uploadId }), UpdateExpression: 'SET #stored = :s', ConditionExpression: EXISTS, ExpressionAttributeNames: { '#stored': 'stored' }, ExpressionAttributeValues: { ':s': stored } }),
       ),
     );
   }
