@@ -238,16 +238,34 @@ function forward(req: IncomingMessage, res: ServerResponse, body: Buffer, upstre
       answer['x-amz-checksum-type'] = 'FULL_OBJECT';
     }
     res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, answer);
-    if (onCreated && req.method === 'PUT' && upRes.statusCode === 200) {
-      // Path style: /<bucket>/<key>; a bucket's own PUT (no key) creates no object.
-      const [bucket, ...key] = new URL(req.url ?? '/', 'http://front').pathname.slice(1).split('/').map(decodeURIComponent);
-      if (bucket && key.length && key.join('/')) queueMicrotask(() => onCreated(bucket, key.join('/')));
-    }
+    if (onCreated && req.method === 'PUT' && upRes.statusCode === 200) reportCreated(req.url ?? '/', onCreated);
     upRes.pipe(res);
     upRes.on('error', () => res.destroy());
   });
   out.on('error', (err) => refuse(req, res, err, false));
   out.end(body);
+}
+
+/** PUTs that change an object's parts or settings, not a new object: S3 reports none of them as Object Created. */
+const NOT_AN_OBJECT = ['partNumber', 'uploadId', 'tagging', 'acl', 'retention', 'legal-hold'];
+
+/** A PUT that stored an object, as S3 tells EventBridge (path style: /<bucket>/<key>). */
+function reportCreated(url: string, onCreated: ObjectCreated): void {
+  try {
+    const { pathname, searchParams } = new URL(url, 'http://front');
+    if (NOT_AN_OBJECT.some((p) => searchParams.has(p))) return;
+    const [bucket, ...key] = pathname.slice(1).split('/').map(decodeURIComponent);
+    if (!bucket || !key.join('/')) return;
+    queueMicrotask(() => {
+      try {
+        onCreated(bucket, key.join('/'));
+      } catch {
+        // a listener's failure is its own; the PUT was answered
+      }
+    });
+  } catch {
+    // a path that does not decode names no object
+  }
 }
 
 function xmlEscape(s: string): string {

@@ -26,6 +26,7 @@ import { parseDuration, toShanghaiIso } from '#shared/time.ts';
 import { SERVICE_NAME } from '#shared/domain/metrics.ts';
 import { buildDeps } from '#shared/wiring.ts';
 import { startWorkflow } from '#shared/usecases/reconcile.ts';
+import { uploadKey } from '#shared/usecases/uploads.ts';
 import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 
 export type LocalStack = { url: string; stop: () => Promise<void>; stepFunctions: LocalStepFunctions };
@@ -69,7 +70,7 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     stops.push(dynamo.stop);
     // As S3 tells EventBridge in AWS: a stored upload's metadata goes on its record (timers function).
     let created: (key: string) => void = () => {};
-    const s3 = await startS3Local(join(opts.dataDir, 's3'), [LOCAL_NAMES.bucket], { onCreated: (bucket, key) => bucket === LOCAL_NAMES.bucket && created(key) });
+    const s3 = await startS3Local(join(opts.dataDir, 's3'), [LOCAL_NAMES.bucket], { onCreated: (bucket, key) => bucket === LOCAL_NAMES.bucket && key.startsWith(uploadKey('')) && created(key) });
     stops.push(s3.stop);
 
     const lambdas: Partial<Record<LambdaName, LambdaHandler>> = {};

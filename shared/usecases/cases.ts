@@ -79,11 +79,7 @@ export async function checkMaterials(
         }
         return;
       }
-      // The upload URL had S3 check the bytes against the declared SHA-256 and keep it (a file written
-      // any other way has no such checksum and does not match). S3's report of the stored file is on
-      // the record once it came (within a second of the PUT); until then the file is asked.
       const upload = await deps.uploads.getUpload(ref.uploadId);
-      const stored = upload && (upload.stored ?? (await deps.blobs.stat(uploadKey(ref.uploadId))));
       if (!upload || upload.owner !== owner) {
         errors.push({ path: `${path}.uploadId`, message: 'no such upload of yours' });
         return;
@@ -92,6 +88,10 @@ export async function checkMaterials(
         errors.push({ path: `${path}.uploadId`, message: 'this upload already belongs to a case' });
         return;
       }
+      // The upload URL had S3 check the bytes against the declared SHA-256 and keep it (a file written
+      // any other way has no such checksum and does not match). S3's report of the stored file is on
+      // the record once it came (usually within seconds of the PUT); until then the file is asked.
+      const stored = upload.stored ?? (await deps.blobs.stat(uploadKey(ref.uploadId)));
       // The pinned copy (made by the step's follow-up) is what departments will open.
       const pinned = stored && upload.objectKey === uploadKey(upload.uploadId) ? pinUpload(deps, upload, stored) : undefined;
       if (!pinned) {

@@ -124,12 +124,14 @@ describe('C1 a stored upload is reported by S3, so filing reads its record alone
   });
 
   it('sends Object Created under uploads/ of that bucket to the timer function as upload-stored, with retries and the timers’ dead-letter queue', () => {
+    const [files] = Object.values(stateful.findResources('AWS::S3::Bucket', { Properties: { BucketName: Match.anyValue() } })) as Array<{ Properties: { BucketName: unknown } }>;
     stateless.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [Match.anyValue()] }, object: { key: [{ prefix: uploadKey('') }] } } },
+      EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [files!.Properties.BucketName] }, object: { key: [{ prefix: uploadKey('') }] } } },
       Targets: [
         Match.objectLike({
           Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TimerFunction'), 'Arn'] },
-          InputTransformer: Match.objectLike({ InputTemplate: Match.stringLikeRegexp('"task":"upload-stored"') }),
+          InputTransformer: { InputPathsMap: Match.objectEquals({ 'detail-object-key': '$.detail.object.key' }), InputTemplate: Match.stringLikeRegexp('\\{"task":"upload-stored","key":<detail-object-key>\\}') },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 3600 },
           DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TimerDeadLetters'), 'Arn'] } },
         }),
       ],

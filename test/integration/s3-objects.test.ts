@@ -116,12 +116,16 @@ describe('I1 C1 the local file store reports each file stored, as S3 tells Event
     const created: Array<[string, string]> = [];
     const local = await startS3Local(mkdtempSync(join(tmpdir(), 'ywtb-s3-events-')), ['events'], { onCreated: (bucket, key) => created.push([bucket, key]) });
     try {
-      const own = new S3BlobStore(new S3Client({ endpoint: local.endpoint, region: 'us-east-1', credentials: S3RVER_CREDENTIALS, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }), 'events');
+      const ownClient = new S3Client({ endpoint: local.endpoint, region: 'us-east-1', credentials: S3RVER_CREDENTIALS, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+      const own = new S3BlobStore(ownClient, 'events');
       const body = pdf('已上传');
       const { url, headers } = await putSlot(own, 'uploads/01ARZ3NDEKTSV4RRFFQ69G5FAV', body);
-      // Act: one upload stored, one refused (other bytes than the URL signed)
+      // Act: one upload stored; one refused by the front (other bytes than the URL signed); one the
+      // front lets through and the store refuses (no such bucket)
       expect((await fetch(url, { method: 'PUT', headers, body })).status).toBe(200);
       expect((await fetch(url, { method: 'PUT', headers, body: pdf('其他字节') })).status).toBeGreaterThanOrEqual(400);
+      const elsewhere = await putSlot(new S3BlobStore(ownClient, 'no-such-bucket'), 'uploads/01ARZ3NDEKTSV4RRFFQ69G5FAW', body);
+      expect((await fetch(elsewhere.url, { method: 'PUT', headers: elsewhere.headers, body })).status).toBe(404);
       await new Promise((resolve) => setTimeout(resolve, 50));
       // Assess
       expect(created).toEqual([['events', 'uploads/01ARZ3NDEKTSV4RRFFQ69G5FAV']]);
