@@ -20,7 +20,7 @@ import { gatewayClaims, loadOrCreateKeys, signDevToken, verifyToken } from './jw
 import { portIsFree } from './ports.ts';
 import { S3RVER_CREDENTIALS, startS3Local } from './s3-local.ts';
 import { LocalStepFunctions } from './step-functions-local.ts';
-import { TimerPoller } from './timer-poller.ts';
+import { TAKEN, TimerPoller } from './timer-poller.ts';
 import { localCaseClock } from '#shared/ports/clock.ts';
 import { parseDuration, toShanghaiIso } from '#shared/time.ts';
 import { SERVICE_NAME } from '#shared/domain/metrics.ts';
@@ -145,6 +145,7 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
       if (timer.task.task !== 'follow-up') return dispatch(timer.task, lambdaContext('timers'));
       const { batchItemFailures } = await followUps({ Records: [timerStreamRecord(timer)] }, lambdaContext('follow-ups'));
       if (batchItemFailures.length) throw new Error(`follow-up ${timer.name} failed (see its log line)`);
+      return TAKEN; // the handler took it (runHandedOut)
     };
     const timers = new TimerPoller(store.timers, localCaseClock, fire, log);
     created = (key) => void dispatch({ task: 'upload-stored', key }, lambdaContext('timers')).catch((err: Error) => log('upload-stored failed', { key, error: err.message }));

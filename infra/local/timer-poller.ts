@@ -4,6 +4,9 @@ import type { Timer, TimerStore } from '#shared/ports/scheduler.ts';
 /** How long a fired timer is held: a runner that dies (or fails) leaves it to fire again then. */
 export const LEASE_MS = 2 * 60_000;
 
+/** What `fire` answers when its handler took the timer off the table itself: nothing is left to take. */
+export const TAKEN = 'taken';
+
 /**
  * Fires the table's timers when the platform clock reaches them, by invoking the same handler the
  * schedules (or, for the steps' follow-ups, the table's stream) invoke in AWS. A timer is leased
@@ -19,6 +22,7 @@ export class TimerPoller {
   constructor(
     private readonly store: TimerStore,
     private readonly clock: Clock,
+    /** Runs a timer's task; `'taken'` when the handler took the timer itself (a follow-up does). */
     private readonly fire: (timer: Timer) => Promise<unknown>,
     private readonly log: (msg: string, detail?: unknown) => void = () => {},
   ) {}
@@ -32,8 +36,7 @@ export class TimerPoller {
       if (!(await this.store.leaseTimer(t, held.at))) continue;
       fired += 1;
       try {
-        await this.fire(held);
-        await this.store.takeTimer(held.name, held.at);
+        if ((await this.fire(held)) !== TAKEN) await this.store.takeTimer(held.name, held.at);
       } catch (err) {
         this.log(`timer ${t.name} failed; it fires again at ${held.at}`, { error: (err as Error).message });
       }
