@@ -53,12 +53,11 @@ export function layerPackages(roots: readonly string[] = LAYER_PACKAGES, root = 
  * needs is copied as a package of its own, at the same place), symbolic links followed. The same
  * installed packages give the same files, hence the same asset hash.
  */
-export function stageLayer(outputDir: string, packages: readonly LayerPackage[] = layerPackages()): LayerPackage[] {
+export function stageLayer(outputDir: string, packages: readonly LayerPackage[] = layerPackages()): void {
   const modules = join(outputDir, 'nodejs', 'node_modules');
   mkdirSync(modules, { recursive: true });
   for (const pkg of packages) {
     const nested = join(pkg.dir, 'node_modules');
     cpSync(pkg.dir, join(modules, pkg.path), { recursive: true, dereference: true, filter: (src) => src !== nested });
   }
-  return [...packages];
 }

@@ -10,6 +10,8 @@ export abstract class AppError extends Error {
   abstract readonly slug: string;
   abstract readonly title: string;
   readonly errors?: FieldError[];
+  /** Headers the problem answer carries (e.g. Retry-After). */
+  readonly headers?: Record<string, string>;
 
   constructor(detail: string, errors?: FieldError[]) {
     super(detail);
@@ -87,6 +89,7 @@ export class NotReady extends AppError {
   readonly slug: string = 'not-ready';
   readonly title: string = 'Not ready yet';
   readonly retryAfterSeconds = 1;
+  override readonly headers = { 'retry-after': String(this.retryAfterSeconds) };
 }
 
 /** Uniqueness conditions on a commit's companions failed (code taken, upload already used, key replayed…). */

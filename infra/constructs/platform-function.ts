@@ -35,7 +35,6 @@ const TABLE_ACTIONS = {
 const BUCKET_ACTIONS = { R: ['s3:GetObject'], RW: ['s3:GetObject', 's3:PutObject'] };
 
 /** The partition the published guide revisions live in, the only one anonymous routes read. */
-export { CATALOG_PARTITION };
 
 /**
  * The functions that serve a route anyone may call (`auth: 'none'`). They never get the whole

@@ -3,7 +3,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Principal } from '../domain/principal.ts';
-import { AppError, MalformedRequest, NotFound, NotReady, Unauthenticated } from '../errors.ts';
+import { AppError, MalformedRequest, NotFound, Unauthenticated } from '../errors.ts';
 import { logger, observed } from '../log.ts';
 import { validate } from '../schemas/validate.ts';
 import { principalFromClaims } from './principal.ts';
@@ -116,7 +116,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 export function problemOf(err: unknown, instance?: string): { status: number; body: Record<string, unknown>; headers: Record<string, string> } {
   if (err instanceof AppError) {
     return {
-      headers: err instanceof NotReady ? { 'retry-after': String(err.retryAfterSeconds) } : {},
+      headers: err.headers ?? {},
       status: err.status,
       body: { type: `/problems/${err.slug}`, title: err.title, status: err.status, detail: err.message, instance, ...(err.errors ? { errors: err.errors } : {}) },
     };

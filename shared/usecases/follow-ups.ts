@@ -147,12 +147,14 @@ export async function runFollowUp(deps: FollowUpDeps, f: FollowUp): Promise<{ ca
   // The webhooks go once the files are written: a department system that opens a material or a
   // notice as soon as it is told finds them there.
   const written = Promise.allSettled(files.map(([, p]) => p));
+  // The case as it is now, read once for waking the workflow and for the watch.
+  const current = deps.cases.getWithEvents(f.caseId);
   const parts: Array<[string, Promise<unknown>]> = [
     ...files,
     ...(f.deliveries ?? []).map((id): [string, Promise<unknown>] => [`delivery ${id}`, written.then(() => attemptDelivery(deps, id, { firstOnly: true }))]),
     ...(f.startAttempt ? [[`workflow attempt ${f.startAttempt}`, startIfStill(deps, f.caseId, f.startAttempt)] as [string, Promise<unknown>]] : []),
-    ...(f.resume ? [['resume', deps.cases.get(f.caseId).then((record) => record && resumeWaitsOver(deps, record))] as [string, Promise<unknown>]] : []),
-    ['watch', watchCase(deps, f.caseId, f.previousWatchDays ? { previousDays: f.previousWatchDays } : {})],
+    ...(f.resume ? [['resume', current.then((found) => found && resumeWaitsOver(deps, found.record))] as [string, Promise<unknown>]] : []),
+    ['watch', current.then((found) => watchCase(deps, f.caseId, { ...(f.previousWatchDays ? { previousDays: f.previousWatchDays } : {}), ...(found ? { current: found } : {}) }))],
   ];
   const settled = await Promise.allSettled(parts.map(([, p]) => p));
   const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [`${parts[i]![0]}: ${(s.reason as Error).message}`] : []));

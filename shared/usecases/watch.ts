@@ -31,7 +31,7 @@ export type WatchDeps = Pick<Deps, 'cases' | 'scheduler' | 'clock' | 'realClock'
 export async function watchCase(
   deps: WatchDeps,
   caseId: string,
-  opts: { previousDays?: string[]; /** The case as just written by the caller, saving a read. */ current?: { record: CaseRecord; events: AuditEvent[] } } = {},
+  opts: { previousDays?: string[]; /** The case as the caller just read it, saving a read (read again if it moved meanwhile). */ current?: { record: CaseRecord; events: AuditEvent[] } } = {},
 ) {
   const calendar = await calendarOf(deps);
   const today = shanghaiDate(deps.clock.now());

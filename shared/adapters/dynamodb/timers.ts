@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import type { Timer, TimerStore } from '../../ports/scheduler.ts';
@@ -19,9 +19,8 @@ export class DynamoTimers implements TimerStore {
     await this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: TimerEntity.item(timer) }));
   }
 
-  async getTimer(name: string): Promise<Timer | undefined> {
-    const { Item } = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: TimerEntity.key({ name }), ConsistentRead: true }));
-    return Item ? TimerEntity.parse(Item) : undefined;
+  getTimer(name: string): Promise<Timer | undefined> {
+    return this.table.get(TimerEntity, { name });
   }
 
   async dueTimers(now: string, limit = 25): Promise<Timer[]> {

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Migrations, MendReport } from '../../../ports/records.ts';
 import type { TableClient } from '../client.ts';
 import { entity } from '../table.ts';
@@ -23,8 +23,7 @@ export class DynamoMigrations implements Migrations {
     const report: MendReport = { indexed: 0, unindexed: 0, queued: 0, runs: 0, resharded: 0 };
     let ran = 0;
     for (const m of MENDINGS) {
-      const done = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: MigrationEntity.key(m), ConsistentRead: true }));
-      if (done.Item) continue;
+      if (await this.table.get(MigrationEntity, m)) continue;
       const changed = await m.run(this.table);
       for (const [k, v] of Object.entries(changed) as Array<[keyof MendReport, number]>) (report[k] as number) += v;
       await this.table.doc.send(
