@@ -19,6 +19,17 @@ export default tseslint.config(
     },
   },
   {
+    files: ['shared/**', 'functions/**'],
+    ignores: ['shared/adapters/provided.ts'],
+    rules: {
+      // What Lambda provides beside the bundle is loaded with require(), in one place (see there).
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ group: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'aws-xray-sdk-core'], allowTypeImports: true, message: 'Load it through shared/adapters/provided.ts (require, not import: NODE_PATH and a faster cold start).' }],
+        paths: [{ name: 'node:http', allowTypeImports: true, message: "Use process.getBuiltinModule('node:http'): importing it loads undici (see shared/adapters/http/webhook-sender.ts)." }],
+      }],
+    },
+  },
+  {
     files: ['shared/domain/**', 'shared/usecases/**'],
     rules: {
       // Domain code takes time from the Clock port.

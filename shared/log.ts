@@ -1,11 +1,13 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import * as z from 'zod';
 import type { AuditEvent } from './domain/case.ts';
 import { SERVICE_NAME } from './domain/metrics.ts';
+import { powertoolsLogger, powertoolsLoggerMiddleware, powertoolsTracer, powertoolsTracerMiddleware } from './adapters/provided.ts';
+
+const { Logger } = powertoolsLogger();
+const { injectLambdaContext } = powertoolsLoggerMiddleware();
+const { Tracer } = powertoolsTracer();
+const { captureLambdaHandler } = powertoolsTracerMiddleware();
 
 /**
  * Observability as Powertools does it: structured JSON logs (CloudWatch Logs in AWS, the terminal

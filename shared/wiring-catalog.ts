@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TableClient } from './adapters/dynamodb/client.ts';
 import { DynamoCatalog } from './adapters/dynamodb/records.ts';
 import { dynamoRepositories, type DynamoRepositories } from './adapters/dynamodb/repositories.ts';
@@ -6,6 +5,9 @@ import { config } from './config.ts';
 import { traced } from './log.ts';
 import { systemClock } from './ports/clock.ts';
 import type { CatalogDeps } from './usecases/catalog.ts';
+import { dynamodbSdk } from './adapters/provided.ts';
+
+const { DynamoDBClient } = dynamodbSdk();
 
 /** The single table from the environment (TABLE_NAME), as every function reaches it. */
 export const tableFromEnv = (): DynamoRepositories => dynamoRepositories(traced(new DynamoDBClient({})), config.tableName);

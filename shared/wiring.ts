@@ -6,6 +6,7 @@ import { EmfMetrics } from './adapters/metrics/emf.ts';
 import { S3BlobStore } from './adapters/s3/blob-store.ts';
 import type { DynamoRepositories } from './adapters/dynamodb/repositories.ts';
 import { StepFunctionsWorkflow } from './adapters/sfn/workflow.ts';
+import { s3Sdk, schedulerSdk, sfnSdk } from './adapters/provided.ts';
 import { config } from './config.ts';
 import { traced } from './log.ts';
 import { localCaseClock, systemClock } from './ports/clock.ts';
@@ -18,7 +19,7 @@ import { tableFromEnv } from './wiring-catalog.ts';
  * Builds the adapters from configuration, each on first use: a function is given only the
  * environment (and permissions) of the adapters it uses, so nothing may be built ahead of need.
  * The AWS SDK packages of S3, Step Functions and the Scheduler load on first use too (loading the
- * SDK is most of a cold start; the adapters import it when first called).
+ * SDK is most of a cold start; shared/adapters/provided.ts loads each when first called).
  * In AWS the SDK finds its endpoints itself; locally the standard AWS_ENDPOINT_URL_* variables
  * point the very same clients at the stand-ins.
  */
@@ -41,12 +42,12 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
     get webhooks() { return table().webhooks; },
     get blobs() {
       return (blobs ??= new S3BlobStore(
-        import('@aws-sdk/client-s3').then(({ S3Client }) => traced(new S3Client({
+        traced(new (s3Sdk().S3Client)({
           forcePathStyle: config.s3ForcePathStyle,
           // Only add checksums we ask for; the default would sign a CRC32 of an empty body into PUT URLs.
           requestChecksumCalculation: 'WHEN_REQUIRED',
           responseChecksumValidation: 'WHEN_REQUIRED',
-        }))),
+        })),
         config.bucketName,
       ));
     },
@@ -54,12 +55,12 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
     get timers() { return table().timers; },
     get scheduler() {
       return (scheduler ??=
-        config.schedulerMode === 'table' ? new TableScheduler(table().timers) : new EventBridgeScheduler(import('@aws-sdk/client-scheduler').then(({ SchedulerClient }) => traced(new SchedulerClient({}))), config.schedulerTarget));
+        config.schedulerMode === 'table' ? new TableScheduler(table().timers) : new EventBridgeScheduler(traced(new (schedulerSdk().SchedulerClient)({})), config.schedulerTarget));
     },
     sender: new HttpWebhookSender({ allowLoopback: config.allowLoopbackWebhooks }),
     retryTimeScale: config.retryTimeScale,
     get workflow() {
-      return (workflow ??= new StepFunctionsWorkflow(import('@aws-sdk/client-sfn').then(({ SFNClient }) => traced(new SFNClient({}))), config.stateMachineArn));
+      return (workflow ??= new StepFunctionsWorkflow(traced(new (sfnSdk().SFNClient)({})), config.stateMachineArn));
     },
     // Only the function that issues notices passes a renderer (pdfkit and the fonts stay out of
     // the other bundles); it loads on the first notice.

@@ -62,25 +62,24 @@ describe('the layer’s content, staged as `cdk synth` stages it', () => {
     expect(FileSystem.fingerprint(again)).toBe(FileSystem.fingerprint(layerDir));
   });
 
-  it('is all the bundles need beside the AWS SDK: each loads with only the layer and the SDK to resolve from', async () => {
-    // Lambda's layout, in small: the function in var/task, which finds the layer's
-    // node_modules (/opt/nodejs/node_modules), then the runtime's SDK further up.
+  it('is all the bundles need beside the AWS SDK: each loads in Lambda’s layout, found through NODE_PATH as Lambda sets it', async () => {
+    // Lambda's layout, in small: the function alone in var/task (no node_modules there or above
+    // it), the layer under opt/nodejs/node_modules, the runtime's SDK under var/runtime/node_modules,
+    // and NODE_PATH listing them as the Node.js 22 runtime does. Only require() reads NODE_PATH,
+    // which is why shared/adapters/provided.ts loads them with it.
     const task = join(scratch, 'var', 'task');
-    mkdirSync(task, { recursive: true });
-    symlinkSync(modules, join(task, 'node_modules'), 'dir');
-    mkdirSync(join(scratch, 'node_modules'));
-    symlinkSync(join(ROOT, 'node_modules', '@aws-sdk'), join(scratch, 'node_modules', '@aws-sdk'), 'dir');
+    const runtimeModules = join(scratch, 'var', 'runtime', 'node_modules');
+    mkdirSync(runtimeModules, { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules', '@aws-sdk'), join(runtimeModules, '@aws-sdk'), 'dir');
+    const lambdaNodePath = [join(layerDir, 'nodejs', 'node22', 'node_modules'), modules, runtimeModules, join(scratch, 'var', 'runtime'), task].join(':');
     // A fresh Node process: Node's own resolution, no test runner in between.
     const { NODE_OPTIONS: _options, NODE_PATH: _path, ...inherited } = process.env;
-    const env = { ...inherited, AWS_REGION: 'us-east-1' };
-    const load = (file: string) =>
-      execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(typeof m.handler);`], { cwd: scratch, env, encoding: 'utf8', stdio: 'pipe' }).trim();
+    const load = (file: string, nodePath = lambdaNodePath) =>
+      execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(typeof m.handler);`], { cwd: scratch, env: { ...inherited, AWS_REGION: 'us-east-1', NODE_PATH: nodePath }, encoding: 'utf8', stdio: 'pipe' }).trim();
     for (const name of Object.keys(LAMBDAS) as LambdaName[]) {
       expect(load(await bundleLambda(name, task)), name).toBe('function');
     }
-    // Without the layer, the same bundle does not load: the test does not pass by luck.
-    const bare = join(scratch, 'var', 'bare');
-    const file = await bundleLambda('public-api', bare);
-    expect(() => load(file)).toThrow(/Cannot find package '@aws-lambda-powertools\//);
+    // Without the layer on NODE_PATH, the same bundle does not load: the test does not pass by luck.
+    expect(() => load(join(task, 'public-api', 'index.mjs'), [runtimeModules, task].join(':'))).toThrow(/Cannot find module '@aws-lambda-powertools\//);
   });
 });

@@ -1,5 +1,3 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { FINAL_STATUSES, type AuditEvent, type CaseRecord } from '../../domain/case.ts';
 import { summaryOf, type CaseSummary } from '../../domain/performance.ts';
 import { isWatched } from '../../domain/watch.ts';
@@ -9,6 +7,10 @@ import type { CaseListQuery, CaseRepository, Companion, Page } from '../../ports
 import { conditionHolds, NOT_EXISTS, type TableClient } from './client.ts';
 import { companionItem, type TransactItem } from './companions.ts';
 import { allShards, entity, shardKey } from './table.ts';
+import { dynamodbSdk, documentSdk } from '../provided.ts';
+
+const { TransactionCanceledException } = dynamodbSdk();
+const { DeleteCommand, PutCommand, TransactWriteCommand } = documentSdk();
 
 // ---- the case aggregate: everything in the case's partition CASE#<caseId> --------------------
 

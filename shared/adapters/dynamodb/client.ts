@@ -1,7 +1,11 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient as DocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RuleViolation } from '../../errors.ts';
 import { indexAttributes, TABLE, type Entity, type IndexName } from './table.ts';
+import { dynamodbSdk, documentSdk } from '../provided.ts';
+
+const { ConditionalCheckFailedException } = dynamodbSdk();
+const { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } = documentSdk();
 
 export type Item = Record<string, unknown>;
 
@@ -53,7 +57,7 @@ const badCursor = () => new RuleViolation('the cursor is not valid', [{ path: 'q
 
 /** The table and its document client: one per module, shared by every repository. */
 export class TableClient {
-  readonly doc: DynamoDBDocumentClient;
+  readonly doc: DocumentClient;
 
   constructor(client: DynamoDBClient, readonly name: string) {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });

@@ -1,9 +1,11 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Delivery } from '../../domain/delivery.ts';
 import type { DeliveryRepository } from '../../ports/records.ts';
 import type { Page } from '../../ports/cases.ts';
 import { conditionHolds, type TableClient } from './client.ts';
 import { allShards, entity, shardKey } from './table.ts';
+import { documentSdk } from '../provided.ts';
+
+const { PutCommand } = documentSdk();
 
 /**
  * DELIVERY#<id> · DELIVERY; gsi2 while pending: OUTBOX#<shard> · <nextAttemptAt>#<id> (the sweep's

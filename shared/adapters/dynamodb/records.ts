@@ -1,4 +1,3 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { YearArrangement } from '../../domain/calendar.ts';
 import type { Certificate, Department, IdempotencyRecord, Upload } from '../../domain/records.ts';
 import type { GuideRevision } from '../../catalog/types.ts';
@@ -6,6 +5,9 @@ import { Conflict, NotFound } from '../../errors.ts';
 import type { CalendarRepository, CatalogRepository, CertificateRepository, DepartmentRepository, IdempotencyStore, UploadRepository, WebhookLog } from '../../ports/records.ts';
 import { conditionHolds, EXISTS, NOT_EXISTS, type TableClient } from './client.ts';
 import { entity } from './table.ts';
+import { documentSdk } from '../provided.ts';
+
+const { PutCommand, UpdateCommand } = documentSdk();
 
 // ---- the entities kept beside cases, each alone in its partition (calendar and guides: one partition each) --
 

@@ -1,9 +1,11 @@
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import type { Timer, TimerStore } from '../../ports/scheduler.ts';
 import { conditionHolds, type TableClient } from './client.ts';
 import { allShards, entity, shardKey } from './table.ts';
+import { documentSdk, dynamodbUtil } from '../provided.ts';
+
+const { DeleteCommand, PutCommand } = documentSdk();
+const { marshall, unmarshall } = dynamodbUtil();
 
 /** SCHEDULE#<name> · SCHEDULE; gsi2 SCHEDULES#<shard> · <at>#<name>: the local runtime's timers (AWS uses EventBridge Scheduler). */
 const SCHEDULES = 'SCHEDULES';

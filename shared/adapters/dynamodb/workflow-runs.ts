@@ -1,8 +1,10 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { executionName, type WorkflowRun } from '../../domain/workflow.ts';
 import type { WorkflowRunRepository } from '../../ports/workflow-runs.ts';
 import { conditionHolds, EXISTS, NOT_EXISTS, type Item, type TableClient } from './client.ts';
 import { allShards, entity, indexAttributes, shardKey } from './table.ts';
+import { documentSdk } from '../provided.ts';
+
+const { PutCommand, UpdateCommand } = documentSdk();
 
 /**
  * CASE#<caseId> · WORKFLOW (in the case's partition); gsi2 while pending, starting or stopped:

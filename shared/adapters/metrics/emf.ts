@@ -1,6 +1,8 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DEPARTMENT_DIMENSION, METRICS_NAMESPACE, SERVICE_NAME, type MetricPoint } from '../../domain/metrics.ts';
 import type { MetricsSink } from '../../ports/outside.ts';
+import { powertoolsMetrics } from '../provided.ts';
+
+const { Metrics, MetricUnit } = powertoolsMetrics();
 
 /**
  * CloudWatch metrics through Powertools' embedded metric format: each point is written to the log

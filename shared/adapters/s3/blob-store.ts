@@ -3,22 +3,23 @@ import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CopySourceChanged } from '../../errors.ts';
 import type { BlobStore } from '../../ports/outside.ts';
+import { s3Presigner, s3Sdk } from '../provided.ts';
 
 /** The SDK's S3 package and presigner load on first use: a function that never touches a file never loads them. */
-const sdk = () => import('@aws-sdk/client-s3');
-const presigner = () => import('@aws-sdk/s3-request-presigner');
-const isNoSuchKey = async (err: unknown) => err instanceof (await sdk()).NoSuchKey || (err as { name?: string }).name === 'NoSuchKey';
+const sdk = s3Sdk;
+const presigner = s3Presigner;
+const isNoSuchKey = (err: unknown) => err instanceof sdk().NoSuchKey || (err as { name?: string }).name === 'NoSuchKey';
 
 /** Materials and documents in one private bucket. The client is created once by the caller (or on first use: a promise of it). */
 export class S3BlobStore implements BlobStore {
-  constructor(private readonly client: S3Client | Promise<S3Client>, private readonly bucket: string) {}
+  constructor(private readonly client: S3Client, private readonly bucket: string) {}
 
   async presignPut(
     key: string,
     opts: { contentType: string; size: number; sha256: string; expiresInSeconds: number },
   ): Promise<{ url: string; headers: Record<string, string> }> {
     const checksum = Buffer.from(opts.sha256, 'hex').toString('base64');
-    const [{ PutObjectCommand }, { getSignedUrl }, s3] = await Promise.all([sdk(), presigner(), this.client]);
+    const [{ PutObjectCommand }, { getSignedUrl }, s3] = [sdk(), presigner(), this.client];
     const command = new PutObjectCommand({
       Bucket: this.bucket,
       Key: key,
@@ -36,12 +37,12 @@ export class S3BlobStore implements BlobStore {
   }
 
   async put(key: string, body: Buffer, contentType: string): Promise<void> {
-    const [{ PutObjectCommand }, s3] = await Promise.all([sdk(), this.client]);
+    const [{ PutObjectCommand }, s3] = [sdk(), this.client];
     await s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
   }
 
   async copy(fromKey: string, toKey: string, opts: { ifMatch?: string } = {}): Promise<boolean> {
-    const [{ CopyObjectCommand }, s3] = await Promise.all([sdk(), this.client]);
+    const [{ CopyObjectCommand }, s3] = [sdk(), this.client];
     try {
       await s3.send(
         new CopyObjectCommand({
@@ -53,14 +54,14 @@ export class S3BlobStore implements BlobStore {
       );
       return true;
     } catch (err) {
-      if (await isNoSuchKey(err)) return false;
+      if (isNoSuchKey(err)) return false;
       if ((err as { name?: string }).name === 'PreconditionFailed') throw new CopySourceChanged(fromKey);
       throw err;
     }
   }
 
   async presignGet(key: string, opts: { expiresInSeconds: number; fileName: string }): Promise<string> {
-    const [{ GetObjectCommand }, { getSignedUrl }, s3] = await Promise.all([sdk(), presigner(), this.client]);
+    const [{ GetObjectCommand }, { getSignedUrl }, s3] = [sdk(), presigner(), this.client];
     return getSignedUrl(
       s3,
       new GetObjectCommand({
@@ -73,7 +74,7 @@ export class S3BlobStore implements BlobStore {
   }
 
   async stat(key: string): Promise<{ size: number; etag: string; sha256?: string } | undefined> {
-    const [{ HeadObjectCommand }, s3] = await Promise.all([sdk(), this.client]);
+    const [{ HeadObjectCommand }, s3] = [sdk(), this.client];
     try {
       const head = await s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }));
       return {
@@ -83,13 +84,13 @@ export class S3BlobStore implements BlobStore {
       };
     } catch (err) {
       // HEAD answers have no body: a missing object is a bare 404 (NotFound), not NoSuchKey.
-      if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404 || (await isNoSuchKey(err))) return undefined;
+      if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404 || isNoSuchKey(err)) return undefined;
       throw err;
     }
   }
 
   async digest(key: string): Promise<{ size: number; sha256: string; etag: string } | undefined> {
-    const [{ GetObjectCommand }, s3] = await Promise.all([sdk(), this.client]);
+    const [{ GetObjectCommand }, s3] = [sdk(), this.client];
     try {
       const out = await s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       const hash = createHash('sha256');
@@ -100,7 +101,7 @@ export class S3BlobStore implements BlobStore {
       }
       return { size, sha256: hash.digest('hex'), etag: out.ETag ?? '' };
     } catch (err) {
-      if (await isNoSuchKey(err)) return undefined;
+      if (isNoSuchKey(err)) return undefined;
       throw err;
     }
   }

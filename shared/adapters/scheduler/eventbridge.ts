@@ -1,8 +1,9 @@
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { ScheduledTask, Scheduler } from '../../ports/scheduler.ts';
+import { schedulerSdk } from '../provided.ts';
 
 /** The SDK's Scheduler package loads on first use. */
-const sdk = () => import('@aws-sdk/client-scheduler');
+const sdk = schedulerSdk;
 
 /**
  * One-time EventBridge Scheduler schedules: flexible window off, a retry policy and a dead-letter
@@ -11,14 +12,14 @@ const sdk = () => import('@aws-sdk/client-scheduler');
  */
 export class EventBridgeScheduler implements Scheduler {
   constructor(
-    private readonly scheduler: SchedulerClient | Promise<SchedulerClient>,
+    private readonly scheduler: SchedulerClient,
     private readonly target: { groupName: string; functionArn: string; roleArn: string; deadLetterArn: string },
   ) {}
 
   async schedule(name: string, at: Date, task: ScheduledTask): Promise<void> {
     const earliest = new Date(Date.now() + 60_000);
     const when = (at > earliest ? at : earliest).toISOString().slice(0, 19);
-    const [{ CreateScheduleCommand, ConflictException }, client] = await Promise.all([sdk(), this.scheduler]);
+    const [{ CreateScheduleCommand, ConflictException }, client] = [sdk(), this.scheduler];
     try {
       await client.send(
         new CreateScheduleCommand({
@@ -44,7 +45,7 @@ export class EventBridgeScheduler implements Scheduler {
   }
 
   async cancel(name: string): Promise<void> {
-    const [{ DeleteScheduleCommand, ResourceNotFoundException }, client] = await Promise.all([sdk(), this.scheduler]);
+    const [{ DeleteScheduleCommand, ResourceNotFoundException }, client] = [sdk(), this.scheduler];
     try {
       await client.send(new DeleteScheduleCommand({ Name: name, GroupName: this.target.groupName }));
     } catch (err) {

@@ -1,9 +1,11 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Migrations, MendReport } from '../../../ports/records.ts';
 import type { TableClient } from '../client.ts';
 import { entity } from '../table.ts';
 import { mendIndexes } from './indexes-2026-12.ts';
 import { reshard } from './shards-2026-12.ts';
+import { documentSdk } from '../../provided.ts';
+
+const { PutCommand } = documentSdk();
 
 /** MIGRATION · <name>: a one-off mending of older data has run (with what it changed). */
 const MigrationEntity = entity<{ name: string }, { name: string; at: string; changed: Record<string, number> }>('migration', {

@@ -1,10 +1,12 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { FINAL_STATUSES, type CaseRecord } from '../../../domain/case.ts';
 import { isWatched } from '../../../domain/watch.ts';
 import { CaseEntity, queueItem } from '../cases.ts';
 import { conditionHolds, NOT_EXISTS, type TableClient } from '../client.ts';
 import { indexAttributes } from '../table.ts';
 import { DynamoWorkflowRuns } from '../workflow-runs.ts';
+import { documentSdk } from '../../provided.ts';
+
+const { PutCommand, UpdateCommand } = documentSdk();
 
 const WATCH = indexAttributes('gsi3');
 

@@ -1,10 +1,12 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CaseEntity } from '../cases.ts';
 import { conditionHolds, type Item, type TableClient } from '../client.ts';
 import { DeliveryEntity } from '../deliveries.ts';
 import { indexAttributes, TABLE, type Entity, type IndexName } from '../table.ts';
 import { TimerEntity } from '../timers.ts';
 import { WorkflowRunEntity } from '../workflow-runs.ts';
+import { documentSdk } from '../../provided.ts';
+
+const { UpdateCommand } = documentSdk();
 
 /** The one-constant index partitions older versions wrote, by index. */
 const UNSHARDED: Array<{ index: IndexName; partitions: string[] }> = [
