@@ -53,13 +53,19 @@ export const BUNDLING = {
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   // The Node.js 22 Lambda runtime ships the AWS SDK v3; Powertools and the X-Ray SDK come from
-  // the functions' layer (LAYER_PACKAGES, infra/constructs/powertools-layer.ts).
+  // the functions' layer (LAYER_MODULES, infra/constructs/powertools-layer.ts).
   externalModules: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'aws-xray-sdk-core'],
 };
 
 /**
- * What the layer every function carries ships under nodejs/node_modules, with the closure of their
- * run-time dependencies (infra/layer.ts): Powertools, as Powertools itself ships as a layer, and
- * through its tracer the X-Ray SDK (with semver, cls-hooked…), some 150 KiB of each bundle.
+ * What the layer every function carries provides, by module name — what shared/adapters/provided.ts
+ * loads beside the AWS SDK: Powertools, as Powertools itself ships as a layer, and with its tracer
+ * the X-Ray SDK. infra/layer.ts stages it (one bundle of them all, some 170 KiB, out of each function's bundle).
  */
-export const LAYER_PACKAGES = ['@aws-lambda-powertools/logger', '@aws-lambda-powertools/metrics', '@aws-lambda-powertools/tracer', '@aws-lambda-powertools/commons'];
+export const LAYER_MODULES = [
+  '@aws-lambda-powertools/logger',
+  '@aws-lambda-powertools/logger/middleware',
+  '@aws-lambda-powertools/metrics',
+  '@aws-lambda-powertools/tracer',
+  '@aws-lambda-powertools/tracer/middleware',
+] as const;

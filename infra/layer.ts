@@ -1,63 +1,81 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { isAbsolute, join, relative } from 'node:path';
-import { LAYER_PACKAGES, ROOT } from './lambdas.ts';
-
-/** A package the layer ships: where it is installed, and where it goes under nodejs/node_modules. */
-export type LayerPackage = { name: string; version: string; dir: string; path: string };
-
-type Manifest = { name: string; version: string; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+import { join, relative } from 'node:path';
+import { buildSync } from 'esbuild';
+import { BUNDLING, LAYER_MODULES, ROOT } from './lambdas.ts';
 
 /** The directory of package `name` as Node resolves it from directory `from` (walking up its node_modules). */
-function packageDir(name: string, from: string): string | undefined {
-  const paths = createRequire(join(from, 'noop.js')).resolve.paths(name) ?? [];
-  for (const base of paths) {
-    if (existsSync(join(base, name, 'package.json'))) return realpathSync(join(base, name));
+function packageDir(name: string, from = ROOT): string {
+  const dir = (createRequire(join(from, 'noop.js')).resolve.paths(name) ?? []).map((base) => join(base, name)).find((d) => existsSync(join(d, 'package.json')));
+  if (!dir) throw new Error(`the Lambda layer needs ${name}, which is not installed`);
+  return dir;
+}
+const versionOf = (name: string, from = ROOT) => (JSON.parse(readFileSync(join(packageDir(name, from), 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Where a module name points in the layer: its package and the file of that entry. */
+const entryOf = (module: string) => {
+  const [scope, name, ...rest] = module.split('/');
+  return { pkg: `${scope}/${name}`, sub: rest.join('/') };
+};
+
+/** What the layer holds: Powertools' version, and that of the X-Ray SDK its tracer brings. */
+export function layerVersions(): { powertools: string; xray: string } {
+  return { powertools: versionOf('@aws-lambda-powertools/tracer'), xray: versionOf('aws-xray-sdk-core', packageDir('@aws-lambda-powertools/tracer')) };
+}
+
+/**
+ * Writes the layer's content into `outputDir`. Lambda puts a layer under /opt and lists
+ * /opt/nodejs/node_modules in NODE_PATH, where shared/adapters/provided.ts's require() finds each
+ * module of LAYER_MODULES by its own name: nodejs/node_modules/<package>/package.json maps the
+ * package's entries to small files, each handing out its part of one esbuild bundle of them all
+ * with their dependencies (the X-Ray SDK, cls-hooked, semver…), nodejs/layer.cjs. One bundle, so
+ * what the modules share (Powertools' commons) is there once; a bundle, because requiring those
+ * packages' files one by one took half of their load time (test/bench/FINDINGS.md §10). Their
+ * licence files go beside it, in nodejs/licenses/<package>/. The AWS SDK stays out (the runtime's). The same installed packages give the same files, hence the same
+ * asset hash.
+ */
+export function stageLayer(outputDir: string): void {
+  const nodejs = join(outputDir, 'nodejs');
+  mkdirSync(nodejs, { recursive: true });
+  const { metafile } = buildSync({
+    metafile: true,
+    stdin: { contents: `module.exports = {\n${LAYER_MODULES.map((m) => `  ${JSON.stringify(m)}: require(${JSON.stringify(m)}),`).join('\n')}\n};\n`, resolveDir: ROOT, loader: 'js', sourcefile: 'layer-entry.cjs' },
+    outfile: join(nodejs, 'layer.cjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: BUNDLING.target,
+    minify: true,
+    legalComments: 'eof',
+    external: ['@aws-sdk/*'],
+    logLevel: 'error',
+  });
+  // What is bundled, with its licence (nodejs/licenses/index.json) and the licence and notice
+  // files it ships (nodejs/licenses/<package>/).
+  const bundled = [...new Set(Object.keys(metafile.inputs).map((input) => /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input)).filter((m) => m !== null).map((m) => `${m[1]}\n${m[2]}`))].map((k) => k.split('\n') as [string, string]);
+  const index: Array<{ name: string; version: string; license: string }> = [];
+  for (const [dir, name] of bundled.sort((a, b) => (a[1] < b[1] ? -1 : 1))) {
+    const manifest = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as { version: string; license?: string };
+    index.push({ name, version: manifest.version, license: manifest.license ?? 'see its files' });
+    const legal = readdirSync(join(ROOT, dir)).filter((file) => /^(licen[cs]e|notice|copying)/i.test(file));
+    if (legal.length) mkdirSync(join(nodejs, 'licenses', name), { recursive: true });
+    for (const file of legal) copyFileSync(join(ROOT, dir, file), join(nodejs, 'licenses', name, file));
   }
-  return undefined;
-}
-
-/**
- * The layer's packages (infra/lambdas.ts LAYER_PACKAGES) and the closure of their run-time
- * dependencies (`dependencies`, and `optionalDependencies` that are installed), each resolved from
- * the package that depends on it, as Node will resolve it in the layer. Peer dependencies are the
- * function's to bring (Powertools' only ones, @middy/core and jmespath, are optional). `@types/*`
- * packages are declarations only and are left out (aws-xray-sdk-core lists @types/cls-hooked, which
- * pulls in @types/node). Sorted by path, so a package comes before the packages nested in it.
- */
-export function layerPackages(roots: readonly string[] = LAYER_PACKAGES, root = ROOT): LayerPackage[] {
-  const modules = realpathSync(join(root, 'node_modules'));
-  const found = new Map<string, LayerPackage>();
-  const visit = (name: string, from: string, optional: boolean, by: string) => {
-    if (name.startsWith('@types/')) return;
-    const dir = packageDir(name, from);
-    if (!dir) {
-      if (optional) return;
-      throw new Error(`the Lambda layer needs ${name} (a dependency of ${by}), which is not installed`);
+  writeFileSync(join(nodejs, 'licenses', 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
+  const packages = new Map<string, string[]>();
+  for (const module of LAYER_MODULES) {
+    const { pkg, sub } = entryOf(module);
+    packages.set(pkg, [...(packages.get(pkg) ?? []), sub]);
+  }
+  for (const [pkg, subs] of packages) {
+    const dir = join(nodejs, 'node_modules', pkg);
+    mkdirSync(dir, { recursive: true });
+    const file = (sub: string) => `${sub || 'index'}.cjs`;
+    const exports = Object.fromEntries(subs.map((sub) => [sub ? `./${sub}` : '.', `./${file(sub)}`]));
+    writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: pkg, version: versionOf(pkg), private: true, exports }, null, 2)}\n`);
+    for (const sub of subs) {
+      const module = sub ? `${pkg}/${sub}` : pkg;
+      writeFileSync(join(dir, file(sub)), `module.exports = require(${JSON.stringify(relative(dir, join(nodejs, 'layer.cjs')))})[${JSON.stringify(module)}];\n`);
     }
-    if (found.has(dir)) return;
-    const path = relative(modules, dir);
-    if (path.startsWith('..') || isAbsolute(path)) throw new Error(`${name} (a dependency of ${by}) is installed outside node_modules: ${dir}`);
-    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
-    found.set(dir, { name, version: manifest.version, dir, path });
-    for (const dep of Object.keys(manifest.dependencies ?? {})) visit(dep, dir, false, name);
-    for (const dep of Object.keys(manifest.optionalDependencies ?? {})) visit(dep, dir, true, name);
-  };
-  for (const name of roots) visit(name, root, false, 'the project');
-  return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-/**
- * Writes the layer's content into `outputDir`: nodejs/node_modules/<path> for every package of
- * layerPackages(), each copied whole but for its own node_modules folder (what of it the closure
- * needs is copied as a package of its own, at the same place), symbolic links followed. The same
- * installed packages give the same files, hence the same asset hash.
- */
-export function stageLayer(outputDir: string, packages: readonly LayerPackage[] = layerPackages()): void {
-  const modules = join(outputDir, 'nodejs', 'node_modules');
-  mkdirSync(modules, { recursive: true });
-  for (const pkg of packages) {
-    const nested = join(pkg.dir, 'node_modules');
-    cpSync(pkg.dir, join(modules, pkg.path), { recursive: true, dereference: true, filter: (src) => src !== nested });
   }
 }

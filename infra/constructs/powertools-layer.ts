@@ -2,7 +2,7 @@ import { AssetHashType, DockerImage, Stack } from 'aws-cdk-lib';
 import { Code, LayerVersion, type Architecture, type Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { layerPackages, stageLayer } from '../layer.ts';
+import { layerVersions, stageLayer } from '../layer.ts';
 import { ROOT } from '../lambdas.ts';
 
 export type PowertoolsLayerProps = { runtime: Runtime; architecture: Architecture };
@@ -11,11 +11,11 @@ const ID = 'PowertoolsLayer';
 
 /**
  * The one Lambda layer of a stack that every PlatformFunction carries: Powertools (logger, metrics,
- * tracer, commons) and the X-Ray SDK under nodejs/node_modules, which the bundles leave out
- * (infra/lambdas.ts BUNDLING.externalModules). Built at synth time without Docker: the asset's
- * "bundling" is a local copy of the installed packages (infra/layer.ts), skipped like the functions'
- * bundling when a stack is not bundled, and hashed by its output, so the same installed packages
- * give the same asset and the same template.
+ * tracer) and the X-Ray SDK, which the bundles leave out (infra/lambdas.ts LAYER_MODULES), as one
+ * esbuild bundle under nodejs/ (infra/layer.ts). Built at synth time without Docker: the asset's
+ * "bundling" is that local build, skipped like the functions' bundling when a stack is not
+ * bundled, and hashed by its output, so the same installed packages give the same asset and the
+ * same template.
  */
 export class PowertoolsLayer extends Construct {
   readonly layer: LayerVersion;
@@ -30,13 +30,12 @@ export class PowertoolsLayer extends Construct {
 
   constructor(scope: Construct, id: string, props: PowertoolsLayerProps) {
     super(scope, id);
-    const packages = layerPackages();
-    const version = (name: string) => packages.find((p) => p.name === name)?.version ?? '?';
+    const versions = layerVersions();
     this.layer = new LayerVersion(this, 'Layer', {
-      description: `Powertools for AWS Lambda (TypeScript) ${version('@aws-lambda-powertools/logger')} (logger, metrics, tracer, commons) and aws-xray-sdk-core ${version('aws-xray-sdk-core')}, with their dependencies`,
+      description: `Powertools for AWS Lambda (TypeScript) ${versions.powertools} (logger, metrics, tracer) and aws-xray-sdk-core ${versions.xray}, with their dependencies, bundled`,
       compatibleRuntimes: [props.runtime],
       compatibleArchitectures: [props.architecture],
-      // Nothing is read from the source directory: the output is the installed packages, and its hash the asset's.
+      // Nothing is read from the source directory: the output is built from the installed packages, and its hash the asset's.
       code: Code.fromAsset(join(ROOT, 'infra'), {
         assetHashType: AssetHashType.OUTPUT,
         bundling: {
@@ -44,7 +43,7 @@ export class PowertoolsLayer extends Construct {
           image: DockerImage.fromRegistry('none-needed'),
           local: {
             tryBundle(outputDir: string) {
-              stageLayer(outputDir, packages);
+              stageLayer(outputDir);
               return true;
             },
           },

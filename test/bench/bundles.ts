@@ -9,14 +9,14 @@
  * figure is the bundle so built.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { bundleOptions } from '../../infra/bundle.ts';
+import { bundleLambda, bundleOptions } from '../../infra/bundle.ts';
 import { LAMBDAS, ROOT, type LambdaName } from '../../infra/lambdas.ts';
+import { lambdaLayout } from '../support/lambda-layout.ts';
 
 async function bundle(name: LambdaName, plugins: Plugin[] = [], keep?: string): Promise<{ bytes: number; metafile: Metafile }> {
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'ywtb-bundle-'));
@@ -38,9 +38,9 @@ async function bundle(name: LambdaName, plugins: Plugin[] = [], keep?: string): 
  * Import time of a module in a fresh Node process (as bench.ts measures a bundle's init), median
  * of `runs`: wall time, and the CPU time it took (user + system), which a busy machine inflates less.
  */
-export function initMs(specifier: string, cwd = ROOT, runs = 5): string {
+export function initMs(specifier: string, cwd = ROOT, runs = 5, env: NodeJS.ProcessEnv = { ...process.env, AWS_REGION: 'us-east-1' }): string {
   const code = `const c0 = process.cpuUsage(); const t0 = performance.now(); await import(${JSON.stringify(specifier)}); const c = process.cpuUsage(c0); console.log(performance.now() - t0, (c.user + c.system) / 1000);`;
-  const samples = Array.from({ length: runs }, () => execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd, encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1' } }).trim().split(' ').map(Number));
+  const samples = Array.from({ length: runs }, () => execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd, encoding: 'utf8', env }).trim().split(' ').map(Number));
   const median = (i: number) => samples.map((s) => s[i]!).sort((a, b) => a - b)[Math.floor(runs / 2)]!;
   return `${median(0).toFixed(0)} ms (CPU ${median(1).toFixed(0)} ms)`;
 }
@@ -90,10 +90,13 @@ const WHAT_IFS: Array<[string, ...Plugin[]]> = [
   ['zod as a namespace and pdfkit, fontkit left out', zodNamespaceImport, pdfPackages],
 ];
 
+/** The modules shared/adapters/provided.ts loads beside the bundle (the SDK's and the layer's). */
+const PROVIDED = [...readFileSync(join(ROOT, 'shared', 'adapters', 'provided.ts'), 'utf8').matchAll(/load\('([^']+)'\)/g)].map((m) => m[1]!);
+
 export async function bundleReport(top = 15): Promise<string> {
   const lines: string[] = [];
   const scratch = mkdtempSync(join(tmpdir(), 'ywtb-bundles-'));
-  symlinkSync(join(ROOT, 'node_modules'), join(scratch, 'node_modules'));
+  const layout = lambdaLayout(scratch);
   try {
     const kib = (b: number) => `${(b / 1024).toFixed(1).padStart(7)} KiB`;
     for (const name of Object.keys(LAMBDAS) as LambdaName[]) {
@@ -116,25 +119,16 @@ export async function bundleReport(top = 15): Promise<string> {
         seen.add(cut.bytes);
         lines.push(Number.isNaN(cut.bytes) ? `    (does not build: ${'error' in cut ? cut.error : ''})  ${label}` : `    ${kib(cut.bytes)}  (−${kib(bytes - cut.bytes).trim()})  ${label}`);
       }
-      const externals = [...new Set(output.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path))];
-      const sdk = externals.filter((e) => e.startsWith('@aws-sdk/'));
-      const layer = externals.filter((e) => !e.startsWith('@aws-sdk/'));
-      lines.push(`  imports at run time (external): the runtime's SDK ${sdk.join(', ') || 'none'}; from the layer ${layer.join(', ') || 'none'}`);
-      // Init: the bundle as built and the zod-namespace one, the SDK packages it imports alone, and
-      // those with the layer's (in a temporary folder beside a link to node_modules, so the
-      // externals resolve).
-      const out = join(scratch, name);
-      mkdirSync(join(out, 'now'), { recursive: true });
-      mkdirSync(join(out, 'zodns'), { recursive: true });
-      await bundle(name, [], join(out, 'now'));
-      await bundle(name, [zodNamespaceImport], join(out, 'zodns'));
-      const sdkOnly = join(out, 'sdk.mjs');
-      writeFileSync(sdkOnly, sdk.map((e) => `import ${JSON.stringify(e)};`).join('\n'));
-      const externalOnly = join(out, 'externals.mjs');
-      writeFileSync(externalOnly, externals.map((e) => `import ${JSON.stringify(e)};`).join('\n'));
-      lines.push(
-        `  init (median of 5, fresh process): as built ${initMs(pathToFileURL(join(out, 'now', 'index.mjs')).href)}; zod as a namespace ${initMs(pathToFileURL(join(out, 'zodns', 'index.mjs')).href)}; its external SDK packages alone ${initMs(pathToFileURL(sdkOnly).href)}; those and the layer's ${initMs(pathToFileURL(externalOnly).href)}`,
-      );
+      // Init, in Lambda's layout (the layer and the SDK through NODE_PATH): the bundle as built, and
+      // alone the provided modules it loaded (shared/adapters/provided.ts), found in require's cache.
+      const file = await bundleLambda(name, layout.task);
+      const loaded = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', `import { createRequire } from 'node:module'; await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`], { cwd: scratch, encoding: 'utf8', env: layout.env() })) as string[];
+      const provided = [...new Set(loaded.map((p) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(p)?.[1]).filter((p): p is string => p !== undefined))].sort();
+      const aloneModules = PROVIDED.filter((m) => loaded.some((p) => p.includes(`/node_modules/${m}/`) || p.includes(`/node_modules/${m}.`)));
+      const alone = join(layout.task, `${name}-provided.mjs`);
+      writeFileSync(alone, `import { createRequire } from 'node:module'; const load = createRequire(import.meta.url); ${aloneModules.map((m) => `load(${JSON.stringify(m)});`).join(' ')}`);
+      lines.push(`  loads at init beside the bundle: ${provided.join(', ')}`);
+      lines.push(`  init (median of 5, fresh process, Lambda's layout): as built ${initMs(pathToFileURL(file).href, scratch, 5, layout.env())}; the provided modules alone ${initMs(pathToFileURL(alone).href, scratch, 5, layout.env())}`);
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
