@@ -1,36 +1,4 @@
-import type { Notice } from '../domain/records.ts';
-
-/**
- * A file a step records and a follow-up writes: a notice rendered (the department's name is
- * looked up when it is rendered), an upload pinned (copied), or a JSON document kept.
- */
-export type FileJob =
-  | { kind: 'notice'; objectKey: string; deptCode: string; notice: Omit<Notice, 'department'> }
-  /** `etag`: the object as checked; one written since is not copied. */
-  | { kind: 'copy'; from: string; objectKey: string; etag: string }
-  | { kind: 'json'; objectKey: string; body: string };
-
-/**
- * What a committed step leaves to do, written in the step's own transaction, so nothing is lost
- * between the commit and the work: its files, its webhooks' first attempts, waking the workflow
- * steps waiting on the case, starting its workflow, and a look at its clocks. Run once the
- * request is answered (a DynamoDB stream in AWS, the timer poller locally); every part may run
- * twice and changes nothing the second time.
- */
-export type FollowUp = {
-  task: 'follow-up';
-  caseId: string;
-  /** The case's version the step wrote: one follow-up per step. */
-  version: number;
-  files?: FileJob[];
-  deliveries?: string[];
-  /** Wake the workflow steps whose wait this step ended. */
-  resume?: boolean;
-  /** The workflow attempt to start (filing: the first, counted by the filing's transaction). */
-  startAttempt?: number;
-  /** The days the watch had planned before the step (their timers move with the step). */
-  previousWatchDays?: string[];
-};
+import type { FollowUp } from '../domain/follow-up.ts';
 
 /** Every follow-up's timer name starts so (the stream's filter in AWS picks them out by it). */
 export const FOLLOW_UP_PREFIX = 'followup-';

@@ -12,7 +12,7 @@ import { shanghaiDate, toShanghaiIso } from '../time.ts';
 import { calendarOf } from './calendar.ts';
 import { deliveriesFor, enqueue } from './deliveries.ts';
 import { followUpOf } from './follow-ups.ts';
-import type { FileJob } from '../ports/scheduler.ts';
+import type { FileJob } from '../domain/follow-up.ts';
 import type { Deps } from './deps.ts';
 import { logCaseChange } from '../log.ts';
 

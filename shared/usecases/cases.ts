@@ -21,7 +21,7 @@ import { canSeeCase, requireCitizen } from './access.ts';
 import type { Deps } from './deps.ts';
 import { deliveriesFor, enqueue } from './deliveries.ts';
 import { followUpOf } from './follow-ups.ts';
-import type { FileJob } from '../ports/scheduler.ts';
+import type { FileJob } from '../domain/follow-up.ts';
 import { retrying } from './retry.ts';
 import { SHOWN_TO_APPLICANT } from '../domain/actions/index.ts';
 import { calendarOf } from './calendar.ts';

@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import type { Companion } from '../ports/cases.ts';
 import { validate } from '../schemas/validate.ts';
-import { FOLLOW_UP_PREFIX, followUpTimerName, type FileJob, type FollowUp, type Timer } from '../ports/scheduler.ts';
+import { FOLLOW_UP_PREFIX, followUpTimerName, type Timer } from '../ports/scheduler.ts';
+import { FollowUp, type FileJob } from '../domain/follow-up.ts';
 import { logger } from '../log.ts';
 import { NotReady } from '../errors.ts';
 import { isWaitOver } from '../domain/workflow.ts';
@@ -11,35 +11,6 @@ import type { Deps } from './deps.ts';
 import { loadDepartment } from './departments.ts';
 import { runAttempt } from './reconcile.ts';
 import { watchCase, type WatchDeps } from './watch.ts';
-
-const id = z.string().min(1).max(80);
-const objectKey = z.string().min(1).max(1024);
-const text = z.string().max(20_000);
-
-/** A notice as drafted by its step (shared/usecases/notices.ts), without the department's name. */
-const NoticeDraft = z
-  .object({ title: text, supervisionCode: id, caseId: id, applicant: text, paragraphs: z.array(text).max(100), items: z.array(text).max(200).optional(), closing: text.optional(), date: text })
-  .strict();
-
-const FileJobInput = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('notice'), objectKey, deptCode: id, notice: NoticeDraft }).strict(),
-  z.object({ kind: z.literal('copy'), from: objectKey, objectKey, etag: z.string().min(1).max(200) }).strict(),
-  z.object({ kind: z.literal('json'), objectKey, body: z.string().max(350_000) }).strict(),
-]);
-
-/** What a committed step left to do, as its transaction wrote it (checked again when it is handed out). */
-export const FollowUpInput = z
-  .object({
-    task: z.literal('follow-up'),
-    caseId: id,
-    version: z.number().int().positive(),
-    files: z.array(FileJobInput).max(200).optional(),
-    deliveries: z.array(id).max(200).optional(),
-    resume: z.boolean().optional(),
-    startAttempt: z.number().int().positive().optional(),
-    previousWatchDays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).max(400).optional(),
-  })
-  .strict();
 
 /** The step's follow-up as a companion of its transaction: a timer due now (case time). */
 export function followUpOf(deps: Pick<Deps, 'clock'>, f: Omit<FollowUp, 'task'>): Companion {
@@ -171,7 +142,7 @@ export async function runFollowUp(deps: FollowUpDeps, f: FollowUp): Promise<{ ca
  * again by the sweep (its own record comes) is skipped. Throws when it failed: it is handed out again.
  */
 export async function runHandedOut(deps: FollowUpDeps & Pick<Deps, 'timers'>, timer: Timer): Promise<'done' | 'skipped'> {
-  const task = validate(FollowUpInput, timer.task, '', 'the follow-up');
+  const task = validate(FollowUp, timer.task, '', 'the follow-up');
   if ((await deps.timers.getTimer(timer.name))?.at !== timer.at) return 'skipped';
   await runFollowUp(deps, task);
   await deps.timers.takeTimer(timer.name, timer.at);

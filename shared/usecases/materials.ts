@@ -6,7 +6,7 @@ import type { Certificate, Upload } from '../domain/records.ts';
 import { newId } from '../ids.ts';
 import { toShanghaiIso } from '../time.ts';
 import { actOnCase, type CaseActor } from './case-actions.ts';
-import type { FileJob } from '../ports/scheduler.ts';
+import type { FileJob } from '../domain/follow-up.ts';
 import { whenWritten } from './follow-ups.ts';
 import type { Deps } from './deps.ts';
 

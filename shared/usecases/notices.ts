@@ -9,7 +9,7 @@ import type { Notice } from '../domain/records.ts';
 import { chineseDate, toShanghaiIso } from '../time.ts';
 import { canSeeCase } from './access.ts';
 import type { Deps } from './deps.ts';
-import type { FileJob } from '../ports/scheduler.ts';
+import type { FileJob } from '../domain/follow-up.ts';
 
 const TITLES: Record<DocumentKind, string> = {
   acceptance_notice: '受理通知书',

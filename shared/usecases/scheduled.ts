@@ -5,10 +5,11 @@ import type { Deps } from './deps.ts';
 import { reconcileWorkflows, recordWorkflowStop } from './reconcile.ts';
 import { watchAll, watchCase } from './watch.ts';
 import { recordStoredUpload } from './uploads.ts';
-import { FollowUpInput, runFollowUp, sweepFollowUps, type FollowUpDeps } from './follow-ups.ts';
+import { FollowUp } from '../domain/follow-up.ts';
+import { runFollowUp, sweepFollowUps, type FollowUpDeps } from './follow-ups.ts';
 
 export const ScheduledTaskInput = z.discriminatedUnion('task', [
-  FollowUpInput,
+  FollowUp,
   z.object({ task: z.literal('deliver'), deliveryId: z.string().min(1).max(80) }).strict(),
   z.object({ task: z.literal('sweep') }).strict(),
   z.object({ task: z.literal('watch'), caseId: z.string().min(1).max(80) }).strict(),

@@ -9,7 +9,8 @@ import { createUpload } from '#shared/usecases/uploads.ts';
 import { citizen, pdf, sha256 } from '../support/fixtures.ts';
 import { memoryDeps } from '../support/memory.ts';
 import { logger } from '#shared/log.ts';
-import type { FollowUp, Timer } from '#shared/ports/scheduler.ts';
+import type { Timer } from '#shared/ports/scheduler.ts';
+import type { FollowUp } from '#shared/domain/follow-up.ts';
 import { runFollowUp } from '#shared/usecases/follow-ups.ts';
 
 const item = findItem('individual-business-registration')!;
