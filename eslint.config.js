@@ -1,6 +1,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** What shared/adapters/provided.ts alone may load (an esquery regular expression). */
+const PROVIDED = '/^(@aws-sdk\\u002F|@aws-lambda-powertools\\u002F|aws-xray-sdk-core$|(node:)?http$)/';
+
 export default tseslint.config(
   { ignores: ['node_modules', 'cdk.out', '.data', 'coverage'] },
   js.configs.recommended,
@@ -25,8 +28,12 @@ export default tseslint.config(
       // What Lambda provides beside the bundle is loaded with require(), in one place (see there).
       '@typescript-eslint/no-restricted-imports': ['error', {
         patterns: [{ group: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'aws-xray-sdk-core'], allowTypeImports: true, message: 'Load it through shared/adapters/provided.ts (require, not import: NODE_PATH and a faster cold start).' }],
-        paths: [{ name: 'node:http', allowTypeImports: true, message: "Use process.getBuiltinModule('node:http'): importing it loads undici (see shared/adapters/http/webhook-sender.ts)." }],
+        paths: ['node:http', 'http'].map((name) => ({ name, allowTypeImports: true, message: 'Load it through shared/adapters/provided.ts: importing it loads undici.' })),
       }],
+      'no-restricted-syntax': ['error',
+        { selector: `ImportExpression[source.value=${PROVIDED}]`, message: 'Load it through shared/adapters/provided.ts.' },
+        { selector: `CallExpression[arguments.0.value=${PROVIDED}]`, message: 'Load it through shared/adapters/provided.ts.' },
+      ],
     },
   },
   {

@@ -30,33 +30,37 @@ export function layerVersions(): { powertools: string; xray: string } {
  * package's entries to small files, each handing out its part of one esbuild bundle of them all
  * with their dependencies (the X-Ray SDK, cls-hooked, semver…), nodejs/layer.cjs. One bundle, so
  * what the modules share (Powertools' commons) is there once; a bundle, because requiring those
- * packages' files one by one took half of their load time (test/bench/FINDINGS.md §10). Their
- * licence files go beside it, in nodejs/licenses/<package>/. The AWS SDK stays out (the runtime's). The same installed packages give the same files, hence the same
- * asset hash.
+ * packages' files one by one took half of their load time (test/bench/FINDINGS.md §10). Each
+ * module is evaluated when first required (a function that emits no metrics never runs Metrics).
+ * Only the modules of LAYER_MODULES are reachable by name (not the X-Ray SDK or Powertools'
+ * commons on their own). What is bundled is listed with its licence in nodejs/licenses/index.json,
+ * with the licence and notice files it ships beside. The AWS SDK stays out (the runtime's). The
+ * same installed packages give the same files, wherever it is staged from: the same asset hash.
  */
 export function stageLayer(outputDir: string): void {
   const nodejs = join(outputDir, 'nodejs');
   mkdirSync(nodejs, { recursive: true });
   const { metafile } = buildSync({
     metafile: true,
-    stdin: { contents: `module.exports = {\n${LAYER_MODULES.map((m) => `  ${JSON.stringify(m)}: require(${JSON.stringify(m)}),`).join('\n')}\n};\n`, resolveDir: ROOT, loader: 'js', sourcefile: 'layer-entry.cjs' },
+    absWorkingDir: ROOT,
+    stdin: { contents: LAYER_MODULES.map((m) => `Object.defineProperty(exports, ${JSON.stringify(m)}, { enumerable: true, get: () => require(${JSON.stringify(m)}) });`).join('\n'), resolveDir: ROOT, loader: 'js', sourcefile: 'layer-entry.cjs' },
     outfile: join(nodejs, 'layer.cjs'),
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: BUNDLING.target,
     minify: true,
-    legalComments: 'eof',
     external: ['@aws-sdk/*'],
     logLevel: 'error',
   });
   // What is bundled, with its licence (nodejs/licenses/index.json) and the licence and notice
   // files it ships (nodejs/licenses/<package>/).
   const bundled = [...new Set(Object.keys(metafile.inputs).map((input) => /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input)).filter((m) => m !== null).map((m) => `${m[1]}\n${m[2]}`))].map((k) => k.split('\n') as [string, string]);
-  const index: Array<{ name: string; version: string; license: string }> = [];
+  const index: Array<{ name: string; version: string; license: string; author?: unknown }> = [];
   for (const [dir, name] of bundled.sort((a, b) => (a[1] < b[1] ? -1 : 1))) {
-    const manifest = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as { version: string; license?: string };
-    index.push({ name, version: manifest.version, license: manifest.license ?? 'see its files' });
+    const manifest = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as { version: string; license?: string; author?: unknown };
+    // The author too: a package may ship no licence file (emitter-listener, BSD-2-Clause).
+    index.push({ name, version: manifest.version, license: manifest.license ?? 'see its files', ...(manifest.author ? { author: manifest.author } : {}) });
     const legal = readdirSync(join(ROOT, dir)).filter((file) => /^(licen[cs]e|notice|copying)/i.test(file));
     if (legal.length) mkdirSync(join(nodejs, 'licenses', name), { recursive: true });
     for (const file of legal) copyFileSync(join(ROOT, dir, file), join(nodejs, 'licenses', name, file));

@@ -11,8 +11,9 @@ const ID = 'PowertoolsLayer';
 
 /**
  * The one Lambda layer of a stack that every PlatformFunction carries: Powertools (logger, metrics,
- * tracer) and the X-Ray SDK, which the bundles leave out (infra/lambdas.ts LAYER_MODULES), as one
- * esbuild bundle under nodejs/ (infra/layer.ts). Built at synth time without Docker: the asset's
+ * tracer) and the X-Ray SDK, which the functions load beside their bundles (shared/adapters/
+ * provided.ts), as one esbuild bundle under nodejs/ offering the modules of infra/lambdas.ts
+ * LAYER_MODULES (infra/layer.ts). Built at synth time without Docker: the asset's
  * "bundling" is that local build, skipped like the functions' bundling when a stack is not
  * bundled, and hashed by its output, so the same installed packages give the same asset and the
  * same template.

@@ -60,19 +60,19 @@ async function httpFigures() {
 /**
  * Each function's bundle size, and its init: a fresh Node process importing the bundle in Lambda's
  * layout (test/support/lambda-layout.ts: the layer as staged for `cdk synth`, the SDK and the
- * layer found through NODE_PATH), median of 5.
+ * layer found through NODE_PATH): median of 11, and the range.
  */
 async function lambdaFigures() {
   const scratch = mkdtempSync(join(tmpdir(), 'ywtb-bench-lambda-'));
   try {
     const layout = lambdaLayout(scratch);
-    const rows: Array<{ name: LambdaName; kib: number; initMs: number }> = [];
+    const rows: Array<{ name: LambdaName; kib: number; initMs: number; range: string }> = [];
     for (const name of Object.keys(LAMBDAS) as LambdaName[]) {
       const outfile = await bundleLambda(name, layout.task);
       const probe = `${outfile}.probe.mjs`;
       writeFileSync(probe, `const t0 = performance.now(); await import(${JSON.stringify(outfile)}); console.log(performance.now() - t0);`);
-      const runs = Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, [probe], { cwd: scratch, encoding: 'utf8', env: layout.env() }).trim())).sort((a, b) => a - b);
-      rows.push({ name, kib: statSync(outfile).size / 1024, initMs: runs[2]! });
+      const runs = Array.from({ length: 11 }, () => Number(execFileSync(process.execPath, [probe], { cwd: scratch, encoding: 'utf8', env: layout.env() }).trim())).sort((a, b) => a - b);
+      rows.push({ name, kib: statSync(outfile).size / 1024, initMs: runs[5]!, range: `${runs[0]!.toFixed(0)}–${runs[10]!.toFixed(0)}` });
     }
     return rows;
   } finally {
@@ -96,6 +96,6 @@ console.log(`GET /cases/{id}   ${fmt(reading.p50)}    ${fmt(floors.reading.p50)}
 console.log(`  (issue's floor) ${fmt(reading.p50)}    ${fmt(floors.readingWithGet.p50)}  ${ratio(reading, floors.readingWithGet)}   GetItem + partition Query`);
 console.log(`accept (staff)    ${fmt(accepting.p50)}    ${fmt(floors.accepting.p50)}  ${ratio(accepting, floors.accepting)}   partition Query + TransactWriteItems of ${floors.items.accepting}`);
 console.log(`GET /cases queue  ${fmt(queue.p50)}    ${fmt(floors.queue.p50)}  ${ratio(queue, floors.queue)}   gsi2 Query, Limit 20`);
-console.log('\nlambda               bundle KiB   init ms (median of 5, in Lambda’s layout: the layer and the SDK through NODE_PATH)');
-for (const row of await lambdaFigures()) console.log(`${row.name.padEnd(20)} ${fmt(row.kib)}    ${fmt(row.initMs)}`);
+console.log('\nlambda               bundle KiB   init ms (median of 11, range; in Lambda’s layout: the layer and the SDK through NODE_PATH)');
+for (const row of await lambdaFigures()) console.log(`${row.name.padEnd(20)} ${fmt(row.kib)}    ${fmt(row.initMs)}   ${row.range}`);
 if (process.env.BENCH_BUNDLE_REPORT === '1') console.log(`\nwhat each bundle is made of (test/bench/bundles.ts)\n${await bundleReport()}`);

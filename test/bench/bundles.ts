@@ -5,8 +5,7 @@
  * `node --import tsx test/bench/bundles.ts [top]`.
  *
  * Also sizes what-ifs, each a bundle of the same entry with one kind of input left out (kept as
- * an external import, so it still builds), or zod imported so that esbuild can tree-shake it: the
- * figure is the bundle so built.
+ * an external import, so it still builds): the figure is the bundle so built.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -65,29 +64,15 @@ const without = (label: string, re: RegExp): Plugin => ({
   },
 });
 
-/** The project's `import { z } from 'zod'` as `import * as z from 'zod'`, which esbuild can tree-shake. */
-const zodNamespaceImport: Plugin = {
-  name: 'zod-namespace-import',
-  setup(b) {
-    b.onLoad({ filter: /\/(shared|functions)\/.*\.ts$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
-      const source = await readFile(args.path, 'utf8');
-      return { contents: source.replace(/import \{ z \} from 'zod';/g, "import * as z from 'zod';"), loader: 'ts' };
-    });
-  },
-};
-
 /** Inputs that could leave a function's bundle, by where they come from. */
 const pdfPackages = without('pdf', /\/node_modules\/(pdfkit|fontkit|brotli|restructure|unicode-trie|unicode-properties|linebreak|dfa|png-js|tiny-inflate|fflate|@noble|@swc)\//);
 const WHAT_IFS: Array<[string, ...Plugin[]]> = [
-  ["zod imported as a namespace (import * as z), so esbuild drops what is unused", zodNamespaceImport],
   ['zod left out', without('zod', /\/node_modules\/zod\//)],
   ['middy left out', without('middy', /\/node_modules\/@middy\//)],
   ['chinese-days left out', without('chinese-days', /\/node_modules\/chinese-days\//)],
   ['the catalog (shared/catalog) left out', without('catalog', /\/shared\/catalog\//)],
   ["brotli left out (fontkit's WOFF2 decoder; the notices' fonts are TTF)", without('brotli', /\/node_modules\/brotli\//)],
   ['pdfkit and fontkit left out', pdfPackages],
-  ['zod as a namespace and pdfkit, fontkit left out', zodNamespaceImport, pdfPackages],
 ];
 
 /** The modules shared/adapters/provided.ts loads beside the bundle (the SDK's and the layer's). */
@@ -96,8 +81,8 @@ const PROVIDED = [...readFileSync(join(ROOT, 'shared', 'adapters', 'provided.ts'
 export async function bundleReport(top = 15): Promise<string> {
   const lines: string[] = [];
   const scratch = mkdtempSync(join(tmpdir(), 'ywtb-bundles-'));
-  const layout = lambdaLayout(scratch);
   try {
+    const layout = lambdaLayout(scratch);
     const kib = (b: number) => `${(b / 1024).toFixed(1).padStart(7)} KiB`;
     for (const name of Object.keys(LAMBDAS) as LambdaName[]) {
       const { bytes, metafile } = await bundle(name);

@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSystem } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app.ts';
-import { bundleLambda } from '../../infra/bundle.ts';
-import { stageLayer } from '../../infra/layer.ts';
+import { bundleEntry, bundleLambda } from '../../infra/bundle.ts';
 import { LAMBDAS, LAYER_MODULES, ROOT, type LambdaName } from '../../infra/lambdas.ts';
 import { lambdaLayout } from '../support/lambda-layout.ts';
 
@@ -67,19 +66,32 @@ describe('the layer’s content, staged as `cdk synth` stages it', () => {
   });
 
   it('holds every module shared/adapters/provided.ts loads, but the AWS SDK the runtime provides', () => {
-    const loaded = [...readFileSync(join(ROOT, 'shared', 'adapters', 'provided.ts'), 'utf8').matchAll(/load\('([^']+)'\)/g)].map((m) => m[1]!);
-    expect(loaded.filter((m) => !m.startsWith('@aws-sdk/')).sort()).toEqual([...LAYER_MODULES].sort());
+    const loaded = [...readFileSync(join(ROOT, 'shared', 'adapters', 'provided.ts'), 'utf8').matchAll(/load\((['"`])([^'"`]+)\1\)/g)].map((m) => m[2]!);
+    expect(loaded.length).toBeGreaterThan(LAYER_MODULES.length);
+    expect(loaded.filter((m) => !m.startsWith('@aws-sdk/') && !isBuiltin(m)).sort()).toEqual([...LAYER_MODULES].sort());
   });
 
-  it('is the same for the same installed packages (a stable asset hash)', () => {
+  it('resolves, in Lambda’s layout, every module provided.ts may load — those loaded on first use too', async () => {
+    // Prepare: provided.ts bundled as the functions bundle it, in the task folder.
+    const file = await bundleEntry(join(ROOT, 'shared', 'adapters', 'provided.ts'), join(layout.task, 'provided', 'index.mjs'));
+    // Act: call every loader it exports.
+    const out = run(`const m = await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(JSON.stringify(Object.entries(m).map(([name, load]) => [name, Object.keys(load()).length])));`);
+    // Assess: each gave a module with exports; the layer's from opt/, the SDK's from the runtime.
+    const loaders = JSON.parse(out) as Array<[string, number]>;
+    expect(loaders.map(([name]) => name)).toEqual(expect.arrayContaining(['dynamodbSdk', 's3Sdk', 's3Presigner', 'sfnSdk', 'schedulerSdk', 'powertoolsTracer', 'nodeHttp']));
+    for (const [name, exports] of loaders) expect(exports, name).toBeGreaterThan(0);
+  });
+
+  it('is the same for the same installed packages, wherever it is staged from (a stable asset hash)', () => {
+    // Prepare, Act: staged again, by a process started in another folder.
     const again = join(scratch, 'again');
-    stageLayer(again);
-    // What the asset hash is computed from (AssetHashType.OUTPUT).
+    execFileSync(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', `const { stageLayer } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'infra', 'layer.ts')).href)}); stageLayer(${JSON.stringify(again)});`], { cwd: tmpdir(), env: layout.env(), stdio: 'pipe' });
+    // Assess: what the asset hash is computed from (AssetHashType.OUTPUT).
     expect(FileSystem.fingerprint(again)).toBe(FileSystem.fingerprint(layout.opt));
   });
 
   it('is all the bundles need beside the AWS SDK: each loads in Lambda’s layout, found through NODE_PATH as Lambda sets it', async () => {
-    // Only require() reads NODE_PATH, which is why shared/adapters/provided.ts loads them with it.
+    // Plain Node reads NODE_PATH only for require(), which shared/adapters/provided.ts uses.
     const load = (file: string, env?: NodeJS.ProcessEnv) => run(`const m = await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(typeof m.handler);`, env);
     for (const name of Object.keys(LAMBDAS) as LambdaName[]) {
       expect(load(await bundleLambda(name, layout.task)), name).toBe('function');

@@ -3,11 +3,10 @@ import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { refusedAddress } from '../../domain/delivery.ts';
 import type { WebhookSender } from '../../ports/outside.ts';
+import { nodeHttp } from '../provided.ts';
 
-// Not `import … from 'node:http'`: to fill an ES module's view of node:http, Node evaluates its
-// WebSocket, CloseEvent and MessageEvent getters, which load undici (Node's fetch) — some 20 ms of
-// every cold start of a function that may send a webhook. The CommonJS view leaves them lazy.
-const { request: httpRequest } = process.getBuiltinModule('node:http');
+// Not `import … from 'node:http'`, which loads undici at every cold start (see provided.ts).
+const { request: httpRequest } = nodeHttp();
 
 const TIMEOUT_MS = 10_000;
 

@@ -5,12 +5,11 @@ import { CopySourceChanged } from '../../errors.ts';
 import type { BlobStore } from '../../ports/outside.ts';
 import { s3Presigner, s3Sdk } from '../provided.ts';
 
-/** The SDK's S3 package and presigner load on first use: a function that never touches a file never loads them. */
-const sdk = s3Sdk;
-const presigner = s3Presigner;
-const isNoSuchKey = (err: unknown) => err instanceof sdk().NoSuchKey || (err as { name?: string }).name === 'NoSuchKey';
+// The SDK's S3 package and presigner load on first use (provided.ts): a function that never
+// touches a file never loads them.
+const isNoSuchKey = (err: unknown) => err instanceof s3Sdk().NoSuchKey || (err as { name?: string }).name === 'NoSuchKey';
 
-/** Materials and documents in one private bucket. The client is created once by the caller (or on first use: a promise of it). */
+/** Materials and documents in one private bucket. The client is created once by the caller. */
 export class S3BlobStore implements BlobStore {
   constructor(private readonly client: S3Client, private readonly bucket: string) {}
 
@@ -19,7 +18,8 @@ export class S3BlobStore implements BlobStore {
     opts: { contentType: string; size: number; sha256: string; expiresInSeconds: number },
   ): Promise<{ url: string; headers: Record<string, string> }> {
     const checksum = Buffer.from(opts.sha256, 'hex').toString('base64');
-    const [{ PutObjectCommand }, { getSignedUrl }, s3] = [sdk(), presigner(), this.client];
+    const [{ PutObjectCommand }, { getSignedUrl }] = [s3Sdk(), s3Presigner()];
+    const s3 = this.client;
     const command = new PutObjectCommand({
       Bucket: this.bucket,
       Key: key,
@@ -37,12 +37,14 @@ export class S3BlobStore implements BlobStore {
   }
 
   async put(key: string, body: Buffer, contentType: string): Promise<void> {
-    const [{ PutObjectCommand }, s3] = [sdk(), this.client];
+    const { PutObjectCommand } = s3Sdk();
+    const s3 = this.client;
     await s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
   }
 
   async copy(fromKey: string, toKey: string, opts: { ifMatch?: string } = {}): Promise<boolean> {
-    const [{ CopyObjectCommand }, s3] = [sdk(), this.client];
+    const { CopyObjectCommand } = s3Sdk();
+    const s3 = this.client;
     try {
       await s3.send(
         new CopyObjectCommand({
@@ -61,7 +63,8 @@ export class S3BlobStore implements BlobStore {
   }
 
   async presignGet(key: string, opts: { expiresInSeconds: number; fileName: string }): Promise<string> {
-    const [{ GetObjectCommand }, { getSignedUrl }, s3] = [sdk(), presigner(), this.client];
+    const [{ GetObjectCommand }, { getSignedUrl }] = [s3Sdk(), s3Presigner()];
+    const s3 = this.client;
     return getSignedUrl(
       s3,
       new GetObjectCommand({
@@ -74,7 +77,8 @@ export class S3BlobStore implements BlobStore {
   }
 
   async stat(key: string): Promise<{ size: number; etag: string; sha256?: string } | undefined> {
-    const [{ HeadObjectCommand }, s3] = [sdk(), this.client];
+    const { HeadObjectCommand } = s3Sdk();
+    const s3 = this.client;
     try {
       const head = await s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }));
       return {
@@ -90,7 +94,8 @@ export class S3BlobStore implements BlobStore {
   }
 
   async digest(key: string): Promise<{ size: number; sha256: string; etag: string } | undefined> {
-    const [{ GetObjectCommand }, s3] = [sdk(), this.client];
+    const { GetObjectCommand } = s3Sdk();
+    const s3 = this.client;
     try {
       const out = await s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       const hash = createHash('sha256');

@@ -2,9 +2,6 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { ScheduledTask, Scheduler } from '../../ports/scheduler.ts';
 import { schedulerSdk } from '../provided.ts';
 
-/** The SDK's Scheduler package loads on first use. */
-const sdk = schedulerSdk;
-
 /**
  * One-time EventBridge Scheduler schedules: flexible window off, a retry policy and a dead-letter
  * queue, deleted after they fire. Schedules have a minute's precision and are never set in the
@@ -19,7 +16,8 @@ export class EventBridgeScheduler implements Scheduler {
   async schedule(name: string, at: Date, task: ScheduledTask): Promise<void> {
     const earliest = new Date(Date.now() + 60_000);
     const when = (at > earliest ? at : earliest).toISOString().slice(0, 19);
-    const [{ CreateScheduleCommand, ConflictException }, client] = [sdk(), this.scheduler];
+    const { CreateScheduleCommand, ConflictException } = schedulerSdk();
+    const client = this.scheduler;
     try {
       await client.send(
         new CreateScheduleCommand({
@@ -45,7 +43,8 @@ export class EventBridgeScheduler implements Scheduler {
   }
 
   async cancel(name: string): Promise<void> {
-    const [{ DeleteScheduleCommand, ResourceNotFoundException }, client] = [sdk(), this.scheduler];
+    const { DeleteScheduleCommand, ResourceNotFoundException } = schedulerSdk();
+    const client = this.scheduler;
     try {
       await client.send(new DeleteScheduleCommand({ Name: name, GroupName: this.target.groupName }));
     } catch (err) {

@@ -2,15 +2,13 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Workflow } from '../../ports/outside.ts';
 import { sfnSdk } from '../provided.ts';
 
-/** The SDK's Step Functions package loads on first use. */
-const sdk = sfnSdk;
-
 /** The case workflow on Step Functions: one execution per attempt, named by the caller. */
 export class StepFunctionsWorkflow implements Workflow {
   constructor(private readonly client: SFNClient, private readonly stateMachineArn: string) {}
 
   async start(caseId: string, executionName: string): Promise<void> {
-    const [{ StartExecutionCommand, ExecutionAlreadyExists }, sfn] = [sdk(), this.client];
+    const { StartExecutionCommand, ExecutionAlreadyExists } = sfnSdk();
+    const sfn = this.client;
     try {
       await sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: executionName, input: JSON.stringify({ caseId }) }));
     } catch (err) {
@@ -23,7 +21,8 @@ export class StepFunctionsWorkflow implements Workflow {
 
   async isRunning(executionName: string): Promise<boolean> {
     const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
-    const [{ DescribeExecutionCommand, ExecutionDoesNotExist }, sfn] = [sdk(), this.client];
+    const { DescribeExecutionCommand, ExecutionDoesNotExist } = sfnSdk();
+    const sfn = this.client;
     try {
       const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       return out.status === 'RUNNING' || out.status === 'PENDING_REDRIVE';
@@ -34,7 +33,8 @@ export class StepFunctionsWorkflow implements Workflow {
   }
 
   async resume(token: string, output: Record<string, unknown>): Promise<boolean> {
-    const [{ SendTaskSuccessCommand, TaskDoesNotExist, InvalidToken, TaskTimedOut }, sfn] = [sdk(), this.client];
+    const { SendTaskSuccessCommand, TaskDoesNotExist, InvalidToken, TaskTimedOut } = sfnSdk();
+    const sfn = this.client;
     try {
       await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
       return true;
