@@ -8,3 +8,8 @@ import { LOCAL_NAMES } from './lambdas.ts';
  */
 export const TABLE_NAME = LOCAL_NAMES.table;
 export const filesBucketName = () => `yiwangtongban-files-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+/**
+ * The alias of the KMS key that signs certificates (G2). To rotate: a new key takes the alias, and
+ * the old key's ARN goes second in SIGNING_KEY_IDS so what it signed still verifies.
+ */
+export const SIGNING_KEY_ALIAS = 'alias/yiwangtongban-certificates';

@@ -61,4 +61,16 @@ export const config = {
   get s3ForcePathStyle() {
     return process.env.S3_FORCE_PATH_STYLE === 'true';
   },
+  /**
+   * Where certificates are signed: SIGNING_KEY_FILE, a key file of the local stand-in (under
+   * DATA_DIR), or else SIGNING_KEY_IDS, the KMS keys (ids, ARNs or aliases, comma-separated): the
+   * first signs, all are published.
+   */
+  get signing(): { kind: 'file'; file: string } | { kind: 'kms'; keyIds: string[] } {
+    const file = process.env.SIGNING_KEY_FILE;
+    if (file) return { kind: 'file', file };
+    const keyIds = required('SIGNING_KEY_IDS').split(',').map((k) => k.trim()).filter(Boolean);
+    if (keyIds.length === 0) throw new Error('environment variable SIGNING_KEY_IDS names no key');
+    return { kind: 'kms', keyIds };
+  },
 };

@@ -7,13 +7,14 @@ import { S3BlobStore } from './adapters/s3/blob-store.ts';
 import type { DynamoRepositories } from './adapters/dynamodb/repositories.ts';
 import { StepFunctionsWorkflow } from './adapters/sfn/workflow.ts';
 import { s3Sdk, schedulerSdk, sfnSdk } from './adapters/provided.ts';
+import type { Signer } from './ports/signer.ts';
 import { config } from './config.ts';
 import { traced } from './log.ts';
 import { localCaseClock, systemClock } from './ports/clock.ts';
 import type { NoticeRenderer } from './ports/outside.ts';
 import type { Scheduler } from './ports/scheduler.ts';
 import type { Deps } from './usecases/deps.ts';
-import { tableFromEnv } from './wiring-catalog.ts';
+import { signerFromEnv, tableFromEnv } from './wiring-catalog.ts';
 
 /**
  * Builds the adapters from configuration, each on first use: a function is given only the
@@ -27,6 +28,7 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
   let store: DynamoRepositories | undefined;
   let blobs: S3BlobStore | undefined;
   let workflow: StepFunctionsWorkflow | undefined;
+  let signer: Signer | undefined;
   let scheduler: Scheduler | undefined;
   let renderer: NoticeRenderer | undefined;
   const table = () => (store ??= tableFromEnv());
@@ -78,6 +80,9 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
     get catalog() { return table().catalog; },
     defaultArrangement: chineseDaysArrangement,
     metrics: new EmfMetrics(),
+    get signer() {
+      return (signer ??= signerFromEnv());
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -11,6 +11,7 @@ import { CATALOG_PARTITION } from '#shared/adapters/dynamodb/records.ts';
 import { SERVICE_NAME } from '#shared/domain/metrics.ts';
 import { deployedRoutes } from '#shared/http/routes.ts';
 import { BUNDLING, LAMBDAS, ROOT, type LambdaName } from '../lambdas.ts';
+import { SIGNING_KEY_ALIAS } from '../names.ts';
 import { PowertoolsLayer } from './powertools-layer.ts';
 
 export type PlatformFunctionProps = {
@@ -231,6 +232,25 @@ export class PlatformFunction extends Construct {
   }
 
   /** May resume a waiting step of the case workflow with its task token. */
+  /**
+   * The certificate-signing key, by its alias (infra/names.ts): its public key always, signing too
+   * when `sign`. Granted on keys the alias names (kms:ResourceAliases), so the grant follows the
+   * alias to a new key on rotation.
+   */
+  allowSigning({ sign }: { sign: boolean }): this {
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: sign ? ['kms:GetPublicKey', 'kms:Sign'] : ['kms:GetPublicKey'],
+        resources: [`arn:${Aws.PARTITION}:kms:${Aws.REGION}:${Aws.ACCOUNT_ID}:key/*`],
+        conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': SIGNING_KEY_ALIAS } },
+      }),
+    );
+    this.fn.addEnvironment('SIGNING_KEY_IDS', SIGNING_KEY_ALIAS);
+    acknowledge(this, 'IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]', 'Only keys the certificate-signing alias names (kms:ResourceAliases condition), so the grant follows the alias when the key is rotated.');
+    return this;
+  }
+
   allowResumeWorkflow(stateMachineArn: string): this {
     this.fn.addToRolePolicy(
       new PolicyStatement({ effect: Effect.ALLOW, actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [stateMachineArn] }),

@@ -107,6 +107,8 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
       ALLOW_LOOPBACK_WEBHOOKS: 'true',
       RETRY_TIME_SCALE: process.env.RETRY_TIME_SCALE ?? '0.001',
       CASE_CLOCK: 'movable',
+      // The certificate-signing key's local stand-in (AWS: a KMS key, SIGNING_KEY_IDS).
+      SIGNING_KEY_FILE: join(opts.dataDir, 'signing', 'keys.json'),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       // EMF lines would flood the terminal; the same figures are in GET /admin/supervision, read
       // from the table. POWERTOOLS_METRICS_DISABLED=false npm start prints them.

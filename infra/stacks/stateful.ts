@@ -1,13 +1,14 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { TABLE } from '#shared/adapters/dynamodb/table.ts';
 import { acknowledge } from '../constructs/platform-function.ts';
-import { filesBucketName, TABLE_NAME } from '../names.ts';
+import { filesBucketName, SIGNING_KEY_ALIAS, TABLE_NAME } from '../names.ts';
 
 /**
- * What must outlive any deployment: the single table and the files bucket. Retained on stack
+ * What must outlive any deployment: the single table, the files bucket and the certificate-signing key. Retained on stack
  * deletion, protected against deletion, recoverable to any point in time, versioned.
  */
 export class StatefulStack extends Stack {
@@ -15,6 +16,7 @@ export class StatefulStack extends Stack {
   /** The table's stream (new images): it starts the follow-ups function in the stateless stack. */
   readonly tableStreamArn: string;
   readonly files: Bucket;
+  readonly signingKey: Key;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -68,5 +70,15 @@ export class StatefulStack extends Stack {
     // Object Created events to EventBridge (each stored upload's metadata goes on its record), set on
     // the bucket itself: the construct's `eventBridgeEnabled` would deploy a notifications Lambda.
     (this.files.node.defaultChild as CfnBucket).addPropertyOverride('NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled', true);
+
+    // The certificates' signing key (ES256): its private half never leaves KMS. Retained: what it
+    // signed must stay verifiable.
+    this.signingKey = new Key(this, 'CertificateSigningKey', {
+      description: 'Signs e-certificates (ES256 JWS in their QR codes); public keys at /.well-known/jwks.json',
+      keySpec: KeySpec.ECC_NIST_P256,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      alias: SIGNING_KEY_ALIAS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
   }
 }

@@ -122,7 +122,7 @@ export class StatelessStack extends Stack {
 
     const fns: Record<HttpFunctionName, PlatformFunction> = {
       // Reads the guide revisions administrators published, and nothing else of the table.
-      'public-api': new PlatformFunction(this, 'PublicApi', { name: 'public-api' }).bindCatalog({ tableName: props.tableName }),
+      'public-api': new PlatformFunction(this, 'PublicApi', { name: 'public-api' }).bindCatalog({ tableName: props.tableName }).allowSigning({ sign: false }),
       // Presigned upload (PUT) and download URLs, the size of an upload; filing and the applicant's
       // actions only write the table (their follow-ups start the workflow and set the timers).
       'citizen-api': new PlatformFunction(this, 'CitizenApi', { name: 'citizen-api' })
@@ -210,6 +210,7 @@ export class StatelessStack extends Stack {
 
     const caseWorkflow = new PlatformFunction(this, 'CaseWorkflow', { name: 'case-workflow' })
       .bindTable(table)
+      .allowSigning({ sign: true })
       .allowResumeWorkflow(stateMachineArn);
 
     const workflowLogs = new LogGroup(this, 'CaseWorkflowLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });

@@ -36,6 +36,15 @@ export type Certificate = {
   issuer: { code: string; name: string };
   issuedAt: string;
   summary: Record<string, unknown>;
+  // The four below are on every certificate issued since they are signed (2026-12), not on older ones.
+  /** The guide's version the case was filed under, and the hash of the audit event that decided it. */
+  guideVersion?: number;
+  decisionEventHash?: string;
+  /** The text of its QR code: a compact JWS of its public fields (domain/certificate.ts). */
+  qr?: string;
+  /** Absent: valid. */
+  status?: 'valid' | 'revoked';
+  revoked?: { at: string; reason: string; by: string };
 };
 
 export type StoredResponse = { status: number; body: unknown };

@@ -42,6 +42,14 @@ export const API = {
     responses: { 200: { description: 'the guide', schema: api.Guide } },
     problems: [404],
   }),
+  getSigningKeys: route({
+    method: 'GET',
+    path: '/.well-known/jwks.json',
+    summary: 'The platform’s public certificate-signing keys (JWKS): a certificate’s QR code verifies offline with them',
+    fn: 'public-api',
+    auth: 'none',
+    responses: { 200: { description: 'the current key first, then the previous ones', schema: api.Jwks } },
+  }),
   createUpload: route({
     method: 'POST',
     path: '/uploads',

@@ -266,10 +266,21 @@ export const CertificateView = z.object({
   supervisionCode: z.string(),
   type: z.string(),
   name: z.string(),
-  holder: z.object({ id: z.string(), name: z.string() }),
+  guideVersion: z.number().int().optional().describe('absent on certificates issued before they were signed'),
+  decisionEventHash: z.string().optional().describe('the hash of the audit event that decided the case; absent on certificates issued before they were signed'),
+  holder: z.object({ nameMasked: z.string(), idMasked: z.string() }),
   issuer: DepartmentRef,
   issuedAt: isoTime,
   summary: z.record(z.string(), z.unknown()),
+  status: z.enum(['valid', 'revoked']),
+  qr: z.string().optional().describe('the text of the certificate’s QR code: a compact JWS (ES256) of its public fields, verifiable with GET /.well-known/jwks.json; absent on certificates issued before they were signed'),
+});
+
+/** The platform's certificate-signing keys (RFC 7517): the current one first, then those it replaced. */
+export const Jwks = z.object({
+  keys: z.array(
+    z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string(), kid: z.string(), alg: z.literal('ES256'), use: z.literal('sig') }),
+  ),
 });
 
 /**

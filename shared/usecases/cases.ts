@@ -28,6 +28,7 @@ import { calendarOf } from './calendar.ts';
 import { idempotencyOf, remember, replay } from './idempotency.ts';
 import { pinCertificate, pinForm, pinUpload } from './materials.ts';
 import { uploadKey } from './uploads.ts';
+import { maskedHolder } from '../domain/certificate.ts';
 
 type CreateCase = z.output<typeof CreateCaseRequest>;
 
@@ -340,5 +341,7 @@ export async function listCases(deps: Pick<Deps, 'cases'>, principal: Principal 
 export async function viewCertificate(deps: Pick<Deps, 'certificates'>, principal: Principal | undefined, certificateId: string) {
   const cert = await deps.certificates.getCertificate(certificateId);
   if (!cert || principal?.kind !== 'citizen' || cert.holder.id !== principal.sub) throw new NotFound(`no certificate ${certificateId}`);
-  return cert;
+  const { holder, revoked: _revoked, ...rest } = cert;
+  // Older records (before certificates were signed) have no status: valid then.
+  return { ...rest, status: cert.status ?? 'valid', holder: maskedHolder(holder) };
 }

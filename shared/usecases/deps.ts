@@ -5,6 +5,7 @@ import type { BlobStore, MetricsSink, NoticeRenderer, WebhookSender, Workflow } 
 import type { CalendarRepository, CatalogRepository, DecisionStatsRepository, Migrations, CertificateRepository, DeliveryRepository, DepartmentRepository, IdempotencyStore, UploadRepository, WebhookLog } from '../ports/records.ts';
 import type { CaseRepository } from '../ports/cases.ts';
 import type { Scheduler, TimerStore } from '../ports/scheduler.ts';
+import type { Signer } from '../ports/signer.ts';
 
 /** What the use cases need from the outside world. Built once per Lambda module (shared/wiring.ts). */
 export type Deps = {
@@ -41,5 +42,7 @@ export type Deps = {
   /** The default arrangement of a year (chinese-days). */
   defaultArrangement: ArrangementSource;
   metrics: MetricsSink;
+  /** Signs certificates (G2): KMS in AWS, a key under DATA_DIR locally. */
+  signer: Signer;
 };
 

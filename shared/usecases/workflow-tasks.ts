@@ -8,6 +8,8 @@ import { NotFound } from '../errors.ts';
 import { retrying } from './retry.ts';
 import { newId } from '../ids.ts';
 import type { Certificate } from '../domain/records.ts';
+import { CERTIFICATE_JWS_TYPE, certificateClaims } from '../domain/certificate.ts';
+import { signCompact } from '../domain/jws.ts';
 import { CASE_STATUSES } from '../domain/case.ts';
 import { validate } from '../schemas/validate.ts';
 import { toShanghaiIso } from '../time.ts';
@@ -47,7 +49,7 @@ export type WorkflowTask = z.infer<typeof WorkflowTask>;
 const system = { kind: 'system' as const, id: 'workflow' as const };
 
 /** The workflow's tasks: the case and its waits, the certificate, a stop recorded on the run. */
-export type WorkflowTaskDeps = Pick<Deps, 'cases' | 'workflowRuns' | 'workflow' | 'clock' | 'realClock'>;
+export type WorkflowTaskDeps = Pick<Deps, 'cases' | 'workflowRuns' | 'workflow' | 'clock' | 'realClock' | 'signer'>;
 
 export async function runWorkflowTask(deps: WorkflowTaskDeps, input: unknown): Promise<Record<string, unknown>> {
   const task = validate(WorkflowTask, input, '', 'the workflow task');
@@ -79,7 +81,7 @@ export async function runWorkflowTask(deps: WorkflowTaskDeps, input: unknown): P
 }
 
 /** Approved → the certificate goes into the library, then the case completes (G1: in that order, atomically). */
-async function issueCertificate(deps: Pick<Deps, 'cases' | 'clock'>, caseId: string): Promise<Record<string, unknown>> {
+async function issueCertificate(deps: Pick<Deps, 'cases' | 'clock' | 'signer'>, caseId: string): Promise<Record<string, unknown>> {
   return retrying(async () => {
     const found = await deps.cases.getWithEvents(caseId);
     if (!found) throw new NotFound(`no case ${caseId}`);
@@ -90,7 +92,8 @@ async function issueCertificate(deps: Pick<Deps, 'cases' | 'clock'>, caseId: str
     const approval = events.findLast((e): e is Extract<AuditEvent, { type: 'case.approved' }> => e.type === 'case.approved');
     const given = approval?.data?.certificate?.summary ?? {};
     const now = deps.clock.now();
-    const certificate: Certificate = {
+    if (!approval) throw new NotFound(`case ${caseId} is approved but its approval is not in its trail`);
+    const unsigned = {
       certificateId: newId(now),
       caseId,
       supervisionCode: record.supervisionCode,
@@ -100,7 +103,11 @@ async function issueCertificate(deps: Pick<Deps, 'cases' | 'clock'>, caseId: str
       issuer: item.department,
       issuedAt: toShanghaiIso(now),
       summary: { serviceItem: record.serviceItem.name, ...given },
+      guideVersion: record.serviceItem.version,
+      decisionEventHash: approval.hash,
     };
+    // Signed before the transaction: a retry signs its own (new id), and only the committed one is kept.
+    const certificate: Certificate = { ...unsigned, qr: await signCompact(deps.signer, certificateClaims(unsigned), CERTIFICATE_JWS_TYPE), status: 'valid' };
     const { record: next, event } = decide(record, { type: 'complete', certificateId: certificate.certificateId }, system, certificate.issuedAt);
     await deps.cases.commit({ record: next, event, expectedVersion: record.version, companions: [{ kind: 'putCertificate', certificate }] });
     logCaseChange(event);

@@ -32,7 +32,7 @@ describe('README walkthrough, verbatim, against npm start', () => {
     // The walkthrough's curl goes through a proxy that checks every answer against the contract.
     const before = contract.checked;
     const proxy = await contractProxy(platform.url, contract);
-    const { stdout } = await run('bash', [script], { cwd: work, env: { ...process.env, BASE: proxy.url }, timeout: 60_000 }).finally(proxy.close);
+    const { stdout } = await run('bash', [script], { cwd: work, env: { ...process.env, BASE: proxy.url, REPO: ROOT }, timeout: 60_000 }).finally(proxy.close);
     expect(contract.checked - before).toBeGreaterThan(50);
     const endedOn = shanghaiDate(new Date());
     rmSync(work, { recursive: true, force: true });
@@ -45,6 +45,9 @@ describe('README walkthrough, verbatim, against npm start', () => {
     expect(stdout).toMatch(/"case.submitted",\s*"case.accepted",\s*("case.light_changed",\s*)?"case.approved",\s*"case.completed"/);
     expect(stdout).toContain('"name": "营业执照（个体工商户）"');
     expect(stdout).toContain('"registrationNo": "92350102MA8X1234"');
+    // The certificate's QR, verified offline by jose with the published keys; its holder masked.
+    expect(stdout).toMatch(/signature valid ywtb-certificate\+jws \{[\s\S]*nameMasked: '陈\*玲'/);
+    expect(stdout).toContain('"nameMasked": "陈*玲"');
     expect(stdout).toContain('%PDF-');
     // the supplement path
     expect(stdout).toMatch(/"case.submitted",\s*"case.supplement_requested",\s*"case.supplemented",\s*"case.accepted"/);

@@ -4,6 +4,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { generateKeyPairSync } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { DepartmentEntity, GuideRevisionEntity } from '#shared/adapters/dynamodb/records.ts';
 import { CaseEntity } from '#shared/adapters/dynamodb/cases.ts';
@@ -13,7 +15,7 @@ import { corsOriginsFrom, JWT_ISSUER_PATTERN, jwtIssuerFrom } from '../../infra/
 import { ANONYMOUS_FUNCTIONS, PlatformFunction } from '../../infra/constructs/platform-function.ts';
 import { CATALOG_PARTITION } from '#shared/adapters/dynamodb/records.ts';
 import { LAMBDAS } from '../../infra/lambdas.ts';
-import { TABLE_NAME } from '../../infra/names.ts';
+import { SIGNING_KEY_ALIAS, TABLE_NAME } from '../../infra/names.ts';
 import { ACCESS_LOG_FIELDS, CORS_HEADERS } from '../../infra/stacks/stateless.ts';
 import { allows, anonymousFunctionIds, functionId, NO_BUNDLING, ofType, readsOf, resolve, roleOf, statementsOf, synthesizeStateless, TABLE_ARN, type NagReport, type Resource } from './support/iam.ts';
 
@@ -70,13 +72,18 @@ describe('A department secrets are out of reach of every anonymous route', () =>
 
   describe('what public-api’s code sends to DynamoDB on each of its routes', () => {
     const ddb = mockClient(DynamoDBDocumentClient);
+    const kms = mockClient(KMSClient);
     const saved = { ...process.env };
     beforeAll(() => {
-      Object.assign(process.env, { TABLE_NAME, AWS_REGION: 'cn-north-1' });
+      // The signing key's alias as the template gives it to the function.
+      const variables = (resources[functionId('public-api')]!.Properties.Environment as { Variables: Record<string, string> }).Variables;
+      Object.assign(process.env, { TABLE_NAME, AWS_REGION: 'cn-north-1', SIGNING_KEY_IDS: variables.SIGNING_KEY_IDS });
       ddb.onAnyCommand().resolves({ Items: [] });
+      kms.on(GetPublicKeyCommand).resolves({ PublicKey: new Uint8Array(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'der', type: 'spki' })) });
     });
     afterAll(() => {
       ddb.restore();
+      kms.restore();
       process.env = saved;
     });
 
@@ -103,6 +110,11 @@ describe('A department secrets are out of reach of every anonymous route', () =>
         const pk = (input.ExpressionAttributeValues as Record<string, string>)[':pk']!;
         expect(allows(statements, { action: 'dynamodb:Query', resource: TABLE_ARN, leadingKeys: [pk] }), pk).toBe(true);
       }
+      // The JWKS: only the public half of the key the alias names, never a signature.
+      expect(kms.calls().map((c) => (c.args[0] as object).constructor.name)).toEqual(['GetPublicKeyCommand']);
+      expect(kms.commandCalls(GetPublicKeyCommand)[0]!.args[0].input.KeyId).toBe(SIGNING_KEY_ALIAS);
+      const kmsStatements = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:')));
+      expect(kmsStatements).toEqual([expect.objectContaining({ Action: 'kms:GetPublicKey', Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': SIGNING_KEY_ALIAS } } })]);
     });
   });
 });

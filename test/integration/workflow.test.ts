@@ -1,4 +1,6 @@
-import { fileCase, viewCase } from '../support/checked.ts';
+import { fileCase, viewCase, viewCertificate } from '../support/checked.ts';
+import { compactVerify, createLocalJWKSet } from 'jose';
+import { CERTIFICATE_JWS_TYPE } from '#shared/domain/certificate.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { StepFunctionsWorkflow } from '#shared/adapters/sfn/workflow.ts';
@@ -83,5 +85,39 @@ describe('G1 the case workflow (same ASL, aws-local-stepfunctions)', () => {
     expect((await until(() => deps.cases.get(body.caseId), (c) => c?.status === 'completed'))?.status).toBe('completed');
     deps.fireWith(deps);
     await fresh.stop();
+  });
+});
+
+describe('G2 a certificate carries a signed QR payload (compact JWS, ES256), holder masked', () => {
+  it('is signed at issue: an independent JOSE library verifies it with the published keys; it names the decision and the guide version', async () => {
+    // Prepare
+    const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
+    await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'accept' } });
+    await until(() => waitOf(body.caseId, 'decision'), (w) => w !== undefined);
+    await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'approve', certificate: { summary: { registrationNo: '92350102MA8X5678' } } } });
+    // Act
+    const done = await until(() => viewCase(deps, citizen(), body.caseId), (v) => v.status === 'completed');
+    const view = await viewCertificate(deps, citizen(), done.certificates[0]!.certificateId);
+    // Assess
+    const { payload, protectedHeader } = await compactVerify(view.qr!, createLocalJWKSet({ keys: await deps.signer.publicKeys() }), { algorithms: ['ES256'] });
+    expect(protectedHeader.typ).toBe(CERTIFICATE_JWS_TYPE);
+    const approval = (await deps.cases.getWithEvents(body.caseId))!.events.find((e) => e.type === 'case.approved')!;
+    const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+    expect(claims).toEqual({
+      v: 1,
+      certificateId: view.certificateId,
+      supervisionCode: body.supervisionCode,
+      type: view.type,
+      name: '营业执照（个体工商户）',
+      issuer: { code: 'fz-scjg', name: '福州市市场监督管理局' },
+      issuedAt: view.issuedAt,
+      holder: view.holder,
+      guideVersion: done.serviceItem.version,
+      decisionEventHash: approval.hash,
+    });
+    expect(view).toMatchObject({ status: 'valid', decisionEventHash: approval.hash, holder: { nameMasked: expect.stringMatching(/^.\*+.?$/) } });
+    // Nothing personal in the clear: not the holder's name, not their id.
+    expect(JSON.stringify(claims)).not.toContain(citizen().name);
+    expect(JSON.stringify(claims)).not.toContain(citizen().sub);
   });
 });

@@ -21,6 +21,7 @@ import { ensureTable } from '../../infra/local/dynamodb-local.ts';
 import { S3RVER_CREDENTIALS } from '../../infra/local/s3-local.ts';
 import { TEST_BUCKET } from './stand-ins.ts';
 import { RecordingMetrics, RecordingWorkflow } from './memory.ts';
+import { MemorySigner } from './memory-outside.ts';
 
 export { RecordingMetrics, RecordingWorkflow };
 
@@ -85,6 +86,7 @@ export async function integrationDeps(
     regionCode: '350100',
     defaultArrangement: chineseDaysArrangement,
     metrics: new RecordingMetrics(),
+    signer: new MemorySigner(),
   });
   // Fires every timer, the steps' follow-ups too (the stream's work in AWS), when a test ticks it.
   let target: Deps = deps;

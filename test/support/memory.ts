@@ -14,7 +14,7 @@ import type { Timer, TimerStore } from '#shared/ports/scheduler.ts';
 import { runFollowUp } from '#shared/usecases/follow-ups.ts';
 import type { WorkflowRunRepository } from '#shared/ports/workflow-runs.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
-import { MemoryBlobs, MemoryScheduler, RecordingMetrics, RecordingSender, RecordingWorkflow, textNotices } from './memory-outside.ts';
+import { MemoryBlobs, MemoryScheduler, RecordingMetrics, RecordingSender, RecordingWorkflow, textNotices, MemorySigner } from './memory-outside.ts';
 
 /**
  * In-memory fakes of every port, for unit tests of the use cases: no Java, no network. They keep
@@ -279,6 +279,7 @@ export function memoryDeps() {
     regionCode: '350100',
     defaultArrangement: chineseDaysArrangement,
     metrics,
+    signer: new MemorySigner(),
   };
   /** Runs every follow-up the steps left, as the stream (or the local poller) would once answered; how many ran. */
   async function runFollowUps(): Promise<number> {

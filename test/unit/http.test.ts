@@ -193,6 +193,7 @@ describe('the operations are typed from the route table (tsc checks the @ts-expe
     getOpenApi: reply(200, () => ({ openapi: '3.1.0' as const })),
     listServiceItems: reply(200, () => ({ items: [], nextCursor: null })),
     getServiceItem: unused,
+    getSigningKeys: reply(200, () => ({ keys: [] })),
   };
 
   it('refuses a function missing an operation', () => {

@@ -1,0 +1,53 @@
+import type { Certificate } from './records.ts';
+
+/** What a certificate's QR code holds: a compact JWS of this `typ`, ES256 (api.md "certificates"). */
+export const CERTIFICATE_JWS_TYPE = 'ywtb-certificate+jws';
+
+/** A name with all but its first and (for three characters or more) last character starred: 陈美玲 → 陈*玲, 王五 → 王*. */
+export function maskName(name: string): string {
+  const chars = [...name];
+  if (chars.length <= 1) return '*';
+  if (chars.length === 2) return `${chars[0]}*`;
+  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars.at(-1)}`;
+}
+
+/** An identifier with only a quarter of it shown at each end (at most 4): 350102199001011234 → 3501**********1234. */
+export function maskId(id: string): string {
+  const chars = [...id];
+  const shown = Math.min(4, Math.floor(chars.length / 4));
+  return `${chars.slice(0, shown).join('')}${'*'.repeat(chars.length - 2 * shown)}${shown ? chars.slice(-shown).join('') : ''}`;
+}
+
+/** The holder as anyone may see them. */
+export const maskedHolder = (holder: Certificate['holder']) => ({ nameMasked: maskName(holder.name), idMasked: maskId(holder.id) });
+
+/**
+ * The public fields a certificate's QR code signs: who issued what, when, under which supervision
+ * code and guide version, the decision it records (its audit event's hash), the holder masked.
+ * Nothing personal beyond that: the summary stays in the library, shown to its holder.
+ */
+export type CertificateClaims = {
+  v: 1;
+  certificateId: string;
+  supervisionCode: string;
+  type: string;
+  name: string;
+  issuer: { code: string; name: string };
+  issuedAt: string;
+  holder: { nameMasked: string; idMasked: string };
+  guideVersion: number;
+  decisionEventHash: string;
+};
+
+export const certificateClaims = (c: Omit<Certificate, 'qr' | 'status' | 'revoked'> & Pick<CertificateClaims, 'guideVersion' | 'decisionEventHash'>): CertificateClaims => ({
+  v: 1,
+  certificateId: c.certificateId,
+  supervisionCode: c.supervisionCode,
+  type: c.type,
+  name: c.name,
+  issuer: c.issuer,
+  issuedAt: c.issuedAt,
+  holder: maskedHolder(c.holder),
+  guideVersion: c.guideVersion,
+  decisionEventHash: c.decisionEventHash,
+});
