@@ -4,6 +4,7 @@ import { loadCalendarYear } from '#shared/usecases/calendar.ts';
 import { listDeadLetters, redeliver } from '#shared/usecases/deliveries.ts';
 import { createDepartment, rotateSecret, updateDepartment } from '#shared/usecases/departments.ts';
 import { supervisionOverview } from '#shared/usecases/supervision.ts';
+import { revokeCertificate } from '#shared/usecases/verify.ts';
 import { lambdaDeps } from '#shared/wiring.ts';
 
 /** Administrators: departments, their webhook secrets, dead-lettered webhooks, guides, the holiday calendar, supervision. */
@@ -16,4 +17,5 @@ export const handler = httpFunction('admin-api', {
   listDeadLetters: reply(200, (req) => listDeadLetters(lambdaDeps(), req.principal, req.query)),
   supervisionOverview: reply(200, (req) => supervisionOverview(lambdaDeps(), req.principal)),
   redeliverDeadLetter: reply(200, (req) => redeliver(lambdaDeps(), req.principal, req.params.deliveryId)),
+  revokeCertificate: reply(200, (req) => revokeCertificate(lambdaDeps(), req.principal, req.params.certificateId, req.body)),
 });

@@ -1,27 +1,35 @@
 import { TableClient } from './adapters/dynamodb/client.ts';
-import { DynamoCatalog } from './adapters/dynamodb/records.ts';
+import { DynamoCatalog, DynamoVerifications } from './adapters/dynamodb/records.ts';
 import { dynamoRepositories, type DynamoRepositories } from './adapters/dynamodb/repositories.ts';
 import { config } from './config.ts';
 import { traced } from './log.ts';
 import { systemClock } from './ports/clock.ts';
 import type { CatalogDeps } from './usecases/catalog.ts';
-import type { Deps } from './usecases/deps.ts';
+import type { VerifyDeps } from './usecases/verify.ts';
 import type { Signer } from './ports/signer.ts';
-import { kmsSdk } from './adapters/provided.ts';
+import { dynamodbSdk, kmsSdk } from './adapters/provided.ts';
 import { KmsSigner } from './adapters/signing/kms-signer.ts';
 import { LocalSigner } from './adapters/signing/local-signer.ts';
-import { dynamodbSdk } from './adapters/provided.ts';
 
 const { DynamoDBClient } = dynamodbSdk();
 
 /** The single table from the environment (TABLE_NAME), as every function reaches it. */
 export const tableFromEnv = (): DynamoRepositories => dynamoRepositories(traced(new DynamoDBClient({})), config.tableName);
 
-let signing: Pick<Deps, 'signer'> | undefined;
-/** The certificate signer's published keys (GET /.well-known/jwks.json), built on first use. */
-export function signingDeps(): Pick<Deps, 'signer'> {
-  signing ??= { signer: signerFromEnv() };
-  return signing;
+let verifying: VerifyDeps | undefined;
+/** The signer's published keys and the certificates' public records (JWKS, /verify), built on first use. */
+export function verifyDeps(): VerifyDeps {
+  let records: DynamoVerifications | undefined;
+  let signer: Signer | undefined;
+  verifying ??= {
+    get signer() {
+      return (signer ??= signerFromEnv());
+    },
+    get verifications() {
+      return (records ??= new DynamoVerifications(new TableClient(traced(new DynamoDBClient({})), config.tableName)));
+    },
+  };
+  return verifying;
 }
 
 /** The signer configuration names (config.signing): a key file locally, KMS keys in AWS. */

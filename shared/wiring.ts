@@ -40,6 +40,7 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
     get uploads() { return table().uploads; },
     get departments() { return table().departments; },
     get certificates() { return table().certificates; },
+    get verifications() { return table().verifications; },
     get idempotency() { return table().idempotency; },
     get webhooks() { return table().webhooks; },
     get blobs() {

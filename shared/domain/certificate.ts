@@ -51,3 +51,36 @@ export const certificateClaims = (c: Omit<Certificate, 'qr' | 'status' | 'revoke
   guideVersion: c.guideVersion,
   decisionEventHash: c.decisionEventHash,
 });
+
+/**
+ * What anyone may learn of a certificate (GET /verify/{supervisionCode}): its public fields, the
+ * holder masked, its QR text and whether it was revoked. Kept apart from the certificate, so the
+ * anonymous function that answers reads nothing personal.
+ */
+export type CertificateVerification = {
+  certificateId: string;
+  supervisionCode: string;
+  type: string;
+  name: string;
+  issuer: { code: string; name: string };
+  issuedAt: string;
+  holder: { nameMasked: string; idMasked: string };
+  summary: Record<string, unknown>;
+  qr?: string;
+  status: 'valid' | 'revoked';
+  revokedAt?: string;
+};
+
+export const verificationOf = (c: Certificate): CertificateVerification => ({
+  certificateId: c.certificateId,
+  supervisionCode: c.supervisionCode,
+  type: c.type,
+  name: c.name,
+  issuer: c.issuer,
+  issuedAt: c.issuedAt,
+  holder: maskedHolder(c.holder),
+  summary: c.summary,
+  ...(c.qr ? { qr: c.qr } : {}),
+  status: c.status ?? 'valid',
+  ...(c.revoked ? { revokedAt: c.revoked.at } : {}),
+});

@@ -3,6 +3,7 @@ import type { Delivery } from '../domain/delivery.ts';
 import type { CaseSummary } from '../domain/performance.ts';
 import type { Certificate, IdempotencyRecord } from '../domain/records.ts';
 import type { Wait } from '../domain/workflow.ts';
+import type { CertificateVerification } from '../domain/certificate.ts';
 import type { Timer } from './scheduler.ts';
 
 /** Extra writes that must commit atomically with a case change. */
@@ -11,6 +12,8 @@ export type Companion =
   | { kind: 'claimUpload'; uploadId: string; owner: string; caseId: string }
   | { kind: 'rememberResponse'; record: IdempotencyRecord; expiresAt: Date }
   | { kind: 'putCertificate'; certificate: Certificate }
+  /** A certificate's public verification record, written with it. */
+  | { kind: 'publishCertificate'; verification: CertificateVerification }
   | { kind: 'rememberWebhook'; deptCode: string; webhookId: string; expiresAt: Date }
   | { kind: 'enqueueDelivery'; delivery: Delivery }
   /** A filed case's workflow run, its first attempt counted (`starting`): the sweep starts it again if that start is lost. */

@@ -3,6 +3,7 @@ import type { Delivery } from '../domain/delivery.ts';
 import type { DecisionStats } from '../domain/performance.ts';
 import type { Certificate, Department, IdempotencyRecord, Upload } from '../domain/records.ts';
 import type { GuideRevision } from '../catalog/types.ts';
+import type { CertificateVerification } from '../domain/certificate.ts';
 import type { Page } from './cases.ts';
 
 /** The repositories of what the platform keeps beside cases. */
@@ -24,6 +25,16 @@ export interface DepartmentRepository {
 
 export interface CertificateRepository {
   getCertificate(certificateId: string): Promise<Certificate | undefined>;
+  /**
+   * Records a revocation on the certificate and on its public verification record, together;
+   * false when the certificate was revoked (or changed) meanwhile.
+   */
+  revokeCertificate(revoked: Certificate & { status: 'revoked'; revoked: NonNullable<Certificate['revoked']> }): Promise<boolean>;
+}
+
+/** The certificates' public verification records, by supervision code (the only ones anonymous routes read beside the catalog). */
+export interface VerificationRepository {
+  findVerifications(supervisionCode: string): Promise<CertificateVerification[]>;
 }
 
 export interface IdempotencyStore {

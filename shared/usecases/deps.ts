@@ -2,7 +2,7 @@ import type { WorkflowRunRepository } from '../ports/workflow-runs.ts';
 import type { ArrangementSource } from '../domain/calendar.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { BlobStore, MetricsSink, NoticeRenderer, WebhookSender, Workflow } from '../ports/outside.ts';
-import type { CalendarRepository, CatalogRepository, DecisionStatsRepository, Migrations, CertificateRepository, DeliveryRepository, DepartmentRepository, IdempotencyStore, UploadRepository, WebhookLog } from '../ports/records.ts';
+import type { CalendarRepository, CatalogRepository, DecisionStatsRepository, Migrations, CertificateRepository, DeliveryRepository, DepartmentRepository, IdempotencyStore, UploadRepository, VerificationRepository, WebhookLog } from '../ports/records.ts';
 import type { CaseRepository } from '../ports/cases.ts';
 import type { Scheduler, TimerStore } from '../ports/scheduler.ts';
 import type { Signer } from '../ports/signer.ts';
@@ -18,6 +18,8 @@ export type Deps = {
   uploads: UploadRepository;
   departments: DepartmentRepository;
   certificates: CertificateRepository;
+  /** The certificates' public verification records (G2). */
+  verifications: VerificationRepository;
   idempotency: IdempotencyStore;
   webhooks: WebhookLog;
   deliveries: DeliveryRepository;

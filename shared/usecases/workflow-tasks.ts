@@ -8,7 +8,7 @@ import { NotFound } from '../errors.ts';
 import { retrying } from './retry.ts';
 import { newId } from '../ids.ts';
 import type { Certificate } from '../domain/records.ts';
-import { CERTIFICATE_JWS_TYPE, certificateClaims } from '../domain/certificate.ts';
+import { CERTIFICATE_JWS_TYPE, certificateClaims, verificationOf } from '../domain/certificate.ts';
 import { signCompact } from '../domain/jws.ts';
 import { CASE_STATUSES } from '../domain/case.ts';
 import { validate } from '../schemas/validate.ts';
@@ -109,7 +109,7 @@ async function issueCertificate(deps: Pick<Deps, 'cases' | 'clock' | 'signer'>, 
     // Signed before the transaction: a retry signs its own (new id), and only the committed one is kept.
     const certificate: Certificate = { ...unsigned, qr: await signCompact(deps.signer, certificateClaims(unsigned), CERTIFICATE_JWS_TYPE), status: 'valid' };
     const { record: next, event } = decide(record, { type: 'complete', certificateId: certificate.certificateId }, system, certificate.issuedAt);
-    await deps.cases.commit({ record: next, event, expectedVersion: record.version, companions: [{ kind: 'putCertificate', certificate }] });
+    await deps.cases.commit({ record: next, event, expectedVersion: record.version, companions: [{ kind: 'putCertificate', certificate }, { kind: 'publishCertificate', verification: verificationOf(certificate) }] });
     logCaseChange(event);
     return { status: next.status, certificateId: certificate.certificateId };
   });

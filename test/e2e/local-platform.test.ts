@@ -48,6 +48,9 @@ describe('README walkthrough, verbatim, against npm start', () => {
     // The certificate's QR, verified offline by jose with the published keys; its holder masked.
     expect(stdout).toMatch(/signature valid ywtb-certificate\+jws \{[\s\S]*nameMasked: '陈\*玲'/);
     expect(stdout).toContain('"nameMasked": "陈*玲"');
+    expect(stdout).toContain('{"valid":true,"revoked":false,"signatureValid":true,"holder":{"nameMasked":"陈*玲","idMasked":"u****n"}}');
+    expect(stdout).toContain('{"valid":true,"signatureValid":true}');
+    expect(stdout).toContain('{"valid":false,"revoked":false,"signatureValid":false,"reason":"the signature does not match"}');
     expect(stdout).toContain('%PDF-');
     // the supplement path
     expect(stdout).toMatch(/"case.submitted",\s*"case.supplement_requested",\s*"case.supplemented",\s*"case.accepted"/);

@@ -7,7 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { generateKeyPairSync } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { DepartmentEntity, GuideRevisionEntity } from '#shared/adapters/dynamodb/records.ts';
+import { CertificateEntity, DepartmentEntity, GuideRevisionEntity, VerificationEntity } from '#shared/adapters/dynamodb/records.ts';
 import { CaseEntity } from '#shared/adapters/dynamodb/cases.ts';
 import { deployedRoutes, ROUTES } from '#shared/http/routes.ts';
 import { buildApp } from '../../infra/app.ts';
@@ -29,33 +29,36 @@ beforeAll(() => {
 });
 
 describe('A department secrets are out of reach of every anonymous route', () => {
-  it('public-api may only Query the CATALOG partition of the table: no Scan, no GetItem, no index', () => {
+  it('public-api may only Query the CATALOG and VERIFY#… partitions of the table: no Scan, no GetItem, no index', () => {
     const dynamo = statementsOf(functionId('public-api')).filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
     expect(dynamo).toHaveLength(1);
     expect(dynamo[0]!.Action).toBe('dynamodb:Query');
     expect(resolve(dynamo[0]!.Resource)).toBe(TABLE_ARN);
-    expect(dynamo[0]!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CATALOG'] } });
-    // The partition the store reads published guide revisions from.
+    expect(dynamo[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CATALOG', 'VERIFY#*'] } });
+    // The partitions the store reads published guide revisions and verification records from.
     expect(CATALOG_PARTITION).toBe(GuideRevisionEntity.key({ code: 'x', version: 1 }).pk);
+    expect(VerificationEntity.key({ supervisionCode: 'S', certificateId: 'C' }).pk).toBe('VERIFY#S');
   });
 
-  it('public-api cannot read a department (DEPT#…) by any read on the table or an index, and can read the catalog', () => {
+  it('public-api cannot read a department, a case or a certificate with its holder by any read on the table or an index, and can read the catalog and verification records', () => {
     const statements = statementsOf(functionId('public-api'));
     for (const req of readsOf(DepartmentEntity.key({ code: '350100-scjg' }).pk)) expect(allows(statements, req), JSON.stringify(req)).toBe(false);
     for (const req of readsOf(CaseEntity.key({ caseId: '01K' }).pk)) expect(allows(statements, req), JSON.stringify(req)).toBe(false);
+    for (const req of readsOf(CertificateEntity.key({ certificateId: '01K' }).pk)) expect(allows(statements, req), JSON.stringify(req)).toBe(false);
     expect(allows(statements, { action: 'dynamodb:Query', resource: TABLE_ARN, leadingKeys: [CATALOG_PARTITION] })).toBe(true);
+    expect(allows(statements, { action: 'dynamodb:Query', resource: TABLE_ARN, leadingKeys: [VerificationEntity.key({ supervisionCode: '350100-261123-7K3M9QXA-R', certificateId: '01K' }).pk] })).toBe(true);
     // The evaluator does see a full grant: department-hooks checks signatures with the secrets.
     expect(allows(statementsOf(functionId('department-hooks')), { action: 'dynamodb:GetItem', resource: TABLE_ARN, leadingKeys: [DepartmentEntity.key({ code: '350100-scjg' }).pk] })).toBe(true);
   });
 
-  it('no function serving an auth: none route (or the $default route) has a table read without the CATALOG condition', () => {
+  it('no function serving an auth: none route (or the $default route) has a table read without the CATALOG-or-VERIFY condition', () => {
     const ids = anonymousFunctionIds();
     expect(ids).toContain(functionId('public-api'));
     expect(ids.sort()).toEqual([...ANONYMOUS_FUNCTIONS].map(functionId).sort());
     for (const id of ids) {
       const statements = statementsOf(id);
       for (const s of statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')))) {
-        expect(s.Condition, id).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CATALOG_PARTITION] } });
+        expect(s.Condition, id).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [CATALOG_PARTITION, 'VERIFY#*'] } });
         expect([s.Action].flat(), id).toEqual(['dynamodb:Query']);
       }
       for (const req of readsOf(DepartmentEntity.key({ code: '350100-scjg' }).pk)) expect(allows(statements, req), `${id} ${JSON.stringify(req)}`).toBe(false);
@@ -95,8 +98,10 @@ describe('A department secrets are out of reach of every anonymous route', () =>
       for (const r of deployedRoutes().filter((route) => route.fn === 'public-api')) {
         const params = Object.fromEntries([...r.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, 'basic-pension-claim']));
         const path = r.path.replace(/\{(\w+)\}/g, (_, name: string) => params[name]!);
-        const res = await invoke(event(`${r.method} ${r.path}`, path, Object.keys(params).length ? params : undefined), {} as Context);
-        expect(res.statusCode, r.operationId).toBe(200);
+        const sent = event(`${r.method} ${r.path}`, path, Object.keys(params).length ? params : undefined);
+        const res = await invoke(r.method === 'POST' ? { ...sent, body: JSON.stringify({ qr: 'a.b.c' }) } : sent, {} as Context);
+        // Nothing is on file here: no certificate under that code, a QR that is not the platform's.
+        expect(res.statusCode, r.operationId).toBe(r.operationId === 'verifyByCode' ? 404 : 200);
       }
       expect((await invoke(event('$default', '/nowhere'), {} as Context)).statusCode).toBe(404);
 

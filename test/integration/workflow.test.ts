@@ -1,6 +1,7 @@
 import { fileCase, viewCase, viewCertificate } from '../support/checked.ts';
 import { compactVerify, createLocalJWKSet } from 'jose';
 import { CERTIFICATE_JWS_TYPE } from '#shared/domain/certificate.ts';
+import { revokeCertificate, verifyByCode } from '#shared/usecases/verify.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { StepFunctionsWorkflow } from '#shared/adapters/sfn/workflow.ts';
@@ -119,5 +120,21 @@ describe('G2 a certificate carries a signed QR payload (compact JWS, ES256), hol
     // Nothing personal in the clear: not the holder's name, not their id.
     expect(JSON.stringify(claims)).not.toContain(citizen().name);
     expect(JSON.stringify(claims)).not.toContain(citizen().sub);
+  });
+
+  it('is verified by its supervision code and revoked on DynamoDB Local: the certificate and its public record together', async () => {
+    // Prepare
+    const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
+    await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'accept' } });
+    await until(() => waitOf(body.caseId, 'decision'), (w) => w !== undefined);
+    await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'approve' } });
+    const done = await until(() => viewCase(deps, citizen(), body.caseId), (v) => v.status === 'completed');
+    const certificateId = done.certificates[0]!.certificateId;
+    expect(await verifyByCode(deps, body.supervisionCode)).toMatchObject({ valid: true, signatureValid: true, revoked: false });
+    // Act
+    await revokeCertificate(deps, { kind: 'staff', sub: 'a-1', name: '管理员', roles: ['admin'] }, certificateId, { reason: '错误颁发' });
+    // Assess
+    expect(await verifyByCode(deps, body.supervisionCode)).toMatchObject({ valid: false, signatureValid: true, revoked: true });
+    expect((await deps.certificates.getCertificate(certificateId))?.revoked).toMatchObject({ reason: '错误颁发', by: 'a-1' });
   });
 });

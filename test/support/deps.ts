@@ -135,7 +135,7 @@ export async function workflowDeps(
 }
 
 /** Every repository port served by the single table. */
-type TablePorts = 'cases' | 'workflowRuns' | 'stats' | 'migrations' | 'uploads' | 'departments' | 'certificates' | 'idempotency' | 'webhooks' | 'deliveries' | 'calendars' | 'catalog' | 'timers';
+type TablePorts = 'cases' | 'workflowRuns' | 'stats' | 'migrations' | 'uploads' | 'departments' | 'certificates' | 'idempotency' | 'webhooks' | 'deliveries' | 'calendars' | 'catalog' | 'verifications' | 'timers';
 
 export function depsOnOneTable(store: DynamoRepositories, rest: Omit<Deps, TablePorts>): Deps {
   return { ...store, ...rest };

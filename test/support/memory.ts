@@ -4,6 +4,7 @@ import { FINAL_STATUSES, type AuditEvent, type CaseRecord } from '#shared/domain
 import type { Delivery } from '#shared/domain/delivery.ts';
 import { summaryOf, type CaseSummary, type DecisionStats } from '#shared/domain/performance.ts';
 import type { Certificate, Department, IdempotencyRecord, Upload } from '#shared/domain/records.ts';
+import { verificationOf, type CertificateVerification } from '#shared/domain/certificate.ts';
 import { isWatched } from '#shared/domain/watch.ts';
 import { waitKey, type Wait, type WorkflowRun } from '#shared/domain/workflow.ts';
 import type { GuideRevision } from '#shared/catalog/types.ts';
@@ -37,6 +38,8 @@ export class MemoryTable {
   readonly uploads = new Map<string, Upload>();
   readonly departments = new Map<string, Department>();
   readonly certificates = new Map<string, Certificate>();
+  /** Public verification records by `<supervisionCode>#<certificateId>`. */
+  readonly verifications = new Map<string, CertificateVerification>();
   readonly replies = new Map<string, IdempotencyRecord>();
   readonly webhookIds = new Set<string>();
   readonly deliveries = new Map<string, Delivery>();
@@ -61,6 +64,8 @@ export class MemoryTable {
         return !this.replies.has(`${c.record.scope}#${c.record.key}`);
       case 'putCertificate':
         return !this.certificates.has(c.certificate.certificateId);
+      case 'publishCertificate':
+        return !this.verifications.has(`${c.verification.supervisionCode}#${c.verification.certificateId}`);
       case 'enqueueDelivery':
         return !this.deliveries.has(c.delivery.deliveryId);
       case 'registerWorkflow':
@@ -84,6 +89,8 @@ export class MemoryTable {
         return void this.replies.set(`${c.record.scope}#${c.record.key}`, copy(c.record));
       case 'putCertificate':
         return void this.certificates.set(c.certificate.certificateId, copy(c.certificate));
+      case 'publishCertificate':
+        return void this.verifications.set(`${c.verification.supervisionCode}#${c.verification.certificateId}`, copy(c.verification));
       case 'enqueueDelivery':
         return void this.deliveries.set(c.delivery.deliveryId, copy(c.delivery));
       case 'registerWorkflow':
@@ -226,7 +233,17 @@ export class MemoryTable {
         },
       },
       timers: this.timerStore,
-      certificates: { getCertificate: async (id: string) => copy(this.certificates.get(id)) },
+      certificates: {
+        getCertificate: async (id: string) => copy(this.certificates.get(id)),
+        revokeCertificate: async (revoked: Certificate & { status: 'revoked'; revoked: NonNullable<Certificate['revoked']> }) => {
+          const now = this.certificates.get(revoked.certificateId);
+          if (!now || now.status === 'revoked') return false;
+          this.certificates.set(revoked.certificateId, copy(revoked));
+          this.verifications.set(`${revoked.supervisionCode}#${revoked.certificateId}`, verificationOf(revoked));
+          return true;
+        },
+      },
+      verifications: { findVerifications: async (code: string) => [...this.verifications.values()].filter((v) => v.supervisionCode === code).map(copy) },
       idempotency: { getResponse: async (scope: string, key: string) => copy(this.replies.get(`${scope}#${key}`)) },
       webhooks: { seen: async (dept: string, id: string) => this.webhookIds.has(`${dept}#${id}`) },
       deliveries: {

@@ -37,6 +37,7 @@ const handler = httpFunction('admin-api', {
   rotateDepartmentSecret: unused,
   listDeadLetters: async () => ({ status: 200, body: { items: [], nextCursor: null } }),
   redeliverDeadLetter: unused,
+  revokeCertificate: unused,
   loadCalendarYear: unused,
   publishGuide: unused,
   supervisionOverview: unused,
@@ -194,6 +195,8 @@ describe('the operations are typed from the route table (tsc checks the @ts-expe
     listServiceItems: reply(200, () => ({ items: [], nextCursor: null })),
     getServiceItem: unused,
     getSigningKeys: reply(200, () => ({ keys: [] })),
+    verifyByCode: unused,
+    verifyQr: unused,
   };
 
   it('refuses a function missing an operation', () => {

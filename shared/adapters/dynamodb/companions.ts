@@ -3,7 +3,7 @@ import type { Companion } from '../../ports/cases.ts';
 import { EXISTS, NOT_EXISTS } from './client.ts';
 import { decisionStatsKey, usedDaysAttribute } from './decision-stats.ts';
 import { DeliveryEntity } from './deliveries.ts';
-import { CertificateEntity, IdempotencyEntity, UploadEntity, WebhookSeenEntity } from './records.ts';
+import { CertificateEntity, IdempotencyEntity, UploadEntity, VerificationEntity, WebhookSeenEntity } from './records.ts';
 import { entity } from './table.ts';
 import { TimerEntity } from './timers.ts';
 import { WorkflowRunEntity } from './workflow-runs.ts';
@@ -37,6 +37,8 @@ export function companionItem(TableName: string, c: Companion): TransactItem {
       return { Put: { TableName, Item: IdempotencyEntity.item(c.record, { ttl: ttl(c.expiresAt) }), ConditionExpression: NOT_EXISTS } };
     case 'putCertificate':
       return { Put: { TableName, Item: CertificateEntity.item(c.certificate), ConditionExpression: NOT_EXISTS } };
+    case 'publishCertificate':
+      return { Put: { TableName, Item: VerificationEntity.item(c.verification), ConditionExpression: NOT_EXISTS } };
     case 'enqueueDelivery':
       return { Put: { TableName, Item: DeliveryEntity.item(c.delivery), ConditionExpression: NOT_EXISTS } };
     case 'countDecision':

@@ -2,12 +2,13 @@ import type { YearArrangement } from '../../domain/calendar.ts';
 import type { Certificate, Department, IdempotencyRecord, Upload } from '../../domain/records.ts';
 import type { GuideRevision } from '../../catalog/types.ts';
 import { Conflict, NotFound } from '../../errors.ts';
-import type { CalendarRepository, CatalogRepository, CertificateRepository, DepartmentRepository, IdempotencyStore, UploadRepository, WebhookLog } from '../../ports/records.ts';
+import type { CalendarRepository, CatalogRepository, CertificateRepository, DepartmentRepository, IdempotencyStore, UploadRepository, VerificationRepository, WebhookLog } from '../../ports/records.ts';
+import { verificationOf, type CertificateVerification } from '../../domain/certificate.ts';
 import { conditionHolds, EXISTS, NOT_EXISTS, type TableClient } from './client.ts';
 import { entity } from './table.ts';
 import { documentSdk } from '../provided.ts';
 
-const { PutCommand, UpdateCommand } = documentSdk();
+const { PutCommand, TransactWriteCommand, UpdateCommand } = documentSdk();
 
 // ---- the entities kept beside cases, each alone in its partition (calendar and guides: one partition each) --
 
@@ -19,6 +20,11 @@ export const DepartmentEntity = entity<{ code: string }, Department>('department
 export const CertificateEntity = entity<{ certificateId: string }, Certificate>('certificate', {
   key: (c) => ({ pk: `CERT#${c.certificateId}`, sk: 'CERT' }),
   indexes: { gsi1: (c) => ({ pk: `HOLDER#${c.holder.id}`, sk: `CERT#${c.issuedAt}#${c.certificateId}` }) },
+});
+/** VERIFY#<supervisionCode> · CERT#<id>: a certificate's public fields; with the catalog, all an anonymous route may read. */
+export const VERIFY_PREFIX = 'VERIFY#';
+export const VerificationEntity = entity<{ supervisionCode: string; certificateId: string }, CertificateVerification>('verification', {
+  key: (v) => ({ pk: `${VERIFY_PREFIX}${v.supervisionCode}`, sk: `CERT#${v.certificateId}` }),
 });
 /** IDEMP#<scope>#<key> · IDEMP (expires by ttl) */
 export const IdempotencyEntity = entity<{ scope: string; key: string }, IdempotencyRecord>('idempotency', {
@@ -83,6 +89,30 @@ export class DynamoReplies implements CertificateRepository, IdempotencyStore, W
     return this.table.get(CertificateEntity, { certificateId }, { consistent: false });
   }
 
+  async revokeCertificate(revoked: Certificate & { status: 'revoked'; revoked: NonNullable<Certificate['revoked']> }): Promise<boolean> {
+    const TableName = this.table.name;
+    return conditionHolds(
+      this.table.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName,
+                Key: CertificateEntity.key(revoked),
+                UpdateExpression: 'SET #status = :revoked, #revoked = :r',
+                ConditionExpression: `${EXISTS} AND (attribute_not_exists(#status) OR #status <> :revoked)`,
+                ExpressionAttributeNames: { '#status': 'status', '#revoked': 'revoked' },
+                ExpressionAttributeValues: { ':revoked': 'revoked', ':r': revoked.revoked },
+              },
+            },
+            // Written whole: a certificate issued before they were kept gets one now.
+            { Put: { TableName, Item: VerificationEntity.item(verificationOf(revoked)) } },
+          ],
+        }),
+      ),
+    );
+  }
+
   getResponse(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
     return this.table.get(IdempotencyEntity, { scope, key });
   }
@@ -101,6 +131,14 @@ export class DynamoCalendar implements CalendarRepository {
 
   async listCalendarYears(): Promise<YearArrangement[]> {
     return (await this.table.queryAll({ partition: CALENDAR })).map(CalendarYearEntity.parse);
+  }
+}
+
+export class DynamoVerifications implements VerificationRepository {
+  constructor(private readonly table: TableClient) {}
+
+  async findVerifications(supervisionCode: string): Promise<CertificateVerification[]> {
+    return (await this.table.queryAll({ partition: `${VERIFY_PREFIX}${supervisionCode}` })).map(VerificationEntity.parse);
   }
 }
 

@@ -80,9 +80,12 @@ export function allows(statements: Statement[], req: Request): boolean {
     if (![s.Resource].flat().some((r) => glob(resolve(r)).test(req.resource))) return false;
     for (const [operator, byKey] of Object.entries(s.Condition ?? {})) {
       for (const [key, expected] of Object.entries(byKey)) {
-        if (operator !== 'ForAllValues:StringEquals' || key !== 'dynamodb:LeadingKeys') throw new Error(`the evaluator does not know ${operator} ${key}`);
-        // ForAllValues holds when every value of the request is listed (and for none at all).
-        if (!(req.leadingKeys ?? []).every((k) => [expected].flat().includes(k))) return false;
+        if (!['ForAllValues:StringEquals', 'ForAllValues:StringLike'].includes(operator) || key !== 'dynamodb:LeadingKeys') throw new Error(`the evaluator does not know ${operator} ${key}`);
+        // ForAllValues holds when every value of the request matches one listed (and for none at all);
+        // StringLike's * and ? are wildcards, StringEquals' are not.
+        const patterns = [expected].flat().map(String);
+        const matches = (k: string, p: string) => (operator.endsWith('StringLike') ? glob(p).test(k) : k === p);
+        if (!(req.leadingKeys ?? []).every((k) => patterns.some((p) => matches(k, p)))) return false;
       }
     }
     return true;
