@@ -26,21 +26,11 @@ export const maskedHolder = (holder: Certificate['holder']) => ({ nameMasked: ma
  * code and guide version, the decision it records (its audit event's hash), the holder masked.
  * Nothing personal beyond that: the summary stays in the library, shown to its holder.
  */
-export type CertificateClaims = {
-  v: 1;
-  certificateId: string;
-  supervisionCode: string;
-  type: string;
-  name: string;
-  issuer: { code: string; name: string };
-  issuedAt: string;
-  holder: { nameMasked: string; idMasked: string };
-  guideVersion: number;
-  decisionEventHash: string;
-};
+export type CertificateClaims = PublicFields & { v: 1; guideVersion: number; decisionEventHash: string };
 
-export const certificateClaims = (c: Omit<Certificate, 'qr' | 'status' | 'revoked'> & Pick<CertificateClaims, 'guideVersion' | 'decisionEventHash'>): CertificateClaims => ({
-  v: 1,
+/** What of a certificate anyone may see, the holder masked: in its QR, and in its verification record. */
+type PublicFields = Pick<Certificate, 'certificateId' | 'supervisionCode' | 'type' | 'name' | 'issuer' | 'issuedAt'> & { holder: { nameMasked: string; idMasked: string } };
+const publicFields = (c: Certificate | Omit<Certificate, 'qr' | 'status' | 'revoked'>): PublicFields => ({
   certificateId: c.certificateId,
   supervisionCode: c.supervisionCode,
   type: c.type,
@@ -48,6 +38,11 @@ export const certificateClaims = (c: Omit<Certificate, 'qr' | 'status' | 'revoke
   issuer: c.issuer,
   issuedAt: c.issuedAt,
   holder: maskedHolder(c.holder),
+});
+
+export const certificateClaims = (c: Omit<Certificate, 'qr' | 'status' | 'revoked'> & Pick<CertificateClaims, 'guideVersion' | 'decisionEventHash'>): CertificateClaims => ({
+  v: 1,
+  ...publicFields(c),
   guideVersion: c.guideVersion,
   decisionEventHash: c.decisionEventHash,
 });
@@ -57,14 +52,7 @@ export const certificateClaims = (c: Omit<Certificate, 'qr' | 'status' | 'revoke
  * holder masked, its QR text and whether it was revoked. Kept apart from the certificate, so the
  * anonymous function that answers reads nothing personal.
  */
-export type CertificateVerification = {
-  certificateId: string;
-  supervisionCode: string;
-  type: string;
-  name: string;
-  issuer: { code: string; name: string };
-  issuedAt: string;
-  holder: { nameMasked: string; idMasked: string };
+export type CertificateVerification = PublicFields & {
   summary: Record<string, unknown>;
   qr?: string;
   status: 'valid' | 'revoked';
@@ -72,13 +60,7 @@ export type CertificateVerification = {
 };
 
 export const verificationOf = (c: Certificate): CertificateVerification => ({
-  certificateId: c.certificateId,
-  supervisionCode: c.supervisionCode,
-  type: c.type,
-  name: c.name,
-  issuer: c.issuer,
-  issuedAt: c.issuedAt,
-  holder: maskedHolder(c.holder),
+  ...publicFields(c),
   summary: c.summary,
   ...(c.qr ? { qr: c.qr } : {}),
   status: c.status ?? 'valid',

@@ -1,25 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { findItem } from '#shared/catalog/index.ts';
 import { RuleViolation } from '#shared/errors.ts';
 import { followUpTimerName, type Timer } from '#shared/ports/scheduler.ts';
-import { fileCase } from '#shared/usecases/cases.ts';
 import { runHandedOut } from '#shared/usecases/follow-ups.ts';
-import { createUpload } from '#shared/usecases/uploads.ts';
-import { citizen, pdf, sha256 } from '../support/fixtures.ts';
-import { memoryDeps } from '../support/memory.ts';
-
-const item = findItem('individual-business-registration')!;
+import { filedInMemory } from '../support/memory-filing.ts';
 
 /** A filing whose follow-up is waiting to be handed out. */
 async function filed() {
-  const m = memoryDeps();
-  const applicant = citizen();
-  const file = pdf();
-  const slot = await createUpload(m.deps, applicant, { fileName: 'premises.pdf', contentType: 'application/pdf', size: file.length, sha256: sha256(file) });
-  await m.blobs.put(m.table.uploads.get(slot.uploadId)!.objectKey, file, 'application/pdf');
-  const { body } = await fileCase(m.deps, applicant, { serviceItemCode: item.code, form: item.formExample, materials: [{ materialId: 'premises-proof', uploadId: slot.uploadId }] });
-  const timer = m.table.followUps.get(followUpTimerName(body.caseId, 1))!;
-  return { ...m, caseId: body.caseId, timer };
+  const m = await filedInMemory();
+  return { ...m, timer: m.table.followUps.get(followUpTimerName(m.caseId, 1))! };
 }
 
 describe('C1 F5 a follow-up handed out (the stream in AWS, the poller locally)', () => {

@@ -2,13 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { findItem } from '#shared/catalog/index.ts';
 import type { Principal } from '#shared/domain/principal.ts';
 import { Conflict, Forbidden, NotFound } from '#shared/errors.ts';
-import { fileCase, viewCertificate } from '#shared/usecases/cases.ts';
+import { viewCertificate } from '#shared/usecases/cases.ts';
 import { staffAction } from '#shared/usecases/department-actions.ts';
-import { createUpload } from '#shared/usecases/uploads.ts';
 import { revokeCertificate, verifyByCode, verifyQr } from '#shared/usecases/verify.ts';
 import { runWorkflowTask } from '#shared/usecases/workflow-tasks.ts';
-import { citizen, pdf, sha256 } from '../support/fixtures.ts';
-import { memoryDeps } from '../support/memory.ts';
+import { citizen } from '../support/fixtures.ts';
+import { filedInMemory } from '../support/memory-filing.ts';
 import type { MemorySigner } from '../support/memory-outside.ts';
 
 const item = findItem('individual-business-registration')!;
@@ -17,12 +16,9 @@ const admin: Principal = { kind: 'staff', sub: 'a-1', name: '管理员', roles: 
 
 /** A completed 个体工商户设立登记 with its certificate issued (the workflow's task run directly). */
 async function certified() {
-  const m = memoryDeps();
+  const m = await filedInMemory();
+  const body = { caseId: m.caseId, supervisionCode: m.supervisionCode };
   const applicant = citizen();
-  const file = pdf();
-  const slot = await createUpload(m.deps, applicant, { fileName: 'premises.pdf', contentType: 'application/pdf', size: file.length, sha256: sha256(file) });
-  await m.blobs.put(m.table.uploads.get(slot.uploadId)!.objectKey, file, 'application/pdf');
-  const { body } = await fileCase(m.deps, applicant, { serviceItemCode: item.code, form: item.formExample, materials: [{ materialId: 'premises-proof', uploadId: slot.uploadId }] });
   await staffAction(m.deps, staff(['reviewer']), body.caseId, { type: 'case.accept', data: {} });
   await staffAction(m.deps, staff(['approver']), body.caseId, { type: 'case.approve', data: { certificate: { summary: { registrationNo: '92350102MA8X1234' } } } });
   const issued = await runWorkflowTask(m.deps, { action: 'issueCertificate', caseId: body.caseId });
