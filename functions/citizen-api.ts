@@ -1,7 +1,7 @@
 import { httpFunction, reply } from '#shared/http/handler.ts';
 import { supplementCase, withdrawCase } from '#shared/usecases/applicant-actions.ts';
 import { fileCase, listCases, viewCase, viewCertificate } from '#shared/usecases/cases.ts';
-import { documentLink } from '#shared/usecases/notices.ts';
+import { certificateDocumentLink, documentLink } from '#shared/usecases/notices.ts';
 import { openMaterial } from '#shared/usecases/materials.ts';
 import { createUpload } from '#shared/usecases/uploads.ts';
 import { lambdaDeps } from '#shared/wiring.ts';
@@ -18,4 +18,5 @@ export const handler = httpFunction('citizen-api', {
   getCaseMaterial: reply(200, (req) => openMaterial(lambdaDeps(), req.principal, req.params.caseId, req.params.materialId)),
   getCaseDocument: reply(200, (req) => documentLink(lambdaDeps(), req.principal, req.params.caseId, req.params.docId)),
   getCertificate: reply(200, (req) => viewCertificate(lambdaDeps(), req.principal, req.params.certificateId)),
+  getCertificateDocument: reply(200, (req) => certificateDocumentLink(lambdaDeps(), req.principal, req.params.certificateId)),
 });

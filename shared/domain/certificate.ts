@@ -1,4 +1,4 @@
-import type { Certificate } from './records.ts';
+import type { Certificate, Notice } from './records.ts';
 
 /** What a certificate's QR code holds: a compact JWS of this `typ`, ES256 (api.md "certificates"). */
 export const CERTIFICATE_JWS_TYPE = 'ywtb-certificate+jws';
@@ -65,4 +65,24 @@ export const verificationOf = (c: Certificate): CertificateVerification => ({
   ...(c.qr ? { qr: c.qr } : {}),
   status: c.status ?? 'valid',
   ...(c.revoked ? { revokedAt: c.revoked.at } : {}),
+});
+
+/** Where a certificate's PDF (with its QR code) is kept. */
+export const certificateDocumentKey = (certificateId: string) => `certificates/${certificateId}.pdf`;
+
+/** The certificate's PDF as its holder receives it: the holder's full name, the summary, the QR that verifies it. */
+export const certificateDocument = (c: Certificate & { qr: string }): Omit<Notice, 'department'> => ({
+  title: c.name,
+  supervisionCode: c.supervisionCode,
+  caseId: c.caseId,
+  applicant: c.holder.name,
+  paragraphs: [
+    `经审查，你（单位）申请的“${String(c.summary.serviceItem ?? c.name)}”符合法定条件，依法作出准予决定，核发本证照。`,
+    ...Object.entries(c.summary)
+      .filter(([k]) => k !== 'serviceItem')
+      .map(([k, v]) => `${k}：${typeof v === 'string' ? v : JSON.stringify(v)}`),
+    `证照编号：${c.certificateId}`,
+  ],
+  date: c.issuedAt,
+  qr: { text: c.qr, caption: `扫码核验：二维码内容由平台签名（ES256），可凭平台公布的公钥离线验证；亦可凭统一服务监管码 ${c.supervisionCode} 在线核验。` },
 });

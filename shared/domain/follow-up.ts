@@ -7,7 +7,17 @@ const text = z.string().max(20_000);
 
 /** A notice as drafted by its step (shared/usecases/notices.ts), without the department's name (looked up when it is rendered). */
 const NoticeDraft = z
-  .object({ title: text, supervisionCode: id, caseId: id, applicant: text, paragraphs: z.array(text).max(100), items: z.array(text).max(200).optional(), closing: text.optional(), date: text })
+  .object({
+    title: text,
+    supervisionCode: id,
+    caseId: id,
+    applicant: text,
+    paragraphs: z.array(text).max(100),
+    items: z.array(text).max(200).optional(),
+    closing: text.optional(),
+    date: text,
+    qr: z.object({ text: z.string().min(1).max(4096), caption: z.string().max(200) }).strict().optional(),
+  })
   .strict();
 // A draft is a notice but for its department: the renderer takes one with it added.
 const _draftIsANotice: z.ZodType<Omit<Notice, 'department'>> = NoticeDraft;

@@ -62,4 +62,6 @@ export type Notice = {
   closing?: string;
   department: string;
   date: string;
+  /** A QR code printed on it (a certificate's: its signed payload) and the line beneath it. */
+  qr?: { text: string; caption: string };
 };

@@ -156,6 +156,15 @@ export const API = {
     responses: { 200: { description: 'the certificate', schema: api.CertificateView } },
     problems: [401, 404],
   }),
+  getCertificateDocument: route({
+    method: 'GET',
+    path: '/certificates/{certificateId}/document',
+    summary: 'A short-lived download URL of the certificate’s PDF, which carries its QR code (holder)',
+    fn: 'citizen-api',
+    auth: 'jwt',
+    responses: { 200: { description: 'the download link', schema: api.CertificateDocumentLink } },
+    problems: [401, 404, 503],
+  }),
   createDepartment: route({
     method: 'POST',
     path: '/admin/departments',

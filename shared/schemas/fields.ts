@@ -21,6 +21,8 @@ export const address = z.string().trim().min(6, '地址应写到门牌号').max(
 /** Field schemas shared by the department actions (shared/domain/actions) and the API. */
 
 export const isoTime = z.string().describe('ISO 8601 with offset, Asia/Shanghai');
+/** A department as others see it: its code and name. */
+export const DepartmentRef = z.object({ code: z.string(), name: z.string() });
 export const ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
 
 /** Whether a JSON value nests more than `levels` deep (looks no deeper than that, whatever it is given). */

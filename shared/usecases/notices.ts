@@ -10,6 +10,7 @@ import { chineseDate, toShanghaiIso } from '../time.ts';
 import { canSeeCase } from './access.ts';
 import type { Deps } from './deps.ts';
 import type { FileJob } from '../domain/follow-up.ts';
+import { certificateDocumentKey } from '../domain/certificate.ts';
 
 const TITLES: Record<DocumentKind, string> = {
   acceptance_notice: '受理通知书',
@@ -66,4 +67,17 @@ export async function documentLink(deps: Pick<Deps, 'cases' | 'blobs' | 'realClo
   const expiresAt = new Date(deps.realClock.now().getTime() + DOWNLOAD_SECONDS * 1000);
   const url = await deps.blobs.presignGet(doc.objectKey, { expiresInSeconds: DOWNLOAD_SECONDS, fileName: `${doc.name}-${record.supervisionCode}.pdf` });
   return { docId, kind: doc.kind, name: doc.name, url, expiresAt: toShanghaiIso(expiresAt) };
+}
+
+/** GET /certificates/{id}/document: a short-lived download of the certificate's PDF (its QR on it), for its holder. */
+export async function certificateDocumentLink(deps: Pick<Deps, 'certificates' | 'blobs' | 'realClock'>, principal: Principal | undefined, certificateId: string) {
+  const cert = await deps.certificates.getCertificate(certificateId);
+  if (!cert || principal?.kind !== 'citizen' || cert.holder.id !== principal.sub) throw new NotFound(`no certificate ${certificateId}`);
+  if (!cert.qr) throw new NotFound(`certificate ${certificateId} was issued before certificates had a document`);
+  const objectKey = certificateDocumentKey(certificateId);
+  // Rendered by the completion's follow-up right after: a moment when asked at once.
+  await whenWritten(deps, objectKey, `the document of certificate ${certificateId}`);
+  const expiresAt = new Date(deps.realClock.now().getTime() + DOWNLOAD_SECONDS * 1000);
+  const url = await deps.blobs.presignGet(objectKey, { expiresInSeconds: DOWNLOAD_SECONDS, fileName: `${cert.name}-${cert.supervisionCode}.pdf` });
+  return { certificateId, name: cert.name, url, expiresAt: toShanghaiIso(expiresAt) };
 }

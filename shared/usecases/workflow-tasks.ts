@@ -8,7 +8,8 @@ import { NotFound } from '../errors.ts';
 import { retrying } from './retry.ts';
 import { newId } from '../ids.ts';
 import type { Certificate } from '../domain/records.ts';
-import { CERTIFICATE_JWS_TYPE, certificateClaims, verificationOf } from '../domain/certificate.ts';
+import { CERTIFICATE_JWS_TYPE, certificateClaims, certificateDocument, certificateDocumentKey, verificationOf } from '../domain/certificate.ts';
+import { followUpOf } from './follow-ups.ts';
 import { signCompact } from '../domain/jws.ts';
 import { CASE_STATUSES } from '../domain/case.ts';
 import { validate } from '../schemas/validate.ts';
@@ -107,9 +108,16 @@ async function issueCertificate(deps: Pick<Deps, 'cases' | 'clock' | 'signer'>, 
       decisionEventHash: approval.hash,
     };
     // Signed before the transaction: a retry signs its own (new id), and only the committed one is kept.
-    const certificate: Certificate = { ...unsigned, qr: await signCompact(deps.signer, certificateClaims(unsigned), CERTIFICATE_JWS_TYPE), status: 'valid' };
+    const certificate = { ...unsigned, qr: await signCompact(deps.signer, certificateClaims(unsigned), CERTIFICATE_JWS_TYPE), status: 'valid' } satisfies Certificate;
     const { record: next, event } = decide(record, { type: 'complete', certificateId: certificate.certificateId }, system, certificate.issuedAt);
-    await deps.cases.commit({ record: next, event, expectedVersion: record.version, companions: [{ kind: 'putCertificate', certificate }, { kind: 'publishCertificate', verification: verificationOf(certificate) }] });
+    // Its PDF, with the QR, is rendered by the completion's follow-up (the function that renders PDFs).
+    const pdf = { kind: 'notice' as const, objectKey: certificateDocumentKey(certificate.certificateId), deptCode: item.department.code, notice: certificateDocument(certificate) };
+    await deps.cases.commit({
+      record: next,
+      event,
+      expectedVersion: record.version,
+      companions: [{ kind: 'putCertificate', certificate }, { kind: 'publishCertificate', verification: verificationOf(certificate) }, followUpOf(deps, { caseId, version: next.version, files: [pdf] })],
+    });
     logCaseChange(event);
     return { status: next.status, certificateId: certificate.certificateId };
   });

@@ -2,6 +2,8 @@ import { fileCase, viewCase, viewCertificate } from '../support/checked.ts';
 import { compactVerify, createLocalJWKSet } from 'jose';
 import { CERTIFICATE_JWS_TYPE } from '#shared/domain/certificate.ts';
 import { revokeCertificate, verifyByCode } from '#shared/usecases/verify.ts';
+import { certificateDocumentLink } from '#shared/usecases/notices.ts';
+import { pdfPageTexts, qrCodesOf } from '../support/pdf.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { StepFunctionsWorkflow } from '#shared/adapters/sfn/workflow.ts';
@@ -89,16 +91,20 @@ describe('G1 the case workflow (same ASL, aws-local-stepfunctions)', () => {
   });
 });
 
+/** A case filed, accepted and approved, then completed by the workflow: its supervision code, case view and certificate view. */
+async function certified(summary: Record<string, unknown> = {}) {
+  const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
+  await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'accept' } });
+  await until(() => waitOf(body.caseId, 'decision'), (w) => w !== undefined);
+  await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'approve', certificate: { summary } } });
+  const done = await until(() => viewCase(deps, citizen(), body.caseId), (v) => v.status === 'completed');
+  return { body, done, view: await viewCertificate(deps, citizen(), done.certificates[0]!.certificateId) };
+}
+
 describe('G2 a certificate carries a signed QR payload (compact JWS, ES256), holder masked', () => {
   it('is signed at issue: an independent JOSE library verifies it with the published keys; it names the decision and the guide version', async () => {
-    // Prepare
-    const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
-    await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'accept' } });
-    await until(() => waitOf(body.caseId, 'decision'), (w) => w !== undefined);
-    await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'approve', certificate: { summary: { registrationNo: '92350102MA8X5678' } } } });
     // Act
-    const done = await until(() => viewCase(deps, citizen(), body.caseId), (v) => v.status === 'completed');
-    const view = await viewCertificate(deps, citizen(), done.certificates[0]!.certificateId);
+    const { body, done, view } = await certified({ registrationNo: '92350102MA8X5678' });
     // Assess
     const { payload, protectedHeader } = await compactVerify(view.qr!, createLocalJWKSet({ keys: await deps.signer.publicKeys() }), { algorithms: ['ES256'] });
     expect(protectedHeader.typ).toBe(CERTIFICATE_JWS_TYPE);
@@ -122,14 +128,27 @@ describe('G2 a certificate carries a signed QR payload (compact JWS, ES256), hol
     expect(JSON.stringify(claims)).not.toContain(citizen().sub);
   });
 
+  it('has a PDF for its holder whose QR code, decoded from the page by jsQR, is the signed payload', async () => {
+    // Prepare
+    const { body, view } = await certified({ registrationNo: '92350102MA8X9999' });
+    // Act: the holder's download (its follow-up renders it right after the completion)
+    const link = await certificateDocumentLink(deps, citizen(), view.certificateId);
+    const pdf = new Uint8Array(await (await fetch(link.url)).arrayBuffer());
+    // Assess
+    expect(Buffer.from(pdf.subarray(0, 5)).toString()).toBe('%PDF-');
+    const [page] = await pdfPageTexts(pdf);
+    expect(page).toContain('营业执照（个体工商户）');
+    expect(page).toContain('registrationNo：92350102MA8X9999');
+    expect(page).toContain(body.supervisionCode);
+    expect(await qrCodesOf(pdf)).toEqual([view.qr]);
+    // Someone else's download is refused as unknown.
+    await expect(certificateDocumentLink(deps, citizen({ sub: 'u-other' }), view.certificateId)).rejects.toThrow(/no certificate/);
+  });
+
   it('is verified by its supervision code and revoked on DynamoDB Local: the certificate and its public record together', async () => {
     // Prepare
-    const { body } = await fileCase(deps, citizen(), await individualBusinessApplication(deps));
-    await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'accept' } });
-    await until(() => waitOf(body.caseId, 'decision'), (w) => w !== undefined);
-    await actOnCase(deps, dept, { caseId: body.caseId, command: { type: 'approve' } });
-    const done = await until(() => viewCase(deps, citizen(), body.caseId), (v) => v.status === 'completed');
-    const certificateId = done.certificates[0]!.certificateId;
+    const { body, view } = await certified();
+    const certificateId = view.certificateId;
     expect(await verifyByCode(deps, body.supervisionCode)).toMatchObject({ valid: true, signatureValid: true, revoked: false });
     // Act
     await revokeCertificate(deps, { kind: 'staff', sub: 'a-1', name: '管理员', roles: ['admin'] }, certificateId, { reason: '错误颁发' });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
+import { create as createQr } from 'qrcode';
 import type { Notice } from '../../domain/records.ts';
 import type { NoticeRenderer } from '../../ports/outside.ts';
 import { chineseDate } from '../../time.ts';
@@ -22,6 +23,29 @@ function fontFile(spec: string): string {
 
 const CN_NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 
+
+/**
+ * A QR code drawn as vector squares (no image), error correction M, with its quiet zone, at the
+ * left margin below what was written, and its caption beside it.
+ */
+function drawQr(doc: PDFKit.PDFDocument, qr: { text: string; caption: string }): void {
+  const { modules } = createQr(qr.text, { errorCorrectionLevel: 'M' });
+  const cell = Math.max(1.5, Math.min(3, 170 / modules.size));
+  const quiet = 4 * cell;
+  const side = modules.size * cell + 2 * quiet;
+  if (doc.y + side + 40 > doc.page.height - doc.page.margins.bottom) doc.addPage();
+  const x0 = doc.page.margins.left;
+  const y0 = doc.y + 12;
+  doc.save().rect(x0, y0, side, side).fill('#ffffff').fillColor('#000000');
+  for (let r = 0; r < modules.size; r++) {
+    for (let c = 0; c < modules.size; c++) if (modules.get(r, c)) doc.rect(x0 + quiet + c * cell, y0 + quiet + r * cell, cell, cell);
+  }
+  doc.fill('#000000').restore();
+  doc.font('regular').fontSize(9).fillColor('#333333').text(qr.caption, x0 + side + 12, y0 + side / 2 - 10, { width: doc.page.width - doc.page.margins.right - x0 - side - 12 });
+  doc.x = x0;
+  doc.y = y0 + side;
+  doc.fillColor('#000000');
+}
 
 /** Renders notices (D3 standard templates) as A4 PDFs in Chinese. */
 export class PdfNoticeRenderer implements NoticeRenderer {
@@ -71,6 +95,7 @@ export class PdfNoticeRenderer implements NoticeRenderer {
     doc.moveDown(3);
     doc.text(notice.department, { align: 'right' });
     doc.text(chineseDate(notice.date), { align: 'right' });
+    if (notice.qr) drawQr(doc, notice.qr);
     doc.moveDown(2);
     doc.fontSize(9).fillColor('#555555').text(`可凭统一服务监管码在网上办事平台查询办理进度。办件编号：${notice.caseId}`, { align: 'left' });
     doc.end();
