@@ -9,7 +9,9 @@ import { LOCAL_NAMES } from './lambdas.ts';
 export const TABLE_NAME = LOCAL_NAMES.table;
 export const filesBucketName = () => `yiwangtongban-files-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 /**
- * The alias of the KMS key that signs certificates (G2). To rotate: a new key takes the alias, and
- * the old key's ARN goes second in SIGNING_KEY_IDS so what it signed still verifies.
+ * The aliases of the KMS keys of certificates (G2): the one that signs, and the one it replaced.
+ * To rotate: the old key takes the `-previous` alias, a new key the signing one; both stay
+ * published, so what the old key signed still verifies. (Keys older than that are not published.)
  */
 export const SIGNING_KEY_ALIAS = 'alias/yiwangtongban-certificates';
+export const PREVIOUS_SIGNING_KEY_ALIAS = `${SIGNING_KEY_ALIAS}-previous`;

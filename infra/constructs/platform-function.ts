@@ -11,7 +11,7 @@ import { CATALOG_PARTITION, VERIFY_PREFIX } from '#shared/adapters/dynamodb/reco
 import { SERVICE_NAME } from '#shared/domain/metrics.ts';
 import { deployedRoutes } from '#shared/http/routes.ts';
 import { BUNDLING, LAMBDAS, ROOT, type LambdaName } from '../lambdas.ts';
-import { SIGNING_KEY_ALIAS } from '../names.ts';
+import { PREVIOUS_SIGNING_KEY_ALIAS, SIGNING_KEY_ALIAS } from '../names.ts';
 import { PowertoolsLayer } from './powertools-layer.ts';
 
 export type PlatformFunctionProps = {
@@ -232,11 +232,11 @@ export class PlatformFunction extends Construct {
     return this;
   }
 
-  /** May resume a waiting step of the case workflow with its task token. */
   /**
-   * The certificate-signing key, by its alias (infra/names.ts): its public key always, signing too
-   * when `sign`. Granted on keys the alias names (kms:ResourceAliases), so the grant follows the
-   * alias to a new key on rotation.
+   * The certificate-signing keys, by their aliases (infra/names.ts): the public keys always,
+   * signing too when `sign`. Granted on keys the aliases name (kms:ResourceAliases), so the grant
+   * follows the aliases to new keys on rotation. (Signing with the previous key is possible too;
+   * the code signs with the current one only.)
    */
   allowSigning({ sign }: { sign: boolean }): this {
     this.fn.addToRolePolicy(
@@ -244,14 +244,15 @@ export class PlatformFunction extends Construct {
         effect: Effect.ALLOW,
         actions: sign ? ['kms:GetPublicKey', 'kms:Sign'] : ['kms:GetPublicKey'],
         resources: [`arn:${Aws.PARTITION}:kms:${Aws.REGION}:${Aws.ACCOUNT_ID}:key/*`],
-        conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': SIGNING_KEY_ALIAS } },
+        conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [SIGNING_KEY_ALIAS, PREVIOUS_SIGNING_KEY_ALIAS] } },
       }),
     );
-    this.fn.addEnvironment('SIGNING_KEY_IDS', SIGNING_KEY_ALIAS);
+    this.fn.addEnvironment('SIGNING_KEY_IDS', `${SIGNING_KEY_ALIAS},${PREVIOUS_SIGNING_KEY_ALIAS}`);
     acknowledge(this, 'IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]', 'Only keys the certificate-signing alias names (kms:ResourceAliases condition), so the grant follows the alias when the key is rotated.');
     return this;
   }
 
+  /** May resume a waiting step of the case workflow with its task token. */
   allowResumeWorkflow(stateMachineArn: string): this {
     this.fn.addToRolePolicy(
       new PolicyStatement({ effect: Effect.ALLOW, actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [stateMachineArn] }),

@@ -24,7 +24,8 @@ export const maskedHolder = (holder: Certificate['holder']) => ({ nameMasked: ma
 /**
  * The public fields a certificate's QR code signs: who issued what, when, under which supervision
  * code and guide version, the decision it records (its audit event's hash), the holder masked.
- * Nothing personal beyond that: the summary stays in the library, shown to its holder.
+ * The summary is not in it (the verification answer shows it, as api.md has it: departments put
+ * there what a checker may see, not personal data).
  */
 export type CertificateClaims = PublicFields & { v: 1; guideVersion: number; decisionEventHash: string };
 

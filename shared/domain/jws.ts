@@ -32,6 +32,8 @@ export function verifyCompact(jws: string, keys: readonly PublicJwk[], typ: stri
   } catch {
     return { signatureValid: false, problem: 'its header or payload is not JSON' };
   }
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(header) || !isObject(payload)) return { signatureValid: false, problem: 'its header or payload is not a JSON object' };
   if (header.alg !== 'ES256') return { signatureValid: false, problem: 'not signed with ES256' };
   if (header.typ !== typ) return { signatureValid: false, problem: `not a ${typ}` };
   const key = keys.find((k) => k.kid === header.kid);

@@ -36,7 +36,8 @@ export type Certificate = {
   issuer: { code: string; name: string };
   issuedAt: string;
   summary: Record<string, unknown>;
-  // The four below are on every certificate issued since they are signed (2026-12), not on older ones.
+  // guideVersion, decisionEventHash, qr and status are on every certificate issued since they are
+  // signed (2026-12), not on older ones; `revoked` only on a revoked one.
   /** The guide's version the case was filed under, and the hash of the audit event that decided it. */
   guideVersion?: number;
   decisionEventHash?: string;

@@ -73,6 +73,7 @@ export async function checkMaterials(
       if ('certificateId' in ref) {
         const cert = await deps.certificates.getCertificate(ref.certificateId);
         if (!cert || cert.holder.id !== owner) errors.push({ path: `${path}.certificateId`, message: 'no such certificate of yours' });
+        else if (cert.status === 'revoked') errors.push({ path: `${path}.certificateId`, message: 'this certificate was revoked' });
         else {
           const { file, ...pinned } = pinCertificate(deps, cert);
           materials.push({ materialId: ref.materialId, source: 'certificate', certificateId: ref.certificateId, ...pinned });

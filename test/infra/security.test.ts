@@ -5,7 +5,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { CertificateEntity, DepartmentEntity, GuideRevisionEntity, VerificationEntity } from '#shared/adapters/dynamodb/records.ts';
 import { CaseEntity } from '#shared/adapters/dynamodb/cases.ts';
@@ -15,7 +15,9 @@ import { corsOriginsFrom, JWT_ISSUER_PATTERN, jwtIssuerFrom } from '../../infra/
 import { ANONYMOUS_FUNCTIONS, PlatformFunction } from '../../infra/constructs/platform-function.ts';
 import { CATALOG_PARTITION } from '#shared/adapters/dynamodb/records.ts';
 import { LAMBDAS } from '../../infra/lambdas.ts';
-import { SIGNING_KEY_ALIAS, TABLE_NAME } from '../../infra/names.ts';
+import { PREVIOUS_SIGNING_KEY_ALIAS, SIGNING_KEY_ALIAS, TABLE_NAME } from '../../infra/names.ts';
+import { CERTIFICATE_JWS_TYPE } from '#shared/domain/certificate.ts';
+import { jwkThumbprint, signCompact } from '#shared/domain/jws.ts';
 import { ACCESS_LOG_FIELDS, CORS_HEADERS } from '../../infra/stacks/stateless.ts';
 import { allows, anonymousFunctionIds, functionId, NO_BUNDLING, ofType, readsOf, resolve, roleOf, statementsOf, synthesizeStateless, TABLE_ARN, type NagReport, type Resource } from './support/iam.ts';
 
@@ -76,13 +78,18 @@ describe('A department secrets are out of reach of every anonymous route', () =>
   describe('what public-api’s code sends to DynamoDB on each of its routes', () => {
     const ddb = mockClient(DynamoDBDocumentClient);
     const kms = mockClient(KMSClient);
+    // The signing key KMS holds, so a QR the platform signed can be posted to /verify.
+    const key = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { x, y } = key.publicKey.export({ format: 'jwk' });
+    const signedQr = () =>
+      signCompact({ sign: async (build) => { const message = build(jwkThumbprint({ kty: 'EC', crv: 'P-256', x: x!, y: y! })); return { kid: '', message, signature: new Uint8Array(nodeSign('sha256', message, { key: key.privateKey, dsaEncoding: 'ieee-p1363' })) }; }, publicKeys: async () => [] }, { v: 1, certificateId: '01K', supervisionCode: '350100-261202-ABCDEFGH-X' }, CERTIFICATE_JWS_TYPE);
     const saved = { ...process.env };
     beforeAll(() => {
       // The signing key's alias as the template gives it to the function.
       const variables = (resources[functionId('public-api')]!.Properties.Environment as { Variables: Record<string, string> }).Variables;
       Object.assign(process.env, { TABLE_NAME, AWS_REGION: 'cn-north-1', SIGNING_KEY_IDS: variables.SIGNING_KEY_IDS });
       ddb.onAnyCommand().resolves({ Items: [] });
-      kms.on(GetPublicKeyCommand).resolves({ PublicKey: new Uint8Array(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'der', type: 'spki' })) });
+      kms.on(GetPublicKeyCommand).resolves({ PublicKey: new Uint8Array(key.publicKey.export({ format: 'der', type: 'spki' })) });
     });
     afterAll(() => {
       ddb.restore();
@@ -90,7 +97,7 @@ describe('A department secrets are out of reach of every anonymous route', () =>
       process.env = saved;
     });
 
-    it('is allowed by its policy: Queries of the CATALOG partition of the table and nothing else', async () => {
+    it('is allowed by its policy: Queries of the CATALOG and VERIFY#… partitions of the table and nothing else', async () => {
       const { handler } = await import('#functions/public-api.ts');
       const invoke = handler as unknown as (e: APIGatewayProxyEventV2, c: Context) => Promise<{ statusCode: number }>;
       const event = (routeKey: string, rawPath: string, pathParameters?: Record<string, string>) =>
@@ -99,8 +106,8 @@ describe('A department secrets are out of reach of every anonymous route', () =>
         const params = Object.fromEntries([...r.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, 'basic-pension-claim']));
         const path = r.path.replace(/\{(\w+)\}/g, (_, name: string) => params[name]!);
         const sent = event(`${r.method} ${r.path}`, path, Object.keys(params).length ? params : undefined);
-        const res = await invoke(r.method === 'POST' ? { ...sent, body: JSON.stringify({ qr: 'a.b.c' }) } : sent, {} as Context);
-        // Nothing is on file here: no certificate under that code, a QR that is not the platform's.
+        const res = await invoke(r.method === 'POST' ? { ...sent, body: JSON.stringify({ qr: await signedQr() }) } : sent, {} as Context);
+        // Nothing is on file here: no certificate under that code; a QR the platform signed, not in its library.
         expect(res.statusCode, r.operationId).toBe(r.operationId === 'verifyByCode' ? 404 : 200);
       }
       expect((await invoke(event('$default', '/nowhere'), {} as Context)).statusCode).toBe(404);
@@ -116,10 +123,12 @@ describe('A department secrets are out of reach of every anonymous route', () =>
         expect(allows(statements, { action: 'dynamodb:Query', resource: TABLE_ARN, leadingKeys: [pk] }), pk).toBe(true);
       }
       // The JWKS: only the public half of the key the alias names, never a signature.
-      expect(kms.calls().map((c) => (c.args[0] as object).constructor.name)).toEqual(['GetPublicKeyCommand']);
-      expect(kms.commandCalls(GetPublicKeyCommand)[0]!.args[0].input.KeyId).toBe(SIGNING_KEY_ALIAS);
+      expect(new Set(kms.calls().map((c) => (c.args[0] as object).constructor.name))).toEqual(new Set(['GetPublicKeyCommand']));
+      expect(kms.commandCalls(GetPublicKeyCommand).map((c) => c.args[0].input.KeyId)).toEqual([SIGNING_KEY_ALIAS, PREVIOUS_SIGNING_KEY_ALIAS]);
       const kmsStatements = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:')));
-      expect(kmsStatements).toEqual([expect.objectContaining({ Action: 'kms:GetPublicKey', Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': SIGNING_KEY_ALIAS } } })]);
+      expect(kmsStatements).toEqual([expect.objectContaining({ Action: 'kms:GetPublicKey', Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [SIGNING_KEY_ALIAS, PREVIOUS_SIGNING_KEY_ALIAS] } } })]);
+      // POST /verify asked for the verification records of the code its QR names.
+      expect(calls.map((c) => (c.input.ExpressionAttributeValues as Record<string, string>)[':pk'])).toContain('VERIFY#350100-261202-ABCDEFGH-X');
     });
   });
 });

@@ -154,6 +154,10 @@ describe('G2 a certificate carries a signed QR payload (compact JWS, ES256), hol
     await revokeCertificate(deps, { kind: 'staff', sub: 'a-1', name: '管理员', roles: ['admin'] }, certificateId, { reason: '错误颁发' });
     // Assess
     expect(await verifyByCode(deps, body.supervisionCode)).toMatchObject({ valid: false, signatureValid: true, revoked: true });
-    expect((await deps.certificates.getCertificate(certificateId))?.revoked).toMatchObject({ reason: '错误颁发', by: 'a-1' });
+    const stored = (await deps.certificates.getCertificate(certificateId))!;
+    expect(stored.revoked).toMatchObject({ reason: '错误颁发', by: 'a-1' });
+    // A second revocation racing the first (read before it) is refused by the transaction's condition, not an error.
+    expect(await deps.certificates.revokeCertificate({ ...stored, status: 'revoked', revoked: { at: stored.revoked!.at, reason: '再次', by: 'a-2' } })).toBe(false);
+    expect((await deps.certificates.getCertificate(certificateId))?.revoked?.reason).toBe('错误颁发');
   });
 });

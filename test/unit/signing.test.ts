@@ -46,7 +46,7 @@ describe('G2 certificate signatures (ES256), a key kept locally', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
-  it('rotates: the new key signs, the previous one still verifies what it signed, an older one is no longer published', async () => {
+  it('rotates: the new key signs, and every earlier key still verifies what it signed', async () => {
     // Prepare
     const signer = new LocalSigner(join(dir, 'c', 'keys.json'));
     const before = await signCompact(signer, payload, TYP);
@@ -61,7 +61,8 @@ describe('G2 certificate signatures (ES256), a key kept locally', () => {
     expect((await verifiedByJose(before, keys)).payload).toEqual(payload);
     expect((await verifiedByJose(after, keys)).payload).toEqual(payload);
     signer.rotate();
-    expect(verifyCompact(before, await signer.publicKeys(), TYP)).toMatchObject({ signatureValid: false, problem: 'signed with a key the platform does not publish' });
+    expect(await signer.publicKeys()).toHaveLength(3);
+    expect(verifyCompact(before, await signer.publicKeys(), TYP).signatureValid).toBe(true);
   });
 
   it('finds a changed payload, a changed header, another typ and alg "none" invalid', async () => {
@@ -76,6 +77,9 @@ describe('G2 certificate signatures (ES256), a key kept locally', () => {
     expect(verifyCompact(none, keys, TYP)).toMatchObject({ signatureValid: false, problem: 'not signed with ES256' });
     expect(verifyCompact(jws, keys, 'something-else')).toMatchObject({ signatureValid: false });
     expect(verifyCompact('not a jws', keys, TYP)).toMatchObject({ signatureValid: false, problem: 'not a compact JWS' });
+    // JSON that is not an object: null, a number, an array.
+    for (const header of ['null', '1', '[]']) expect(verifyCompact(`${Buffer.from(header).toString('base64url')}.e30.AAAA`, keys, TYP)).toMatchObject({ signatureValid: false });
+    expect(verifyCompact(`${h}.${Buffer.from('null').toString('base64url')}.${s}`, keys, TYP)).toMatchObject({ signatureValid: false });
   });
 });
 
@@ -99,6 +103,32 @@ describe('G2 certificate signatures with an AWS KMS key (ECC_NIST_P256)', () => 
     expect(kms.commandCalls(SignCommand)[0]!.args[0].input).toMatchObject({ KeyId: 'alias/current', MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' });
     expect(kms.commandCalls(GetPublicKeyCommand).map((c) => c.args[0].input.KeyId)).toEqual(['alias/current', 'alias/previous']);
     expect((await signer.publicKeys()).map((k) => k.kid)).toHaveLength(2);
+  });
+
+  it('signs with the very key it read (its ARN, not the alias), and sees the alias move to a new key within ten minutes', async () => {
+    // Prepare: the alias names key A, then (rotation) key B; the old key takes the -previous alias.
+    const b = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    let now = 0;
+    const signer = new KmsSigner(new KMSClient({ region: 'cn-north-1' }), ['alias/current', 'alias/previous'], () => now);
+    kms.on(GetPublicKeyCommand, { KeyId: 'alias/current' }).resolves({ ...spki(publicKey), KeyId: 'arn:aws:kms:cn-north-1:123456789012:key/a' });
+    kms.on(GetPublicKeyCommand, { KeyId: 'alias/previous' }).rejects(Object.assign(new Error('Alias alias/previous is not found.'), { name: 'NotFoundException' }));
+    const first = await signCompact(signer, payload, TYP);
+    expect(kms.commandCalls(SignCommand).at(-1)!.args[0].input.KeyId).toBe('arn:aws:kms:cn-north-1:123456789012:key/a');
+    expect(await signer.publicKeys()).toHaveLength(1);
+    // Act: rotation
+    kms.on(GetPublicKeyCommand, { KeyId: 'alias/current' }).resolves({ ...spki(b.publicKey), KeyId: 'arn:aws:kms:cn-north-1:123456789012:key/b' });
+    kms.on(GetPublicKeyCommand, { KeyId: 'alias/previous' }).resolves({ ...spki(publicKey), KeyId: 'arn:aws:kms:cn-north-1:123456789012:key/a' });
+    kms.on(SignCommand, { KeyId: 'arn:aws:kms:cn-north-1:123456789012:key/b' }).callsFake((input: { Message: Uint8Array }) => ({ Signature: new Uint8Array(ecdsaSign('sha256', input.Message, { key: b.privateKey, dsaEncoding: 'der' })) }));
+    // Assess: within the ten minutes it still signs with A — under A's id, so it verifies.
+    now = 9 * 60_000;
+    expect((await verifiedByJose(await signCompact(signer, payload, TYP), await signer.publicKeys())).payload).toEqual(payload);
+    now = 11 * 60_000;
+    const second = await signCompact(signer, payload, TYP);
+    expect(kms.commandCalls(SignCommand).at(-1)!.args[0].input.KeyId).toBe('arn:aws:kms:cn-north-1:123456789012:key/b');
+    const keys = await signer.publicKeys();
+    expect(keys).toHaveLength(2);
+    expect((await verifiedByJose(second, keys)).payload).toEqual(payload);
+    expect((await verifiedByJose(first, keys)).payload).toEqual(payload);
   });
 
   it('publishes a key once though configuration names it twice (an alias and its id)', async () => {

@@ -4,7 +4,7 @@ import { RuleViolation } from '../../errors.ts';
 import { indexAttributes, TABLE, type Entity, type IndexName } from './table.ts';
 import { dynamodbSdk, documentSdk } from '../provided.ts';
 
-const { ConditionalCheckFailedException } = dynamodbSdk();
+const { ConditionalCheckFailedException, TransactionCanceledException } = dynamodbSdk();
 const { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } = documentSdk();
 
 export type Item = Record<string, unknown>;
@@ -31,6 +31,17 @@ export async function conditionHolds(write: Promise<unknown>): Promise<boolean> 
     return true;
   } catch (err) {
     if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+/** A transaction that commits, or false when one of its conditions failed (the transaction was cancelled for it). */
+export async function transactionHolds(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (err) {
+    if (err instanceof TransactionCanceledException && (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')) return false;
     throw err;
   }
 }

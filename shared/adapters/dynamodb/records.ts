@@ -4,7 +4,7 @@ import type { GuideRevision } from '../../catalog/types.ts';
 import { Conflict, NotFound } from '../../errors.ts';
 import type { CalendarRepository, CatalogRepository, CertificateRepository, DepartmentRepository, IdempotencyStore, UploadRepository, VerificationRepository, WebhookLog } from '../../ports/records.ts';
 import { verificationOf, type CertificateVerification } from '../../domain/certificate.ts';
-import { conditionHolds, EXISTS, NOT_EXISTS, type TableClient } from './client.ts';
+import { conditionHolds, EXISTS, NOT_EXISTS, transactionHolds, type TableClient } from './client.ts';
 import { entity } from './table.ts';
 import { documentSdk } from '../provided.ts';
 
@@ -91,7 +91,7 @@ export class DynamoReplies implements CertificateRepository, IdempotencyStore, W
 
   async revokeCertificate(revoked: Certificate & { status: 'revoked'; revoked: NonNullable<Certificate['revoked']> }): Promise<boolean> {
     const TableName = this.table.name;
-    return conditionHolds(
+    return transactionHolds(
       this.table.doc.send(
         new TransactWriteCommand({
           TransactItems: [

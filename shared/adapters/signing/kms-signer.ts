@@ -19,39 +19,48 @@ export function derToJose(der: Uint8Array): Uint8Array {
   return new Uint8Array(Buffer.concat([integer(), integer()]));
 }
 
+/** How long a container trusts what it read of the keys: a rotation (the alias moved) is seen within it. */
+const KEYS_TTL_MS = 10 * 60_000;
+
 /**
- * Signs with AWS KMS keys (key spec ECC_NIST_P256, usage SIGN_VERIFY): the first of `keyIds`
- * signs, the others are published too (rotation: a new key first, the old one kept until what it
- * signed may go). A key's id is its public key's thumbprint, read once from KMS.
+ * Signs with AWS KMS keys (key spec ECC_NIST_P256, usage SIGN_VERIFY): the first of `keyIds` signs,
+ * the others are published too, those that exist (rotation: the alias `…-certificates` moves to a
+ * new key, the old key takes `…-certificates-previous`, so what it signed still verifies). A key's
+ * id is its public key's thumbprint. Each key is read from KMS at most every ten minutes, and a
+ * signature is made with the very key (its ARN) whose id the JWS names, never through the alias.
  */
 export class KmsSigner implements Signer {
-  private keys?: Promise<Array<{ keyId: string; jwk: PublicJwk }>>;
+  private keys?: { at: number; read: Promise<Array<{ keyArn: string; jwk: PublicJwk }>> };
 
-  constructor(private readonly client: KMSClient, private readonly keyIds: readonly string[]) {
+  constructor(private readonly client: KMSClient, private readonly keyIds: readonly string[], private readonly now = () => Date.now()) {
     if (keyIds.length === 0) throw new Error('no signing key configured (SIGNING_KEY_IDS)');
   }
 
-  private published() {
+  private async readKey(keyId: string): Promise<{ keyArn: string; jwk: PublicJwk }> {
     const { GetPublicKeyCommand } = kmsSdk();
-    this.keys ??= Promise.all(
-      this.keyIds.map(async (keyId) => {
-        const { PublicKey } = await this.client.send(new GetPublicKeyCommand({ KeyId: keyId }));
-        const { x, y } = createPublicKey({ key: Buffer.from(PublicKey!), format: 'der', type: 'spki' }).export({ format: 'jwk' });
-        const jwk: PublicJwk = { kty: 'EC', crv: 'P-256', x: x!, y: y!, kid: jwkThumbprint({ kty: 'EC', crv: 'P-256', x: x!, y: y! }), alg: 'ES256', use: 'sig' };
-        return { keyId, jwk };
-      }),
-    ).catch((err: unknown) => {
+    const { PublicKey, KeyId } = await this.client.send(new GetPublicKeyCommand({ KeyId: keyId }));
+    const { x, y } = createPublicKey({ key: Buffer.from(PublicKey!), format: 'der', type: 'spki' }).export({ format: 'jwk' });
+    const jwk: PublicJwk = { kty: 'EC', crv: 'P-256', x: x!, y: y!, kid: jwkThumbprint({ kty: 'EC', crv: 'P-256', x: x!, y: y! }), alg: 'ES256', use: 'sig' };
+    return { keyArn: KeyId ?? keyId, jwk };
+  }
+
+  /** The signing key first (its failure fails), then the previous ones that can be read (a missing one is left out). */
+  private published() {
+    if (this.keys && this.now() - this.keys.at < KEYS_TTL_MS) return this.keys.read;
+    const [current, ...previous] = this.keyIds;
+    const read = Promise.all([this.readKey(current!), ...previous.map((id) => this.readKey(id).catch(() => undefined))]).then((keys) => keys.filter((k) => k !== undefined));
+    this.keys = { at: this.now(), read };
+    read.catch(() => {
       this.keys = undefined;
-      throw err;
     });
-    return this.keys;
+    return read;
   }
 
   async sign(build: (kid: string) => Uint8Array) {
     const { SignCommand } = kmsSdk();
     const [current] = await this.published();
     const message = build(current!.jwk.kid);
-    const { Signature } = await this.client.send(new SignCommand({ KeyId: current!.keyId, Message: message, MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' }));
+    const { Signature } = await this.client.send(new SignCommand({ KeyId: current!.keyArn, Message: message, MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' }));
     return { kid: current!.jwk.kid, message, signature: derToJose(Signature!) };
   }
 

@@ -17,10 +17,10 @@ const newKey = (now: Date): StoredKey => {
 /**
  * The local stand-in of the KMS signing key: P-256 keys in one file under DATA_DIR (mode 0600),
  * made on first use and kept across restarts. `rotate()` adds a key that signs from then on; the
- * previous one stays published, so what it signed still verifies. At most `keep` keys are kept.
+ * earlier ones stay published, so what they signed still verifies (certificates last for years).
  */
 export class LocalSigner implements Signer {
-  constructor(private readonly file: string, private readonly keep = 2) {}
+  constructor(private readonly file: string) {}
 
   private read(): KeyFile {
     if (existsSync(this.file)) return JSON.parse(readFileSync(this.file, 'utf8')) as KeyFile;
@@ -49,7 +49,7 @@ export class LocalSigner implements Signer {
   /** A new current key; returns its id. */
   rotate(now = new Date()): string {
     const key = newKey(now);
-    this.write({ keys: [...this.read().keys, key].slice(-this.keep) });
+    this.write({ keys: [...this.read().keys, key] });
     return key.kid;
   }
 }
