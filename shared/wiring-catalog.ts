@@ -16,6 +16,10 @@ const { DynamoDBClient } = dynamodbSdk();
 /** The single table from the environment (TABLE_NAME), as every function reaches it. */
 export const tableFromEnv = (): DynamoRepositories => dynamoRepositories(traced(new DynamoDBClient({})), config.tableName);
 
+let publicTable: TableClient | undefined;
+/** public-api's one client of the table (it reads only the catalog and the verification records). */
+const anonymousTable = () => (publicTable ??= new TableClient(traced(new DynamoDBClient({})), config.tableName));
+
 let verifying: VerifyDeps | undefined;
 /** The signer's published keys and the certificates' public records (JWKS, /verify), built on first use. */
 export function verifyDeps(): VerifyDeps {
@@ -26,7 +30,7 @@ export function verifyDeps(): VerifyDeps {
       return (signer ??= signerFromEnv());
     },
     get verifications() {
-      return (records ??= new DynamoVerifications(new TableClient(traced(new DynamoDBClient({})), config.tableName)));
+      return (records ??= new DynamoVerifications(anonymousTable()));
     },
   };
   return verifying;
@@ -40,7 +44,7 @@ export function signerFromEnv(): Signer {
 
 let deps: CatalogDeps | undefined;
 /**
- * public-api's dependencies: only the catalog's published revisions. Kept apart from
+ * public-api's dependencies for the catalog: only its published revisions. Kept apart from
  * shared/wiring.ts so the anonymous, most-called function bundles none of the other adapters.
  */
 export function catalogDeps(): CatalogDeps {
@@ -48,7 +52,7 @@ export function catalogDeps(): CatalogDeps {
   deps ??= {
     realClock: systemClock,
     get catalog() {
-      return (store ??= new DynamoCatalog(new TableClient(traced(new DynamoDBClient({})), config.tableName)));
+      return (store ??= new DynamoCatalog(anonymousTable()));
     },
   };
   return deps;

@@ -18,6 +18,9 @@ export function maskId(id: string): string {
   return `${chars.slice(0, shown).join('')}${'*'.repeat(chars.length - 2 * shown)}${shown ? chars.slice(-shown).join('') : ''}`;
 }
 
+/** A certificate issued before they had a status (2026-12) stands unless revoked. */
+export const statusOf = (c: Certificate): 'valid' | 'revoked' => c.status ?? 'valid';
+
 /** The holder as anyone may see them. */
 export const maskedHolder = (holder: Certificate['holder']) => ({ nameMasked: maskName(holder.name), idMasked: maskId(holder.id) });
 
@@ -64,7 +67,7 @@ export const verificationOf = (c: Certificate): CertificateVerification => ({
   ...publicFields(c),
   summary: c.summary,
   ...(c.qr ? { qr: c.qr } : {}),
-  status: c.status ?? 'valid',
+  status: statusOf(c),
   ...(c.revoked ? { revokedAt: c.revoked.at } : {}),
 });
 

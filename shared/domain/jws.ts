@@ -1,11 +1,18 @@
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { PublicJwk, Signer } from '../ports/signer.ts';
 
 const b64url = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64url');
 
 /** A key's id: its RFC 7638 thumbprint (SHA-256 of its required members, in order), so the same key always has the same id. */
-export const jwkThumbprint = (jwk: Pick<PublicJwk, 'crv' | 'kty' | 'x' | 'y'>) =>
+const jwkThumbprint = (jwk: Pick<PublicJwk, 'crv' | 'kty' | 'x' | 'y'>) =>
   b64url(createHash('sha256').update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y })).digest());
+
+/** A P-256 public key as the JWKS publishes it, named by its thumbprint. */
+export function publicJwkOf(key: KeyObject): PublicJwk {
+  const { x, y } = key.export({ format: 'jwk' });
+  if (!x || !y) throw new Error('not an EC public key');
+  return { kty: 'EC', crv: 'P-256', x, y, kid: jwkThumbprint({ kty: 'EC', crv: 'P-256', x, y }), alg: 'ES256', use: 'sig' };
+}
 
 /** A compact JWS (RFC 7515) of `payload`, ES256, signed by the signer's current key; `typ` names what it is. */
 export async function signCompact(signer: Signer, payload: object, typ: string): Promise<string> {

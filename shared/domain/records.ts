@@ -48,6 +48,9 @@ export type Certificate = {
   revoked?: { at: string; reason: string; by: string };
 };
 
+/** A certificate as its revocation leaves it. */
+export type RevokedCertificate = Certificate & { status: 'revoked'; revoked: NonNullable<Certificate['revoked']> };
+
 export type StoredResponse = { status: number; body: unknown };
 
 export type IdempotencyRecord = { scope: string; key: string; requestHash: string; response: StoredResponse };

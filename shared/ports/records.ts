@@ -1,7 +1,7 @@
 import type { YearArrangement } from '../domain/calendar.ts';
 import type { Delivery } from '../domain/delivery.ts';
 import type { DecisionStats } from '../domain/performance.ts';
-import type { Certificate, Department, IdempotencyRecord, Upload } from '../domain/records.ts';
+import type { Certificate, Department, IdempotencyRecord, RevokedCertificate, Upload } from '../domain/records.ts';
 import type { GuideRevision } from '../catalog/types.ts';
 import type { CertificateVerification } from '../domain/certificate.ts';
 import type { Page } from './cases.ts';
@@ -29,7 +29,7 @@ export interface CertificateRepository {
    * Records a revocation on the certificate and on its public verification record, together;
    * false when the certificate was revoked (or changed) meanwhile.
    */
-  revokeCertificate(revoked: Certificate & { status: 'revoked'; revoked: NonNullable<Certificate['revoked']> }): Promise<boolean>;
+  revokeCertificate(revoked: RevokedCertificate): Promise<boolean>;
 }
 
 /** The certificates' public verification records, by supervision code (the only ones anonymous routes read beside the catalog). */

@@ -1,6 +1,8 @@
 import type { CaseRecord } from '../domain/case.ts';
-import { Forbidden } from '../errors.ts';
+import { Forbidden, NotFound } from '../errors.ts';
 import type { Principal } from '../domain/principal.ts';
+import type { Certificate } from '../domain/records.ts';
+import type { Deps } from './deps.ts';
 
 type Citizen = Extract<Principal, { kind: 'citizen' }>;
 type Staff = Extract<Principal, { kind: 'staff' }>;
@@ -27,4 +29,11 @@ export function canSeeCase(p: Principal | undefined, record: CaseRecord): boolea
   if (p.kind === 'citizen') return p.sub === record.applicant.id;
   if (p.roles.includes('admin')) return true;
   return !!p.dept && (p.dept === record.leadDepartment || record.coDepartments.includes(p.dept));
+}
+
+/** A certificate of the citizen asking; anyone else's, or none, is not found (its existence is not told). */
+export async function holdersCertificate(deps: Pick<Deps, 'certificates'>, p: Principal | undefined, certificateId: string): Promise<Certificate> {
+  const cert = await deps.certificates.getCertificate(certificateId);
+  if (!cert || p?.kind !== 'citizen' || cert.holder.id !== p.sub) throw new NotFound(`no certificate ${certificateId}`);
+  return cert;
 }

@@ -17,7 +17,7 @@ import type { Companion } from '../ports/cases.ts';
 import type { CaseListQuery, CreateCaseRequest } from '../schemas/api.ts';
 import type { CaseSummary } from '../domain/performance.ts';
 import { shanghaiDate, toShanghaiIso } from '../time.ts';
-import { canSeeCase, requireCitizen } from './access.ts';
+import { canSeeCase, holdersCertificate, requireCitizen } from './access.ts';
 import type { Deps } from './deps.ts';
 import { deliveriesFor, enqueue } from './deliveries.ts';
 import { followUpOf } from './follow-ups.ts';
@@ -28,7 +28,7 @@ import { calendarOf } from './calendar.ts';
 import { idempotencyOf, remember, replay } from './idempotency.ts';
 import { pinCertificate, pinForm, pinUpload } from './materials.ts';
 import { uploadKey } from './uploads.ts';
-import { maskedHolder } from '../domain/certificate.ts';
+import { maskedHolder, statusOf } from '../domain/certificate.ts';
 
 type CreateCase = z.output<typeof CreateCaseRequest>;
 
@@ -340,9 +340,7 @@ export async function listCases(deps: Pick<Deps, 'cases'>, principal: Principal 
 }
 
 export async function viewCertificate(deps: Pick<Deps, 'certificates'>, principal: Principal | undefined, certificateId: string) {
-  const cert = await deps.certificates.getCertificate(certificateId);
-  if (!cert || principal?.kind !== 'citizen' || cert.holder.id !== principal.sub) throw new NotFound(`no certificate ${certificateId}`);
+  const cert = await holdersCertificate(deps, principal, certificateId);
   const { holder, revoked: _revoked, ...rest } = cert;
-  // Older records (before certificates were signed) have no status: valid then.
-  return { ...rest, status: cert.status ?? 'valid', holder: maskedHolder(holder) };
+  return { ...rest, status: statusOf(cert), holder: maskedHolder(holder) };
 }

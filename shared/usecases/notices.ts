@@ -7,7 +7,7 @@ import { newId } from '../ids.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { Notice } from '../domain/records.ts';
 import { chineseDate, toShanghaiIso } from '../time.ts';
-import { canSeeCase } from './access.ts';
+import { canSeeCase, holdersCertificate } from './access.ts';
 import type { Deps } from './deps.ts';
 import type { FileJob } from '../domain/follow-up.ts';
 import { certificateDocumentKey } from '../domain/certificate.ts';
@@ -62,22 +62,22 @@ export async function documentLink(deps: Pick<Deps, 'cases' | 'blobs' | 'realClo
   if (!record || !canSeeCase(principal, record)) throw new NotFound(`no case ${caseId}`);
   const doc = record.documents.find((d) => d.docId === docId);
   if (!doc) throw new NotFound(`no document ${docId} on case ${caseId}`);
-  // Issued with the step, rendered by its follow-up right after: a moment when asked at once.
-  await whenWritten(deps, doc.objectKey, `document ${docId} of case ${caseId}`);
+  return { docId, kind: doc.kind, name: doc.name, ...(await renderedDownload(deps, doc.objectKey, `document ${docId} of case ${caseId}`, `${doc.name}-${record.supervisionCode}.pdf`)) };
+}
+
+/**
+ * A short-lived download of a PDF a step's follow-up renders right after the step (a notice, a
+ * certificate): asked for in that moment, it waits for it a little (503 Not ready after that).
+ */
+async function renderedDownload(deps: Pick<Deps, 'blobs' | 'realClock'>, objectKey: string, what: string, fileName: string) {
+  await whenWritten(deps, objectKey, what);
   const expiresAt = new Date(deps.realClock.now().getTime() + DOWNLOAD_SECONDS * 1000);
-  const url = await deps.blobs.presignGet(doc.objectKey, { expiresInSeconds: DOWNLOAD_SECONDS, fileName: `${doc.name}-${record.supervisionCode}.pdf` });
-  return { docId, kind: doc.kind, name: doc.name, url, expiresAt: toShanghaiIso(expiresAt) };
+  return { url: await deps.blobs.presignGet(objectKey, { expiresInSeconds: DOWNLOAD_SECONDS, fileName }), expiresAt: toShanghaiIso(expiresAt) };
 }
 
 /** GET /certificates/{id}/document: a short-lived download of the certificate's PDF (its QR on it), for its holder. */
 export async function certificateDocumentLink(deps: Pick<Deps, 'certificates' | 'blobs' | 'realClock'>, principal: Principal | undefined, certificateId: string) {
-  const cert = await deps.certificates.getCertificate(certificateId);
-  if (!cert || principal?.kind !== 'citizen' || cert.holder.id !== principal.sub) throw new NotFound(`no certificate ${certificateId}`);
+  const cert = await holdersCertificate(deps, principal, certificateId);
   if (!cert.qr) throw new NotFound(`certificate ${certificateId} was issued before certificates had a document`);
-  const objectKey = certificateDocumentKey(certificateId);
-  // Rendered by the completion's follow-up right after: a moment when asked at once.
-  await whenWritten(deps, objectKey, `the document of certificate ${certificateId}`);
-  const expiresAt = new Date(deps.realClock.now().getTime() + DOWNLOAD_SECONDS * 1000);
-  const url = await deps.blobs.presignGet(objectKey, { expiresInSeconds: DOWNLOAD_SECONDS, fileName: `${cert.name}-${cert.supervisionCode}.pdf` });
-  return { certificateId, name: cert.name, url, expiresAt: toShanghaiIso(expiresAt) };
+  return { certificateId, name: cert.name, ...(await renderedDownload(deps, certificateDocumentKey(certificateId), `the document of certificate ${certificateId}`, `${cert.name}-${cert.supervisionCode}.pdf`)) };
 }

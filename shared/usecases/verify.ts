@@ -24,11 +24,17 @@ function answer(record: CertificateVerification | undefined, signatureValid: boo
   };
 }
 
-const signedFor = (qr: string | undefined, keys: Awaited<ReturnType<Deps['signer']['publicKeys']>>, record: CertificateVerification) => {
-  if (!qr) return false;
-  const checked = verifyCompact(qr, keys, CERTIFICATE_JWS_TYPE);
-  const claims = checked.payload as Partial<CertificateClaims> | undefined;
-  return checked.signatureValid && claims?.certificateId === record.certificateId && claims.supervisionCode === record.supervisionCode;
+type Keys = Awaited<ReturnType<Deps['signer']['publicKeys']>>;
+
+/** A QR's signature checked, and what it claims if it holds (nothing of a signature that does not). */
+function readQr(qr: string, keys: Keys): { signatureValid: boolean; claims?: Partial<CertificateClaims>; problem?: string } {
+  const checked = verifyCompact(qr.trim(), keys, CERTIFICATE_JWS_TYPE);
+  return checked.signatureValid ? { signatureValid: true, claims: checked.payload as Partial<CertificateClaims> } : { signatureValid: false, ...(checked.problem ? { problem: checked.problem } : {}) };
+}
+
+const signedFor = (qr: string | undefined, keys: Keys, record: CertificateVerification) => {
+  const { claims } = qr ? readQr(qr, keys) : {};
+  return claims?.certificateId === record.certificateId && claims.supervisionCode === record.supervisionCode;
 };
 
 /** GET /verify/{supervisionCode}: the certificate issued under the code, its stored QR checked against the published keys. */
@@ -44,8 +50,8 @@ export async function verifyByCode(deps: VerifyDeps, supervisionCode: string) {
  * platform's signature says so, and nothing of what it claims is repeated back.
  */
 export async function verifyQr(deps: VerifyDeps, body: { qr: string }) {
-  const checked = verifyCompact(body.qr.trim(), await deps.signer.publicKeys(), CERTIFICATE_JWS_TYPE);
-  const claims = checked.payload as Partial<CertificateClaims> | undefined;
+  const checked = readQr(body.qr, await deps.signer.publicKeys());
+  const { claims } = checked;
   if (!checked.signatureValid || typeof claims?.supervisionCode !== 'string' || typeof claims.certificateId !== 'string') {
     return { ...answer(undefined, false), reason: checked.problem ?? 'not a certificate of this platform' };
   }

@@ -8,14 +8,14 @@
  * an external import, so it still builds): the figure is the bundle so built.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { bundleLambda, bundleOptions } from '../../infra/bundle.ts';
 import { LAMBDAS, ROOT, type LambdaName } from '../../infra/lambdas.ts';
-import { lambdaLayout } from '../support/lambda-layout.ts';
+import { lambdaLayout, providedModules } from '../support/lambda-layout.ts';
 
 async function bundle(name: LambdaName, plugins: Plugin[] = [], keep?: string): Promise<{ bytes: number; metafile: Metafile }> {
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'ywtb-bundle-'));
@@ -75,8 +75,7 @@ const WHAT_IFS: Array<[string, ...Plugin[]]> = [
   ['pdfkit and fontkit left out', pdfPackages],
 ];
 
-/** The modules shared/adapters/provided.ts loads beside the bundle (the SDK's and the layer's). */
-const PROVIDED = [...readFileSync(join(ROOT, 'shared', 'adapters', 'provided.ts'), 'utf8').matchAll(/load\('([^']+)'\)/g)].map((m) => m[1]!);
+const PROVIDED = providedModules();
 
 export async function bundleReport(top = 15): Promise<string> {
   const lines: string[] = [];

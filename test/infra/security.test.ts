@@ -17,7 +17,7 @@ import { CATALOG_PARTITION } from '#shared/adapters/dynamodb/records.ts';
 import { LAMBDAS } from '../../infra/lambdas.ts';
 import { PREVIOUS_SIGNING_KEY_ALIAS, SIGNING_KEY_ALIAS, TABLE_NAME } from '../../infra/names.ts';
 import { CERTIFICATE_JWS_TYPE } from '#shared/domain/certificate.ts';
-import { jwkThumbprint, signCompact } from '#shared/domain/jws.ts';
+import { publicJwkOf, signCompact } from '#shared/domain/jws.ts';
 import { ACCESS_LOG_FIELDS, CORS_HEADERS } from '../../infra/stacks/stateless.ts';
 import { allows, anonymousFunctionIds, functionId, NO_BUNDLING, ofType, readsOf, resolve, roleOf, statementsOf, synthesizeStateless, TABLE_ARN, type NagReport, type Resource } from './support/iam.ts';
 
@@ -80,9 +80,8 @@ describe('A department secrets are out of reach of every anonymous route', () =>
     const kms = mockClient(KMSClient);
     // The signing key KMS holds, so a QR the platform signed can be posted to /verify.
     const key = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const { x, y } = key.publicKey.export({ format: 'jwk' });
     const signedQr = () =>
-      signCompact({ sign: async (build) => { const message = build(jwkThumbprint({ kty: 'EC', crv: 'P-256', x: x!, y: y! })); return { kid: '', message, signature: new Uint8Array(nodeSign('sha256', message, { key: key.privateKey, dsaEncoding: 'ieee-p1363' })) }; }, publicKeys: async () => [] }, { v: 1, certificateId: '01K', supervisionCode: '350100-261202-ABCDEFGH-X' }, CERTIFICATE_JWS_TYPE);
+      signCompact({ sign: async (build) => { const message = build(publicJwkOf(key.publicKey).kid); return { kid: '', message, signature: new Uint8Array(nodeSign('sha256', message, { key: key.privateKey, dsaEncoding: 'ieee-p1363' })) }; }, publicKeys: async () => [] }, { v: 1, certificateId: '01K', supervisionCode: '350100-261202-ABCDEFGH-X' }, CERTIFICATE_JWS_TYPE);
     const saved = { ...process.env };
     beforeAll(() => {
       // The signing key's alias as the template gives it to the function.

@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { stageLayer } from '../../infra/layer.ts';
 import { ROOT } from '../../infra/lambdas.ts';
@@ -24,3 +24,7 @@ export function lambdaLayout(root: string) {
   const env = (extra: Record<string, string> = {}, path = nodePath): NodeJS.ProcessEnv => ({ ...inherited, AWS_REGION: 'us-east-1', NODE_PATH: path, ...extra });
   return { opt, task, runtimeModules: join(runtime, 'node_modules'), nodePath, env };
 }
+
+/** The modules shared/adapters/provided.ts loads beside a bundle (the runtime's SDK, the layer's), as its source names them. */
+export const providedModules = (): string[] =>
+  [...readFileSync(join(ROOT, 'shared', 'adapters', 'provided.ts'), 'utf8').matchAll(/load\((['"`])([^'"`]+)\1\)/g)].map((m) => m[2]!);

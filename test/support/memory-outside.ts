@@ -1,10 +1,10 @@
-import { createHash, generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
-import { jwkThumbprint } from '#shared/domain/jws.ts';
+import { createHash, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
+import { publicJwkOf } from '#shared/domain/jws.ts';
 import type { MetricPoint } from '#shared/domain/metrics.ts';
 import { CopySourceChanged } from '#shared/errors.ts';
 import type { BlobStore, MetricsSink, NoticeRenderer, WebhookSender, Workflow } from '#shared/ports/outside.ts';
 import type { ScheduledTask, Scheduler } from '#shared/ports/scheduler.ts';
-import type { PublicJwk, Signer } from '#shared/ports/signer.ts';
+import type { Signer } from '#shared/ports/signer.ts';
 
 /**
  * In-memory fakes of the ports outside the table (the workflow, metrics, files, scheduler, webhook
@@ -96,18 +96,14 @@ export const textNotices: NoticeRenderer = { render: async (notice) => Buffer.fr
 /** A P-256 key in memory, for tests: signs as the local and KMS signers do (ES256, r ‖ s). */
 export class MemorySigner implements Signer {
   private readonly keys = [generateKeyPairSync('ec', { namedCurve: 'P-256' })];
-  private jwk(key: KeyObject): PublicJwk {
-    const { x, y } = key.export({ format: 'jwk' });
-    return { kty: 'EC', crv: 'P-256', x: x!, y: y!, kid: jwkThumbprint({ kty: 'EC', crv: 'P-256', x: x!, y: y! }), alg: 'ES256', use: 'sig' };
-  }
   async sign(build: (kid: string) => Uint8Array) {
     const current = this.keys.at(-1)!;
-    const kid = this.jwk(current.publicKey).kid;
+    const { kid } = publicJwkOf(current.publicKey);
     const message = build(kid);
     return { kid, message, signature: new Uint8Array(nodeSign('sha256', message, { key: current.privateKey, dsaEncoding: 'ieee-p1363' })) };
   }
   async publicKeys() {
-    return this.keys.map((k) => this.jwk(k.publicKey)).reverse();
+    return this.keys.map((k) => publicJwkOf(k.publicKey)).reverse();
   }
   rotate() {
     this.keys.push(generateKeyPairSync('ec', { namedCurve: 'P-256' }));

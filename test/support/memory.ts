@@ -3,7 +3,7 @@ import type { YearArrangement } from '#shared/domain/calendar.ts';
 import { FINAL_STATUSES, type AuditEvent, type CaseRecord } from '#shared/domain/case.ts';
 import type { Delivery } from '#shared/domain/delivery.ts';
 import { summaryOf, type CaseSummary, type DecisionStats } from '#shared/domain/performance.ts';
-import type { Certificate, Department, IdempotencyRecord, Upload } from '#shared/domain/records.ts';
+import type { Certificate, Department, IdempotencyRecord, RevokedCertificate, Upload } from '#shared/domain/records.ts';
 import { verificationOf, type CertificateVerification } from '#shared/domain/certificate.ts';
 import { isWatched } from '#shared/domain/watch.ts';
 import { waitKey, type Wait, type WorkflowRun } from '#shared/domain/workflow.ts';
@@ -235,7 +235,7 @@ export class MemoryTable {
       timers: this.timerStore,
       certificates: {
         getCertificate: async (id: string) => copy(this.certificates.get(id)),
-        revokeCertificate: async (revoked: Certificate & { status: 'revoked'; revoked: NonNullable<Certificate['revoked']> }) => {
+        revokeCertificate: async (revoked: RevokedCertificate) => {
           const now = this.certificates.get(revoked.certificateId);
           if (!now || now.status === 'revoked') return false;
           this.certificates.set(revoked.certificateId, copy(revoked));

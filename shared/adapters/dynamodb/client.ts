@@ -24,23 +24,14 @@ export type PartitionQuery = {
 export const NOT_EXISTS = `attribute_not_exists(${TABLE.partitionKey})`;
 export const EXISTS = `attribute_exists(${TABLE.partitionKey})`;
 
-/** A false answer for a condition that does not hold; any other error is thrown. */
+/** A false answer for a condition that does not hold (of a write, or of a transaction's item); any other error is thrown. */
 export async function conditionHolds(write: Promise<unknown>): Promise<boolean> {
   try {
     await write;
     return true;
   } catch (err) {
     if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
-}
-
-/** A transaction that commits, or false when one of its conditions failed (the transaction was cancelled for it). */
-export async function transactionHolds(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (err) {
+    // A transaction says so by being cancelled for a failed condition.
     if (err instanceof TransactionCanceledException && (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')) return false;
     throw err;
   }

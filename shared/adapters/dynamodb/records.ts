@@ -1,10 +1,10 @@
 import type { YearArrangement } from '../../domain/calendar.ts';
-import type { Certificate, Department, IdempotencyRecord, Upload } from '../../domain/records.ts';
+import type { Certificate, Department, IdempotencyRecord, RevokedCertificate, Upload } from '../../domain/records.ts';
 import type { GuideRevision } from '../../catalog/types.ts';
 import { Conflict, NotFound } from '../../errors.ts';
 import type { CalendarRepository, CatalogRepository, CertificateRepository, DepartmentRepository, IdempotencyStore, UploadRepository, VerificationRepository, WebhookLog } from '../../ports/records.ts';
 import { verificationOf, type CertificateVerification } from '../../domain/certificate.ts';
-import { conditionHolds, EXISTS, NOT_EXISTS, transactionHolds, type TableClient } from './client.ts';
+import { conditionHolds, EXISTS, NOT_EXISTS, type TableClient } from './client.ts';
 import { entity } from './table.ts';
 import { documentSdk } from '../provided.ts';
 
@@ -89,9 +89,9 @@ export class DynamoReplies implements CertificateRepository, IdempotencyStore, W
     return this.table.get(CertificateEntity, { certificateId }, { consistent: false });
   }
 
-  async revokeCertificate(revoked: Certificate & { status: 'revoked'; revoked: NonNullable<Certificate['revoked']> }): Promise<boolean> {
+  async revokeCertificate(revoked: RevokedCertificate): Promise<boolean> {
     const TableName = this.table.name;
-    return transactionHolds(
+    return conditionHolds(
       this.table.doc.send(
         new TransactWriteCommand({
           TransactItems: [

@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { jwkThumbprint } from '../../domain/jws.ts';
+import { publicJwkOf } from '../../domain/jws.ts';
 import type { PublicJwk, Signer } from '../../ports/signer.ts';
 import { kmsSdk } from '../provided.ts';
 
@@ -39,9 +39,7 @@ export class KmsSigner implements Signer {
   private async readKey(keyId: string): Promise<{ keyArn: string; jwk: PublicJwk }> {
     const { GetPublicKeyCommand } = kmsSdk();
     const { PublicKey, KeyId } = await this.client.send(new GetPublicKeyCommand({ KeyId: keyId }));
-    const { x, y } = createPublicKey({ key: Buffer.from(PublicKey!), format: 'der', type: 'spki' }).export({ format: 'jwk' });
-    const jwk: PublicJwk = { kty: 'EC', crv: 'P-256', x: x!, y: y!, kid: jwkThumbprint({ kty: 'EC', crv: 'P-256', x: x!, y: y! }), alg: 'ES256', use: 'sig' };
-    return { keyArn: KeyId ?? keyId, jwk };
+    return { keyArn: KeyId ?? keyId, jwk: publicJwkOf(createPublicKey({ key: Buffer.from(PublicKey!), format: 'der', type: 'spki' })) };
   }
 
   /** The signing key first (its failure fails), then the previous ones that can be read (a missing one is left out). */
