@@ -62,6 +62,16 @@ export const config = {
     return process.env.S3_FORCE_PATH_STYLE === 'true';
   },
   /**
+   * Where the applicants' SMS go: SMS_OUTBOX_FILE, the local gateway stand-in's file (under
+   * DATA_DIR), or else Amazon SNS, with SMS_SENDER_ID as the sender id where one is registered.
+   */
+  get sms(): { kind: 'file'; file: string } | { kind: 'sns'; senderId?: string } {
+    const file = process.env.SMS_OUTBOX_FILE;
+    if (file) return { kind: 'file', file };
+    const senderId = process.env.SMS_SENDER_ID;
+    return { kind: 'sns', ...(senderId ? { senderId } : {}) };
+  },
+  /**
    * Where certificates are signed: SIGNING_KEY_FILE, a key file of the local stand-in (under
    * DATA_DIR), or else SIGNING_KEY_IDS, the KMS keys (ids, ARNs or aliases, comma-separated): the
    * first signs, all are published.

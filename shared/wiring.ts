@@ -6,12 +6,14 @@ import { EmfMetrics } from './adapters/metrics/emf.ts';
 import { S3BlobStore } from './adapters/s3/blob-store.ts';
 import type { DynamoRepositories } from './adapters/dynamodb/repositories.ts';
 import { StepFunctionsWorkflow } from './adapters/sfn/workflow.ts';
-import { s3Sdk, schedulerSdk, sfnSdk } from './adapters/provided.ts';
+import { s3Sdk, schedulerSdk, sfnSdk, snsSdk } from './adapters/provided.ts';
+import { LocalOutbox } from './adapters/sms/local-outbox.ts';
+import { SnsNotifier } from './adapters/sms/sns-notifier.ts';
 import type { Signer } from './ports/signer.ts';
 import { config } from './config.ts';
 import { traced } from './log.ts';
 import { localCaseClock, systemClock } from './ports/clock.ts';
-import type { NoticeRenderer } from './ports/outside.ts';
+import type { Notifier, NoticeRenderer } from './ports/outside.ts';
 import type { Scheduler } from './ports/scheduler.ts';
 import type { Deps } from './usecases/deps.ts';
 import { signerFromEnv, tableFromEnv } from './wiring-catalog.ts';
@@ -31,7 +33,9 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
   let signer: Signer | undefined;
   let scheduler: Scheduler | undefined;
   let renderer: NoticeRenderer | undefined;
+  let notifier: Notifier | undefined;
   const table = () => (store ??= tableFromEnv());
+  const caseClock = () => (config.movableCaseClock ? localCaseClock : systemClock);
   return {
     get cases() { return table().cases; },
     get workflowRuns() { return table().workflowRuns; },
@@ -61,6 +65,10 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
         config.schedulerMode === 'table' ? new TableScheduler(table().timers) : new EventBridgeScheduler(traced(new (schedulerSdk().SchedulerClient)({})), config.schedulerTarget));
     },
     sender: new HttpWebhookSender({ allowLoopback: config.allowLoopbackWebhooks }),
+    get notifier() {
+      const sms = config.sms;
+      return (notifier ??= sms.kind === 'file' ? new LocalOutbox(sms.file, caseClock()) : new SnsNotifier(traced(new (snsSdk().SNSClient)({})), sms.senderId));
+    },
     retryTimeScale: config.retryTimeScale,
     get workflow() {
       return (workflow ??= new StepFunctionsWorkflow(traced(new (sfnSdk().SFNClient)({})), config.stateMachineArn));
@@ -74,7 +82,7 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
         return renderer.render(notice);
       },
     },
-    clock: config.movableCaseClock ? localCaseClock : systemClock,
+    clock: caseClock(),
     realClock: systemClock,
     regionCode: config.regionCode,
     get calendars() { return table().calendars; },

@@ -252,6 +252,17 @@ export class PlatformFunction extends Construct {
     return this;
   }
 
+  /**
+   * May send the applicants' SMS through Amazon SNS (G4): published to a phone number, which has no
+   * resource ARN, so the grant is on `*` — and publishing to any topic is denied beside it.
+   */
+  allowSms(): this {
+    this.fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['sns:Publish'], resources: ['*'] }));
+    this.fn.addToRolePolicy(new PolicyStatement({ effect: Effect.DENY, actions: ['sns:Publish'], resources: [`arn:${Aws.PARTITION}:sns:*:*:*`] }));
+    acknowledge(this, 'IAM5[Resource::*]', 'SNS takes no resource ARN for an SMS published straight to a phone number; publishing to any topic is denied in the same policy.');
+    return this;
+  }
+
   /** May resume a waiting step of the case workflow with its task token. */
   allowResumeWorkflow(stateMachineArn: string): this {
     this.fn.addToRolePolicy(

@@ -40,7 +40,7 @@ export class SupervisionDashboard extends Construct {
   readonly alerts: Topic;
   /** Encrypts the alerts topic. A key of our own: CloudWatch may not use the AWS managed alias/aws/sns. */
   readonly alertsKey: Key;
-  readonly alarms: { redCases: Alarm; escalations: Alarm; deadLetteredWebhooks: Alarm; deadLetteredTimers: Alarm; failedTimers: Alarm; failedFollowUps: Alarm };
+  readonly alarms: { redCases: Alarm; escalations: Alarm; deadLetteredWebhooks: Alarm; deadLetteredSms: Alarm; deadLetteredTimers: Alarm; failedTimers: Alarm; failedFollowUps: Alarm };
 
   constructor(scope: Construct, id: string, props: SupervisionDashboardProps) {
     super(scope, id);
@@ -114,6 +114,7 @@ export class SupervisionDashboard extends Construct {
       redCases: alarm('RedCases', 'A case turned red: its promised limit has passed (红灯警告).', total(METRIC.casesTurnedRed)),
       escalations: alarm('EscalatedSupervisions', 'A department did not answer a supervision (督办) in time; it was escalated.', total(METRIC.supervisionsEscalated)),
       deadLetteredWebhooks: alarm('DeadLetteredWebhooks', 'A webhook to a department failed every attempt and waits for an administrator.', total(METRIC.webhooksDeadLettered)),
+      deadLetteredSms: alarm('DeadLetteredSms', 'An SMS to an applicant was refused by SNS on every attempt and waits for an administrator (GET /admin/webhooks/dead-letters lists it with the webhooks).', total(METRIC.smsDeadLettered)),
       deadLetteredTimers: alarm(
         'DeadLetteredTimers',
         'A timer (webhook attempt or case watch) could not be delivered to the timer function.',
@@ -164,8 +165,11 @@ export class SupervisionDashboard extends Construct {
         width: 12,
       }),
       new GraphWidget({
-        title: 'Dead letters: webhooks, timers and follow-ups',
-        left: [total(METRIC.webhooksDeadLettered, Duration.hours(1)).with({ label: 'webhooks dead-lettered' })],
+        title: 'Dead letters: webhooks, SMS, timers and follow-ups',
+        left: [
+          total(METRIC.webhooksDeadLettered, Duration.hours(1)).with({ label: 'webhooks dead-lettered' }),
+          total(METRIC.smsDeadLettered, Duration.hours(1)).with({ label: 'SMS dead-lettered' }),
+        ],
         right: [
           props.timerDeadLetters.metricApproximateNumberOfMessagesVisible({ label: 'timers in the DLQ' }),
           props.timerFailures.metricApproximateNumberOfMessagesVisible({ label: 'timers failed' }),

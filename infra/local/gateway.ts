@@ -10,9 +10,9 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 export type Authorizer = (token: string) => Promise<Record<string, string>>;
-export type LocalRoute = (body: unknown) => Promise<{ status: number; body: unknown }>;
-/** What the local runtime serves itself: every local-only route of the table, answering as the route declares (the body as sent). */
-export type LocalRoutes = { [K in OperationId as Api[K] extends { localOnly: true } ? K : never]: (body: unknown) => Promise<ResultOf<Api[K]>> };
+export type LocalRoute = (body: unknown, query: Record<string, string>) => Promise<{ status: number; body: unknown }>;
+/** What the local runtime serves itself: every local-only route of the table, answering as the route declares (the body and query as sent). */
+export type LocalRoutes = { [K in OperationId as Api[K] extends { localOnly: true } ? K : never]: (body: unknown, query: Record<string, string>) => Promise<ResultOf<Api[K]>> };
 
 export function lambdaContext(functionName: string): Context {
   return {
@@ -99,7 +99,7 @@ export function createGateway(opts: {
           return problem(res, 400, 'the body is not valid JSON');
         }
         try {
-          const out = await local(parsed);
+          const out = await local(parsed, Object.fromEntries(url.searchParams));
           res.writeHead(out.status, { 'content-type': 'application/json', ...SECURITY_HEADERS });
           return res.end(JSON.stringify(out.body));
         } catch (err) {

@@ -9,7 +9,8 @@ import { timerStreamRecord } from '#shared/adapters/dynamodb/timers.ts';
 import type { Timer } from '#shared/ports/scheduler.ts';
 import type { MendReport } from '#shared/ports/records.ts';
 import { HTTP_FUNCTIONS, type HttpFunctionName } from '#shared/http/routes.ts';
-import { DevClockRequest, DevTokenRequest } from '#shared/schemas/api.ts';
+import { DevClockRequest, DevOutboxQuery, DevTokenRequest } from '#shared/schemas/api.ts';
+import { LocalOutbox } from '#shared/adapters/sms/local-outbox.ts';
 import { validate } from '#shared/schemas/validate.ts';
 import { RuleViolation } from '#shared/errors.ts';
 import { CASE_STATE_MACHINE_FILE, LAMBDAS, LOCAL_NAMES, ROOT, type LambdaName } from '../lambdas.ts';
@@ -90,6 +91,7 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     const sfnEndpoint = await stepFunctions.listen();
     stops.push(() => stepFunctions.stop());
 
+    const outboxFile = join(opts.dataDir, 'outbox', 'sms.jsonl');
     // The Lambdas' environment: the same variables as in AWS, with the standard endpoint
     // variables pointing the SDK clients at the stand-ins.
     Object.assign(process.env, {
@@ -109,6 +111,8 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
       CASE_CLOCK: 'movable',
       // The certificate-signing key's local stand-in (AWS: a KMS key, SIGNING_KEY_IDS).
       SIGNING_KEY_FILE: join(opts.dataDir, 'signing', 'keys.json'),
+      // The SMS gateway's local stand-in (AWS: Amazon SNS): what it takes, GET /dev/outbox lists.
+      SMS_OUTBOX_FILE: outboxFile,
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       // EMF lines would flood the terminal; the same figures are in GET /admin/supervision, read
       // from the table. POWERTOOLS_METRICS_DISABLED=false npm start prints them.
@@ -173,6 +177,10 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
         issueDevToken: async (body) => {
           const { token, expiresAt } = await signDevToken(keys, validate(DevTokenRequest, body, '', 'the body'));
           return { status: 200, body: { token, expiresAt: expiresAt.toISOString() } };
+        },
+        readDevOutbox: async (_body, query) => {
+          const { to } = validate(DevOutboxQuery, query, '', 'the query');
+          return { status: 200, body: { items: new LocalOutbox(outboxFile, localCaseClock).list(to) } };
         },
         moveDevClock: async (body) => {
           const move = validate(DevClockRequest, body, '', 'the body');

@@ -151,6 +151,7 @@ export class StatelessStack extends Stack {
       .allowStartWorkflow(stateMachineArn)
       .allowResumeWorkflow(stateMachineArn)
       .allowTimers(timers)
+      .allowSms()
       .allowReadStream(props.tableStreamArn);
     followUps.fn.addEventSourceMapping('TableStream', {
       eventSourceArn: props.tableStreamArn,
@@ -178,6 +179,7 @@ export class StatelessStack extends Stack {
       .bindBucket({ bucketName: props.bucketName, access: 'R' })
       .allowTableScan(table)
       .allowTimers(timers)
+      .allowSms()
       .allowRecoverWorkflow(stateMachineArn, executionArnPattern);
     // Lambda's own default of two retries, written down; then the invocation record goes to the queue.
     timerFunction.fn.configureAsyncInvoke({ onFailure: new SqsDestination(timerFailures), retryAttempts: 2 });

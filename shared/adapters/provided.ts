@@ -24,6 +24,7 @@ export const dynamodbUtil = (): typeof import('@aws-sdk/util-dynamodb') => load(
 export const s3Sdk = (): typeof import('@aws-sdk/client-s3') => load('@aws-sdk/client-s3');
 export const s3Presigner = (): typeof import('@aws-sdk/s3-request-presigner') => load('@aws-sdk/s3-request-presigner');
 export const sfnSdk = (): typeof import('@aws-sdk/client-sfn') => load('@aws-sdk/client-sfn');
+export const snsSdk = (): typeof import('@aws-sdk/client-sns') => load('@aws-sdk/client-sns');
 export const kmsSdk = (): typeof import('@aws-sdk/client-kms') => load('@aws-sdk/client-kms');
 export const schedulerSdk = (): typeof import('@aws-sdk/client-scheduler') => load('@aws-sdk/client-scheduler');
 

@@ -1,16 +1,15 @@
 import { BlockList, isIP } from 'node:net';
 
 /**
- * Outbound webhooks (api.md "Out"): one delivery per event and department, written in the same
- * transaction as the change it reports, then attempted until the department answers 2xx.
+ * What the platform sends out (api.md "Out"; G4): a webhook to a department per event, and an SMS
+ * to the applicant per step that tells them something. Each is written in the same transaction as
+ * the change it reports, then attempted until it is taken (a department's 2xx, the SMS gateway's
+ * acceptance) or parked as a dead letter: one outbox, one retry schedule, one sweep for both.
  */
-export type Delivery = {
+type Attempts = {
   /** Also the Standard Webhooks `webhook-id`, so a department can drop repeats. */
   deliveryId: string;
-  deptCode: string;
-  type: OutboundType;
   occurredAt: string;
-  data: Record<string, unknown>;
   status: 'pending' | 'delivered' | 'dead';
   attempts: number;
   nextAttemptAt?: string;
@@ -18,6 +17,29 @@ export type Delivery = {
   deliveredAt?: string;
   deadAt?: string;
 };
+
+/** A webhook to a department (`channel` is absent on deliveries written before SMS were sent). */
+export type WebhookDelivery = Attempts & {
+  channel?: 'webhook';
+  deptCode: string;
+  type: OutboundType;
+  data: Record<string, unknown>;
+};
+
+/** An SMS to the applicant (G4): `to` is their account (`sub`), `phone` the contact number they filed. */
+export type SmsDelivery = Attempts & {
+  channel: 'sms';
+  to: string;
+  phone: string;
+  caseId: string;
+  /** The template it was made from: the event type it reports (`case.accepted`, …). */
+  template: string;
+  text: string;
+};
+
+export type Delivery = WebhookDelivery | SmsDelivery;
+
+export const isSms = (d: Delivery): d is SmsDelivery => d.channel === 'sms';
 
 export type OutboundType =
   | 'case.submitted'
@@ -37,7 +59,7 @@ export const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 5
 export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 
 /** The event body a department receives: `{id, type, occurredAt, data}`. */
-export function deliveryBody(d: Delivery): string {
+export function deliveryBody(d: WebhookDelivery): string {
   return JSON.stringify({ id: d.deliveryId, type: d.type, occurredAt: d.occurredAt, data: d.data });
 }
 

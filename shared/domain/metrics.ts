@@ -16,6 +16,8 @@ export const METRIC = {
   supervisionsOpened: 'SupervisionsOpened',
   supervisionsEscalated: 'SupervisionsEscalated',
   webhooksDeadLettered: 'WebhooksDeadLettered',
+  /** An SMS to an applicant the gateway refused on every attempt (platform-wide). */
+  smsDeadLettered: 'SmsDeadLettered',
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 

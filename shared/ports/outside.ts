@@ -40,6 +40,17 @@ export interface WebhookSender {
   post(url: string, headers: Record<string, string>, body: string): Promise<{ ok: boolean; status?: number; error?: string }>;
 }
 
+/** One SMS to an applicant (G4): `id` is its delivery's, the same on every attempt. */
+export type OutgoingSms = { id: string; to: string; phone: string; caseId: string; template: string; text: string };
+
+/**
+ * Sends SMS (G4): Amazon SNS in AWS, a persisted outbox file locally (GET /dev/outbox). Says
+ * whether the gateway took the message, without throwing for its refusals.
+ */
+export interface Notifier {
+  send(sms: OutgoingSms): Promise<{ ok: boolean; error?: string }>;
+}
+
 /** Department performance figures (F4): CloudWatch metrics in AWS. */
 export interface MetricsSink {
   emit(points: MetricPoint[]): void;

@@ -66,19 +66,29 @@ export const DepartmentSecretResponse = DepartmentView.extend({
   secret: z.string().describe('Standard Webhooks secret (whsec_…); shown only once'),
 });
 
-export const DeliveryView = z.object({
+const attempts = {
   deliveryId: z.string(),
-  deptCode: z.string(),
-  type: z.string(),
   occurredAt: isoTime,
-  data: z.record(z.string(), z.unknown()),
   status: z.enum(['pending', 'delivered', 'dead']),
   attempts: z.number().int(),
   nextAttemptAt: isoTime.optional(),
   lastError: z.string().optional(),
   deliveredAt: isoTime.optional(),
   deadAt: isoTime.optional(),
-});
+};
+/** An outbound delivery: a webhook to a department, or an SMS to an applicant (its number masked). */
+export const DeliveryView = z.discriminatedUnion('channel', [
+  z.object({ channel: z.literal('webhook'), deptCode: z.string(), type: z.string(), data: z.record(z.string(), z.unknown()), ...attempts }),
+  z.object({
+    channel: z.literal('sms'),
+    to: z.string().describe('the applicant’s account'),
+    phoneMasked: z.string().describe('the number it goes to, e.g. 138****8877'),
+    caseId: z.string(),
+    template: z.string(),
+    text: z.string(),
+    ...attempts,
+  }),
+]);
 export const DeadLetterList = z.object({ items: z.array(DeliveryView), nextCursor: z.string().nullable() });
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 export const CalendarYearRequest = z
@@ -119,3 +129,17 @@ export const DevClockRequest = z.union([
 ]);
 export const DevClockResponse = z.object({ now: isoTime });
 export const DevTokenResponse = z.object({ token: z.string(), expiresAt: isoTime });
+export const DevOutboxQuery = z.object({ to: z.string().min(1).max(64).optional().describe('the applicant’s account (sub); all messages without it') }).strict();
+export const DevOutbox = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      to: z.string(),
+      phone: z.string(),
+      caseId: z.string(),
+      template: z.string().describe('the event the SMS reports, e.g. case.accepted'),
+      text: z.string(),
+      sentAt: isoTime,
+    }),
+  ),
+});

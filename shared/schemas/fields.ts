@@ -12,7 +12,9 @@ export const unifiedSocialCreditCode = z
   .refine(isValidUnifiedSocialCreditCode, '不是有效的统一社会信用代码（GB 32100 校验位不符）')
   .describe('统一社会信用代码');
 
-export const mobilePhone = z.string().regex(/^1[3-9]\d{9}$/, '请填写 11 位手机号码').describe('联系电话');
+/** A mainland mobile number (11 digits): what an SMS can reach. */
+export const MOBILE_PHONE = /^1[3-9]\d{9}$/;
+export const mobilePhone = z.string().regex(MOBILE_PHONE, '请填写 11 位手机号码').describe('联系电话');
 
 export const personName = z.string().trim().min(2).max(30);
 

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { openableMaterials, type AuditEvent, type CaseRecord } from '../domain/case.ts';
 import { outboundFor } from '../domain/actions/index.ts';
-import { deliveryBody, MAX_ATTEMPTS, RETRY_DELAYS_MS, type Delivery } from '../domain/delivery.ts';
+import { deliveryBody, isSms, MAX_ATTEMPTS, RETRY_DELAYS_MS, type Delivery, type WebhookDelivery } from '../domain/delivery.ts';
 import { METRIC } from '../domain/metrics.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import type { Principal } from '../domain/principal.ts';
@@ -12,11 +12,16 @@ import { requireAdmin } from './access.ts';
 import type { Deps } from './deps.ts';
 import { activeSecrets, loadDepartment } from './departments.ts';
 import { logger } from '../log.ts';
+import { maskPhone, smsFor } from './notifications.ts';
 
 const timerName = (d: Pick<Delivery, 'deliveryId'>, attempt: number) => `deliver-${d.deliveryId}-${attempt}`;
 
-/** The deliveries a step causes, to be written in the step's own transaction. */
+/** The deliveries a step causes — its webhooks and the applicant's SMS — to be written in the step's own transaction. */
 export function deliveriesFor(deps: Pick<Deps, 'clock'>, record: CaseRecord, event: AuditEvent): Delivery[] {
+  return [...webhooksFor(deps, record, event), ...smsFor(deps, record, event)];
+}
+
+function webhooksFor(deps: Pick<Deps, 'clock'>, record: CaseRecord, event: AuditEvent): WebhookDelivery[] {
   return outboundFor(record, event).map(({ deptCode, type }) => ({
     deliveryId: `msg_${newId(deps.clock.now())}`,
     deptCode,
@@ -51,33 +56,41 @@ export async function scheduleFirstAttempts(deps: Pick<Deps, 'scheduler' | 'cloc
   await Promise.all(deliveries.map((d) => deps.scheduler.schedule(timerName(d, 1), deps.clock.now(), { task: 'deliver', deliveryId: d.deliveryId })));
 }
 
-/** One attempt: the delivery, its department's URL and secret, the sender, and the next attempt's timer. */
-export type DeliveryDeps = Pick<Deps, 'departments' | 'deliveries' | 'scheduler' | 'sender' | 'retryTimeScale' | 'clock' | 'realClock' | 'metrics'>;
+/** One attempt: the delivery, its department's URL and secret, the sender (or the SMS gateway), and the next attempt's timer. */
+export type DeliveryDeps = Pick<Deps, 'departments' | 'deliveries' | 'scheduler' | 'sender' | 'notifier' | 'retryTimeScale' | 'clock' | 'realClock' | 'metrics'>;
+
+/** A webhook signed with the department's current secret and POSTed. */
+async function postWebhook(deps: DeliveryDeps, d: WebhookDelivery, realNow: Date): Promise<{ ok: boolean; error?: string }> {
+  const found = await loadDepartment(deps, d.deptCode);
+  const secret = found ? activeSecrets(found.dept, realNow)[0] : undefined;
+  if (!found?.dept.webhookUrl) return { ok: false, error: `department ${d.deptCode} has no webhook URL` };
+  if (!secret) return { ok: false, error: `department ${d.deptCode} has no webhook secret` };
+  const body = deliveryBody(d);
+  const headers = {
+    'webhook-id': d.deliveryId,
+    'webhook-timestamp': String(Math.floor(realNow.getTime() / 1000)),
+    'webhook-signature': new Webhook(secret).sign(d.deliveryId, realNow, body),
+  };
+  return deps.sender.post(found.dept.webhookUrl, headers, body);
+}
+
+/** What the log says of a delivery. */
+const described = (d: Delivery) =>
+  isSms(d) ? { deliveryId: d.deliveryId, channel: 'sms', template: d.template, caseId: d.caseId } : { deliveryId: d.deliveryId, type: d.type, deptCode: d.deptCode, caseId: d.data.caseId };
 
 /**
- * One attempt: sign with the department's current secret and POST. 2xx delivers; otherwise the
- * next attempt is scheduled with back-off, and after the last the delivery is parked as a dead
- * letter. A timer that fires twice finds the attempt already recorded and changes nothing.
+ * One attempt: a webhook POSTed, signed, or an SMS handed to the gateway. 2xx (the gateway taking
+ * it) delivers; otherwise the next attempt is scheduled with back-off, and after the last the
+ * delivery is parked as a dead letter. A timer that fires twice finds the attempt already
+ * recorded and changes nothing.
  */
 export async function attemptDelivery(deps: DeliveryDeps, deliveryId: string, opts: { firstOnly?: boolean } = {}): Promise<Delivery | undefined> {
   const d = await deps.deliveries.getDelivery(deliveryId);
   // A step's follow-up makes the first attempt; run again, it leaves the series to its timers.
   if (!d || d.status !== 'pending' || (opts.firstOnly && d.attempts > 0)) return d;
-  const realNow = deps.realClock.now();
-  const found = await loadDepartment(deps, d.deptCode);
-  const secret = found ? activeSecrets(found.dept, realNow)[0] : undefined;
-  let result: { ok: boolean; error?: string };
-  if (!found?.dept.webhookUrl) result = { ok: false, error: `department ${d.deptCode} has no webhook URL` };
-  else if (!secret) result = { ok: false, error: `department ${d.deptCode} has no webhook secret` };
-  else {
-    const body = deliveryBody(d);
-    const headers = {
-      'webhook-id': d.deliveryId,
-      'webhook-timestamp': String(Math.floor(realNow.getTime() / 1000)),
-      'webhook-signature': new Webhook(secret).sign(d.deliveryId, realNow, body),
-    };
-    result = await deps.sender.post(found.dept.webhookUrl, headers, body);
-  }
+  const result = isSms(d)
+    ? await deps.notifier.send({ id: d.deliveryId, to: d.to, phone: d.phone, caseId: d.caseId, template: d.template, text: d.text })
+    : await postWebhook(deps, d, deps.realClock.now());
   const now = deps.clock.now();
   const attempts = d.attempts + 1;
   const { nextAttemptAt: _n, lastError: _e, ...rest } = d;
@@ -89,11 +102,12 @@ export async function attemptDelivery(deps: DeliveryDeps, deliveryId: string, op
     next = { ...rest, attempts, nextAttemptAt: toShanghaiIso(at), lastError: result.error ?? 'failed' };
   }
   if (!(await deps.deliveries.recordAttempt(next, d.attempts))) return deps.deliveries.getDelivery(deliveryId);
-  const said = { deliveryId, type: next.type, deptCode: next.deptCode, caseId: next.data.caseId, attempts, ...(next.lastError ? { error: next.lastError } : {}) };
-  if (next.status === 'pending') logger.info('webhook attempt failed; retrying', { ...said, nextAttemptAt: next.nextAttemptAt });
-  else if (next.status === 'dead') logger.warn('webhook dead-lettered', said);
-  else logger.info('webhook delivered', said);
-  if (next.status === 'dead') deps.metrics.emit([{ name: METRIC.webhooksDeadLettered, value: 1, department: next.deptCode }]);
+  const said = { ...described(next), attempts, ...(next.lastError ? { error: next.lastError } : {}) };
+  const what = isSms(next) ? 'sms' : 'webhook';
+  if (next.status === 'pending') logger.info(`${what} attempt failed; retrying`, { ...said, nextAttemptAt: next.nextAttemptAt });
+  else if (next.status === 'dead') logger.warn(`${what} dead-lettered`, said);
+  else logger.info(`${what} delivered`, said);
+  if (next.status === 'dead') deps.metrics.emit([isSms(next) ? { name: METRIC.smsDeadLettered, value: 1 } : { name: METRIC.webhooksDeadLettered, value: 1, department: next.deptCode }]);
   if (next.status === 'pending') await deps.scheduler.schedule(timerName(next, attempts + 1), new Date(next.nextAttemptAt!), { task: 'deliver', deliveryId });
   return next;
 }
@@ -113,7 +127,11 @@ export async function sweepDeliveries(deps: Pick<Deps, 'deliveries' | 'scheduler
   return { rescheduled: lost.length };
 }
 
-const view = (d: Delivery) => ({ ...d });
+const view = (d: Delivery) => {
+  if (!isSms(d)) return { ...d, channel: 'webhook' as const };
+  const { phone, ...rest } = d;
+  return { ...rest, phoneMasked: maskPhone(phone) };
+};
 
 export async function listDeadLetters(deps: Pick<Deps, 'deliveries'>, principal: Principal | undefined, query: { limit: number; cursor?: string }) {
   requireAdmin(principal);

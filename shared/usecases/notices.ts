@@ -1,5 +1,6 @@
 import { findItem } from '../catalog/index.ts';
 import { noticeFor } from '../domain/actions/index.ts';
+import type { NoticeContext } from '../domain/actions/define.ts';
 import type { CaseDocument, CaseRecord, Command, DocumentKind } from '../domain/case.ts';
 import { NotFound } from '../errors.ts';
 import { whenWritten } from './follow-ups.ts';
@@ -24,18 +25,25 @@ const TITLES: Record<DocumentKind, string> = {
 
 const DOWNLOAD_SECONDS = 5 * 60;
 
-/** The notice a command issues (D1, D2, D3), from the case as it will be after the command; the department's name is added when it is rendered. */
-function noticeOf(record: CaseRecord, command: Command): { kind: DocumentKind; notice: Omit<Notice, 'department'> } | undefined {
+/** What a notice or an SMS may say of the case (as it will be after the step) and of its guide. */
+export function noticeContext(record: CaseRecord): NoticeContext | undefined {
   const item = findItem(record.serviceItem.code);
   if (!item) return undefined;
-  const draft = noticeFor(command, {
+  return {
     record,
     filed: `你（单位）于${chineseDate(record.createdAt)}通过网上办事平台提交的${record.serviceItem.name}申请`,
     contact: `咨询电话：${item.consultationPhone}；投诉电话：${item.complaintPhone}。`,
     remedies: item.rightsAndRemedies,
     materialName: (id) => item.materials.find((m) => m.id === id)?.name ?? id,
+    result: item.result.name,
     date: chineseDate,
-  });
+  };
+}
+
+/** The notice a command issues (D1, D2, D3), from the case as it will be after the command; the department's name is added when it is rendered. */
+function noticeOf(record: CaseRecord, command: Command): { kind: DocumentKind; notice: Omit<Notice, 'department'> } | undefined {
+  const ctx = noticeContext(record);
+  const draft = ctx && noticeFor(command, ctx);
   if (!draft) return undefined;
   const { kind, ...text } = draft;
   return { kind, notice: { supervisionCode: record.supervisionCode, caseId: record.caseId, applicant: record.applicant.name, date: record.updatedAt, title: TITLES[kind], ...text } };

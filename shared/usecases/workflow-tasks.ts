@@ -10,6 +10,7 @@ import { newId } from '../ids.ts';
 import type { Certificate } from '../domain/records.ts';
 import { CERTIFICATE_JWS_TYPE, certificateClaims, certificateDocument, certificateDocumentKey, verificationOf } from '../domain/certificate.ts';
 import { followUpOf } from './follow-ups.ts';
+import { deliveriesFor, enqueue } from './deliveries.ts';
 import { signCompact } from '../domain/jws.ts';
 import { CASE_STATUSES } from '../domain/case.ts';
 import { validate } from '../schemas/validate.ts';
@@ -81,7 +82,10 @@ export async function runWorkflowTask(deps: WorkflowTaskDeps, input: unknown): P
   }
 }
 
-/** Approved → the certificate goes into the library, then the case completes (G1: in that order, atomically). */
+/**
+ * Approved → the case completes with its certificate in the library and the applicant's SMS queued
+ * (G1): one transaction, so neither is ever without the other.
+ */
 async function issueCertificate(deps: Pick<Deps, 'cases' | 'clock' | 'signer'>, caseId: string): Promise<Record<string, unknown>> {
   return retrying(async () => {
     const found = await deps.cases.getWithEvents(caseId);
@@ -112,11 +116,17 @@ async function issueCertificate(deps: Pick<Deps, 'cases' | 'clock' | 'signer'>, 
     const { record: next, event } = decide(record, { type: 'complete', certificateId: certificate.certificateId }, system, certificate.issuedAt);
     // Its PDF, with the QR, is rendered by the completion's follow-up (the function that renders PDFs).
     const pdf = { kind: 'notice' as const, objectKey: certificateDocumentKey(certificate.certificateId), deptCode: item.department.code, notice: certificateDocument(certificate) };
+    const deliveries = deliveriesFor(deps, next, event);
     await deps.cases.commit({
       record: next,
       event,
       expectedVersion: record.version,
-      companions: [{ kind: 'putCertificate', certificate }, { kind: 'publishCertificate', verification: verificationOf(certificate) }, followUpOf(deps, { caseId, version: next.version, files: [pdf] })],
+      companions: [
+        { kind: 'putCertificate', certificate },
+        { kind: 'publishCertificate', verification: verificationOf(certificate) },
+        ...enqueue(deliveries),
+        followUpOf(deps, { caseId, version: next.version, files: [pdf], deliveries: deliveries.map((d) => d.deliveryId) }),
+      ],
     });
     logCaseChange(event);
     return { status: next.status, certificateId: certificate.certificateId };

@@ -52,6 +52,13 @@ describe('README walkthrough, verbatim, against npm start', () => {
     expect(stdout).toContain('{"valid":true,"signatureValid":true}');
     expect(stdout).toContain('{"valid":false,"revoked":false,"signatureValid":false,"reason":"the signature does not match"}');
     expect(stdout).toContain('%PDF-');
+    // G4: the applicant's SMS, one per step, the completion's with the certificate's name
+    const sms = [...stdout.matchAll(/^(case\.\w+) {2}(【一网通办】.*)$/gm)].map((m) => [m[1], m[2]]);
+    expect(sms).toEqual([
+      ['case.accepted', expect.stringMatching(/^【一网通办】陈美玲，您于\d{4}年\d+月\d+日提交的个体工商户设立登记申请已受理，承诺1个工作日内办结。监督码：350100-/)],
+      ['case.approved', expect.stringContaining('申请已审查通过，营业执照（个体工商户）正在制发。')],
+      ['case.completed', expect.stringContaining('申请已办结，电子证照“营业执照（个体工商户）”已存入您的电子证照库')],
+    ]);
     // the supplement path
     expect(stdout).toMatch(/"case.submitted",\s*"case.supplement_requested",\s*"case.supplemented",\s*"case.accepted"/);
     expect(stdout).toMatch(/"documents": \[\s*"补齐补正告知书",\s*"受理通知书"\s*\]/);

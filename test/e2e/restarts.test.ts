@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { findItem } from '#shared/catalog/index.ts';
 import { pdf, sha256 } from '../support/fixtures.ts';
 import { until } from '../support/deps.ts';
-import { api, fileIndividualBusiness, hook, platform, restartPlatform, token, useLocalPlatform } from '../support/e2e.ts';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { api, dataDir, fileIndividualBusiness, hook, platform, restartPlatform, token, useLocalPlatform } from '../support/e2e.ts';
 
 useLocalPlatform();
 
@@ -74,5 +76,40 @@ describe('E3 kill -9 in the middle of a joint case', () => {
     const done = await until(() => api(`/cases/${caseId}`, { token: company }), (r) => r.body.status === 'completed');
     expect(done.body.opinions).toMatchObject({ 'fz-zjj': { opinion: 'agree' }, 'fz-rfb': { opinion: 'agree', note: '同意' } });
     expect(done.body.certificates).toHaveLength(1);
+  });
+});
+
+describe('G4 kill -9 between the commit and the SMS', () => {
+  it('sends the applicant’s SMS after the restart, once', { timeout: 120_000 }, async () => {
+    // Prepare: the SMS gateway's stand-in cannot take anything (its outbox file is a folder now).
+    const citizen = await token({ sub: 'u-sms-restart', name: '林晓东', authLevel: 2 });
+    const admin = await token({ sub: 'admin', name: '管理员', roles: ['admin'] });
+    const secret = (await api('/admin/departments/fz-scjg/rotate-secret', { method: 'POST', token: admin })).body.secret as string;
+    const caseId = await fileIndividualBusiness(citizen);
+    const outbox = join(dataDir, 'outbox', 'sms.jsonl');
+    rmSync(outbox, { force: true, recursive: true });
+    mkdirSync(outbox, { recursive: true });
+    try {
+      // Act: the acceptance commits its SMS; the gateway refuses it; the process dies.
+      expect((await hook(secret, 'fz-scjg', { type: 'case.accept', caseId, data: {} })).status).toBe(202);
+      const refused = new RegExp(`"message":"sms attempt failed; retrying".*"caseId":"${caseId}"`);
+      expect(await until(async () => refused.test(platform.output()), Boolean)).toBe(true);
+      platform.proc.kill('SIGKILL');
+      await platform.exited;
+    } finally {
+      rmSync(outbox, { recursive: true, force: true });
+    }
+    await restartPlatform();
+
+    // Assess: the SMS committed with the acceptance is sent after the restart, and only once.
+    const sent = await until(
+      () => api(`/dev/outbox?to=u-sms-restart`),
+      (r) => r.body.items.length > 0,
+      60_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const again = (await api(`/dev/outbox?to=u-sms-restart`)).body.items;
+    expect(again).toEqual(sent.body.items);
+    expect(again).toEqual([expect.objectContaining({ caseId, template: 'case.accepted', to: 'u-sms-restart', text: expect.stringContaining('林晓东，您于') })]);
   });
 });

@@ -70,3 +70,20 @@ describe('C1 D1 F5 follow-ups run with the grants of what they do, and the reque
     expect(allows(statementsOf(functionId('department-hooks')), { action: 's3:PutObject', resource: `${FILES}/documents/01K/01K2.pdf` })).toBe(false);
   });
 });
+
+describe('G4 the SMS go out from the functions that send them, to phone numbers only', () => {
+  // A publish straight to a phone number is authorized against no resource ARN ("*").
+  const toPhone = { action: 'sns:Publish', resource: '*' };
+  const toTopic = { action: 'sns:Publish', resource: `arn:${resolve({ Ref: 'AWS::Partition' })}:sns:cn-north-1:123456789012:Yiwangtongban-Stateless-SupervisionAlerts` };
+
+  it('lets follow-ups (first attempts) and timers (retries) publish to a phone number, and to no topic', () => {
+    for (const name of ['follow-ups', 'timers'] as const) {
+      expect(allows(statementsOf(functionId(name)), toPhone), name).toBe(true);
+      expect(allows(statementsOf(functionId(name)), toTopic), name).toBe(false);
+    }
+  });
+
+  it('lets no other function send an SMS', () => {
+    for (const name of (Object.keys(LAMBDAS) as LambdaName[]).filter((n) => n !== 'follow-ups' && n !== 'timers')) expect(allows(statementsOf(functionId(name)), toPhone), name).toBe(false);
+  });
+});

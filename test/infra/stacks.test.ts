@@ -234,8 +234,8 @@ describe('F4 dashboard and alarms', () => {
       AlarmActions: [Match.objectLike({ Ref: Match.stringLikeRegexp('SupervisionAlerts') })],
     });
 
-  it('alarms on red cases, escalated supervisions and dead-lettered webhooks, from the metrics the use cases emit', () => {
-    for (const name of [METRIC.casesTurnedRed, METRIC.supervisionsEscalated, METRIC.webhooksDeadLettered]) {
+  it('alarms on red cases, escalated supervisions and dead-lettered webhooks and SMS, from the metrics the use cases emit', () => {
+    for (const name of [METRIC.casesTurnedRed, METRIC.supervisionsEscalated, METRIC.webhooksDeadLettered, METRIC.smsDeadLettered]) {
       alarmOn(name);
       stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: name, Namespace: METRICS_NAMESPACE, Dimensions: [{ Name: 'service', Value: SERVICE_NAME }] });
     }
@@ -250,7 +250,7 @@ describe('F4 dashboard and alarms', () => {
     const dashboards = stateless.findResources('AWS::CloudWatch::Dashboard');
     expect(Object.keys(dashboards)).toHaveLength(1);
     const body = JSON.stringify(Object.values(dashboards)[0]!.Properties.DashboardBody);
-    for (const name of Object.values(METRIC).filter((n) => n !== METRIC.webhooksDeadLettered)) {
+    for (const name of Object.values(METRIC).filter((n) => n !== METRIC.webhooksDeadLettered && n !== METRIC.smsDeadLettered)) {
       expect(body, name).toMatch(new RegExp(`SEARCH\\('\\{${METRICS_NAMESPACE},department,service\\} MetricName=[\\\\"]+${name}[\\\\"]+'`));
     }
     expect(body).toContain('Median working days used');

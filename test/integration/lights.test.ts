@@ -1,7 +1,7 @@
 import { fileCase, listCases, staffAction, supervisionOverview, viewCase } from '../support/checked.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findItem } from '#shared/catalog/index.ts';
-import type { Delivery } from '#shared/domain/delivery.ts';
+import { isSms, type Delivery, type WebhookDelivery } from '#shared/domain/delivery.ts';
 import { runScheduledTask } from '#shared/usecases/scheduled.ts';
 import { watchAll } from '#shared/usecases/watch.ts';
 import { Forbidden, RuleViolation } from '#shared/errors.ts';
@@ -16,7 +16,7 @@ const store = () => deps.store.timers;
 const acceptedPensionCase = (day?: string) => acceptedPensionCaseOf(deps, day);
 
 const outbound = async (caseId: string) =>
-  ((await deps.store.deliveries.listOverdueDeliveries('9999-12-31', 1000)) as Delivery[]).filter((d) => d.data.caseId === caseId).map((d) => d.type);
+  ((await deps.store.deliveries.listOverdueDeliveries('9999-12-31', 1000)) as Delivery[]).filter((d): d is WebhookDelivery => !isSms(d) && d.data.caseId === caseId).map((d) => d.type);
 
 beforeAll(async () => {
   deps = await integrationDeps();
@@ -45,7 +45,7 @@ describe('D1 F3 the acceptance clock on the same timers and watch', () => {
     const late = await viewCase(deps, citizen(), caseId);
     expect(late).toMatchObject({ status: 'submitted', light: 'red', late: ['fz-rsj'] });
     expect(late.supervisions).toEqual([expect.objectContaining({ deptCode: 'fz-rsj', stage: 'acceptance', status: 'open' })]);
-    const sent = ((await deps.store.deliveries.listOverdueDeliveries('9999-12-31', 1000)) as Delivery[]).filter((d) => d.data.caseId === caseId && d.type !== 'case.submitted');
+    const sent = ((await deps.store.deliveries.listOverdueDeliveries('9999-12-31', 1000)) as Delivery[]).filter((d): d is WebhookDelivery => !isSms(d) && d.data.caseId === caseId && d.type !== 'case.submitted');
     expect(sent.map((d) => [d.type, d.data.stage]).sort()).toEqual([
       ['deadline.red', 'acceptance'],
       ['deadline.yellow', 'acceptance'],

@@ -22,6 +22,9 @@ import { S3RVER_CREDENTIALS } from '../../infra/local/s3-local.ts';
 import { TEST_BUCKET } from './stand-ins.ts';
 import { RecordingMetrics, RecordingWorkflow } from './memory.ts';
 import { MemorySigner } from './memory-outside.ts';
+import { LocalOutbox } from '#shared/adapters/sms/local-outbox.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export { RecordingMetrics, RecordingWorkflow };
 
@@ -80,6 +83,8 @@ export async function integrationDeps(
     workflow,
     scheduler: new TableScheduler(store.timers),
     sender: new HttpWebhookSender({ allowLoopback: true }),
+    // The local runtime's SMS gateway stand-in, on a file of this test's own.
+    notifier: new LocalOutbox(join(tmpdir(), `sms-${randomUUID()}.jsonl`), clock),
     retryTimeScale: 1,
     clock,
     realClock: systemClock,

@@ -2,7 +2,7 @@ import { createHash, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { publicJwkOf } from '#shared/domain/jws.ts';
 import type { MetricPoint } from '#shared/domain/metrics.ts';
 import { CopySourceChanged } from '#shared/errors.ts';
-import type { BlobStore, MetricsSink, NoticeRenderer, WebhookSender, Workflow } from '#shared/ports/outside.ts';
+import type { BlobStore, MetricsSink, Notifier, NoticeRenderer, OutgoingSms, WebhookSender, Workflow } from '#shared/ports/outside.ts';
 import type { ScheduledTask, Scheduler } from '#shared/ports/scheduler.ts';
 import type { Signer } from '#shared/ports/signer.ts';
 
@@ -87,6 +87,17 @@ export class RecordingSender implements WebhookSender {
   async post(url: string, _headers: Record<string, string>, body: string) {
     this.posts.push({ url, body });
     return { ok: true, status: 200 };
+  }
+}
+
+/** An SMS gateway that keeps what it took; `down` makes it refuse everything. */
+export class RecordingNotifier implements Notifier {
+  readonly sent: OutgoingSms[] = [];
+  down = false;
+  async send(sms: OutgoingSms) {
+    if (this.down) return { ok: false, error: 'the SMS gateway is down' };
+    this.sent.push(sms);
+    return { ok: true };
   }
 }
 

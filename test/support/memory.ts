@@ -15,7 +15,7 @@ import type { Timer, TimerStore } from '#shared/ports/scheduler.ts';
 import { runFollowUp } from '#shared/usecases/follow-ups.ts';
 import type { WorkflowRunRepository } from '#shared/ports/workflow-runs.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
-import { MemoryBlobs, MemoryScheduler, RecordingMetrics, RecordingSender, RecordingWorkflow, textNotices, MemorySigner } from './memory-outside.ts';
+import { MemoryBlobs, MemoryScheduler, RecordingMetrics, RecordingNotifier, RecordingSender, RecordingWorkflow, textNotices, MemorySigner } from './memory-outside.ts';
 
 /**
  * In-memory fakes of every port, for unit tests of the use cases: no Java, no network. They keep
@@ -26,7 +26,7 @@ import { MemoryBlobs, MemoryScheduler, RecordingMetrics, RecordingSender, Record
 
 const copy = <T>(v: T): T => structuredClone(v);
 
-export { MemoryBlobs, MemoryScheduler, RecordingMetrics, RecordingSender, RecordingWorkflow, textNotices };
+export { MemoryBlobs, MemoryScheduler, RecordingMetrics, RecordingNotifier, RecordingSender, RecordingWorkflow, textNotices };
 
 /** Everything the table would hold, and the fakes of its repositories over it. */
 export class MemoryTable {
@@ -282,6 +282,7 @@ export function memoryDeps() {
   const blobs = new MemoryBlobs();
   const scheduler = new MemoryScheduler();
   const sender = new RecordingSender();
+  const notifier = new RecordingNotifier();
   const clock = new MovableClock();
   const deps: Deps = {
     ...table.ports(),
@@ -290,6 +291,7 @@ export function memoryDeps() {
     workflow,
     scheduler,
     sender,
+    notifier,
     retryTimeScale: 1,
     clock,
     realClock: systemClock,
@@ -310,5 +312,5 @@ export function memoryDeps() {
     }
     return ran;
   }
-  return { deps, table, workflow, metrics, blobs, scheduler, sender, clock, runFollowUps };
+  return { deps, table, workflow, metrics, blobs, scheduler, sender, notifier, clock, runFollowUps };
 }

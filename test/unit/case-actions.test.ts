@@ -1,3 +1,4 @@
+import { isSms, type WebhookDelivery } from '#shared/domain/delivery.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findItem } from '#shared/catalog/index.ts';
 import type { CaseDocument } from '#shared/domain/case.ts';
@@ -125,7 +126,7 @@ describe('D1 E1 what an acceptance sends (use cases on in-memory ports)', () => 
 
   describe('the filing', () => {
     let m: Awaited<ReturnType<typeof filed>>;
-    const queued = () => [...m.table.deliveries.values()].filter((d) => d.data.caseId === m.caseId);
+    const queued = () => [...m.table.deliveries.values()].filter((d): d is WebhookDelivery => !isSms(d) && d.data.caseId === m.caseId);
     let followUps: number;
     beforeAll(async () => {
       m = await filed();

@@ -19,6 +19,7 @@ export const accept = defineAction<AcceptCommand>()({
     ],
     closing: contact,
   }),
+  sms: (_data, { record }) => `已受理，承诺${record.limits.promisedDays}个工作日内办结`,
   // E3: the co-departments get the case when it is accepted.
   outbound: (record) => record.coDepartments.map((deptCode) => ({ deptCode, type: 'case.assigned' as const })),
 });

@@ -40,5 +40,6 @@ export const approve = defineAction<ApproveCommand>()({
     const pending = pendingOpinions(record);
     if (pending.length) throw new Conflict(`waiting for the opinions of ${pending.join(', ')} before a decision`);
   },
+  sms: (_data, { result }) => `已审查通过，${result}正在制发`,
   metrics: decisionMetrics,
 });

@@ -42,6 +42,11 @@ export type ActionDef<C extends { type: string }, E extends string, D, S extends
   toApplicant?: boolean;
   /** The notice it issues to the applicant (D1–D3), from the case as it will be. */
   notice?: (command: C, ctx: NoticeContext) => NoticeDraft;
+  /**
+   * The SMS the applicant is sent (G4): what happened to their application, as the clause after
+   * "您于…提交的…申请" (shared/usecases/notifications.ts writes the rest), from its event's data.
+   */
+  sms?: (data: D, ctx: NoticeContext) => string;
   /** Who hears of it by webhook, and as what: from the case after it and its event. */
   outbound?: (record: CaseRecord, event: { fromStatus: CaseStatus | null; data: D }) => Array<{ deptCode: string; type: OutboundType }>;
   /** F4's data points, from the case after it (its outcome included) and its event's data. */
@@ -58,9 +63,14 @@ export type NoticeContext = {
   /** The guide's 救济途径 (remedies), for refusals. */
   remedies: string;
   materialName: (materialId: string) => string;
+  /** The name of the item's result (the certificate it issues). */
+  result: string;
   /** A date as 2026年11月23日. */
   date: (iso: string) => string;
 };
+
+/** A department's text in an SMS, cut short (the notice has it whole). */
+export const brief = (text: string, max = 60): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 export type NoticeDraft = { kind: DocumentKind; paragraphs: string[]; items?: string[]; closing?: string };
 

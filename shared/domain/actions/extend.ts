@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineAction } from './define.ts';
+import { brief, defineAction } from './define.ts';
 
 export type ExtendCommand = { type: 'extend'; workingDays: number; reason: string };
 
@@ -17,6 +17,7 @@ export const extend = defineAction<ExtendCommand>()({
     command: (d) => ({ type: 'extend', workingDays: d.workingDays, reason: d.reason }),
   },
   toApplicant: true,
+  sms: (data) => `办理期限延长${data.workingDays}个工作日，原因：${brief(data.reason)}`,
   notice: (command, { filed, contact }) => ({
     kind: 'extension_notice',
     paragraphs: [

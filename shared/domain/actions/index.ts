@@ -82,6 +82,11 @@ export function outboundFor(record: CaseRecord, event: AuditEvent): Array<{ dept
   return BY_EVENT.get(event.type)?.outbound?.(record, { fromStatus: event.fromStatus, data: event.data ?? {} }) ?? [];
 }
 
+/** What the applicant's SMS says a step of the case did (G4), if it tells them anything. */
+export function smsClauseFor(event: AuditEvent, ctx: NoticeContext): string | undefined {
+  return BY_EVENT.get(event.type)?.sms?.(event.data ?? {}, ctx);
+}
+
 /** The F4 data points a step of a case yields. */
 export function metricsFor(record: CaseRecord, event: AuditEvent): MetricPoint[] {
   return BY_EVENT.get(event.type)?.metrics?.(record, event.data ?? {}) ?? [];

@@ -1,5 +1,5 @@
 import { reasons } from '../../schemas/fields.ts';
-import { defineAction, needsReasons } from './define.ts';
+import { brief, defineAction, needsReasons } from './define.ts';
 
 export type RejectCommand = { type: 'reject'; reasons: string[] };
 
@@ -14,5 +14,6 @@ export const reject = defineAction<RejectCommand>()({
   inbound: { type: 'case.reject', data: { reasons }, roles: ['reviewer'], command: (d) => ({ type: 'reject', reasons: d.reasons }) },
   check: needsReasons('reject'),
   toApplicant: true,
+  sms: (data) => `不予受理，理由：${brief(data.reasons.join('；'))}。不予受理决定书可在网上办事平台查看`,
   notice: (command, { filed, remedies }) => ({ kind: 'rejection_notice', paragraphs: [`${filed}，经审查，本机关决定不予受理，理由如下：`], items: command.reasons, closing: remedies }),
 });

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { Conflict } from '../../errors.ts';
 import type { SupplementItem } from '../case.ts';
-import { defineAction, MAX_SUPPLEMENT_REQUESTS } from './define.ts';
+import { brief, defineAction, MAX_SUPPLEMENT_REQUESTS } from './define.ts';
 
 export type RequestSupplementCommand = { type: 'request_supplement'; items: SupplementItem[] };
 
@@ -46,6 +46,7 @@ export const requestSupplement = defineAction<RequestSupplementCommand>()({
     supplementRequests: [...record.supplementRequests, { requestedBy: actor.id, at, items: command.items, followUp: record.supplementRequests.length > 0 }],
   }),
   toApplicant: true,
+  sms: (data, { materialName }) => `需补齐补正材料：${brief(data.items.map((i) => materialName(i.materialId)).join('、'))}，请通过网上办事平台一次性补齐补正`,
   notice: (command, { filed, contact, materialName }) => ({
     kind: 'supplement_notice',
     paragraphs: [`${filed}，经审查，申请材料不齐全或者不符合法定形式。现一次性告知你（单位）需要补齐补正的全部材料如下：`],

@@ -11,6 +11,7 @@ export const resume = defineAction<ResumeCommand>()({
   by: 'department',
   who: 'lead',
   inbound: { type: 'case.resume', data: {}, roles: ['approver'], command: () => ({ type: 'resume' }) },
+  sms: (_data, { record, date }) => `自${date(record.updatedAt)}起恢复办理，办理时限继续计算`,
   notice: (_command, { record, filed, contact, date }) => ({
     kind: 'resumption_notice',
     paragraphs: [`${filed}，中止办理的情形已消除，本机关自${date(record.updatedAt)}起恢复办理，办理时限继续计算。`],

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineAction } from './define.ts';
+import { brief, defineAction } from './define.ts';
 
 export type SuspendCommand = { type: 'suspend'; reason: string; workingDays?: number };
 
@@ -21,6 +21,7 @@ export const suspend = defineAction<SuspendCommand>()({
     command: (d) => ({ type: 'suspend', reason: d.reason, ...(d.workingDays ? { workingDays: d.workingDays } : {}) }),
   },
   toApplicant: true,
+  sms: (data, { record, date }) => `自${date(record.updatedAt)}起中止办理，原因：${brief(data.reason)}${data.workingDays ? `，预计中止${data.workingDays}个工作日` : ''}`,
   // F2: the applicant is told of every change to the clock (CQ 35 及时告知申办人).
   notice: (command, { record, filed, contact, date }) => ({
     kind: 'suspension_notice',

@@ -72,24 +72,27 @@ const glob = (pattern: string) => new RegExp(`^${pattern.split('*').map((p) => p
 
 type Request = { action: string; resource: string; leadingKeys?: string[] };
 
-/** Whether one of the statements allows the request (the roles here have no Deny). */
-export function allows(statements: Statement[], req: Request): boolean {
-  return statements.some((s) => {
-    expect(s.Effect).toBe('Allow');
-    if (![s.Action].flat().some((a) => glob(a).test(req.action))) return false;
-    if (![s.Resource].flat().some((r) => glob(resolve(r)).test(req.resource))) return false;
-    for (const [operator, byKey] of Object.entries(s.Condition ?? {})) {
-      for (const [key, expected] of Object.entries(byKey)) {
-        if (!['ForAllValues:StringEquals', 'ForAllValues:StringLike'].includes(operator) || key !== 'dynamodb:LeadingKeys') throw new Error(`the evaluator does not know ${operator} ${key}`);
-        // ForAllValues holds when every value of the request matches one listed (and for none at all);
-        // StringLike's * and ? are wildcards, StringEquals' are not.
-        const patterns = [expected].flat().map(String);
-        const matches = (k: string, p: string) => (operator.endsWith('StringLike') ? glob(p).test(k) : k === p);
-        if (!(req.leadingKeys ?? []).every((k) => patterns.some((p) => matches(k, p)))) return false;
-      }
+/** Whether a statement speaks of the request: its action, its resource and its conditions. */
+function matches(s: Statement, req: Request): boolean {
+  if (![s.Action].flat().some((a) => glob(a).test(req.action))) return false;
+  if (![s.Resource].flat().some((r) => glob(resolve(r)).test(req.resource))) return false;
+  for (const [operator, byKey] of Object.entries(s.Condition ?? {})) {
+    for (const [key, expected] of Object.entries(byKey)) {
+      if (!['ForAllValues:StringEquals', 'ForAllValues:StringLike'].includes(operator) || key !== 'dynamodb:LeadingKeys') throw new Error(`the evaluator does not know ${operator} ${key}`);
+      // ForAllValues holds when every value of the request matches one listed (and for none at all);
+      // StringLike's * and ? are wildcards, StringEquals' are not.
+      const patterns = [expected].flat().map(String);
+      const like = (k: string, p: string) => (operator.endsWith('StringLike') ? glob(p).test(k) : k === p);
+      if (!(req.leadingKeys ?? []).every((k) => patterns.some((p) => like(k, p)))) return false;
     }
-    return true;
-  });
+  }
+  return true;
+}
+
+/** Whether the statements allow the request, as IAM decides: an Allow that matches, and no Deny that does. */
+export function allows(statements: Statement[], req: Request): boolean {
+  for (const s of statements) expect(['Allow', 'Deny']).toContain(s.Effect);
+  return statements.some((s) => s.Effect === 'Allow' && matches(s, req)) && !statements.some((s) => s.Effect === 'Deny' && matches(s, req));
 }
 
 /** Every way DynamoDB lets a caller read an item, on the table and on each index. */

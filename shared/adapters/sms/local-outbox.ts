@@ -1,0 +1,38 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Clock } from '../../ports/clock.ts';
+import type { Notifier, OutgoingSms } from '../../ports/outside.ts';
+import { toShanghaiIso } from '../../time.ts';
+
+export type SentSms = OutgoingSms & { sentAt: string };
+
+/**
+ * The local stand-in of the SMS gateway: every message it takes is appended to one JSON-lines file
+ * under DATA_DIR, kept across restarts, and listed by GET /dev/outbox. A message is taken once: an
+ * attempt made again (a follow-up run twice, the sweep) finds its id there and adds nothing.
+ * Read and appended synchronously, so two sends in one process never interleave.
+ */
+export class LocalOutbox implements Notifier {
+  constructor(
+    private readonly file: string,
+    private readonly clock: Clock,
+  ) {}
+
+  list(to?: string): SentSms[] {
+    if (!existsSync(this.file)) return [];
+    const sent = readFileSync(this.file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as SentSms);
+    return to === undefined ? sent : sent.filter((m) => m.to === to);
+  }
+
+  async send(sms: OutgoingSms): Promise<{ ok: boolean; error?: string }> {
+    try {
+      if (this.list().some((m) => m.id === sms.id)) return { ok: true };
+      mkdirSync(dirname(this.file), { recursive: true });
+      const sent: SentSms = { ...sms, sentAt: toShanghaiIso(this.clock.now()) };
+      appendFileSync(this.file, `${JSON.stringify(sent)}\n`, { mode: 0o600 });
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, error: `the local outbox ${this.file} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+    }
+  }
+}

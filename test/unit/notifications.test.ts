@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { findItem, listItems } from '#shared/catalog/index.ts';
+import { isSms, MAX_ATTEMPTS, type SmsDelivery } from '#shared/domain/delivery.ts';
+import { METRIC } from '#shared/domain/metrics.ts';
+import type { Principal } from '#shared/domain/principal.ts';
+import type { CaseRepository } from '#shared/ports/cases.ts';
+import { fileCase } from '#shared/usecases/cases.ts';
+import { attemptDelivery, listDeadLetters, redeliver } from '#shared/usecases/deliveries.ts';
+import { staffAction } from '#shared/usecases/department-actions.ts';
+import { contactPhone } from '#shared/usecases/notifications.ts';
+import { createUpload } from '#shared/usecases/uploads.ts';
+import { runWorkflowTask } from '#shared/usecases/workflow-tasks.ts';
+import { admin, citizen, pdf, sha256 } from '../support/fixtures.ts';
+import { memoryDeps } from '../support/memory.ts';
+
+const item = findItem('individual-business-registration')!;
+const lead = item.department.code;
+const reviewer: Principal = { kind: 'staff', sub: 's-r', name: '窗口人员', dept: lead, roles: ['reviewer'] };
+const approver: Principal = { kind: 'staff', sub: 's-a', name: '科长', dept: lead, roles: ['approver'] };
+const phone = item.formExample.phone as string;
+type ChangeSet = Parameters<CaseRepository['commit']>[0];
+
+/** 个体工商户设立登记 filed by 陈美玲 on 2026-11-23, its material in place; every commit kept. */
+async function filed() {
+  const m = memoryDeps();
+  m.clock.set(new Date('2026-11-23T10:00:00+08:00'));
+  const commits: ChangeSet[] = [];
+  const commit = m.deps.cases.commit.bind(m.deps.cases);
+  m.deps.cases.commit = async (change) => {
+    await commit(change);
+    commits.push(change);
+  };
+  const applicant = citizen();
+  const file = pdf();
+  const slot = await createUpload(m.deps, applicant, { fileName: 'premises.pdf', contentType: 'application/pdf', size: file.length, sha256: sha256(file) });
+  await m.blobs.put(m.table.uploads.get(slot.uploadId)!.objectKey, file, 'application/pdf');
+  const { body } = await fileCase(m.deps, applicant, { serviceItemCode: item.code, form: item.formExample, materials: [{ materialId: 'premises-proof', uploadId: slot.uploadId }] });
+  await m.runFollowUps();
+  const sms = () => [...m.table.deliveries.values()].filter((d): d is SmsDelivery => isSms(d) && d.caseId === body.caseId);
+  return { ...m, caseId: body.caseId, commits, sms };
+}
+
+describe('G4 the applicant is told by SMS', () => {
+  it('sends nothing for the filing itself (the applicant just did it)', async () => {
+    const m = await filed();
+    expect(m.sms()).toEqual([]);
+    expect(m.notifier.sent).toEqual([]);
+  });
+
+  it('queues the SMS in the step’s own transaction, and sends it from the step’s follow-up', async () => {
+    // Prepare
+    const m = await filed();
+    // Act
+    await staffAction(m.deps, reviewer, m.caseId, { type: 'case.accept', data: {} });
+    // Assess: written with the acceptance, before anything was sent…
+    const accepting = m.commits.find((c) => c.event.type === 'case.accepted')!;
+    const queued = accepting.companions!.flatMap((c) => (c.kind === 'enqueueDelivery' && isSms(c.delivery) ? [c.delivery] : []));
+    expect(queued).toHaveLength(1);
+    expect(m.notifier.sent).toEqual([]);
+    const followUp = accepting.companions!.find((c) => c.kind === 'followUp');
+    expect(followUp?.kind === 'followUp' && followUp.timer.task.task === 'follow-up' && followUp.timer.task.deliveries).toContain(queued[0]!.deliveryId);
+    // …then sent once the follow-up runs, to the number filed, in Chinese.
+    await m.runFollowUps();
+    expect(m.notifier.sent).toEqual([
+      {
+        id: queued[0]!.deliveryId,
+        to: 'u-chen',
+        phone,
+        caseId: m.caseId,
+        template: 'case.accepted',
+        text: `【一网通办】陈美玲，您于2026年11月23日提交的个体工商户设立登记申请已受理，承诺${item.promisedDays}个工作日内办结。监督码：${m.table.cases.get(m.caseId)!.supervisionCode}。`,
+      },
+    ]);
+    expect(m.sms()[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+  });
+
+  it('tells of a supplement request by the materials’ names, and of a rejection with its reasons', async () => {
+    const asked = await filed();
+    await staffAction(asked.deps, reviewer, asked.caseId, { type: 'case.request_supplement', data: { items: [{ materialId: 'premises-proof', reason: '租赁合同缺少出租方签章' }] } });
+    await asked.runFollowUps();
+    expect(asked.notifier.sent.map((s) => [s.template, s.text])).toEqual([
+      ['case.supplement_requested', expect.stringContaining('申请需补齐补正材料：经营场所使用证明，请通过网上办事平台一次性补齐补正。')],
+    ]);
+
+    const refused = await filed();
+    await staffAction(refused.deps, reviewer, refused.caseId, { type: 'case.reject', data: { reasons: ['经营范围属于禁止经营的项目'] } });
+    await refused.runFollowUps();
+    expect(refused.notifier.sent.map((s) => s.text)).toEqual([expect.stringContaining('申请不予受理，理由：经营范围属于禁止经营的项目。不予受理决定书可在网上办事平台查看。')]);
+  });
+
+  it('tells of a suspension, its resumption and an extension, and cuts a long reason short', async () => {
+    const m = await filed();
+    await staffAction(m.deps, reviewer, m.caseId, { type: 'case.accept', data: {} });
+    const reason = '需要对经营场所进行现场核查'.repeat(8);
+    await staffAction(m.deps, approver, m.caseId, { type: 'case.suspend', data: { reason, workingDays: 5 } });
+    m.clock.set(new Date('2026-11-25T09:00:00+08:00'));
+    await staffAction(m.deps, approver, m.caseId, { type: 'case.resume', data: {} });
+    await staffAction(m.deps, approver, m.caseId, { type: 'case.extend', data: { workingDays: 3, reason: '需要专家评审' } });
+    await m.runFollowUps();
+    const [, suspended, resumed, extended] = m.notifier.sent;
+    expect(suspended!.text).toContain(`申请自2026年11月23日起中止办理，原因：${reason.slice(0, 59)}…，预计中止5个工作日。`);
+    expect(resumed!.text).toContain('申请自2026年11月25日起恢复办理，办理时限继续计算。');
+    expect(extended!.text).toContain('申请办理期限延长3个工作日，原因：需要专家评审。');
+    expect(m.notifier.sent.map((s) => s.template)).toEqual(['case.accepted', 'case.suspended', 'case.resumed', 'case.extended']);
+  });
+
+  it('tells of the decision, a denial with its reasons', async () => {
+    const m = await filed();
+    await staffAction(m.deps, reviewer, m.caseId, { type: 'case.accept', data: {} });
+    await staffAction(m.deps, approver, m.caseId, { type: 'case.deny', data: { reasons: ['经营场所为住宅，不符合规定'] } });
+    await m.runFollowUps();
+    expect(m.notifier.sent.at(-1)).toMatchObject({ template: 'case.denied', text: expect.stringContaining('申请经审查不予许可，理由：经营场所为住宅，不符合规定。') });
+  });
+
+  it('G1 completes the case with its certificate in the library and the completion SMS queued, in one transaction', async () => {
+    // Prepare
+    const m = await filed();
+    await staffAction(m.deps, reviewer, m.caseId, { type: 'case.accept', data: {} });
+    await staffAction(m.deps, approver, m.caseId, { type: 'case.approve', data: {} });
+    // Act
+    const issued = await runWorkflowTask(m.deps, { action: 'issueCertificate', caseId: m.caseId });
+    // Assess
+    const completing = m.commits.find((c) => c.event.type === 'case.completed')!;
+    expect(completing.companions!.map((c) => (c.kind === 'enqueueDelivery' ? `${c.kind}:${c.delivery.channel ?? 'webhook'}` : c.kind))).toEqual(
+      expect.arrayContaining(['putCertificate', 'publishCertificate', 'enqueueDelivery:sms', 'followUp']),
+    );
+    await m.runFollowUps();
+    expect(m.notifier.sent.map((s) => s.template)).toEqual(['case.accepted', 'case.approved', 'case.completed']);
+    expect(m.notifier.sent.at(-1)!.text).toContain(`申请已办结，电子证照“${item.result.name}”已存入您的电子证照库，可在网上办事平台查看、下载。`);
+    expect(issued).toMatchObject({ status: 'completed' });
+  });
+
+  it('keeps trying while the gateway refuses, then parks the SMS for an administrator, who sends it again', async () => {
+    // Prepare
+    const m = await filed();
+    m.notifier.down = true;
+    await staffAction(m.deps, reviewer, m.caseId, { type: 'case.accept', data: {} });
+    await m.runFollowUps();
+    const [sms] = m.sms();
+    expect(sms).toMatchObject({ status: 'pending', attempts: 1, lastError: 'the SMS gateway is down' });
+    expect(m.scheduler.timers.get(`deliver-${sms!.deliveryId}-2`)).toBeDefined();
+    // Act: every attempt the schedule has
+    for (let n = 2; n <= MAX_ATTEMPTS; n++) await attemptDelivery(m.deps, sms!.deliveryId);
+    // Assess
+    expect(m.sms()[0]).toMatchObject({ status: 'dead', attempts: MAX_ATTEMPTS });
+    expect(m.metrics.points).toContainEqual({ name: METRIC.smsDeadLettered, value: 1 });
+    const dead = await listDeadLetters(m.deps, admin, { limit: 10 });
+    expect(dead.items).toEqual([expect.objectContaining({ channel: 'sms', deliveryId: sms!.deliveryId, phoneMasked: '138****8877', template: 'case.accepted' })]);
+    expect(JSON.stringify(dead)).not.toContain(phone);
+    // The gateway is back: an administrator puts it on the line again.
+    m.notifier.down = false;
+    await redeliver(m.deps, admin, sms!.deliveryId);
+    await attemptDelivery(m.deps, sms!.deliveryId);
+    expect(m.notifier.sent).toHaveLength(1);
+    expect(m.sms()[0]).toMatchObject({ status: 'delivered' });
+  });
+
+  it('sends an attempt once though it is made twice (a follow-up run again)', async () => {
+    const m = await filed();
+    await staffAction(m.deps, reviewer, m.caseId, { type: 'case.accept', data: {} });
+    await m.runFollowUps();
+    await attemptDelivery(m.deps, m.sms()[0]!.deliveryId, { firstOnly: true });
+    expect(m.notifier.sent).toHaveLength(1);
+  });
+
+  it('has a contact mobile number on every item’s form to send to', () => {
+    for (const entry of listItems()) expect(contactPhone({ form: entry.formExample } as never), entry.code).toMatch(/^1\d{10}$/);
+  });
+});
