@@ -28,6 +28,19 @@ export function jwtIssuerFrom(value: unknown): string | undefined {
   return value;
 }
 
+/** `-c sharedDataUrl`: the government shared-data platform's https endpoint (C2), or undefined (the stack then asks CloudFormation for it). */
+export function sharedDataUrlFrom(value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.protocol !== 'https:' || url.search || url.hash) return fail('sharedDataUrl', value, 'the shared-data platform’s endpoint must be an https URL without query or fragment');
+  return value as string;
+}
+
 /** `-c jwtAudience`: the audience the tokens must carry (the platform's client id at the identity provider). */
 export function jwtAudienceFrom(value: unknown): string {
   if (value === undefined || value === '') return 'yiwangtongban';

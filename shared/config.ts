@@ -61,6 +61,12 @@ export const config = {
   get s3ForcePathStyle() {
     return process.env.S3_FORCE_PATH_STYLE === 'true';
   },
+  /** The shared-data platform's endpoint (C2): where fetchable materials are looked up. */
+  get sharedDataUrl() {
+    const url = required('SHARED_DATA_URL');
+    if (!/^https?:\/\//.test(url)) throw new Error('SHARED_DATA_URL must be an http(s) URL');
+    return url;
+  },
   /**
    * Where the applicants' SMS go: SMS_OUTBOX_FILE, the local gateway stand-in's file (under
    * DATA_DIR), or else Amazon SNS, with SMS_SENDER_ID as the sender id where one is registered.

@@ -92,6 +92,12 @@ export class NotReady extends AppError {
   override readonly headers = { 'retry-after': String(this.retryAfterSeconds) };
 }
 
+/** The shared-data platform did not answer (C2): filing may be tried again shortly, or the material uploaded. */
+export class SharedDataUnavailable extends NotReady {
+  override readonly slug = 'shared-data-unavailable';
+  override readonly title = 'The shared-data platform did not answer';
+}
+
 /** Uniqueness conditions on a commit's companions failed (code taken, upload already used, key replayed…). */
 export class DuplicateCompanion<C extends { kind: string } = { kind: string }> extends Conflict {
   constructor(readonly failed: C[]) {

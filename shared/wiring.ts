@@ -1,4 +1,5 @@
 import { HttpWebhookSender } from './adapters/http/webhook-sender.ts';
+import { HttpSharedData } from './adapters/http/shared-data.ts';
 import { EventBridgeScheduler } from './adapters/scheduler/eventbridge.ts';
 import { TableScheduler } from './adapters/scheduler/table.ts';
 import { chineseDaysArrangement } from './adapters/calendar/chinese-days.ts';
@@ -13,7 +14,7 @@ import type { Signer } from './ports/signer.ts';
 import { config } from './config.ts';
 import { traced } from './log.ts';
 import { localCaseClock, systemClock } from './ports/clock.ts';
-import type { Notifier, NoticeRenderer } from './ports/outside.ts';
+import type { Notifier, NoticeRenderer, SharedData } from './ports/outside.ts';
 import type { Scheduler } from './ports/scheduler.ts';
 import type { Deps } from './usecases/deps.ts';
 import { signerFromEnv, tableFromEnv } from './wiring-catalog.ts';
@@ -34,6 +35,7 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
   let scheduler: Scheduler | undefined;
   let renderer: NoticeRenderer | undefined;
   let notifier: Notifier | undefined;
+  let sharedData: SharedData | undefined;
   const table = () => (store ??= tableFromEnv());
   const caseClock = () => (config.movableCaseClock ? localCaseClock : systemClock);
   return {
@@ -42,6 +44,9 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
     get stats() { return table().stats; },
     get migrations() { return table().migrations; },
     get uploads() { return table().uploads; },
+    get sharedData() {
+      return (sharedData ??= new HttpSharedData(config.sharedDataUrl));
+    },
     get departments() { return table().departments; },
     get certificates() { return table().certificates; },
     get verifications() { return table().verifications; },

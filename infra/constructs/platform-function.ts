@@ -252,6 +252,12 @@ export class PlatformFunction extends Construct {
     return this;
   }
 
+  /** Looks up fetchable materials at the shared-data platform's endpoint (C2): outbound https, no AWS grant. */
+  useSharedData(url: string): this {
+    this.fn.addEnvironment('SHARED_DATA_URL', url);
+    return this;
+  }
+
   /**
    * May send the applicants' SMS through Amazon SNS (G4): published to a phone number, which has no
    * resource ARN, so the grant is on `*` — and publishing to any topic is denied beside it.

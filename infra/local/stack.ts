@@ -9,7 +9,8 @@ import { timerStreamRecord } from '#shared/adapters/dynamodb/timers.ts';
 import type { Timer } from '#shared/ports/scheduler.ts';
 import type { MendReport } from '#shared/ports/records.ts';
 import { HTTP_FUNCTIONS, type HttpFunctionName } from '#shared/http/routes.ts';
-import { DevClockRequest, DevOutboxQuery, DevTokenRequest } from '#shared/schemas/api.ts';
+import { DevClockRequest, DevOutboxQuery, DevSharedDataRequest, DevTokenRequest } from '#shared/schemas/api.ts';
+import { SharedDataStore, startSharedDataStandIn } from './shared-data.ts';
 import { LocalOutbox } from '#shared/adapters/sms/local-outbox.ts';
 import { validate } from '#shared/schemas/validate.ts';
 import { RuleViolation } from '#shared/errors.ts';
@@ -92,6 +93,10 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     stops.push(() => stepFunctions.stop());
 
     const outboxFile = join(opts.dataDir, 'outbox', 'sms.jsonl');
+    // The shared-data platform's stand-in (AWS: the government's, at SHARED_DATA_URL).
+    const sharedData = new SharedDataStore(join(opts.dataDir, 'shared-data', 'records.json'));
+    const sharedDataStandIn = await startSharedDataStandIn(sharedData);
+    stops.push(sharedDataStandIn.stop);
     // The Lambdas' environment: the same variables as in AWS, with the standard endpoint
     // variables pointing the SDK clients at the stand-ins.
     Object.assign(process.env, {
@@ -113,6 +118,7 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
       SIGNING_KEY_FILE: join(opts.dataDir, 'signing', 'keys.json'),
       // The SMS gateway's local stand-in (AWS: Amazon SNS): what it takes, GET /dev/outbox lists.
       SMS_OUTBOX_FILE: outboxFile,
+      SHARED_DATA_URL: sharedDataStandIn.endpoint,
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       // EMF lines would flood the terminal; the same figures are in GET /admin/supervision, read
       // from the table. POWERTOOLS_METRICS_DISABLED=false npm start prints them.
@@ -178,6 +184,7 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
           const { token, expiresAt } = await signDevToken(keys, validate(DevTokenRequest, body, '', 'the body'));
           return { status: 200, body: { token, expiresAt: expiresAt.toISOString() } };
         },
+        putDevSharedData: async (body) => ({ status: 200, body: sharedData.put(validate(DevSharedDataRequest, body, '', 'the body')) }),
         readDevOutbox: async (_body, query) => {
           const { to } = validate(DevOutboxQuery, query, '', 'the query');
           return { status: 200, body: { items: new LocalOutbox(outboxFile, localCaseClock).list(to) } };

@@ -38,6 +38,8 @@ export type StatelessStackProps = StackProps & {
    * CloudFormation parameter JwtIssuer, which has no default: nothing is deployed without a real one.
    */
   jwt: { issuer?: string; audience: string[] };
+  /** The shared-data platform's endpoint (C2); absent: the SharedDataUrl parameter, given at deployment. */
+  sharedDataUrl?: string;
   /** Browser origins allowed to call the API (CORS); none, and no CORS configuration, by default. */
   corsOrigins?: readonly string[];
 };
@@ -127,7 +129,8 @@ export class StatelessStack extends Stack {
       // actions only write the table (their follow-ups start the workflow and set the timers).
       'citizen-api': new PlatformFunction(this, 'CitizenApi', { name: 'citizen-api' })
         .bindTable(table)
-        .bindBucket({ bucketName: props.bucketName, access: 'RW' }),
+        .bindBucket({ bucketName: props.bucketName, access: 'RW' })
+        .useSharedData(props.sharedDataUrl ?? this.sharedDataUrlParameter()),
       'admin-api': new PlatformFunction(this, 'AdminApi', { name: 'admin-api' }).bindTable(table).allowTimers(timers),
       // Department actions only write the table (their follow-ups render the notices, wake the
       // workflow and set the timers); material.link checks the pinned file and presigns a download.
@@ -329,6 +332,16 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
     new CfnOutput(this, 'SupervisionAlertsTopic', { value: this.supervision.alerts.topicArn, description: 'subscribe supervisors and operators to the alarms (red cases, escalations, dead letters; functions, workflow, API, table)' });
     new CfnOutput(this, 'SupervisionDashboard', { value: this.supervision.dashboard.dashboardName });
+  }
+
+  /** The shared-data platform's endpoint as a parameter that must be given at deployment (no default). */
+  private sharedDataUrlParameter(): string {
+    return new CfnParameter(this, 'SharedDataUrl', {
+      type: 'String',
+      description: 'The https endpoint of the government shared-data platform, where fetchable materials are looked up (or synthesize with -c sharedDataUrl=…)',
+      allowedPattern: '^https://[^\\s?#]+$',
+      constraintDescription: 'must be an https URL without query or fragment',
+    }).valueAsString;
   }
 
   /** The issuer as a parameter that must be given at deployment (no default): `cdk deploy` refuses to go on without it. */

@@ -39,9 +39,11 @@ export function summary(item: CatalogItem) {
 
 /** The full guide as `GET /service-items/{code}` publishes it. */
 export function guide(item: CatalogItem) {
-  const { form, ...published } = item;
+  const { form, materials, ...published } = item;
   return {
     ...published,
+    // Where a material is fetched from is the platform's business (C2); the guide says only that it is.
+    materials: materials.map(({ fetch: _fetch, ...m }) => m),
     online: item.handling.online,
     itemTypeName: ITEM_TYPE_NAMES[item.itemType],
     formSchema: z.toJSONSchema(form, { target: 'draft-2020-12', io: 'input' }),

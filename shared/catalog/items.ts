@@ -34,7 +34,7 @@ const foodBusiness: CatalogItem = {
   ],
   materials: [
     { id: 'application-form', fromForm: true, name: '食品经营许可申请书', required: true, fetchable: false, form: 'electronic', template: '/templates/food-business-licence/application-form.pdf', description: '在线填报后自动生成，申请人签字或电子签名' },
-    { id: 'business-licence', name: '营业执照', required: true, fetchable: true, form: 'electronic', description: '从电子证照库自动调取，无需上传' },
+    { id: 'business-licence', name: '营业执照', required: true, fetchable: true, fetch: { certificateType: 'business_licence', dataset: '福州市市场监督管理局 电子营业执照', checks: [{ form: 'creditCode', record: 'creditCode', label: '统一社会信用代码' }, { form: 'operatorName', record: 'name', label: '经营者名称' }] }, form: 'electronic', description: '从电子证照库自动调取，无需上传' },
     { id: 'premises-layout', name: '经营场所平面布局图及设备布局、工艺流程图', required: true, fetchable: false, form: 'copy', template: '/templates/food-business-licence/premises-layout-sample.pdf', description: '标明各功能区域和主要设备位置' },
     { id: 'safety-rules', name: '食品安全自查、从业人员健康管理、进货查验记录等保证食品安全的规章制度', required: true, fetchable: false, form: 'copy', description: '加盖公章' },
     { id: 'power-of-attorney', name: '委托书及受托人身份证明', required: false, fetchable: false, form: 'original', template: '/templates/common/power-of-attorney.pdf', description: '委托他人办理时提交' },
@@ -102,7 +102,7 @@ const individualBusiness: CatalogItem = {
   acceptanceConditions: ['有经营能力的自然人', '有固定的经营场所', '经营范围不属于法律、行政法规禁止的项目'],
   materials: [
     { id: 'application-form', fromForm: true, name: '个体工商户登记（备案）申请书', required: true, fetchable: false, form: 'electronic', description: '在线填报后自动生成' },
-    { id: 'id-card', name: '经营者身份证明', required: true, fetchable: true, form: 'electronic', description: '从电子证照库调取居民身份证电子证照' },
+    { id: 'id-card', name: '经营者身份证明', required: true, fetchable: true, fetch: { dataset: '福建省公安厅 居民身份证电子证照', checks: [{ form: 'operatorName', record: 'name', label: '经营者姓名' }, { form: 'idNumber', record: 'idNumber', label: '公民身份号码' }] }, form: 'electronic', description: '从电子证照库调取居民身份证电子证照' },
     { id: 'premises-proof', name: '经营场所使用证明', required: true, fetchable: false, form: 'copy', description: '房屋产权证明或租赁合同；无产权证的提交村（居）委会出具的证明' },
   ],
   processSteps: [
@@ -172,7 +172,7 @@ const publicPlaceHygiene: CatalogItem = {
   ],
   materials: [
     { id: 'application-form', fromForm: true, name: '公共场所卫生许可申请表', required: true, fetchable: false, form: 'electronic', description: '在线填报后自动生成' },
-    { id: 'business-licence', name: '营业执照', required: true, fetchable: true, form: 'electronic', description: '从电子证照库自动调取' },
+    { id: 'business-licence', name: '营业执照', required: true, fetchable: true, fetch: { certificateType: 'business_licence', dataset: '福州市市场监督管理局 电子营业执照', checks: [{ form: 'creditCode', record: 'creditCode', label: '统一社会信用代码' }, { form: 'unitName', record: 'name', label: '单位名称' }] }, form: 'electronic', description: '从电子证照库自动调取' },
     { id: 'floor-plan', name: '公共场所地址方位示意图、平面图和卫生设施平面布局图', required: true, fetchable: false, form: 'copy', description: '标明卫生设施位置' },
     { id: 'hygiene-test-report', name: '公共场所卫生检测或者评价报告', required: true, fetchable: false, form: 'copy', description: '具备资质的检测机构出具' },
     { id: 'hygiene-rules', name: '公共场所卫生管理制度', required: true, fetchable: false, form: 'copy', description: '加盖公章' },
@@ -236,7 +236,7 @@ const residencePermit: CatalogItem = {
   legalBasis: ['《居住证暂行条例》第十三条'],
   acceptanceConditions: ['持有本市居住证', '在居住地连续居住', '居住证有效期满前一个月内申请签注'],
   materials: [
-    { id: 'id-card', name: '居民身份证', required: true, fetchable: true, form: 'electronic', description: '从电子证照库调取' },
+    { id: 'id-card', name: '居民身份证', required: true, fetchable: true, fetch: { dataset: '福建省公安厅 居民身份证电子证照', checks: [{ form: 'name', record: 'name', label: '姓名' }, { form: 'idNumber', record: 'idNumber', label: '公民身份号码' }] }, form: 'electronic', description: '从电子证照库调取' },
     { id: 'residence-proof', name: '居住地住址证明', required: true, fetchable: false, form: 'copy', description: '房屋租赁合同、房屋产权证明或单位出具的住宿证明' },
     { id: 'employment-proof', name: '就业、就读证明', required: false, fetchable: false, form: 'copy', description: '以就业、就读为由申请的提交' },
   ],
@@ -288,9 +288,9 @@ const pensionClaim: CatalogItem = {
   legalBasis: ['《中华人民共和国社会保险法》第十六条', '《国务院关于完善企业职工基本养老保险制度的决定》'],
   acceptanceConditions: ['达到法定退休年龄', '累计缴费满十五年', '已办理退休审批'],
   materials: [
-    { id: 'id-card', name: '居民身份证', required: true, fetchable: true, form: 'electronic', description: '从电子证照库调取' },
+    { id: 'id-card', name: '居民身份证', required: true, fetchable: true, fetch: { dataset: '福建省公安厅 居民身份证电子证照', checks: [{ form: 'name', record: 'name', label: '姓名' }, { form: 'idNumber', record: 'idNumber', label: '公民身份号码' }] }, form: 'electronic', description: '从电子证照库调取' },
     { id: 'bank-card', name: '社会保障卡或本人银行账户信息', required: true, fetchable: false, form: 'copy', description: '待遇发放账户' },
-    { id: 'retirement-approval', name: '退休审批表', required: false, fetchable: true, form: 'electronic', description: '由社保系统共享，无需提交' },
+    { id: 'retirement-approval', name: '退休审批表', required: false, fetchable: true, fetch: { dataset: '福州市人力资源和社会保障局 退休审批信息' }, form: 'electronic', description: '由社保系统共享，无需提交' },
   ],
   processSteps: [
     { name: '申请', description: '参保人在线申领' },
@@ -344,7 +344,7 @@ const planningPermit: CatalogItem = {
   acceptanceConditions: ['已取得建设用地规划许可证或不动产权证', '建设工程设计方案符合控制性详细规划和规划条件'],
   materials: [
     { id: 'application-form', fromForm: true, name: '建设工程规划许可申请表', required: true, fetchable: false, form: 'electronic', description: '在线填报后自动生成' },
-    { id: 'land-certificate', name: '不动产权证书或建设用地规划许可证', required: true, fetchable: true, form: 'electronic', description: '从电子证照库调取' },
+    { id: 'land-certificate', name: '不动产权证书或建设用地规划许可证', required: true, fetchable: true, fetch: { dataset: '福州市自然资源和规划局 不动产登记信息', checks: [{ form: 'developer', record: 'rightHolder', label: '建设单位' }] }, form: 'electronic', description: '从电子证照库调取' },
     { id: 'design-scheme', name: '建设工程设计方案（总平面图、各层平面图、立面图、剖面图）', required: true, fetchable: false, form: 'electronic', description: 'PDF 或 OFD 格式，加盖设计单位出图章' },
     { id: 'civil-defence-plan', name: '人防工程设计文件', required: true, fetchable: false, form: 'electronic', description: '结合民用建筑修建防空地下室的提交' },
     { id: 'fire-design', name: '消防设计文件', required: true, fetchable: false, form: 'electronic', description: '由住建部门同步审查' },

@@ -8,12 +8,26 @@ export type Material = {
   required: boolean;
   /** The platform fetches it from the certificate library or shared data (C2): no upload needed. */
   fetchable: boolean;
+  /** Where it is fetched from, for a fetchable material. */
+  fetch?: MaterialFetch;
   /** Produced by the platform from the online form (the 申请书): the applicant uploads nothing. */
   fromForm?: true;
   /** Where a blank form or a filled-in sample can be downloaded. */
   template?: string;
   description: string;
   form: 'original' | 'copy' | 'electronic';
+};
+
+/**
+ * Where the platform fetches a material (C2): the applicant's valid e-certificate of
+ * `certificateType` in the library, else the shared-data platform's `dataset`; and the fields of
+ * the shared record the form must agree with (C4: `form` is the form's field, `record` the
+ * record's, `label` what the applicant is told).
+ */
+export type MaterialFetch = {
+  certificateType?: string;
+  dataset: string;
+  checks?: Array<{ form: string; record: string; label: string }>;
 };
 
 export type ItemType = 'licensing' | 'confirmation' | 'benefit' | 'public_service';

@@ -23,8 +23,12 @@ export type SubmittedMaterial =
   | ({ materialId: string; source: 'upload'; uploadId: string } & PinnedFile)
   /** An e-certificate of the applicant's from the library; pinned as the JSON record it was (older cases: not pinned). */
   | ({ materialId: string; source: 'certificate'; certificateId: string } & Partial<PinnedFile>)
-  /** To be fetched from the shared-data platform (C2); nothing is fetched yet, so there is no file. */
-  | { materialId: string; source: 'shared_data' }
+  /**
+   * Fetched by the platform (C2), not asked for: the applicant's e-certificate from the library
+   * (`certificateId`) or the shared-data platform's record, pinned as the JSON fetched; where from,
+   * when, and on what legal basis. Cases filed before fetching was built have none of it.
+   */
+  | ({ materialId: string; source: 'certificate_library' | 'shared_data'; certificateId?: string; fetchedFrom?: string; fetchedAt?: string; legalBasis?: string } & Partial<PinnedFile>)
   /** Generated from the online form (申请书): the form as filed or as last corrected, by version. */
   | ({ materialId: string; source: 'form'; formVersion?: number } & Partial<PinnedFile>);
 
@@ -33,6 +37,9 @@ export const openableMaterials = (record: Pick<CaseRecord, 'materials'>) =>
   record.materials.flatMap((m) =>
     'objectKey' in m && m.objectKey && m.sha256 ? [{ materialId: m.materialId, source: m.source, sha256: m.sha256, fileName: m.fileName!, contentType: m.contentType! }] : [],
   );
+
+/** A field of the form that disagrees with the shared record of a material (C4). */
+export type DataMismatch = { materialId: string; field: string; label: string; dataset: string };
 
 export type SupplementItem = { materialId: string; reason: string };
 
@@ -75,6 +82,8 @@ export type CaseRecord = {
   /** The application form as filed or as last corrected, validated by the item's form schema (an object). */
   form: Record<string, unknown>;
   materials: SubmittedMaterial[];
+  /** C4: fields of the form that disagree with the shared record fetched for a material, flagged for the department. */
+  dataMismatches?: DataMismatch[];
   delivery?: { method: 'pickup' | 'mail'; address?: string };
   supplementRequests: SupplementRequest[];
   /** Co-departments' opinions in joint processing (E3), by department code. */

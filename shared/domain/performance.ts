@@ -23,6 +23,8 @@ export const summaryOf = (r: CaseRecord): CaseSummary => ({
 
 /** One department's decisions in one month (F4), counted in the deciding transactions. */
 export type DecisionStats = { month: string; deptCode: string; decided: number; onTime: number; usedWorkingDays: Record<number, number> };
+/** C2: a month's filings of one item: materials the platform fetched, and those the applicants gave (uploaded or named). */
+export type MaterialStats = { month: string; serviceItemCode: string; fetched: number; given: number };
 
 export type DepartmentPerformance = {
   deptCode: string;

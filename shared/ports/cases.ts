@@ -21,7 +21,9 @@ export type Companion =
   /** What the step leaves to do once answered (a timer due now; its stream event starts it in AWS). */
   | { kind: 'followUp'; timer: Timer }
   /** F4: a decision is counted for its department and month, exactly once, with the case change. */
-  | { kind: 'countDecision'; deptCode: string; month: string; usedWorkingDays: number; onTime: boolean };
+  | { kind: 'countDecision'; deptCode: string; month: string; usedWorkingDays: number; onTime: boolean }
+  /** C2: a filing's materials, by how they came: fetched by the platform, or given by the applicant. */
+  | { kind: 'countMaterials'; serviceItemCode: string; month: string; fetched: number; given: number };
 
 export type CaseListQuery = { limit: number; cursor?: string; status?: CaseStatus } & (
   | { by: 'applicant'; sub: string }

@@ -40,6 +40,18 @@ export interface WebhookSender {
   post(url: string, headers: Record<string, string>, body: string): Promise<{ ok: boolean; status?: number; error?: string }>;
 }
 
+/** What the shared-data platform holds of an applicant for a material (C2): the record's fields, and when it was last updated there. */
+export type SharedRecord = { record: Record<string, unknown>; updatedAt?: string };
+
+/**
+ * The government shared-data platform (C2): an HTTP service whose endpoint is configuration (a
+ * loopback stand-in locally). Throws SharedDataUnavailable when it cannot be asked.
+ */
+export interface SharedData {
+  /** The record on file for the applicant (their account, `sub`) and the material; undefined when there is none. */
+  lookup(subject: string, materialId: string): Promise<SharedRecord | undefined>;
+}
+
 /** One SMS to an applicant (G4): `id` is its delivery's, the same on every attempt. */
 export type OutgoingSms = { id: string; to: string; phone: string; caseId: string; template: string; text: string };
 

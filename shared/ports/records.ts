@@ -1,6 +1,6 @@
 import type { YearArrangement } from '../domain/calendar.ts';
 import type { Delivery } from '../domain/delivery.ts';
-import type { DecisionStats } from '../domain/performance.ts';
+import type { DecisionStats, MaterialStats } from '../domain/performance.ts';
 import type { Certificate, Department, IdempotencyRecord, RevokedCertificate, Upload } from '../domain/records.ts';
 import type { GuideRevision } from '../catalog/types.ts';
 import type { CertificateVerification } from '../domain/certificate.ts';
@@ -25,6 +25,8 @@ export interface DepartmentRepository {
 
 export interface CertificateRepository {
   getCertificate(certificateId: string): Promise<Certificate | undefined>;
+  /** A holder's certificates in the library, newest first. */
+  listHolderCertificates(holderId: string): Promise<Certificate[]>;
   /**
    * Records a revocation on the certificate and on its public verification record, together;
    * false when the certificate was revoked (or changed) meanwhile.
@@ -70,6 +72,8 @@ export interface CalendarRepository {
 export interface DecisionStatsRepository {
   /** From `fromMonth` to `toMonth` (yyyy-mm, inclusive). */
   listDecisionStats(fromMonth: string, toMonth: string): Promise<DecisionStats[]>;
+  /** C2's counters, from `fromMonth` to `toMonth` (yyyy-mm, inclusive). */
+  listMaterialStats(fromMonth: string, toMonth: string): Promise<MaterialStats[]>;
 }
 
 /** What mending data written by older versions changed (each mending runs once per table). */

@@ -44,6 +44,9 @@ export const SupervisionOverview = z.object({
       openSupervisions: z.number().int(),
     }),
   ),
+  materials: z
+    .array(z.object({ serviceItemCode: z.string(), name: z.string(), fetched: z.number().int(), given: z.number().int() }))
+    .describe('C2, per item over the period: materials the platform fetched instead of asking for them, and those the applicants gave (uploaded or named)'),
 });
 
 const deptCode = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lower-case letters, digits and hyphens, 2–40 characters');
@@ -129,6 +132,17 @@ export const DevClockRequest = z.union([
 ]);
 export const DevClockResponse = z.object({ now: isoTime });
 export const DevTokenResponse = z.object({ token: z.string(), expiresAt: isoTime });
+export const DevSharedDataRequest = z
+  .object({
+    subject: z.string().min(1).max(64).describe('the applicant’s account (sub)'),
+    materialId: z.string().min(1).max(80).describe('the guide’s material the record answers for, e.g. id-card'),
+    record: z
+      .record(z.string().max(64), z.unknown())
+      .refine((r) => Buffer.byteLength(JSON.stringify(r), 'utf8') <= 16 * 1024, 'at most 16 KiB as JSON')
+      .describe('the record’s fields, e.g. {name, idNumber}'),
+    updatedAt: z.string().max(40).optional().describe('when it was last updated on the shared-data platform'),
+  })
+  .strict();
 export const DevOutboxQuery = z.object({ to: z.string().min(1).max(64).optional().describe('the applicant’s account (sub); all messages without it') }).strict();
 export const DevOutbox = z.object({
   items: z.array(

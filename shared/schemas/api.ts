@@ -123,6 +123,12 @@ export const UploadResponse = z.object({
   expiresAt: isoTime,
 });
 
+/**
+ * Where a case's material came from: uploaded, an e-certificate the applicant named, fetched by the
+ * platform from the certificate library or the shared-data platform (C2), or generated from the form.
+ */
+const MaterialSource = z.enum(['upload', 'certificate', 'certificate_library', 'shared_data', 'form']);
+
 const MaterialRef = z.union([
   z.object({ materialId: z.string().min(1), uploadId: ulid }).strict(),
   z.object({ materialId: z.string().min(1), certificateId: ulid }).strict(),
@@ -155,6 +161,7 @@ export const CreateCaseResponse = z.object({
   caseId: ulid,
   supervisionCode: z.string(),
   status: z.literal('submitted'),
+  warnings: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('C4: fields of the form the shared records contradict; the case is flagged for the department'),
 });
 
 const ActorView = z.object({
@@ -183,7 +190,10 @@ export const CaseView = z.object({
   materials: z.array(
     z.object({
       materialId: z.string(),
-      source: z.enum(['upload', 'certificate', 'shared_data', 'form']),
+      source: MaterialSource,
+      fetchedFrom: z.string().optional().describe('fetched materials: the library certificate or the shared-data set it came from'),
+      fetchedAt: isoTime.optional(),
+      legalBasis: z.string().optional().describe('fetched materials: the rule under which it was fetched, not asked for'),
       fileName: z.string().optional(),
       contentType: z.string().optional(),
       size: z.number().int().optional(),
@@ -191,6 +201,10 @@ export const CaseView = z.object({
       formVersion: z.number().int().optional().describe('the application form: which version of the form it was generated from'),
     }),
   ),
+  dataMismatches: z
+    .array(z.object({ materialId: z.string(), field: z.string(), label: z.string(), dataset: z.string() }))
+    .optional()
+    .describe('C4: fields of the form the shared record fetched for a material contradicts, for the department to verify'),
   timeline: z.array(
     z.object({ at: isoTime, type: z.string(), actor: ActorView, note: z.string().optional(), data: z.record(z.string(), z.unknown()).optional(), documents: z.array(z.string()).optional() }),
   ),
@@ -290,7 +304,7 @@ export const SupplementRequest = z
   .refine((b) => b.materials.length > 0 || b.form !== undefined, { message: 'give the materials asked for, or the corrected form', path: ['materials'] });
 export const MaterialLink = z.object({
   materialId: z.string(),
-  source: z.enum(['upload', 'certificate', 'form']),
+  source: MaterialSource,
   url: z.string().describe('a short-lived download of exactly the pinned bytes'),
   expiresAt: isoTime,
   sha256: z.string(),

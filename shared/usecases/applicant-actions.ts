@@ -5,7 +5,7 @@ import type { Principal } from '../domain/principal.ts';
 import type { SupplementRequest, WithdrawRequest } from '../schemas/api.ts';
 import { requireCitizen } from './access.ts';
 import { actOnCase, caseFor, type CaseActionDeps } from './case-actions.ts';
-import { checkMaterials, claimsOf } from './cases.ts';
+import { checkMaterials, claimsOf } from './check-materials.ts';
 import { pinForm } from './materials.ts';
 import { zodErrors } from '../schemas/validate.ts';
 import type { Deps } from './deps.ts';
@@ -16,7 +16,7 @@ const applicantOf = (p: Principal | undefined) => {
 };
 
 /** A supplement: its materials checked and pinned, then a case action. */
-export type SupplementDeps = Pick<Deps, 'cases' | 'uploads' | 'certificates' | 'blobs' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
+export type SupplementDeps = Pick<Deps, 'cases' | 'uploads' | 'certificates' | 'sharedData' | 'blobs' | 'clock' | 'realClock' | 'calendars' | 'defaultArrangement' | 'metrics'>;
 
 /** POST /cases/{caseId}/supplements: the one answer to the supplement notice, with every material it asked for. */
 export async function supplementCase(deps: SupplementDeps, principal: Principal | undefined, caseId: string, body: z.output<typeof SupplementRequest>) {

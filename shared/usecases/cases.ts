@@ -1,7 +1,6 @@
 import type { z } from 'zod';
-import type { CatalogItem } from '../catalog/index.ts';
 import { itemOf } from './catalog.ts';
-import { FINAL_STATUSES, fileCase as fileCaseRecord, type Light, type SubmittedMaterial } from '../domain/case.ts';
+import { FINAL_STATUSES, fileCase as fileCaseRecord, type DataMismatch, type Light, type SubmittedMaterial } from '../domain/case.ts';
 import { isRecovering } from '../domain/workflow.ts';
 import { makeSupervisionCode } from '../domain/supervision-code.ts';
 import { acceptanceView } from '../domain/acceptance-clock.ts';
@@ -21,119 +20,15 @@ import { canSeeCase, holdersCertificate, requireCitizen } from './access.ts';
 import type { Deps } from './deps.ts';
 import { deliveriesFor, enqueue } from './deliveries.ts';
 import { followUpOf } from './follow-ups.ts';
-import type { FileJob } from '../domain/follow-up.ts';
 import { retrying } from './retry.ts';
 import { SHOWN_TO_APPLICANT } from '../domain/actions/index.ts';
 import { calendarOf } from './calendar.ts';
 import { idempotencyOf, remember, replay } from './idempotency.ts';
-import { pinCertificate, pinForm, pinUpload } from './materials.ts';
-import { uploadKey } from './uploads.ts';
+import { pinForm } from './materials.ts';
+import { checkMaterials, claimsOf } from './check-materials.ts';
 import { maskedHolder, statusOf } from '../domain/certificate.ts';
 
 type CreateCase = z.output<typeof CreateCaseRequest>;
-
-type MaterialRef = z.output<typeof CreateCaseRequest>['materials'][number];
-
-/** Checking materials: certificates and uploads of the applicant, and the stored files. */
-export type MaterialCheckDeps = Pick<Deps, 'uploads' | 'certificates' | 'blobs' | 'clock'>;
-
-/**
- * Checks materials against the guide and the stored files, collecting every problem at once.
- * When filing (`complete`), what the platform can fetch or generate is added and whatever
- * required is still missing is reported. `files`: the pinned copies the step's follow-up writes.
- */
-export async function checkMaterials(
-  deps: MaterialCheckDeps,
-  owner: string,
-  item: CatalogItem,
-  refs: MaterialRef[],
-  opts: { complete: boolean; prefix?: string },
-): Promise<{ materials: SubmittedMaterial[]; errors: FieldError[]; files: FileJob[] }> {
-  const errors: FieldError[] = [];
-  const materials: SubmittedMaterial[] = [];
-  const files: FileJob[] = [];
-  const given = new Set<string>();
-  await Promise.all(
-    refs.map(async (ref, i) => {
-      const path = `${opts.prefix ?? 'materials'}.${i}`;
-      const spec = item.materials.find((m) => m.id === ref.materialId);
-      if (spec?.fromForm) {
-        errors.push({ path: `${path}.materialId`, message: `"${ref.materialId}" is generated from the online form; do not upload it${opts.complete ? '' : ' (send the corrected form as `form`)'}` });
-        return;
-      }
-      if (!spec) {
-        errors.push({ path: `${path}.materialId`, message: `"${ref.materialId}" is not a material of ${item.code}; see its guide` });
-        return;
-      }
-      if (given.has(ref.materialId)) {
-        errors.push({ path: `${path}.materialId`, message: `"${ref.materialId}" is given twice` });
-        return;
-      }
-      given.add(ref.materialId);
-      if ('certificateId' in ref) {
-        const cert = await deps.certificates.getCertificate(ref.certificateId);
-        if (!cert || cert.holder.id !== owner) errors.push({ path: `${path}.certificateId`, message: 'no such certificate of yours' });
-        else if (cert.status === 'revoked') errors.push({ path: `${path}.certificateId`, message: 'this certificate was revoked' });
-        else {
-          const { file, ...pinned } = pinCertificate(deps, cert);
-          materials.push({ materialId: ref.materialId, source: 'certificate', certificateId: ref.certificateId, ...pinned });
-          files.push(file);
-        }
-        return;
-      }
-      const upload = await deps.uploads.getUpload(ref.uploadId);
-      if (!upload || upload.owner !== owner) {
-        errors.push({ path: `${path}.uploadId`, message: 'no such upload of yours' });
-        return;
-      }
-      if (upload.caseId) {
-        errors.push({ path: `${path}.uploadId`, message: 'this upload already belongs to a case' });
-        return;
-      }
-      // The upload URL had S3 check the bytes against the declared SHA-256 and keep it (a file written
-      // any other way has no such checksum and does not match). S3's report of the stored file is on
-      // the record once it came (usually within seconds of the PUT); until then the file is asked.
-      const stored = upload.stored ?? (await deps.blobs.stat(uploadKey(ref.uploadId)));
-      // The pinned copy (made by the step's follow-up) is what departments will open.
-      const pinned = stored && upload.objectKey === uploadKey(upload.uploadId) ? pinUpload(deps, upload, stored) : undefined;
-      if (!pinned) {
-        errors.push({ path: `${path}.uploadId`, message: 'the file has not been uploaded yet (PUT it to the upload URL first)' });
-        return;
-      }
-      if (pinned.size !== upload.size || pinned.sha256 !== upload.sha256) {
-        errors.push({ path: `${path}.uploadId`, message: 'the uploaded file does not match the declared size and SHA-256' });
-        return;
-      }
-      files.push(pinned.file);
-      materials.push({
-        materialId: ref.materialId,
-        source: 'upload',
-        uploadId: upload.uploadId,
-        objectKey: pinned.objectKey,
-        fileName: upload.fileName,
-        contentType: upload.contentType,
-        size: upload.size,
-        sha256: upload.sha256,
-      });
-    }),
-  );
-  if (opts.complete) {
-    for (const spec of item.materials) {
-      if (given.has(spec.id)) continue;
-      if (spec.fromForm) materials.push({ materialId: spec.id, source: 'form' });
-      // Never ask twice (C2): what the platform can fetch, it fetches.
-      else if (spec.fetchable) materials.push({ materialId: spec.id, source: 'shared_data' });
-      else if (spec.required) errors.push({ path: 'materials', message: `required material "${spec.id}" (${spec.name}) is missing` });
-    }
-  }
-  const order = new Map(item.materials.map((m, i) => [m.id, i]));
-  materials.sort((a, b) => order.get(a.materialId)! - order.get(b.materialId)!);
-  return { materials, errors, files };
-}
-
-/** Uploads become part of a case in the same transaction that records them. */
-export const claimsOf = (materials: SubmittedMaterial[], owner: string, caseId: string): Companion[] =>
-  materials.flatMap((m): Companion[] => (m.source === 'upload' ? [{ kind: 'claimUpload', uploadId: m.uploadId, owner, caseId }] : []));
 
 /** The twin request's transaction may still be committing: give it a moment to finish. */
 async function replayWhenDone(deps: Pick<Deps, 'idempotency'>, idem: Parameters<typeof replay>[1]) {
@@ -145,10 +40,20 @@ async function replayWhenDone(deps: Pick<Deps, 'idempotency'>, idem: Parameters<
   return undefined;
 }
 
-type Filed = { status: 201; body: { caseId: string; supervisionCode: string; status: 'submitted' } };
+type Filed = { status: 201; body: { caseId: string; supervisionCode: string; status: 'submitted'; warnings?: FieldError[] } };
 
-/** Filing: the guide, the materials and their files, the idempotency record, the supervision code, case time. */
-export type FilingDeps = Pick<Deps, 'cases' | 'uploads' | 'certificates' | 'idempotency' | 'blobs' | 'clock' | 'realClock' | 'regionCode' | 'catalog'>;
+/** C2: how a filing's materials came — fetched by the platform, or given by the applicant (generated ones are neither). */
+function countByHow(materials: SubmittedMaterial[]): { fetched: number; given: number } {
+  const fetched = materials.filter((m) => m.source === 'certificate_library' || m.source === 'shared_data').length;
+  return { fetched, given: materials.filter((m) => m.source === 'upload' || m.source === 'certificate').length };
+}
+
+/** C4: what the applicant is told of the fields the shared records contradict (the case is flagged for the department). */
+const warningsOf = (mismatches: DataMismatch[]): FieldError[] =>
+  mismatches.map((m) => ({ path: `form.${m.field}`, message: `${m.label}与${m.dataset}的记录不一致，已提示受理部门核实；如填写有误，请在补正时更正` }));
+
+/** Filing: the guide, the materials and their files, what is fetched, the idempotency record, the supervision code, case time. */
+export type FilingDeps = Pick<Deps, 'cases' | 'uploads' | 'certificates' | 'sharedData' | 'idempotency' | 'blobs' | 'clock' | 'realClock' | 'regionCode' | 'catalog'>;
 
 export async function fileCase(deps: FilingDeps, principal: Principal | undefined, body: CreateCase, idempotencyKey?: string): Promise<Filed> {
   const applicant = requireCitizen(principal, 2, 'filing an application');
@@ -159,7 +64,7 @@ export async function fileCase(deps: FilingDeps, principal: Principal | undefine
   const item = await itemOf(deps, body.serviceItemCode);
   if (!item) throw new RuleViolation('unknown service item', [{ path: 'serviceItemCode', message: `no service item "${body.serviceItemCode}"` }]);
   const form = item.form.safeParse(body.form);
-  const { materials, errors, files } = await checkMaterials(deps, applicant.sub, item, body.materials, { complete: true });
+  const { materials, errors, files, mismatches } = await checkMaterials(deps, applicant.sub, item, body.materials, { complete: true, form: form.data ?? body.form });
   const allErrors = [...(form.success ? [] : zodErrors(form.error, 'form')), ...errors];
   if (allErrors.length || !form.success) {
     // The same request racing itself may have filed meanwhile (and claimed the uploads): answer as it did.
@@ -197,16 +102,18 @@ export async function fileCase(deps: FilingDeps, principal: Principal | undefine
         coDepartments: item.coDepartments.map((d) => d.code),
         form: form.data,
         materials: filed,
+        ...(mismatches.length ? { dataMismatches: mismatches } : {}),
         ...(body.delivery ? { delivery: body.delivery } : {}),
         createdAt: toShanghaiIso(now),
       },
       { kind: 'applicant', id: applicant.sub, name: applicant.name },
     );
-    const response: Filed = { status: 201, body: { caseId, supervisionCode, status: 'submitted' as const } };
+    const response: Filed = { status: 201, body: { caseId, supervisionCode, status: 'submitted' as const, ...(mismatches.length ? { warnings: warningsOf(mismatches) } : {}) } };
     const deliveries = deliveriesFor(deps, record, event);
     const companions: Companion[] = [
       ...enqueue(deliveries),
       { kind: 'reserveSupervisionCode', code: supervisionCode, caseId },
+      { kind: 'countMaterials', serviceItemCode: item.code, month: record.createdAt.slice(0, 7), ...countByHow(filed) },
       ...claimsOf(filed, applicant.sub, caseId),
       { kind: 'registerWorkflow', caseId, since: deps.realClock.now().toISOString() },
       ...(idem ? [remember(deps, idem, response)] : []),
@@ -264,7 +171,9 @@ export async function viewCase(deps: CaseViewDeps, principal: Principal | undefi
       source: m.source,
       ...('sha256' in m && m.sha256 ? { fileName: m.fileName, contentType: m.contentType, size: m.size, sha256: m.sha256 } : {}),
       ...(m.source === 'form' && m.formVersion ? { formVersion: m.formVersion } : {}),
+      ...((m.source === 'certificate_library' || m.source === 'shared_data') && m.fetchedFrom ? { fetchedFrom: m.fetchedFrom, fetchedAt: m.fetchedAt, legalBasis: m.legalBasis } : {}),
     })),
+    ...(record.dataMismatches?.length ? { dataMismatches: record.dataMismatches } : {}),
     timeline: events.map((e) => ({
       at: e.at,
       type: e.type,

@@ -35,6 +35,8 @@ function webhooksFor(deps: Pick<Deps, 'clock'>, record: CaseRecord, event: Audit
       ...(type === 'case.assigned' ? { leadDepartment: record.leadDepartment, role: 'co-department' } : {}),
       // What the department works on (E1, E3): each material's digest; the file itself by material.link.
       ...(type === 'case.submitted' || type === 'case.assigned' || type === 'case.supplemented' ? { materials: openableMaterials(record) } : {}),
+      // C4: what the shared records contradict, for the department to verify.
+      ...((type === 'case.submitted' || type === 'case.assigned') && record.dataMismatches?.length ? { dataMismatches: record.dataMismatches } : {}),
       // deadline.*: {deptCode, stage, light, since, due, remainingWorkingDays}; supervision.opened: {supervisionId, deptCode, stage, respondBy};
       // supervision.escalated: {supervisionId, respondBy} (the new date to answer by), and its stage.
       // `stage` says which clock: "acceptance" (受理时限) or "processing" (办理时限).

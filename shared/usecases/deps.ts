@@ -1,7 +1,7 @@
 import type { WorkflowRunRepository } from '../ports/workflow-runs.ts';
 import type { ArrangementSource } from '../domain/calendar.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { BlobStore, MetricsSink, Notifier, NoticeRenderer, WebhookSender, Workflow } from '../ports/outside.ts';
+import type { BlobStore, MetricsSink, Notifier, NoticeRenderer, SharedData, WebhookSender, Workflow } from '../ports/outside.ts';
 import type { CalendarRepository, CatalogRepository, DecisionStatsRepository, Migrations, CertificateRepository, DeliveryRepository, DepartmentRepository, IdempotencyStore, UploadRepository, VerificationRepository, WebhookLog } from '../ports/records.ts';
 import type { CaseRepository } from '../ports/cases.ts';
 import type { Scheduler, TimerStore } from '../ports/scheduler.ts';
@@ -16,6 +16,8 @@ export type Deps = {
   /** Mending data written by older versions. */
   migrations: Migrations;
   uploads: UploadRepository;
+  /** The government shared-data platform, where fetchable materials are looked up (C2). */
+  sharedData: SharedData;
   departments: DepartmentRepository;
   certificates: CertificateRepository;
   /** The certificates' public verification records (G2). */

@@ -59,6 +59,10 @@ const uniqueKey = (deps: Pick<Deps, 'clock'>, prefix: string) => `${prefix}-${ne
 export const pinCertificate = (deps: Pick<Deps, 'clock'>, cert: Certificate) =>
   pinJson(uniqueKey(deps, `pinned/certificates/${cert.certificateId}`), cert, `${cert.name}-${cert.supervisionCode}.json`);
 
+/** A record fetched from the shared-data platform (C2), as it was fetched. */
+export const pinSharedRecord = (deps: Pick<Deps, 'clock'>, subject: string, material: { id: string; name: string }, doc: unknown) =>
+  pinJson(uniqueKey(deps, `pinned/shared-data/${subject}/${material.id}`), doc, `${material.name}-共享数据.json`);
+
 /**
  * The material generated from the online form (申请书), one version per form the applicant sent:
  * version 1 at filing, the next with each corrected form answering a supplement request.
@@ -103,7 +107,7 @@ export async function openMaterial(deps: OpenMaterialDeps, who: Principal | Case
   if (!('objectKey' in material) || !material.objectKey || !material.sha256) {
     throw new NotFound(
       material.source === 'shared_data'
-        ? `material ${materialId} is to be fetched from the shared-data platform, which is not connected yet: there is no file to open`
+        ? `material ${materialId} of this case was filed before fetched materials were kept: there is no file to open`
         : `material ${materialId} of this case was filed before materials were kept as files: there is no file to open`,
     );
   }

@@ -20,14 +20,24 @@ export function contactPhone(record: CaseRecord): string | undefined {
 /** 13805918877 → 138****8877. */
 export const maskPhone = (phone: string): string => (phone.length > 7 ? `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}` : '*'.repeat(phone.length));
 
+/** C4: a filing whose form the shared records contradict tells the applicant which fields (the case is flagged for the department). */
+function mismatchClause(record: CaseRecord): string | undefined {
+  const found = record.dataMismatches ?? [];
+  if (!found.length) return undefined;
+  const fields = [...new Set(found.map((m) => m.label))].join('、');
+  const sets = [...new Set(found.map((m) => m.dataset))].join('、');
+  return `中，${fields}与${sets}的记录不一致，已提示受理部门核实；如填写有误，请在补正时更正`;
+}
+
 /**
  * The SMS a step sends the applicant (G4), to be written in the step's own transaction: one for
  * each step whose action has an SMS (acceptance, rejection, supplement request, suspension,
- * resumption, extension, decision, completion), from the case as it is after the step.
+ * resumption, extension, decision, completion) and for a filing the shared records contradict
+ * (C4), from the case as it is after the step.
  */
 export function smsFor(deps: Pick<Deps, 'clock'>, record: CaseRecord, event: AuditEvent): SmsDelivery[] {
   const ctx = noticeContext(record);
-  const clause = ctx && smsClauseFor(event, ctx);
+  const clause = event.type === 'case.submitted' ? mismatchClause(record) : ctx && smsClauseFor(event, ctx);
   if (!clause) return [];
   const phone = contactPhone(record);
   if (!phone) {

@@ -1,4 +1,5 @@
-import { supervisionReport } from '../domain/performance.ts';
+import { supervisionReport, type MaterialStats } from '../domain/performance.ts';
+import { findItem } from '../catalog/index.ts';
 import { isRecovering } from '../domain/workflow.ts';
 import type { Principal } from '../domain/principal.ts';
 import { shanghaiDate, toShanghaiIso } from '../time.ts';
@@ -15,6 +16,16 @@ function monthsBack(month: string, n: number): string {
   return d.toISOString().slice(0, 7);
 }
 
+/** C2, per item over the period: materials the platform fetched instead of asking for them, and those the applicants gave. */
+function materialsByItem(stats: MaterialStats[]) {
+  const byItem = new Map<string, { fetched: number; given: number }>();
+  for (const s of stats) {
+    const sum = byItem.get(s.serviceItemCode) ?? { fetched: 0, given: 0 };
+    byItem.set(s.serviceItemCode, { fetched: sum.fetched + s.fetched, given: sum.given + s.given });
+  }
+  return [...byItem].sort(([a], [b]) => a.localeCompare(b)).map(([serviceItemCode, sum]) => ({ serviceItemCode, name: findItem(serviceItemCode)?.name ?? serviceItemCode, ...sum }));
+}
+
 /** The overview: watched cases, decision counters, workflows being recovered, department names. */
 export type SupervisionDeps = Pick<Deps, 'cases' | 'workflowRuns' | 'stats' | 'departments' | 'clock' | 'realClock'>;
 
@@ -28,10 +39,11 @@ export async function supervisionOverview(deps: SupervisionDeps, principal: Prin
   requireAdmin(principal);
   const today = shanghaiDate(deps.clock.now());
   const period = { from: monthsBack(today.slice(0, 7), PERIOD_MONTHS - 1), to: today.slice(0, 7) };
-  const [watched, decisions, runs] = await Promise.all([
+  const [watched, decisions, runs, materialStats] = await Promise.all([
     deps.cases.listWatchedAll(),
     deps.stats.listDecisionStats(period.from, period.to),
     deps.workflowRuns.listWorkflowsToRecover(),
+    deps.stats.listMaterialStats(period.from, period.to),
   ]);
   const report = { period, ...supervisionReport(watched, decisions, today) };
   const recoveringWorkflows = runs.filter((r) => isRecovering(r, deps.realClock.now())).map((r) => ({ caseId: r.caseId, attempt: r.attempt, since: toShanghaiIso(new Date(r.since)), status: r.status, ...(r.reason ? { reason: r.reason } : {}) }));
@@ -42,5 +54,5 @@ export async function supervisionOverview(deps: SupervisionDeps, principal: Prin
       return { deptCode, ...(name ? { name } : {}), ...figures };
     }),
   );
-  return { ...report, recoveringWorkflows, departments };
+  return { ...report, recoveringWorkflows, departments, materials: materialsByItem(materialStats) };
 }

@@ -52,6 +52,13 @@ describe('README walkthrough, verbatim, against npm start', () => {
     expect(stdout).toContain('{"valid":true,"signatureValid":true}');
     expect(stdout).toContain('{"valid":false,"revoked":false,"signatureValid":false,"reason":"the signature does not match"}');
     expect(stdout).toContain('%PDF-');
+    // C2: the ID card fetched from the shared-data stand-in, not asked for; nothing on file: 422 naming it
+    expect(stdout).toContain('{"source":"shared_data","fetchedFrom":"福建省公安厅 居民身份证电子证照","legalBasis":"《福州市网上办事管理办法（试行）》第十三条"}');
+    expect(stdout).toContain(
+      '{"status":422,"errors":[{"path":"materials","message":"required material \\"id-card\\" (经营者身份证明) is not on file in the certificate library or with 福建省公安厅 居民身份证电子证照: upload it"}]}',
+    );
+    // C4: the pension form contradicts the ID card on file: flagged
+    expect(stdout).toContain('["姓名","公民身份号码"]');
     // G4: the applicant's SMS, one per step, the completion's with the certificate's name
     const sms = [...stdout.matchAll(/^(case\.\w+) {2}(【一网通办】.*)$/gm)].map((m) => [m[1], m[2]]);
     expect(sms).toEqual([

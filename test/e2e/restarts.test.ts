@@ -49,6 +49,8 @@ describe('kill -9 while cases wait for their department', () => {
 describe('E3 kill -9 in the middle of a joint case', () => {
   it('keeps the opinion already given and asks only the co-department still to answer', async () => {
     const company = await token({ sub: 'c-joint', name: '福州市城市建设投资集团有限公司', subjectType: 'company', authLevel: 2 });
+    // C2: its land certificate on file at the shared-data platform, to be fetched at filing
+    await api('/dev/shared-data', { body: { subject: 'c-joint', materialId: 'land-certificate', record: { rightHolder: '福州市城市建设投资集团有限公司' } } });
     const admin = await token({ sub: 'admin', name: '管理员', roles: ['admin'] });
     const secrets: Record<string, string> = {};
     for (const d of ['fz-zrzy', 'fz-zjj', 'fz-rfb']) secrets[d] = (await api(`/admin/departments/${d}/rotate-secret`, { method: 'POST', token: admin })).body.secret;

@@ -225,6 +225,25 @@ describe('D the API’s access log is one JSON object per request', () => {
   });
 });
 
+describe('C2 the shared-data platform’s endpoint is the deployment’s to give', () => {
+  const citizenApiEnv = (t: Template) =>
+    Object.values(t.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment?.Variables ?? {}).filter((v) => 'SHARED_DATA_URL' in v);
+
+  it('without -c sharedDataUrl it is a required CloudFormation parameter (no default), given to the function that files', () => {
+    const stateless = Template.fromStack(buildApp({ context: NO_BUNDLING }).stateless);
+    const params = stateless.toJSON().Parameters as Record<string, { Type: string; Default?: string }>;
+    expect(params.SharedDataUrl).toMatchObject({ Type: 'String' });
+    expect(params.SharedDataUrl!.Default).toBeUndefined();
+    expect(citizenApiEnv(stateless)).toEqual([expect.objectContaining({ SHARED_DATA_URL: { Ref: 'SharedDataUrl' } })]);
+  });
+
+  it('with -c sharedDataUrl=https://… exactly that endpoint, and a plain http one stops the synth naming the key', () => {
+    const stateless = Template.fromStack(buildApp({ context: { ...NO_BUNDLING, sharedDataUrl: 'https://data.fujian.gov.cn/share/v1' } }).stateless);
+    expect(citizenApiEnv(stateless)).toEqual([expect.objectContaining({ SHARED_DATA_URL: 'https://data.fujian.gov.cn/share/v1' })]);
+    expect(() => buildApp({ context: { ...NO_BUNDLING, sharedDataUrl: 'http://data.fujian.gov.cn/' } })).toThrow(/-c sharedDataUrl=http:\/\/data\.fujian\.gov\.cn\/: .*https URL/);
+  });
+});
+
 describe('E CORS: the origins of the deployment, none by default', () => {
   const corsOf = (context: Record<string, unknown>) => {
     const api = ofTypeIn(Template.fromStack(buildApp({ context: { ...NO_BUNDLING, ...context } }).stateless), 'AWS::ApiGatewayV2::Api');

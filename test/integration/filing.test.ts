@@ -1,3 +1,4 @@
+import type { SharedDataStore } from '../../infra/local/shared-data.ts';
 import { createUpload, fileCase, viewCase } from '../support/checked.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CreateCaseRequest } from '#shared/schemas/api.ts';
@@ -182,6 +183,7 @@ describe('Idempotency-Key on filing', () => {
   it('keeps keys apart between applicants', async () => {
     const a = await fileCase(deps, citizen(), await individualBusinessApplication(deps), 'shared-key');
     const other = citizen({ sub: 'u-wang', name: '王建国' });
+    (deps.sharedData as SharedDataStore).put({ subject: 'u-wang', materialId: 'id-card', record: { name: '陈美玲', idNumber: '350102198806123013' } });
     const b = await fileCase(deps, other, await individualBusinessApplication(deps, other), 'shared-key');
     expect(b.body.caseId).not.toBe(a.body.caseId);
   });

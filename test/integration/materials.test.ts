@@ -96,11 +96,13 @@ describe('E1 E3 F5 departments open the applicant’s materials on the platform'
     expect(doc).toMatchObject({ caseId, formVersion: 1, form: findItem('construction-planning-permit')!.formExample });
   });
 
-  it('says plainly when a certificate was not fetched from the shared-data platform', async () => {
+  it('C2 serves the land certificate the platform fetched from shared data, exactly as fetched', async () => {
     const { caseId } = await jointCase();
-    const err = await openMaterial(deps, staff('fz-zrzy'), caseId, 'land-certificate').catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(NotFound);
-    expect((err as Error).message).toMatch(/shared-data platform, which is not connected yet/);
+    const link = await openMaterial(deps, staff('fz-zrzy'), caseId, 'land-certificate');
+    expect(link).toMatchObject({ materialId: 'land-certificate', source: 'shared_data', contentType: 'application/json' });
+    const bytes = await download(link.url);
+    expect(hash(bytes)).toBe(link.sha256);
+    expect(JSON.parse(bytes.toString('utf8'))).toMatchObject({ dataset: '福州市自然资源和规划局 不动产登记信息', subject: 'c-fzct', record: { rightHolder: '福州市城市建设投资集团有限公司' } });
   });
 
   describe('material.link on the department’s signed channel', () => {
@@ -147,7 +149,13 @@ describe('E1 E3 F5 departments open the applicant’s materials on the platform'
       expect.arrayContaining([
         { materialId: 'fire-design', source: 'upload', fileName: 'fire-design.pdf', contentType: 'application/pdf', size: files['fire-design']!.length, sha256: sha256(files['fire-design']!) },
         expect.objectContaining({ materialId: 'application-form', source: 'form', formVersion: 1, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }),
-        { materialId: 'land-certificate', source: 'shared_data' },
+        expect.objectContaining({
+          materialId: 'land-certificate',
+          source: 'shared_data',
+          fetchedFrom: '福州市自然资源和规划局 不动产登记信息',
+          legalBasis: '《福州市网上办事管理办法（试行）》第十三条',
+          sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        }),
       ]),
     );
   });

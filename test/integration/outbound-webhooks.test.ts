@@ -1,3 +1,4 @@
+import type { SharedDataStore } from '../../infra/local/shared-data.ts';
 import { fileCase, listDeadLetters, redeliver, rotateSecret, updateDepartment } from '../support/checked.ts';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +71,8 @@ describe('E5 webhooks out: signed, retried with back-off, then parked', () => {
     it('lists every material with a file, by digest (what the department works on, opened with material.link)', () => {
       expect(verified.data.materials).toEqual([
         { materialId: 'application-form', source: 'form', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), fileName: '个体工商户登记（备案）申请书-v1.json', contentType: 'application/json' },
+        // C2: the ID card the platform fetched from shared data, as fetched
+        { materialId: 'id-card', source: 'shared_data', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), fileName: '经营者身份证明-共享数据.json', contentType: 'application/json' },
         { materialId: 'premises-proof', source: 'upload', sha256: sha256(pdf()), fileName: 'premises.pdf', contentType: 'application/pdf' },
       ]);
     });
@@ -177,6 +180,7 @@ describe('E5 webhooks out: signed, retried with back-off, then parked', () => {
       await updateDepartment(deps, admin, 'fz-zrzy', { webhookUrl: `${url}/fz-zrzy` });
       await rotateSecret(deps, admin, 'fz-zrzy');
       company = citizen({ sub: 'c-out', name: '福州市城市建设投资集团有限公司', subjectType: 'company' });
+      (deps.sharedData as SharedDataStore).put({ subject: 'c-out', materialId: 'land-certificate', record: { rightHolder: '福州市城市建设投资集团有限公司' } });
       const item = findItem('construction-planning-permit')!;
       const materials = [];
       for (const materialId of ['design-scheme', 'civil-defence-plan', 'fire-design']) {
@@ -200,7 +204,7 @@ describe('E5 webhooks out: signed, retried with back-off, then parked', () => {
 
     it('lists the materials in each assignment: co-departments work on the same materials (E3)', () => {
       for (const r of assigned) {
-        expect((JSON.parse(r.body).data.materials as Array<{ materialId: string }>).map((m) => m.materialId)).toEqual(['application-form', 'design-scheme', 'civil-defence-plan', 'fire-design']);
+        expect((JSON.parse(r.body).data.materials as Array<{ materialId: string }>).map((m) => m.materialId)).toEqual(['application-form', 'land-certificate', 'design-scheme', 'civil-defence-plan', 'fire-design']);
       }
     });
 

@@ -23,6 +23,7 @@ import { TEST_BUCKET } from './stand-ins.ts';
 import { RecordingMetrics, RecordingWorkflow } from './memory.ts';
 import { MemorySigner } from './memory-outside.ts';
 import { LocalOutbox } from '#shared/adapters/sms/local-outbox.ts';
+import { SharedDataStore } from '../../infra/local/shared-data.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -85,6 +86,8 @@ export async function integrationDeps(
     sender: new HttpWebhookSender({ allowLoopback: true }),
     // The local runtime's SMS gateway stand-in, on a file of this test's own.
     notifier: new LocalOutbox(join(tmpdir(), `sms-${randomUUID()}.jsonl`), clock),
+    // The shared-data platform's local stand-in, seeded as a fresh DATA_DIR is, on a file of this test's own.
+    sharedData: new SharedDataStore(join(tmpdir(), `shared-data-${randomUUID()}.json`)),
     retryTimeScale: 1,
     clock,
     realClock: systemClock,

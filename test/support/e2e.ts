@@ -65,7 +65,19 @@ export async function api(path: string, init: { method?: string; token?: string;
 
 export const token = async (claims: Record<string, unknown>) => (await api('/dev/token', { body: claims })).body.token as string;
 
+/** The token's subject (`sub`), as the gateway reads it. */
+const subjectOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string }).sub;
+
+/** Puts the applicant's ID card on file at the shared-data stand-in (C2), as the guide's example form has it. */
+export async function idCardOnFile(citizen: string) {
+  const form = findItem('individual-business-registration')!.formExample;
+  const res = await api('/dev/shared-data', { body: { subject: subjectOf(citizen), materialId: 'id-card', record: { name: form.operatorName, idNumber: form.idNumber } } });
+  expect(res.status).toBe(200);
+}
+
+/** 个体工商户设立登记 by this citizen, the premises proof uploaded, the ID card fetched from shared data. */
 export async function fileIndividualBusiness(citizen: string) {
+  await idCardOnFile(citizen);
   const content = pdf(`premises ${Math.random()}`);
   const slot = (await api('/uploads', { token: citizen, body: { fileName: 'p.pdf', contentType: 'application/pdf', size: content.length, sha256: sha256(content) } })).body;
   await fetch(slot.url, { method: 'PUT', headers: slot.headers, body: content });

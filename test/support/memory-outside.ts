@@ -2,7 +2,9 @@ import { createHash, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { publicJwkOf } from '#shared/domain/jws.ts';
 import type { MetricPoint } from '#shared/domain/metrics.ts';
 import { CopySourceChanged } from '#shared/errors.ts';
-import type { BlobStore, MetricsSink, Notifier, NoticeRenderer, OutgoingSms, WebhookSender, Workflow } from '#shared/ports/outside.ts';
+import type { BlobStore, MetricsSink, Notifier, NoticeRenderer, OutgoingSms, SharedData, SharedRecord, WebhookSender, Workflow } from '#shared/ports/outside.ts';
+import { SharedDataUnavailable } from '#shared/errors.ts';
+import { seedEntries } from '../../infra/local/shared-data.ts';
 import type { ScheduledTask, Scheduler } from '#shared/ports/scheduler.ts';
 import type { Signer } from '#shared/ports/signer.ts';
 
@@ -98,6 +100,21 @@ export class RecordingNotifier implements Notifier {
     if (this.down) return { ok: false, error: 'the SMS gateway is down' };
     this.sent.push(sms);
     return { ok: true };
+  }
+}
+
+/** The shared-data platform in memory, holding what the local stand-in's seed holds; `down` makes it unreachable. */
+export class MemorySharedData implements SharedData {
+  readonly records = new Map<string, SharedRecord>(seedEntries().map((e) => [`${e.subject}/${e.materialId}`, { record: e.record, ...(e.updatedAt ? { updatedAt: e.updatedAt } : {}) }]));
+  readonly asked: string[] = [];
+  down = false;
+  put(subject: string, materialId: string, record: Record<string, unknown>) {
+    this.records.set(`${subject}/${materialId}`, { record });
+  }
+  async lookup(subject: string, materialId: string) {
+    if (this.down) throw new SharedDataUnavailable(`the shared-data platform did not answer for ${materialId}; try again, or upload it`);
+    this.asked.push(`${subject}/${materialId}`);
+    return this.records.get(`${subject}/${materialId}`);
   }
 }
 

@@ -2,7 +2,7 @@ import { chineseDaysArrangement } from '#shared/adapters/calendar/chinese-days.t
 import type { YearArrangement } from '#shared/domain/calendar.ts';
 import { FINAL_STATUSES, type AuditEvent, type CaseRecord } from '#shared/domain/case.ts';
 import type { Delivery } from '#shared/domain/delivery.ts';
-import { summaryOf, type CaseSummary, type DecisionStats } from '#shared/domain/performance.ts';
+import { summaryOf, type CaseSummary, type DecisionStats, type MaterialStats } from '#shared/domain/performance.ts';
 import type { Certificate, Department, IdempotencyRecord, RevokedCertificate, Upload } from '#shared/domain/records.ts';
 import { verificationOf, type CertificateVerification } from '#shared/domain/certificate.ts';
 import { isWatched } from '#shared/domain/watch.ts';
@@ -15,7 +15,7 @@ import type { Timer, TimerStore } from '#shared/ports/scheduler.ts';
 import { runFollowUp } from '#shared/usecases/follow-ups.ts';
 import type { WorkflowRunRepository } from '#shared/ports/workflow-runs.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
-import { MemoryBlobs, MemoryScheduler, RecordingMetrics, RecordingNotifier, RecordingSender, RecordingWorkflow, textNotices, MemorySigner } from './memory-outside.ts';
+import { MemoryBlobs, MemoryScheduler, RecordingMetrics, RecordingNotifier, RecordingSender, RecordingWorkflow, textNotices, MemorySigner, MemorySharedData } from './memory-outside.ts';
 
 /**
  * In-memory fakes of every port, for unit tests of the use cases: no Java, no network. They keep
@@ -44,6 +44,7 @@ export class MemoryTable {
   readonly webhookIds = new Set<string>();
   readonly deliveries = new Map<string, Delivery>();
   readonly stats = new Map<string, DecisionStats>();
+  readonly materialStats = new Map<string, MaterialStats>();
   readonly years = new Map<number, YearArrangement>();
   readonly guides: GuideRevision[] = [];
   /** Follow-ups the steps left, by timer name (run them with `runFollowUps`). */
@@ -73,6 +74,7 @@ export class MemoryTable {
       case 'rememberWebhook':
         return !this.webhookIds.has(`${c.deptCode}#${c.webhookId}`);
       case 'countDecision':
+      case 'countMaterials':
         return true;
       case 'followUp':
         return !this.followUps.has(c.timer.name);
@@ -106,6 +108,12 @@ export class MemoryTable {
         if (c.onTime) s.onTime++;
         s.usedWorkingDays[c.usedWorkingDays] = (s.usedWorkingDays[c.usedWorkingDays] ?? 0) + 1;
         return void this.stats.set(key, s);
+      }
+      case 'countMaterials': {
+        const key = `${c.month}#${c.serviceItemCode}`;
+        const s = this.materialStats.get(key) ?? { month: c.month, serviceItemCode: c.serviceItemCode, fetched: 0, given: 0 };
+        this.materialStats.set(key, { ...s, fetched: s.fetched + c.fetched, given: s.given + c.given });
+        return;
       }
     }
   }
@@ -235,6 +243,8 @@ export class MemoryTable {
       timers: this.timerStore,
       certificates: {
         getCertificate: async (id: string) => copy(this.certificates.get(id)),
+        listHolderCertificates: async (holderId: string) =>
+          copy([...this.certificates.values()].filter((c) => c.holder.id === holderId).sort((a, b) => b.issuedAt.localeCompare(a.issuedAt))),
         revokeCertificate: async (revoked: RevokedCertificate) => {
           const now = this.certificates.get(revoked.certificateId);
           if (!now || now.status === 'revoked') return false;
@@ -268,7 +278,10 @@ export class MemoryTable {
           this.guides.push(copy(g));
         },
       },
-      stats: { listDecisionStats: async (from: string, to: string) => copy([...this.stats.values()].filter((s) => s.month >= from && s.month <= to)) },
+      stats: {
+        listDecisionStats: async (from: string, to: string) => copy([...this.stats.values()].filter((s) => s.month >= from && s.month <= to)),
+        listMaterialStats: async (from: string, to: string) => copy([...this.materialStats.values()].filter((s) => s.month >= from && s.month <= to)),
+      },
       migrations: { mend: async () => ({ indexed: 0, unindexed: 0, queued: 0, runs: 0, resharded: 0, alreadyMended: true as const }) },
     };
   }
@@ -283,6 +296,7 @@ export function memoryDeps() {
   const scheduler = new MemoryScheduler();
   const sender = new RecordingSender();
   const notifier = new RecordingNotifier();
+  const sharedData = new MemorySharedData();
   const clock = new MovableClock();
   const deps: Deps = {
     ...table.ports(),
@@ -292,6 +306,7 @@ export function memoryDeps() {
     scheduler,
     sender,
     notifier,
+    sharedData,
     retryTimeScale: 1,
     clock,
     realClock: systemClock,
@@ -312,5 +327,5 @@ export function memoryDeps() {
     }
     return ran;
   }
-  return { deps, table, workflow, metrics, blobs, scheduler, sender, notifier, clock, runFollowUps };
+  return { deps, table, workflow, metrics, blobs, scheduler, sender, notifier, sharedData, clock, runFollowUps };
 }

@@ -1,7 +1,7 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Companion } from '../../ports/cases.ts';
 import { EXISTS, NOT_EXISTS } from './client.ts';
-import { decisionStatsKey, usedDaysAttribute } from './decision-stats.ts';
+import { decisionStatsKey, materialStatsKey, usedDaysAttribute } from './decision-stats.ts';
 import { DeliveryEntity } from './deliveries.ts';
 import { CertificateEntity, IdempotencyEntity, UploadEntity, VerificationEntity, WebhookSeenEntity } from './records.ts';
 import { entity } from './table.ts';
@@ -49,6 +49,16 @@ export function companionItem(TableName: string, c: Companion): TransactItem {
           UpdateExpression: 'SET #month = :month, deptCode = :dept ADD decided :one, onTime :onTime, #used :one',
           ExpressionAttributeNames: { '#month': 'month', '#used': usedDaysAttribute(c.usedWorkingDays) },
           ExpressionAttributeValues: { ':month': c.month, ':dept': c.deptCode, ':one': 1, ':onTime': c.onTime ? 1 : 0 },
+        },
+      };
+    case 'countMaterials':
+      return {
+        Update: {
+          TableName,
+          Key: materialStatsKey(c.month, c.serviceItemCode),
+          UpdateExpression: 'SET #month = :month, serviceItemCode = :item ADD fetched :fetched, given :given',
+          ExpressionAttributeNames: { '#month': 'month' },
+          ExpressionAttributeValues: { ':month': c.month, ':item': c.serviceItemCode, ':fetched': c.fetched, ':given': c.given },
         },
       };
     case 'registerWorkflow':

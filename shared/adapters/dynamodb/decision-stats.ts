@@ -1,4 +1,4 @@
-import type { DecisionStats } from '../../domain/performance.ts';
+import type { DecisionStats, MaterialStats } from '../../domain/performance.ts';
 import type { DecisionStatsRepository } from '../../ports/records.ts';
 import type { TableClient } from './client.ts';
 import type { Key } from './table.ts';
@@ -13,7 +13,16 @@ const USED = 'used_';
 /** The counter of decisions that took `days` working days. */
 export const usedDaysAttribute = (days: number) => `${USED}${days}`;
 
+/** MATERIAL_STATS · <yyyy-mm>#<item>: C2's counters (fetched, given), added in the filing's transaction. */
+const MATERIAL_STATS = 'MATERIAL_STATS';
+export const materialStatsKey = (month: string, serviceItemCode: string): Key => ({ pk: MATERIAL_STATS, sk: `${month}#${serviceItemCode}` });
+
 export class DynamoDecisionStats implements DecisionStatsRepository {
+  async listMaterialStats(fromMonth: string, toMonth: string): Promise<MaterialStats[]> {
+    const rows = await this.table.queryAll({ partition: MATERIAL_STATS, sk: { between: [`${fromMonth}#`, `${toMonth}#~`] } });
+    return rows.map((i) => ({ month: String(i.month), serviceItemCode: String(i.serviceItemCode), fetched: Number(i.fetched ?? 0), given: Number(i.given ?? 0) }));
+  }
+
   constructor(private readonly table: TableClient) {}
 
   async listDecisionStats(fromMonth: string, toMonth: string): Promise<DecisionStats[]> {

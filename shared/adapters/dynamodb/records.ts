@@ -89,6 +89,11 @@ export class DynamoReplies implements CertificateRepository, IdempotencyStore, W
     return this.table.get(CertificateEntity, { certificateId }, { consistent: false });
   }
 
+  async listHolderCertificates(holderId: string): Promise<Certificate[]> {
+    const items = await this.table.queryAll({ index: 'gsi1', partition: `HOLDER#${holderId}`, sk: { prefix: 'CERT#' }, newestFirst: true });
+    return items.map(CertificateEntity.parse);
+  }
+
   async revokeCertificate(revoked: RevokedCertificate): Promise<boolean> {
     const TableName = this.table.name;
     return conditionHolds(
