@@ -9,4 +9,5 @@ export const DEPARTMENTS = {
   planning: { code: 'fz-zrzy', name: '福州市自然资源和规划局' },
   housing: { code: 'fz-zjj', name: '福州市城乡建设局' },
   civilDefence: { code: 'fz-rfb', name: '福州市人民防空办公室' },
+  tax: { code: 'fz-swj', name: '国家税务总局福州市税务局' },
 } as const satisfies Record<string, DepartmentRef>;

@@ -22,6 +22,7 @@ const foodBusiness: CatalogItem = {
   itemType: 'licensing',
   department: DEPARTMENTS.market,
   coDepartments: [],
+  supervisedBy: [DEPARTMENTS.tax],
   legalBasis: [
     '《中华人民共和国食品安全法》第三十五条',
     '《食品经营许可和备案管理办法》（国家市场监督管理总局令第78号）',
@@ -98,6 +99,8 @@ const individualBusiness: CatalogItem = {
   itemType: 'confirmation',
   department: DEPARTMENTS.market,
   coDepartments: [],
+  // 个体工商户登记信息抄告税务、人社部门（多证合一后的事中事后监管）
+  supervisedBy: [DEPARTMENTS.tax, DEPARTMENTS.hrss],
   legalBasis: ['《中华人民共和国市场主体登记管理条例》第三条、第八条', '《促进个体工商户发展条例》'],
   acceptanceConditions: ['有经营能力的自然人', '有固定的经营场所', '经营范围不属于法律、行政法规禁止的项目'],
   materials: [

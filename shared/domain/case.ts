@@ -78,6 +78,8 @@ export type CaseRecord = {
   applicant: { id: string; name: string; subjectType: 'person' | 'company' | 'organisation' };
   leadDepartment: string;
   coDepartments: string[];
+  /** The departments of the guide that supervise afterwards, told of the completion (抄告, G5). */
+  supervisingDepartments?: string[];
   status: CaseStatus;
   /** The application form as filed or as last corrected, validated by the item's form schema (an object). */
   form: Record<string, unknown>;

@@ -46,6 +46,7 @@ export type OutboundType =
   | 'case.supplemented'
   | 'case.withdrawn'
   | 'case.assigned'
+  | 'case.completed'
   | 'deadline.yellow'
   | 'deadline.red'
   | 'supervision.opened'

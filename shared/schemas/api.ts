@@ -76,6 +76,7 @@ export const Guide = ServiceItemSummary.omit({ department: true }).extend({
   itemTypeName: z.string(),
   department: DepartmentRef,
   coDepartments: z.array(DepartmentRef),
+  supervisedBy: z.array(DepartmentRef).optional().describe('the departments that supervise afterwards; each completion is reported to them (抄告)'),
   legalBasis: z.array(z.string()),
   acceptanceConditions: z.array(z.string()),
   materials: z.array(

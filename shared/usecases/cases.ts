@@ -100,6 +100,7 @@ export async function fileCase(deps: FilingDeps, principal: Principal | undefine
         applicant: { id: applicant.sub, name: applicant.name, subjectType: applicant.subjectType },
         leadDepartment: item.department.code,
         coDepartments: item.coDepartments.map((d) => d.code),
+        ...(item.supervisedBy?.length ? { supervisingDepartments: item.supervisedBy.map((d) => d.code) } : {}),
         form: form.data,
         materials: filed,
         ...(mismatches.length ? { dataMismatches: mismatches } : {}),

@@ -113,7 +113,7 @@ async function issueCertificate(deps: Pick<Deps, 'cases' | 'clock' | 'signer'>, 
     };
     // Signed before the transaction: a retry signs its own (new id), and only the committed one is kept.
     const certificate = { ...unsigned, qr: await signCompact(deps.signer, certificateClaims(unsigned), CERTIFICATE_JWS_TYPE), status: 'valid' } satisfies Certificate;
-    const { record: next, event } = decide(record, { type: 'complete', certificateId: certificate.certificateId }, system, certificate.issuedAt);
+    const { record: next, event } = decide(record, { type: 'complete', certificateId: certificate.certificateId, certificate: verificationOf(certificate) }, system, certificate.issuedAt);
     // Its PDF, with the QR, is rendered by the completion's follow-up (the function that renders PDFs).
     const pdf = { kind: 'notice' as const, objectKey: certificateDocumentKey(certificate.certificateId), deptCode: item.department.code, notice: certificateDocument(certificate) };
     const deliveries = deliveriesFor(deps, next, event);

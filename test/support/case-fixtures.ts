@@ -17,3 +17,20 @@ export function filedCase(over: Partial<NewCase> = {}, by?: Actor) {
   };
   return fileCase(input, by ?? { kind: 'applicant', id: input.applicant.id, name: input.applicant.name });
 }
+
+/** A completion's command: the certificate and its public fields (as the workflow gives them). */
+export const completion = (certificateId: string) => ({
+  type: 'complete' as const,
+  certificateId,
+  certificate: {
+    certificateId,
+    supervisionCode: '350100-261123-7K3M9QXA-R',
+    type: 'business_licence',
+    name: '营业执照（个体工商户）',
+    issuer: { code: 'fz-scjg', name: '福州市市场监督管理局' },
+    issuedAt: '2026-11-24T10:00:00.000+08:00',
+    holder: { nameMasked: '陈*玲', idMasked: 'u****1' },
+    summary: {},
+    status: 'valid' as const,
+  },
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '#shared/domain/decide.ts';
 import { verifyChain, type Actor, type AuditEvent, type CaseRecord } from '#shared/domain/case.ts';
 import { IllegalTransition } from '#shared/errors.ts';
-import { filedCase } from '../support/case-fixtures.ts';
+import { filedCase, completion } from '../support/case-fixtures.ts';
 
 const applicant: Actor = { kind: 'applicant', id: 'u-1', name: '陈美玲' };
 const dept: Actor = { kind: 'department', id: 'fz-scjg', via: 'webhook' };
@@ -23,7 +23,7 @@ function run(...steps: Array<[Parameters<typeof decide>[1], Actor]>): { record: 
 }
 
 describe('case lifecycle: filing to completion', () => {
-  const completed = () => run([{ type: 'accept' }, dept], [{ type: 'approve' }, dept], [{ type: 'complete', certificateId: 'C1' }, system]);
+  const completed = () => run([{ type: 'accept' }, dept], [{ type: 'approve' }, dept], [completion('C1'), system]);
 
   it('goes submitted → accepted → approved → completed', () => {
     expect(completed().record.status).toBe('completed');
@@ -54,7 +54,7 @@ describe('case lifecycle: filing to completion', () => {
   });
 
   it('lets only the workflow complete a case', () => {
-    expect(() => run([{ type: 'accept' }, dept], [{ type: 'approve' }, dept], [{ type: 'complete', certificateId: 'C1' }, dept])).toThrow(IllegalTransition);
+    expect(() => run([{ type: 'accept' }, dept], [{ type: 'approve' }, dept], [completion('C1'), dept])).toThrow(IllegalTransition);
   });
 
   it('lets only departments accept', () => {

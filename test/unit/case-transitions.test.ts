@@ -5,7 +5,7 @@ import { ACTIONS } from '#shared/domain/actions/index.ts';
 import { CASE_STATUSES, type Actor, type CaseRecord, type Command } from '#shared/domain/case.ts';
 import { isWaitOver } from '#shared/domain/workflow.ts';
 import { Conflict, Forbidden, IllegalTransition, RuleViolation } from '#shared/errors.ts';
-import { filedCase } from '../support/case-fixtures.ts';
+import { filedCase, completion } from '../support/case-fixtures.ts';
 
 const applicant: Actor = { kind: 'applicant', id: 'u-1', name: '郑建华' };
 const lead: Actor = { kind: 'department', id: 'fz-zrzy', via: 'webhook' };
@@ -156,7 +156,7 @@ describe('E1 E2 review: recorded steps, suspension, decisions', () => {
   });
 
   it('lets no department complete an approved case (only the workflow does)', () => {
-    expect(() => apply(approved(), [{ type: 'complete', certificateId: 'C' }, lead])).toThrow(IllegalTransition);
+    expect(() => apply(approved(), [completion('C'), lead])).toThrow(IllegalTransition);
   });
 });
 

@@ -167,3 +167,30 @@ describe('G4 the applicant is told by SMS', () => {
     for (const entry of listItems()) expect(contactPhone({ form: entry.formExample } as never), entry.code).toMatch(/^1\d{10}$/);
   });
 });
+
+describe('G5 抄告: the departments that supervise afterwards are told of the completion', () => {
+  it('sends case.completed with the certificate’s public fields to each supervising department of the guide, and to nobody for a step before', async () => {
+    // Prepare
+    const m = await filed();
+    await staffAction(m.deps, reviewer, m.caseId, { type: 'case.accept', data: {} });
+    await staffAction(m.deps, approver, m.caseId, { type: 'case.approve', data: { certificate: { summary: { registrationNo: '92350102MA8X1234' } } } });
+    const webhooks = () => [...m.table.deliveries.values()].filter((d) => !isSms(d));
+    expect(webhooks().filter((d) => !isSms(d) && d.type === 'case.completed')).toEqual([]);
+    // Act
+    await runWorkflowTask(m.deps, { action: 'issueCertificate', caseId: m.caseId });
+    // Assess
+    const told = webhooks().flatMap((d) => (!isSms(d) && d.type === 'case.completed' ? [d] : []));
+    expect(told.map((d) => d.deptCode).sort()).toEqual((item.supervisedBy ?? []).map((d) => d.code).sort());
+    expect(told.map((d) => d.deptCode)).toEqual(expect.arrayContaining(['fz-swj', 'fz-rsj']));
+    const certId = m.table.cases.get(m.caseId)!.certificates[0]!;
+    for (const d of told) {
+      expect(d.data).toMatchObject({
+        caseId: m.caseId,
+        status: 'completed',
+        certificate: { certificateId: certId, name: item.result.name, type: item.result.type, holder: { nameMasked: '陈*玲' }, summary: { registrationNo: '92350102MA8X1234' }, status: 'valid' },
+      });
+      // Nothing personal beyond the masked holder: not the name, not the ID number on the form.
+      expect(JSON.stringify(d.data)).not.toMatch(/陈美玲|350102198806123013/);
+    }
+  });
+});

@@ -1,8 +1,10 @@
+import type { CertificateVerification } from '../certificate.ts';
 import { defineAction } from './define.ts';
 
-export type CompleteCommand = { type: 'complete'; certificateId: string };
+/** The certificate's public fields go with the completion: its trail keeps what was released and reported. */
+export type CompleteCommand = { type: 'complete'; certificateId: string; certificate: CertificateVerification };
 
-/** 办结: the workflow put the certificate in the library (G1). */
+/** 办结: the workflow put the certificate in the library (G1); the supervising departments are told (抄告, G5). */
 export const complete = defineAction<CompleteCommand>()({
   command: 'complete',
   event: 'case.completed',
@@ -11,4 +13,5 @@ export const complete = defineAction<CompleteCommand>()({
   by: 'system',
   sms: (_data, { result }) => `已办结，电子证照“${result}”已存入您的电子证照库，可在网上办事平台查看、下载`,
   apply: (record, command) => ({ certificates: [...record.certificates, command.certificateId] }),
+  outbound: (record) => (record.supervisingDepartments ?? []).map((deptCode) => ({ deptCode, type: 'case.completed' as const })),
 });
