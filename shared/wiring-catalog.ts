@@ -1,5 +1,6 @@
 import { TableClient } from './adapters/dynamodb/client.ts';
-import { DynamoCatalog, DynamoVerifications } from './adapters/dynamodb/records.ts';
+import { DynamoCatalog, DynamoProgress, DynamoVerifications } from './adapters/dynamodb/records.ts';
+import type { ProgressDeps } from './usecases/progress.ts';
 import { dynamoRepositories, type DynamoRepositories } from './adapters/dynamodb/repositories.ts';
 import { config } from './config.ts';
 import { traced } from './log.ts';
@@ -40,6 +41,18 @@ export function verifyDeps(): VerifyDeps {
 export function signerFromEnv(): Signer {
   const signing = config.signing;
   return signing.kind === 'file' ? new LocalSigner(signing.file) : new KmsSigner(traced(new (kmsSdk().KMSClient)({})), signing.keyIds);
+}
+
+let following: ProgressDeps | undefined;
+/** Cases' public progress by supervision code (H1), built on first use. */
+export function progressDeps(): ProgressDeps {
+  let records: DynamoProgress | undefined;
+  following ??= {
+    get progress() {
+      return (records ??= new DynamoProgress(anonymousTable()));
+    },
+  };
+  return following;
 }
 
 let deps: CatalogDeps | undefined;

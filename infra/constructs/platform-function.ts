@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { TABLE } from '#shared/adapters/dynamodb/table.ts';
-import { CATALOG_PARTITION, VERIFY_PREFIX } from '#shared/adapters/dynamodb/records.ts';
+import { CATALOG_PARTITION, PROGRESS_PREFIX, VERIFY_PREFIX } from '#shared/adapters/dynamodb/records.ts';
 import { SERVICE_NAME } from '#shared/domain/metrics.ts';
 import { deployedRoutes } from '#shared/http/routes.ts';
 import { BUNDLING, LAMBDAS, ROOT, type LambdaName } from '../lambdas.ts';
@@ -138,9 +138,10 @@ export class PlatformFunction extends Construct {
   }
 
   /**
-   * Only the published guide revisions and the certificates' public verification records: a Query
-   * on the table (no index, no Scan, no GetItem) whose partition key is CATALOG or VERIFY#<code>, so
-   * no other item (a department's webhook secret, a case, a certificate with its holder) can be read.
+   * Only the published guide revisions, the certificates' public verification records and cases'
+   * public progress (H1): a Query on the table (no index, no Scan, no GetItem) whose partition key is
+   * CATALOG, VERIFY#<code> or PROGRESS#<code>, so no other item (a department's webhook secret, a
+   * case, a certificate with its holder) can be read.
    */
   bindCatalog({ tableName }: { tableName: string }): this {
     this.fn.addToRolePolicy(
@@ -149,7 +150,7 @@ export class PlatformFunction extends Construct {
         // A Scan carries no partition key, and ForAllValues holds for an empty set: Query only.
         actions: ['dynamodb:Query'],
         resources: [this.tableArn(tableName)],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [CATALOG_PARTITION, `${VERIFY_PREFIX}*`] } },
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [CATALOG_PARTITION, `${VERIFY_PREFIX}*`, `${PROGRESS_PREFIX}*`] } },
       }),
     );
     this.fn.addEnvironment('TABLE_NAME', tableName);

@@ -50,7 +50,7 @@ export class SharedDataStore implements SharedData {
 /**
  * The stand-in itself, on 127.0.0.1: the HTTP interface the platform's adapter speaks
  * (shared/adapters/http/shared-data.ts) — `GET /subjects/{sub}/materials/{materialId}` → 200
- * `{record, updatedAt?}` or 404.
+ * `{record, updatedAt?}` or 404 `{found: false}`.
  */
 export async function startSharedDataStandIn(store: SharedDataStore): Promise<{ endpoint: string; stop: () => Promise<void> }> {
   const server = createServer((req, res) => {
@@ -60,10 +60,12 @@ export async function startSharedDataStandIn(store: SharedDataStore): Promise<{ 
       res.end(JSON.stringify(body));
     };
     if (req.method !== 'GET' || !m) return answer(404, { detail: 'no such resource' });
-    void store.lookup(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)).then(
-      (found) => (found ? answer(200, found) : answer(404, { detail: 'nothing on file' })),
-      (err: Error) => answer(500, { detail: err.message }),
-    );
+    void Promise.resolve()
+      .then(() => store.lookup(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)))
+      .then(
+        (found) => (found ? answer(200, found) : answer(404, { found: false, detail: 'nothing on file' })),
+        (err: Error) => answer(500, { detail: err.message }),
+      );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

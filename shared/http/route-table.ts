@@ -50,6 +50,16 @@ export const API = {
     auth: 'none',
     responses: { 200: { description: 'the current key first, then the previous ones', schema: api.Jwks } },
   }),
+  getProgress: route({
+    method: 'GET',
+    path: '/progress/{supervisionCode}',
+    summary: 'Anyone with a case’s supervision code and its applicant’s name: its status and steps (H1); nothing personal',
+    fn: 'public-api',
+    auth: 'none',
+    query: api.ProgressQuery,
+    responses: { 200: { description: 'the case’s public progress', schema: api.Progress } },
+    problems: [404, 422],
+  }),
   verifyByCode: route({
     method: 'GET',
     path: '/verify/{supervisionCode}',

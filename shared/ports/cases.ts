@@ -23,7 +23,7 @@ export type Companion =
   /** F4: a decision is counted for its department and month, exactly once, with the case change. */
   | { kind: 'countDecision'; deptCode: string; month: string; usedWorkingDays: number; onTime: boolean }
   /** C2: a filing's materials, by how they came: fetched by the platform, or given by the applicant. */
-  | { kind: 'countMaterials'; serviceItemCode: string; month: string; fetched: number; given: number };
+  | { kind: 'countMaterials'; caseId: string; serviceItemCode: string; month: string; fetched: number; given: number };
 
 export type CaseListQuery = { limit: number; cursor?: string; status?: CaseStatus } & (
   | { by: 'applicant'; sub: string }

@@ -1,3 +1,4 @@
+import type { CaseProgress } from '../domain/progress.ts';
 import type { YearArrangement } from '../domain/calendar.ts';
 import type { Delivery } from '../domain/delivery.ts';
 import type { DecisionStats, MaterialStats } from '../domain/performance.ts';
@@ -32,6 +33,11 @@ export interface CertificateRepository {
    * false when the certificate was revoked (or changed) meanwhile.
    */
   revokeCertificate(revoked: RevokedCertificate): Promise<boolean>;
+}
+
+/** Cases' public progress (H1), by supervision code: written with each step, read by anyone who has the code. */
+export interface ProgressRepository {
+  getProgress(supervisionCode: string): Promise<CaseProgress | undefined>;
 }
 
 /** The certificates' public verification records, by supervision code (the only ones anonymous routes read beside the catalog). */

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DepartmentRef, isoTime, ulid } from './fields.ts';
+import { CASE_STATUSES } from '../domain/case.ts';
 
 /** Certificates, their signing keys and their verification (api.md "certificates", G2). */
 
@@ -22,6 +23,18 @@ export const CertificateView = z.object({
 export const VerifyRequest = z.object({ qr: z.string().trim().min(1).max(4096).describe('the text of a certificate’s QR code') }).strict();
 export const RevokeRequest = z.object({ reason: z.string().trim().min(2).max(500) }).strict();
 export const RevokeResponse = z.object({ certificateId: ulid, status: z.literal('revoked'), revoked: z.object({ at: isoTime, reason: z.string(), by: z.string() }) });
+
+export const ProgressQuery = z.object({ name: z.string().trim().min(2).max(60).describe('the applicant’s name, as filed') }).strict();
+/** GET /progress/{supervisionCode} (H1): a case's public progress, nothing personal. */
+export const Progress = z.object({
+  supervisionCode: z.string(),
+  serviceItem: z.object({ code: z.string(), name: z.string() }),
+  department: z.object({ code: z.string(), name: z.string() }),
+  status: z.enum(CASE_STATUSES),
+  filedAt: isoTime,
+  updatedAt: isoTime,
+  steps: z.array(z.object({ at: isoTime, type: z.string() })).describe('what happened to the case, in order; never who acted or why'),
+});
 
 /** GET /verify/{supervisionCode}, POST /verify: no unmasked personal data. */
 export const Verification = z.object({

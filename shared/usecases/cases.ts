@@ -114,7 +114,7 @@ export async function fileCase(deps: FilingDeps, principal: Principal | undefine
     const companions: Companion[] = [
       ...enqueue(deliveries),
       { kind: 'reserveSupervisionCode', code: supervisionCode, caseId },
-      { kind: 'countMaterials', serviceItemCode: item.code, month: record.createdAt.slice(0, 7), ...countByHow(filed) },
+      { kind: 'countMaterials', caseId, serviceItemCode: item.code, month: record.createdAt.slice(0, 7), ...countByHow(filed) },
       ...claimsOf(filed, applicant.sub, caseId),
       { kind: 'registerWorkflow', caseId, since: deps.realClock.now().toISOString() },
       ...(idem ? [remember(deps, idem, response)] : []),

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { CatalogItem } from '../catalog/index.ts';
 import type { DataMismatch, SubmittedMaterial } from '../domain/case.ts';
-import type { FieldError } from '../errors.ts';
+import { SharedDataUnavailable, type FieldError } from '../errors.ts';
 import type { Companion } from '../ports/cases.ts';
 import type { CreateCaseRequest } from '../schemas/api.ts';
 import type { FileJob } from '../domain/follow-up.ts';
@@ -105,7 +105,8 @@ export async function checkMaterials(
         .map(async (spec) => {
           if (spec.fromForm) return void materials.push({ materialId: spec.id, source: 'form' });
           // Never ask twice (C2): what the platform can fetch, it fetches; what it cannot find, the applicant uploads.
-          const fetched = spec.fetchable ? await fetchMaterial(deps, owner, spec, form) : undefined;
+          // An optional material the platform cannot ask for now is left out, not a reason to refuse the filing.
+          const fetched = spec.fetchable ? await fetchMaterial(deps, owner, spec, form).catch((err: unknown) => (!spec.required && err instanceof SharedDataUnavailable ? undefined : Promise.reject(err))) : undefined;
           if (fetched) {
             materials.push(fetched.material);
             files.push(fetched.file);

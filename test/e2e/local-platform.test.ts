@@ -59,6 +59,9 @@ describe('README walkthrough, verbatim, against npm start', () => {
     );
     // C4: the pension form contradicts the ID card on file: flagged
     expect(stdout).toContain('["姓名","公民身份号码"]');
+    // H1: the case's progress by its code and the applicant's name; another name is 404
+    expect(stdout).toContain('{"status":"completed","department":"福州市市场监督管理局","steps":["case.submitted","case.accepted","case.approved","case.completed"]}');
+    expect(stdout).toContain('{"status":404,"title":"Not found"}');
     // G4: the applicant's SMS, one per step, the completion's with the certificate's name
     const sms = [...stdout.matchAll(/^(case\.\w+) {2}(【一网通办】.*)$/gm)].map((m) => [m[1], m[2]]);
     expect(sms).toEqual([

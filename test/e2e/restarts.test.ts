@@ -113,5 +113,8 @@ describe('G4 kill -9 between the commit and the SMS', () => {
     const again = (await api(`/dev/outbox?to=u-sms-restart`)).body.items;
     expect(again).toEqual(sent.body.items);
     expect(again).toEqual([expect.objectContaining({ caseId, template: 'case.accepted', to: 'u-sms-restart', text: expect.stringContaining('林晓东，您于') })]);
+    // And the platform handed it to the gateway once (the stand-in would take a repeat silently).
+    const handedOver = platform.output().split('\n').filter((l) => l.includes('"message":"sms delivered"') && l.includes(caseId));
+    expect(handedOver).toHaveLength(1);
   });
 });

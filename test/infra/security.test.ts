@@ -13,7 +13,7 @@ import { deployedRoutes, ROUTES } from '#shared/http/routes.ts';
 import { buildApp } from '../../infra/app.ts';
 import { corsOriginsFrom, JWT_ISSUER_PATTERN, jwtIssuerFrom } from '../../infra/context.ts';
 import { ANONYMOUS_FUNCTIONS, PlatformFunction } from '../../infra/constructs/platform-function.ts';
-import { CATALOG_PARTITION } from '#shared/adapters/dynamodb/records.ts';
+import { CATALOG_PARTITION, progressKey } from '#shared/adapters/dynamodb/records.ts';
 import { LAMBDAS } from '../../infra/lambdas.ts';
 import { PREVIOUS_SIGNING_KEY_ALIAS, SIGNING_KEY_ALIAS, TABLE_NAME } from '../../infra/names.ts';
 import { CERTIFICATE_JWS_TYPE } from '#shared/domain/certificate.ts';
@@ -31,15 +31,16 @@ beforeAll(() => {
 });
 
 describe('A department secrets are out of reach of every anonymous route', () => {
-  it('public-api may only Query the CATALOG and VERIFY#… partitions of the table: no Scan, no GetItem, no index', () => {
+  it('public-api may only Query the CATALOG, VERIFY#… and PROGRESS#… partitions of the table: no Scan, no GetItem, no index', () => {
     const dynamo = statementsOf(functionId('public-api')).filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
     expect(dynamo).toHaveLength(1);
     expect(dynamo[0]!.Action).toBe('dynamodb:Query');
     expect(resolve(dynamo[0]!.Resource)).toBe(TABLE_ARN);
-    expect(dynamo[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CATALOG', 'VERIFY#*'] } });
+    expect(dynamo[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CATALOG', 'VERIFY#*', 'PROGRESS#*'] } });
     // The partitions the store reads published guide revisions and verification records from.
     expect(CATALOG_PARTITION).toBe(GuideRevisionEntity.key({ code: 'x', version: 1 }).pk);
     expect(VerificationEntity.key({ supervisionCode: 'S', certificateId: 'C' }).pk).toBe('VERIFY#S');
+    expect(progressKey('S').pk).toBe('PROGRESS#S');
   });
 
   it('public-api cannot read a department, a case or a certificate with its holder by any read on the table or an index, and can read the catalog and verification records', () => {
@@ -49,18 +50,20 @@ describe('A department secrets are out of reach of every anonymous route', () =>
     for (const req of readsOf(CertificateEntity.key({ certificateId: '01K' }).pk)) expect(allows(statements, req), JSON.stringify(req)).toBe(false);
     expect(allows(statements, { action: 'dynamodb:Query', resource: TABLE_ARN, leadingKeys: [CATALOG_PARTITION] })).toBe(true);
     expect(allows(statements, { action: 'dynamodb:Query', resource: TABLE_ARN, leadingKeys: [VerificationEntity.key({ supervisionCode: '350100-261123-7K3M9QXA-R', certificateId: '01K' }).pk] })).toBe(true);
+    // H1: a case's public progress (its own item, holding no name), by its code.
+    expect(allows(statements, { action: 'dynamodb:Query', resource: TABLE_ARN, leadingKeys: [progressKey('350100-261123-7K3M9QXA-R').pk] })).toBe(true);
     // The evaluator does see a full grant: department-hooks checks signatures with the secrets.
     expect(allows(statementsOf(functionId('department-hooks')), { action: 'dynamodb:GetItem', resource: TABLE_ARN, leadingKeys: [DepartmentEntity.key({ code: '350100-scjg' }).pk] })).toBe(true);
   });
 
-  it('no function serving an auth: none route (or the $default route) has a table read without the CATALOG-or-VERIFY condition', () => {
+  it('no function serving an auth: none route (or the $default route) has a table read without the CATALOG, VERIFY or PROGRESS condition', () => {
     const ids = anonymousFunctionIds();
     expect(ids).toContain(functionId('public-api'));
     expect(ids.sort()).toEqual([...ANONYMOUS_FUNCTIONS].map(functionId).sort());
     for (const id of ids) {
       const statements = statementsOf(id);
       for (const s of statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')))) {
-        expect(s.Condition, id).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [CATALOG_PARTITION, 'VERIFY#*'] } });
+        expect(s.Condition, id).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [CATALOG_PARTITION, 'VERIFY#*', 'PROGRESS#*'] } });
         expect([s.Action].flat(), id).toEqual(['dynamodb:Query']);
       }
       for (const req of readsOf(DepartmentEntity.key({ code: '350100-scjg' }).pk)) expect(allows(statements, req), `${id} ${JSON.stringify(req)}`).toBe(false);
@@ -96,7 +99,7 @@ describe('A department secrets are out of reach of every anonymous route', () =>
       process.env = saved;
     });
 
-    it('is allowed by its policy: Queries of the CATALOG and VERIFY#… partitions of the table and nothing else', async () => {
+    it('is allowed by its policy: Queries of the CATALOG, VERIFY#… and PROGRESS#… partitions of the table and nothing else', async () => {
       const { handler } = await import('#functions/public-api.ts');
       const invoke = handler as unknown as (e: APIGatewayProxyEventV2, c: Context) => Promise<{ statusCode: number }>;
       const event = (routeKey: string, rawPath: string, pathParameters?: Record<string, string>) =>
@@ -104,10 +107,11 @@ describe('A department secrets are out of reach of every anonymous route', () =>
       for (const r of deployedRoutes().filter((route) => route.fn === 'public-api')) {
         const params = Object.fromEntries([...r.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, 'basic-pension-claim']));
         const path = r.path.replace(/\{(\w+)\}/g, (_, name: string) => params[name]!);
-        const sent = event(`${r.method} ${r.path}`, path, Object.keys(params).length ? params : undefined);
+        const base = event(`${r.method} ${r.path}`, path, Object.keys(params).length ? params : undefined);
+        const sent = r.operationId === 'getProgress' ? { ...base, rawQueryString: 'name=%E9%99%88%E7%BE%8E%E7%8E%B2', queryStringParameters: { name: '陈美玲' } } : base;
         const res = await invoke(r.method === 'POST' ? { ...sent, body: JSON.stringify({ qr: await signedQr() }) } : sent, {} as Context);
-        // Nothing is on file here: no certificate under that code; a QR the platform signed, not in its library.
-        expect(res.statusCode, r.operationId).toBe(r.operationId === 'verifyByCode' ? 404 : 200);
+        // Nothing is on file here: no certificate and no case under that code; a QR the platform signed, not in its library.
+        expect(res.statusCode, r.operationId).toBe(r.operationId === 'verifyByCode' || r.operationId === 'getProgress' ? 404 : 200);
       }
       expect((await invoke(event('$default', '/nowhere'), {} as Context)).statusCode).toBe(404);
 
@@ -128,6 +132,8 @@ describe('A department secrets are out of reach of every anonymous route', () =>
       expect(kmsStatements).toEqual([expect.objectContaining({ Action: 'kms:GetPublicKey', Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [SIGNING_KEY_ALIAS, PREVIOUS_SIGNING_KEY_ALIAS] } } })]);
       // POST /verify asked for the verification records of the code its QR names.
       expect(calls.map((c) => (c.input.ExpressionAttributeValues as Record<string, string>)[':pk'])).toContain('VERIFY#350100-261202-ABCDEFGH-X');
+      // GET /progress/{code} asked for the progress of that code, and of nothing else.
+      expect(calls.map((c) => (c.input.ExpressionAttributeValues as Record<string, string>)[':pk'])).toContain('PROGRESS#basic-pension-claim');
     });
   });
 });

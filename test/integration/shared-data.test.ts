@@ -35,6 +35,8 @@ describe('C2 the shared-data platform over HTTP (the adapter against the local s
     expect(await platform.lookup('u-chen', 'id-card')).toEqual({ record: seeded.record, updatedAt: seeded.updatedAt });
     expect(await platform.lookup('u-nobody', 'id-card')).toBeUndefined();
     expect(await platform.lookup('u-chen', '../../etc/passwd')).toBeUndefined();
+    // `..` would be collapsed by the URL parser into another path: it is never sent.
+    expect(await platform.lookup('..', 'id-card')).toBeUndefined();
   });
 
   it('finds a record put since (POST /dev/shared-data), kept on disk for the next start', async () => {
@@ -49,12 +51,15 @@ describe('C2 the shared-data platform over HTTP (the adapter against the local s
     const failing = await serving((res) => res.writeHead(500).end('{}'));
     const nonsense = await serving((res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"record": "not an object"}'));
     const slow = await serving(() => {}); // never answers
+    // A 404 that is not the platform's "nothing on file" (a wrong base path, a proxy's page).
+    const wrongPath = await serving((res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'));
+    const huge = await serving((res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ record: { blob: 'x'.repeat(70 * 1024) } })));
     try {
-      for (const url of [down.url, failing.url, nonsense.url, slow.url]) {
+      for (const url of [down.url, failing.url, nonsense.url, slow.url, wrongPath.url, huge.url]) {
         await expect(new HttpSharedData(url).lookup('u-chen', 'id-card'), url).rejects.toBeInstanceOf(SharedDataUnavailable);
       }
     } finally {
-      for (const s of [failing, nonsense, slow]) {
+      for (const s of [failing, nonsense, slow, wrongPath, huge]) {
         s.server.closeAllConnections();
         s.server.close();
       }

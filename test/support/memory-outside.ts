@@ -108,11 +108,13 @@ export class MemorySharedData implements SharedData {
   readonly records = new Map<string, SharedRecord>(seedEntries().map((e) => [`${e.subject}/${e.materialId}`, { record: e.record, ...(e.updatedAt ? { updatedAt: e.updatedAt } : {}) }]));
   readonly asked: string[] = [];
   down = false;
+  /** Materials the platform cannot be asked for (down for those only). */
+  readonly downFor = new Set<string>();
   put(subject: string, materialId: string, record: Record<string, unknown>) {
     this.records.set(`${subject}/${materialId}`, { record });
   }
   async lookup(subject: string, materialId: string) {
-    if (this.down) throw new SharedDataUnavailable(`the shared-data platform did not answer for ${materialId}; try again, or upload it`);
+    if (this.down || this.downFor.has(materialId)) throw new SharedDataUnavailable(`the shared-data platform did not answer for ${materialId}; try again, or upload it`);
     this.asked.push(`${subject}/${materialId}`);
     return this.records.get(`${subject}/${materialId}`);
   }

@@ -1,3 +1,5 @@
+import { progressOf } from '#shared/domain/progress.ts';
+import type { ProgressRepository } from '#shared/ports/records.ts';
 import { chineseDaysArrangement } from '#shared/adapters/calendar/chinese-days.ts';
 import type { YearArrangement } from '#shared/domain/calendar.ts';
 import { FINAL_STATUSES, type AuditEvent, type CaseRecord } from '#shared/domain/case.ts';
@@ -130,6 +132,14 @@ export class MemoryTable {
       return true;
     },
     deleteTimer: async (name) => void this.followUps.delete(name),
+  };
+
+  /** Cases' public progress (H1), as the steps' transactions keep it. */
+  readonly progressRepository: ProgressRepository = {
+    getProgress: async (code) => {
+      const record = [...this.cases.values()].find((c) => c.supervisionCode === code);
+      return record && copy(progressOf(record, this.events.get(record.caseId) ?? []));
+    },
   };
 
   readonly caseRepository: CaseRepository = {

@@ -197,6 +197,7 @@ describe('the operations are typed from the route table (tsc checks the @ts-expe
     getSigningKeys: reply(200, () => ({ keys: [] })),
     verifyByCode: unused,
     verifyQr: unused,
+    getProgress: unused,
   };
 
   it('refuses a function missing an operation', () => {

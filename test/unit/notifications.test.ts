@@ -1,4 +1,9 @@
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LocalOutbox } from '#shared/adapters/sms/local-outbox.ts';
+import { MovableClock } from '#shared/ports/clock.ts';
 import { findItem, listItems } from '#shared/catalog/index.ts';
 import { isSms, MAX_ATTEMPTS, type SmsDelivery } from '#shared/domain/delivery.ts';
 import { METRIC } from '#shared/domain/metrics.ts';
@@ -192,5 +197,20 @@ describe('G5 抄告: the departments that supervise afterwards are told of the c
       // Nothing personal beyond the masked holder: not the name, not the ID number on the form.
       expect(JSON.stringify(d.data)).not.toMatch(/陈美玲|350102198806123013/);
     }
+  });
+});
+
+describe('G4 the local SMS gateway stand-in', () => {
+  it('keeps a message sent after a line a kill -9 cut short, and lists both that parse', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ywtb-outbox-'));
+    const file = join(dir, 'sms.jsonl');
+    const outbox = new LocalOutbox(file, new MovableClock());
+    const sms = { id: 'sms_1', to: 'u-chen', phone, caseId: 'c1', template: 'case.accepted', text: '【一网通办】…' };
+    await outbox.send(sms);
+    appendFileSync(file, '{"id":"sms_2","to":"u-ch'); // the process died mid-write
+    expect(await outbox.send({ ...sms, id: 'sms_3' })).toEqual({ ok: true });
+    expect(await outbox.send(sms)).toEqual({ ok: true }); // taken once
+    expect(outbox.list('u-chen').map((m) => m.id)).toEqual(['sms_1', 'sms_3']);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -141,6 +141,12 @@ describe('C2 never ask twice: a fetchable material is fetched, for real', () => 
     const bank = { materialId: 'bank-card', uploadId: await uploaded(m, citizen(), 'bank.pdf') };
     const withIt = await fileCase(m.deps, citizen(), { serviceItemCode: pension.code, form: pension.formExample, materials: [bank] });
     expect(m.table.cases.get(withIt.body.caseId)!.materials.map((x) => [x.materialId, x.source])).toEqual([['id-card', 'shared_data'], ['bank-card', 'upload'], ['retirement-approval', 'shared_data']]);
+    // Not on file, or the platform not answering for it: filed without it.
+    m.sharedData.downFor.add('retirement-approval');
+    const bank3 = { materialId: 'bank-card', uploadId: await uploaded(m, citizen(), 'bank3.pdf') };
+    const unanswered = await fileCase(m.deps, citizen(), { serviceItemCode: pension.code, form: pension.formExample, materials: [bank3] });
+    expect(m.table.cases.get(unanswered.body.caseId)!.materials.map((x) => x.materialId)).toEqual(['id-card', 'bank-card']);
+    m.sharedData.downFor.clear();
     m.sharedData.records.delete('u-chen/retirement-approval');
     const bank2 = { materialId: 'bank-card', uploadId: await uploaded(m, citizen(), 'bank2.pdf') };
     const without = await fileCase(m.deps, citizen(), { serviceItemCode: pension.code, form: pension.formExample, materials: [bank2] });

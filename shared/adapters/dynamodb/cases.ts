@@ -1,3 +1,5 @@
+import { nameDigest, publicStep } from '../../domain/progress.ts';
+import { progressKey } from './records.ts';
 import { FINAL_STATUSES, type AuditEvent, type CaseRecord } from '../../domain/case.ts';
 import { summaryOf, type CaseSummary } from '../../domain/performance.ts';
 import { isWatched } from '../../domain/watch.ts';
@@ -66,6 +68,30 @@ export const QueueEntity = entity<{ caseId: string; queueDept: string }, QueueEn
 export const queueItem = (record: CaseRecord, dept: string) => QueueEntity.item({ ...summaryOf(record), queueDept: dept });
 const fromQueue = ({ queueDept: _dept, ...summary }: QueueEntry & Record<string, unknown>) => summary as CaseSummary;
 
+/** The case's public progress (H1, records.ts), brought up to date in each step's transaction: its status, and the step appended when it is one anyone may see. */
+function progressItem(TableName: string, record: CaseRecord, event: AuditEvent): TransactItem {
+  const step = publicStep(event);
+  return {
+    Update: {
+      TableName,
+      Key: progressKey(record.supervisionCode),
+      UpdateExpression: `SET supervisionCode = :code, serviceItem = :item, leadDepartment = :lead, #status = :status, filedAt = :filed, updatedAt = :updated, nameDigest = :name, steps = ${step ? 'list_append(if_not_exists(steps, :none), :step)' : 'if_not_exists(steps, :none)'}`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':code': record.supervisionCode,
+        ':item': { code: record.serviceItem.code, name: record.serviceItem.name },
+        ':lead': record.leadDepartment,
+        ':status': record.status,
+        ':filed': record.createdAt,
+        ':updated': record.updatedAt,
+        ':name': nameDigest(record.supervisionCode, record.applicant.name),
+        ':none': [],
+        ...(step ? { ':step': [step] } : {}),
+      },
+    },
+  };
+}
+
 export class DynamoCases implements CaseRepository {
   constructor(private readonly table: TableClient) {}
 
@@ -94,6 +120,7 @@ export class DynamoCases implements CaseRepository {
       ...companions.map((c) => companionItem(TableName, c)),
       // Last, so the companions' positions in the cancellation reasons stay 2…n+1.
       ...record.coDepartments.map((dept): TransactItem => ({ Put: { TableName, Item: queueItem(record, dept) } })),
+      progressItem(TableName, record, event),
     ];
     try {
       await this.table.doc.send(new TransactWriteCommand({ TransactItems: items }));

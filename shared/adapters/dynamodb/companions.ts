@@ -55,7 +55,7 @@ export function companionItem(TableName: string, c: Companion): TransactItem {
       return {
         Update: {
           TableName,
-          Key: materialStatsKey(c.month, c.serviceItemCode),
+          Key: materialStatsKey(c.month, c.serviceItemCode, c.caseId),
           UpdateExpression: 'SET #month = :month, serviceItemCode = :item ADD fetched :fetched, given :given',
           ExpressionAttributeNames: { '#month': 'month' },
           ExpressionAttributeValues: { ':month': c.month, ':item': c.serviceItemCode, ':fetched': c.fetched, ':given': c.given },

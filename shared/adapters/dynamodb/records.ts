@@ -2,7 +2,8 @@ import type { YearArrangement } from '../../domain/calendar.ts';
 import type { Certificate, Department, IdempotencyRecord, RevokedCertificate, Upload } from '../../domain/records.ts';
 import type { GuideRevision } from '../../catalog/types.ts';
 import { Conflict, NotFound } from '../../errors.ts';
-import type { CalendarRepository, CatalogRepository, CertificateRepository, DepartmentRepository, IdempotencyStore, UploadRepository, VerificationRepository, WebhookLog } from '../../ports/records.ts';
+import type { CalendarRepository, CatalogRepository, CertificateRepository, DepartmentRepository, IdempotencyStore, ProgressRepository, UploadRepository, VerificationRepository, WebhookLog } from '../../ports/records.ts';
+import type { CaseProgress } from '../../domain/progress.ts';
 import { verificationOf, type CertificateVerification } from '../../domain/certificate.ts';
 import { conditionHolds, EXISTS, NOT_EXISTS, type TableClient } from './client.ts';
 import { entity } from './table.ts';
@@ -136,6 +137,22 @@ export class DynamoCalendar implements CalendarRepository {
 
   async listCalendarYears(): Promise<YearArrangement[]> {
     return (await this.table.queryAll({ partition: CALENDAR })).map(CalendarYearEntity.parse);
+  }
+}
+
+/** PROGRESS#<code> · PROGRESS: a case's public progress (H1), written with each of its steps (cases.ts), read by the anonymous lookup. */
+export const PROGRESS_PREFIX = 'PROGRESS#';
+export const progressKey = (supervisionCode: string) => ({ pk: `${PROGRESS_PREFIX}${supervisionCode}`, sk: 'PROGRESS' });
+
+export class DynamoProgress implements ProgressRepository {
+  constructor(private readonly table: TableClient) {}
+
+  // A Query, not a GetItem: the anonymous function's grant is Query on its partitions only.
+  async getProgress(supervisionCode: string): Promise<CaseProgress | undefined> {
+    const [item] = await this.table.queryAll({ partition: progressKey(supervisionCode).pk });
+    if (!item) return undefined;
+    const { pk: _pk, sk: _sk, ...progress } = item;
+    return progress as CaseProgress;
   }
 }
 

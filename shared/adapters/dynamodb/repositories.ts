@@ -4,7 +4,7 @@ import { TableClient } from './client.ts';
 import { DynamoDecisionStats } from './decision-stats.ts';
 import { DynamoDeliveries } from './deliveries.ts';
 import { DynamoMigrations } from './migrations/index.ts';
-import { DynamoCalendar, DynamoCatalog, DynamoDepartments, DynamoReplies, DynamoUploads, DynamoVerifications } from './records.ts';
+import { DynamoCalendar, DynamoCatalog, DynamoDepartments, DynamoProgress, DynamoReplies, DynamoUploads, DynamoVerifications } from './records.ts';
 import { DynamoTimers } from './timers.ts';
 import { DynamoWorkflowRuns } from './workflow-runs.ts';
 
@@ -24,6 +24,7 @@ export function dynamoRepositories(client: DynamoDBClient, tableName: string) {
     calendars: new DynamoCalendar(table),
     catalog: new DynamoCatalog(table),
     verifications: new DynamoVerifications(table),
+    progress: new DynamoProgress(table),
     stats: new DynamoDecisionStats(table),
     timers: new DynamoTimers(table),
     migrations: new DynamoMigrations(table),

@@ -18,9 +18,19 @@ export class LocalOutbox implements Notifier {
     private readonly clock: Clock,
   ) {}
 
+  private text(): string {
+    return existsSync(this.file) ? readFileSync(this.file, 'utf8') : '';
+  }
+
   list(to?: string): SentSms[] {
-    if (!existsSync(this.file)) return [];
-    const sent = readFileSync(this.file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as SentSms);
+    // A line a kill -9 cut short is passed over (the message it held is sent again: it was not taken).
+    const sent = this.text().split('\n').flatMap((line) => {
+      try {
+        return line ? [JSON.parse(line) as SentSms] : [];
+      } catch {
+        return [];
+      }
+    });
     return to === undefined ? sent : sent.filter((m) => m.to === to);
   }
 
@@ -29,7 +39,10 @@ export class LocalOutbox implements Notifier {
       if (this.list().some((m) => m.id === sms.id)) return { ok: true };
       mkdirSync(dirname(this.file), { recursive: true });
       const sent: SentSms = { ...sms, sentAt: toShanghaiIso(this.clock.now()) };
-      appendFileSync(this.file, `${JSON.stringify(sent)}\n`, { mode: 0o600 });
+      // After a line a kill -9 cut short, on a line of its own.
+      const text = this.text();
+      const torn = text.length > 0 && !text.endsWith('\n');
+      appendFileSync(this.file, `${torn ? '\n' : ''}${JSON.stringify(sent)}\n`, { mode: 0o600 });
       return { ok: true };
     } catch (err) {
       return { ok: false, error: `the local outbox ${this.file} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };

@@ -29,7 +29,9 @@ export class SnsNotifier implements Notifier {
       );
       return { ok: true };
     } catch (err) {
-      return { ok: false, error: `SNS refused the SMS: ${(err as Error).name}: ${(err as Error).message}` };
+      // Its name and status only: SNS's message may repeat the number, which is kept masked everywhere else.
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      return { ok: false, error: `SNS refused the SMS: ${(err as Error).name}${status ? ` (HTTP ${status})` : ''}` };
     }
   }
 }

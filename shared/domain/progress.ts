@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import type { AuditEvent, CaseRecord } from './case.ts';
+
+/**
+ * H1: anyone with a case's supervision code and its applicant's name may follow it — its item,
+ * department, status and the steps it went through, never who acted, why, or anything filed.
+ * These are the steps shown; the rest (materials opened, lights, supervision) stay inside.
+ */
+export const PUBLIC_STEPS: ReadonlySet<string> = new Set([
+  'case.submitted',
+  'case.accepted',
+  'case.rejected',
+  'case.supplement_requested',
+  'case.supplemented',
+  'case.suspended',
+  'case.resumed',
+  'case.extended',
+  'case.approved',
+  'case.denied',
+  'case.completed',
+  'case.withdrawn',
+]);
+
+/**
+ * The public progress of a case, kept beside it (written with each of its steps), so the anonymous
+ * lookup reads this and nothing of the case. The applicant's name is kept only as a digest to
+ * compare with the name asked with.
+ */
+export type CaseProgress = {
+  supervisionCode: string;
+  serviceItem: { code: string; name: string };
+  leadDepartment: string;
+  status: CaseRecord['status'];
+  filedAt: string;
+  updatedAt: string;
+  nameDigest: string;
+  steps: Array<{ at: string; type: string }>;
+};
+
+/** The applicant's name as the lookup compares it: SHA-256 of the code and the trimmed name. */
+export const nameDigest = (supervisionCode: string, name: string): string => createHash('sha256').update(`${supervisionCode}\n${name.trim()}`).digest('hex');
+
+/** The step a case's event adds to its public progress, if it is one anyone may see. */
+export const publicStep = (event: Pick<AuditEvent, 'at' | 'type'>): { at: string; type: string } | undefined => (PUBLIC_STEPS.has(event.type) ? { at: event.at, type: event.type } : undefined);
+
+/** A case's public progress from its record and trail (what the steps' transactions wrote, step by step). */
+export const progressOf = (record: CaseRecord, events: AuditEvent[]): CaseProgress => ({
+  supervisionCode: record.supervisionCode,
+  serviceItem: { code: record.serviceItem.code, name: record.serviceItem.name },
+  leadDepartment: record.leadDepartment,
+  status: record.status,
+  filedAt: record.createdAt,
+  updatedAt: record.updatedAt,
+  nameDigest: nameDigest(record.supervisionCode, record.applicant.name),
+  steps: events.flatMap((e) => publicStep(e) ?? []),
+});
