@@ -8,6 +8,8 @@ import { LOCAL_NAMES } from './lambdas.ts';
  */
 export const TABLE_NAME = LOCAL_NAMES.table;
 export const filesBucketName = () => `yiwangtongban-files-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+/** The e-archive's bucket (G6): S3 Object Lock, COMPLIANCE mode per object. */
+export const archiveBucketName = () => `yiwangtongban-archive-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 /**
  * The aliases of the KMS keys of certificates (G2): the one that signs, and the one it replaced.
  * To rotate: the old key takes the `-previous` alias, a new key the signing one; both stay

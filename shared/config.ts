@@ -68,6 +68,14 @@ export const config = {
     return url;
   },
   /**
+   * Where case packages are archived (G6): ARCHIVE_DIR, the local stand-in's folder (under
+   * DATA_DIR), or else the Object Lock bucket ARCHIVE_BUCKET.
+   */
+  get archive(): { kind: 'folder'; dir: string } | { kind: 's3'; bucket: string } {
+    const dir = process.env.ARCHIVE_DIR;
+    return dir ? { kind: 'folder', dir } : { kind: 's3', bucket: required('ARCHIVE_BUCKET') };
+  },
+  /**
    * Where the applicants' SMS go: SMS_OUTBOX_FILE, the local gateway stand-in's file (under
    * DATA_DIR), or else Amazon SNS, with SMS_SENDER_ID as the sender id where one is registered.
    */

@@ -14,7 +14,10 @@ import type { Signer } from './ports/signer.ts';
 import { config } from './config.ts';
 import { traced } from './log.ts';
 import { localCaseClock, systemClock } from './ports/clock.ts';
-import type { Notifier, NoticeRenderer, SharedData } from './ports/outside.ts';
+import type { ArchiveStore, Notifier, NoticeRenderer, SharedData } from './ports/outside.ts';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { FolderArchive } from './adapters/archive/folder-archive.ts';
+import { S3Archive } from './adapters/archive/s3-archive.ts';
 import type { Scheduler } from './ports/scheduler.ts';
 import type { Deps } from './usecases/deps.ts';
 import { signerFromEnv, tableFromEnv } from './wiring-catalog.ts';
@@ -36,8 +39,20 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
   let renderer: NoticeRenderer | undefined;
   let notifier: Notifier | undefined;
   let sharedData: SharedData | undefined;
+  let archive: ArchiveStore | undefined;
+  let s3: S3Client | undefined;
   const table = () => (store ??= tableFromEnv());
   const caseClock = () => (config.movableCaseClock ? localCaseClock : systemClock);
+  // One S3 client for the files and the archive buckets.
+  const s3Client = () =>
+    (s3 ??= traced(
+      new (s3Sdk().S3Client)({
+        forcePathStyle: config.s3ForcePathStyle,
+        // Only add checksums we ask for; the default would sign a CRC32 of an empty body into PUT URLs.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      }),
+    ));
   return {
     get cases() { return table().cases; },
     get workflowRuns() { return table().workflowRuns; },
@@ -53,16 +68,13 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
     get idempotency() { return table().idempotency; },
     get webhooks() { return table().webhooks; },
     get blobs() {
-      return (blobs ??= new S3BlobStore(
-        traced(new (s3Sdk().S3Client)({
-          forcePathStyle: config.s3ForcePathStyle,
-          // Only add checksums we ask for; the default would sign a CRC32 of an empty body into PUT URLs.
-          requestChecksumCalculation: 'WHEN_REQUIRED',
-          responseChecksumValidation: 'WHEN_REQUIRED',
-        })),
-        config.bucketName,
-      ));
+      return (blobs ??= new S3BlobStore(s3Client(), config.bucketName));
     },
+    get archive() {
+      const where = config.archive;
+      return (archive ??= where.kind === 'folder' ? new FolderArchive(where.dir) : new S3Archive(s3Client(), where.bucket));
+    },
+    get archives() { return table().archives; },
     get deliveries() { return table().deliveries; },
     get timers() { return table().timers; },
     get scheduler() {

@@ -178,6 +178,26 @@ export class PlatformFunction extends Construct {
     return this;
   }
 
+  /**
+   * The archive bucket (G6): `W` writes packages (each object once, with its Object Lock retention)
+   * and reads them back; `R` reads and links them. Nobody may delete, shorten a retention or bypass
+   * governance: those actions are granted to no one.
+   */
+  bindArchive({ bucketName, access }: { bucketName: string; access: 'R' | 'W' }): this {
+    const partition = Stack.of(this).partition;
+    this.fn.addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: access === 'W' ? ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'] : ['s3:GetObject'], resources: [`arn:${partition}:s3:::${bucketName}/*`] }),
+    );
+    this.fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:ListBucket'], resources: [`arn:${partition}:s3:::${bucketName}`] }));
+    this.fn.addEnvironment('ARCHIVE_BUCKET', bucketName);
+    acknowledge(
+      this,
+      'IAM5[Resource::arn:<AWS::Partition>:s3:::yiwangtongban-archive-<AWS::AccountId>-<AWS::Region>/*]',
+      'Objects are keyed by case id; the grant covers objects of the platform’s own archive bucket only (ListBucket on it makes a missing file a 404 rather than a 403).',
+    );
+    return this;
+  }
+
   /** May set and cancel one-time timers that invoke the timer function (webhook retries, deadlines). */
   allowTimers(timers: Timers): this {
     this.fn.addToRolePolicy(

@@ -119,6 +119,8 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
       // The SMS gateway's local stand-in (AWS: Amazon SNS): what it takes, GET /dev/outbox lists.
       SMS_OUTBOX_FILE: outboxFile,
       SHARED_DATA_URL: sharedDataStandIn.endpoint,
+      // The archive bucket's local stand-in (AWS: S3 with Object Lock, ARCHIVE_BUCKET): plain BagIt folders.
+      ARCHIVE_DIR: join(opts.dataDir, 'archive'),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       // EMF lines would flood the terminal; the same figures are in GET /admin/supervision, read
       // from the table. POWERTOOLS_METRICS_DISABLED=false npm start prints them.

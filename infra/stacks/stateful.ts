@@ -5,7 +5,7 @@ import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { TABLE } from '#shared/adapters/dynamodb/table.ts';
 import { acknowledge } from '../constructs/platform-function.ts';
-import { filesBucketName, SIGNING_KEY_ALIAS, TABLE_NAME } from '../names.ts';
+import { archiveBucketName, filesBucketName, SIGNING_KEY_ALIAS, TABLE_NAME } from '../names.ts';
 
 /**
  * What must outlive any deployment: the single table, the files bucket and the certificate-signing key. Retained on stack
@@ -16,6 +16,7 @@ export class StatefulStack extends Stack {
   /** The table's stream (new images): it starts the follow-ups function in the stateless stack. */
   readonly tableStreamArn: string;
   readonly files: Bucket;
+  readonly archive: Bucket;
   readonly signingKey: Key;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -70,6 +71,22 @@ export class StatefulStack extends Stack {
     // Object Created events to EventBridge (each stored upload's metadata goes on its record), set on
     // the bucket itself: the construct's `eventBridgeEnabled` would deploy a notifications Lambda.
     (this.files.node.defaultChild as CfnBucket).addPropertyOverride('NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled', true);
+
+    // The e-archive (G6): each completed case's package, every object written once in COMPLIANCE
+    // mode until its case's retention date (set per object from the guide): nobody can change or
+    // delete it before then. Versioned, as Object Lock needs.
+    this.archive = new Bucket(this, 'Archive', {
+      bucketName: archiveBucketName(),
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      objectLockEnabled: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'archive/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     // The certificates' signing key (ES256): its private half never leaves KMS. Retained: what it
     // signed must stay verifiable.

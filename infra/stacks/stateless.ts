@@ -1,4 +1,5 @@
 import { Annotations, ArnFormat, Aws, CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import { archiveBucketName } from '../names.ts';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -131,7 +132,7 @@ export class StatelessStack extends Stack {
         .bindTable(table)
         .bindBucket({ bucketName: props.bucketName, access: 'RW' })
         .useSharedData(props.sharedDataUrl ?? this.sharedDataUrlParameter()),
-      'admin-api': new PlatformFunction(this, 'AdminApi', { name: 'admin-api' }).bindTable(table).allowTimers(timers),
+      'admin-api': new PlatformFunction(this, 'AdminApi', { name: 'admin-api' }).bindTable(table).allowTimers(timers).bindArchive({ bucketName: archiveBucketName(), access: 'R' }),
       // Department actions only write the table (their follow-ups render the notices, wake the
       // workflow and set the timers); material.link checks the pinned file and presigns a download.
       'department-hooks': new PlatformFunction(this, 'DepartmentHooks', { name: 'department-hooks' })
@@ -155,6 +156,7 @@ export class StatelessStack extends Stack {
       .allowResumeWorkflow(stateMachineArn)
       .allowTimers(timers)
       .allowSms()
+      .bindArchive({ bucketName: archiveBucketName(), access: 'W' })
       .allowReadStream(props.tableStreamArn);
     followUps.fn.addEventSourceMapping('TableStream', {
       eventSourceArn: props.tableStreamArn,

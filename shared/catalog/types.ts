@@ -62,6 +62,8 @@ export type CatalogItem<Form extends FormSchema = FormSchema> = {
   itemType: ItemType;
   department: DepartmentRef;
   coDepartments: DepartmentRef[];
+  /** How many years its cases' archive packages are kept unchanged (G6); 30 when not said. */
+  archiveYears?: number;
   /** The departments that supervise afterwards (事中事后监管): each completion is reported to them (抄告, G5). */
   supervisedBy?: DepartmentRef[];
   legalBasis: string[];

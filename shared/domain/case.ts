@@ -96,6 +96,9 @@ export type CaseRecord = {
   lights?: Record<string, AnnouncedLight>;
   /** Supervision cases (督办) opened on this case. */
   supervisions?: Supervision[];
+  /** When the case completed (its certificates in the library), and its paper issue that day, if any (G1). */
+  completedAt?: string;
+  offlineIssue?: { at: string; certificateNo?: string };
   /** How processing ended against the promised limit (F4), once decided. */
   outcome?: { decidedOn: string; usedWorkingDays: number; onTime: boolean };
   createdAt: string;

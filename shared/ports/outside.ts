@@ -18,8 +18,24 @@ export interface BlobStore {
    * it was written with (S3 checked the bytes against it then), if it was written with one.
    */
   stat(key: string): Promise<{ size: number; etag: string; sha256?: string } | undefined>;
-  /** Size, SHA-256 and ETag of a stored object, or undefined when there is none. */
-  digest(key: string): Promise<{ size: number; sha256: string; etag: string } | undefined>;
+  /** A stored object's bytes, or undefined when there is none (what the archive packs). */
+  read(key: string): Promise<Buffer | undefined>;
+}
+
+/**
+ * Where case packages are archived (G6): an S3 bucket with Object Lock in AWS (COMPLIANCE mode,
+ * retained until the date given), a folder under DATA_DIR locally (files made read-only).
+ */
+export interface ArchiveStore {
+  /**
+   * Writes a file of a case's package once: a file already there (an earlier run) is left as it
+   * is, and the bytes stored are answered either way.
+   */
+  putOnce(caseId: string, path: string, body: Buffer, opts: { contentType: string; retainUntil: Date }): Promise<Buffer>;
+  /** A file's bytes as stored, or undefined when there is none. */
+  read(caseId: string, path: string): Promise<Buffer | undefined>;
+  /** A link to a file: short-lived and presigned in AWS, a file: URL locally. */
+  link(caseId: string, path: string): Promise<string>;
 }
 
 /** The case workflow (Step Functions in AWS, aws-local-stepfunctions locally). */

@@ -1,3 +1,4 @@
+import type { ArchiveRecord } from '../domain/archive.ts';
 import type { CaseProgress } from '../domain/progress.ts';
 import type { YearArrangement } from '../domain/calendar.ts';
 import type { Delivery } from '../domain/delivery.ts';
@@ -33,6 +34,13 @@ export interface CertificateRepository {
    * false when the certificate was revoked (or changed) meanwhile.
    */
   revokeCertificate(revoked: RevokedCertificate): Promise<boolean>;
+}
+
+/** The packages archived (G6): what was written, by case. */
+export interface ArchiveRepository {
+  getArchive(caseId: string): Promise<ArchiveRecord | undefined>;
+  /** Records a package once its files are stored; false when one is recorded already. */
+  putArchive(record: ArchiveRecord): Promise<boolean>;
 }
 
 /** Cases' public progress (H1), by supervision code: written with each step, read by anyone who has the code. */

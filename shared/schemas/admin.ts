@@ -115,6 +115,23 @@ export const PublishGuideRequest = z
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'change at least one field of the guide');
 
+const ArchiveFile = z.object({ path: z.string(), sha256: z.string(), size: z.number().int() });
+export const ArchiveView = z.object({
+  caseId: ulid,
+  supervisionCode: z.string(),
+  archivedAt: isoTime,
+  guideVersion: z.number().int(),
+  chainHead: z.string().describe('the hash of the last audit event in the package (the completion)'),
+  retainUntil: z.string().describe('kept unchanged until then (S3 Object Lock, COMPLIANCE mode, in AWS)'),
+  files: z.array(ArchiveFile.extend({ url: z.string().describe('a short-lived download (AWS); a file: URL locally') })),
+});
+export const ArchiveCheck = z.object({
+  caseId: ulid,
+  checkedAt: isoTime,
+  intact: z.boolean(),
+  checked: z.number().int().describe('how many files were read back and hashed'),
+  differences: z.array(z.object({ path: z.string(), problem: z.enum(['missing', 'changed', 'not in manifest']), expected: z.string().optional(), actual: z.string().optional() })),
+});
 export const CalendarYear = z.object({ year: z.number().int(), holidays: z.array(z.string()), workdays: z.array(z.string()), source: z.string() });
 export const DevTokenRequest = z
   .object({

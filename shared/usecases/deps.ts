@@ -1,8 +1,8 @@
 import type { WorkflowRunRepository } from '../ports/workflow-runs.ts';
 import type { ArrangementSource } from '../domain/calendar.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { BlobStore, MetricsSink, Notifier, NoticeRenderer, SharedData, WebhookSender, Workflow } from '../ports/outside.ts';
-import type { CalendarRepository, CatalogRepository, DecisionStatsRepository, Migrations, CertificateRepository, DeliveryRepository, DepartmentRepository, IdempotencyStore, UploadRepository, VerificationRepository, WebhookLog } from '../ports/records.ts';
+import type { ArchiveStore, BlobStore, MetricsSink, Notifier, NoticeRenderer, SharedData, WebhookSender, Workflow } from '../ports/outside.ts';
+import type { ArchiveRepository, CalendarRepository, CatalogRepository, DecisionStatsRepository, Migrations, CertificateRepository, DeliveryRepository, DepartmentRepository, IdempotencyStore, UploadRepository, VerificationRepository, WebhookLog } from '../ports/records.ts';
 import type { CaseRepository } from '../ports/cases.ts';
 import type { Scheduler, TimerStore } from '../ports/scheduler.ts';
 import type { Signer } from '../ports/signer.ts';
@@ -34,6 +34,9 @@ export type Deps = {
   /** Local runtime: retries run on a compressed schedule (1 = real durations). */
   retryTimeScale: number;
   blobs: BlobStore;
+  /** The e-archive's store (G6) and its records. */
+  archive: ArchiveStore;
+  archives: ArchiveRepository;
   notices: NoticeRenderer;
   workflow: Workflow;
   /** Case time: deadlines, timers, notices. Tests and the local runtime may move it. */

@@ -125,7 +125,7 @@ async function issueCertificate(deps: Pick<Deps, 'cases' | 'clock' | 'signer'>, 
         { kind: 'putCertificate', certificate },
         { kind: 'publishCertificate', verification: verificationOf(certificate) },
         ...enqueue(deliveries),
-        followUpOf(deps, { caseId, version: next.version, files: [pdf], deliveries: deliveries.map((d) => d.deliveryId) }),
+        followUpOf(deps, { caseId, version: next.version, files: [pdf], deliveries: deliveries.map((d) => d.deliveryId), archive: true }),
       ],
     });
     logCaseChange(event);

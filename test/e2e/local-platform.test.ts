@@ -59,6 +59,10 @@ describe('README walkthrough, verbatim, against npm start', () => {
     );
     // C4: the pension form contradicts the ID card on file: flagged
     expect(stdout).toContain('["姓名","公民身份号码"]');
+    // G6: the case's archive package, checked by sha256sum and by the platform
+    expect(stdout).toContain('every payload file matches its manifest (sha256sum)');
+    expect(stdout).toContain('{"intact":true,"checked":15,"differences":[]}');
+    expect(stdout).toMatch(/[0-9a-f]{12} {2}\d+\tdata\/certificates\/\w+\/certificate\.jws/);
     // H1: the case's progress by its code and the applicant's name; another name is 404
     expect(stdout).toContain('{"status":"completed","department":"福州市市场监督管理局","steps":["case.submitted","case.accepted","case.approved","case.completed"]}');
     expect(stdout).toContain('{"status":404,"title":"Not found"}');

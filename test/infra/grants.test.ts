@@ -87,3 +87,27 @@ describe('G4 the SMS go out from the functions that send them, to phone numbers 
     for (const name of (Object.keys(LAMBDAS) as LambdaName[]).filter((n) => n !== 'follow-ups' && n !== 'timers')) expect(allows(statementsOf(functionId(name)), toPhone), name).toBe(false);
   });
 });
+
+describe('G6 the e-archive: an Object Lock bucket nobody can empty', () => {
+  const ARCHIVE = 'arn:aws:s3:::yiwangtongban-archive-123456789012-cn-north-1';
+
+  it('is a versioned bucket with Object Lock, retained with the stack gone', () => {
+    const stateful = Template.fromStack(buildApp({ context: { 'aws:cdk:bundling-stacks': [] } }).stateful);
+    const buckets = Object.values(stateful.findResources('AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true } }));
+    expect(buckets).toHaveLength(1);
+    expect(buckets[0]).toMatchObject({ DeletionPolicy: 'Retain', Properties: { VersioningConfiguration: { Status: 'Enabled' }, BucketName: { 'Fn::Join': ['', expect.arrayContaining(['yiwangtongban-archive-'])] } } });
+  });
+
+  it('lets follow-ups write packages with their retention, admin-api read them, and no function delete, bypass or shorten anything', () => {
+    const writer = statementsOf(functionId('follow-ups'));
+    for (const action of ['s3:PutObject', 's3:PutObjectRetention', 's3:GetObject']) expect(allows(writer, { action, resource: `${ARCHIVE}/01K/data/case.json` }), action).toBe(true);
+    expect(allows(statementsOf(functionId('admin-api')), { action: 's3:GetObject', resource: `${ARCHIVE}/01K/bagit.txt` })).toBe(true);
+    expect(allows(statementsOf(functionId('admin-api')), { action: 's3:PutObject', resource: `${ARCHIVE}/01K/bagit.txt` })).toBe(false);
+    for (const name of Object.keys(LAMBDAS) as LambdaName[]) {
+      for (const action of ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectLegalHold', 's3:PutBucketObjectLockConfiguration']) {
+        expect(allows(statementsOf(functionId(name)), { action, resource: `${ARCHIVE}/01K/data/case.json` }), `${name} ${action}`).toBe(false);
+      }
+      if (name !== 'follow-ups') expect(allows(statementsOf(functionId(name)), { action: 's3:PutObject', resource: `${ARCHIVE}/01K/data/case.json` }), name).toBe(false);
+    }
+  });
+});

@@ -227,7 +227,7 @@ describe('I1 the local file store refuses what S3 refuses', () => {
     const head = await s3.send(new HeadObjectCommand({ Bucket: TEST_BUCKET, Key: `pinned/${k}` }));
     // Assess
     expect(head.ContentLength).toBe(big.length);
-    expect(await blobs.digest(`pinned/${k}`)).toEqual({ size: big.length, sha256: sha256(big), etag: expect.stringMatching(/^"[0-9a-f]{32}"$/) });
+    expect(sha256((await blobs.read(`pinned/${k}`))!)).toBe(sha256(big));
   });
 
   describe('header-signed SDK calls signed with another secret', () => {

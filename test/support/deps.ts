@@ -23,6 +23,7 @@ import { TEST_BUCKET } from './stand-ins.ts';
 import { RecordingMetrics, RecordingWorkflow } from './memory.ts';
 import { MemorySigner } from './memory-outside.ts';
 import { LocalOutbox } from '#shared/adapters/sms/local-outbox.ts';
+import { FolderArchive } from '#shared/adapters/archive/folder-archive.ts';
 import { SharedDataStore } from '../../infra/local/shared-data.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +87,8 @@ export async function integrationDeps(
     sender: new HttpWebhookSender({ allowLoopback: true }),
     // The local runtime's SMS gateway stand-in, on a file of this test's own.
     notifier: new LocalOutbox(join(tmpdir(), `sms-${randomUUID()}.jsonl`), clock),
+    // The archive's local stand-in: a folder of this test's own.
+    archive: new FolderArchive(join(tmpdir(), `archive-${randomUUID()}`)),
     // The shared-data platform's local stand-in, seeded as a fresh DATA_DIR is, on a file of this test's own.
     sharedData: new SharedDataStore(join(tmpdir(), `shared-data-${randomUUID()}.json`)),
     retryTimeScale: 1,
@@ -143,7 +146,7 @@ export async function workflowDeps(
 }
 
 /** Every repository port served by the single table. */
-type TablePorts = 'cases' | 'workflowRuns' | 'stats' | 'migrations' | 'uploads' | 'departments' | 'certificates' | 'idempotency' | 'webhooks' | 'deliveries' | 'calendars' | 'catalog' | 'verifications' | 'timers';
+type TablePorts = 'cases' | 'workflowRuns' | 'stats' | 'migrations' | 'uploads' | 'departments' | 'certificates' | 'idempotency' | 'webhooks' | 'deliveries' | 'calendars' | 'catalog' | 'verifications' | 'timers' | 'archives';
 
 export function depsOnOneTable(store: DynamoRepositories, rest: Omit<Deps, TablePorts>): Deps {
   return { ...store, ...rest };

@@ -2,7 +2,7 @@ import { createHash, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { publicJwkOf } from '#shared/domain/jws.ts';
 import type { MetricPoint } from '#shared/domain/metrics.ts';
 import { CopySourceChanged } from '#shared/errors.ts';
-import type { BlobStore, MetricsSink, Notifier, NoticeRenderer, OutgoingSms, SharedData, SharedRecord, WebhookSender, Workflow } from '#shared/ports/outside.ts';
+import type { ArchiveStore, BlobStore, MetricsSink, Notifier, NoticeRenderer, OutgoingSms, SharedData, SharedRecord, WebhookSender, Workflow } from '#shared/ports/outside.ts';
 import { SharedDataUnavailable } from '#shared/errors.ts';
 import { seedEntries } from '../../infra/local/shared-data.ts';
 import type { ScheduledTask, Scheduler } from '#shared/ports/scheduler.ts';
@@ -66,9 +66,9 @@ export class MemoryBlobs implements BlobStore {
     const o = this.objects.get(key);
     return o ? { size: o.body.length, etag: etagOf(o.body), sha256: createHash('sha256').update(o.body).digest('hex') } : undefined;
   }
-  async digest(key: string) {
+  async read(key: string) {
     const o = this.objects.get(key);
-    return o ? { size: o.body.length, sha256: createHash('sha256').update(o.body).digest('hex'), etag: etagOf(o.body) } : undefined;
+    return o ? Buffer.from(o.body) : undefined;
   }
 }
 
@@ -100,6 +100,23 @@ export class RecordingNotifier implements Notifier {
     if (this.down) return { ok: false, error: 'the SMS gateway is down' };
     this.sent.push(sms);
     return { ok: true };
+  }
+}
+
+/** The archive in memory: each file written once. */
+export class MemoryArchive implements ArchiveStore {
+  readonly files = new Map<string, Buffer>();
+  async putOnce(caseId: string, path: string, body: Buffer) {
+    const key = `${caseId}/${path}`;
+    if (!this.files.has(key)) this.files.set(key, Buffer.from(body));
+    return Buffer.from(this.files.get(key)!);
+  }
+  async read(caseId: string, path: string) {
+    const body = this.files.get(`${caseId}/${path}`);
+    return body && Buffer.from(body);
+  }
+  async link(caseId: string, path: string) {
+    return `memory://archive/${caseId}/${path}`;
   }
 }
 

@@ -1,3 +1,4 @@
+import type { ArchiveRecord } from '#shared/domain/archive.ts';
 import { progressOf } from '#shared/domain/progress.ts';
 import type { ProgressRepository } from '#shared/ports/records.ts';
 import { chineseDaysArrangement } from '#shared/adapters/calendar/chinese-days.ts';
@@ -17,7 +18,7 @@ import type { Timer, TimerStore } from '#shared/ports/scheduler.ts';
 import { runFollowUp } from '#shared/usecases/follow-ups.ts';
 import type { WorkflowRunRepository } from '#shared/ports/workflow-runs.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
-import { MemoryBlobs, MemoryScheduler, RecordingMetrics, RecordingNotifier, RecordingSender, RecordingWorkflow, textNotices, MemorySigner, MemorySharedData } from './memory-outside.ts';
+import { MemoryBlobs, MemoryScheduler, RecordingMetrics, RecordingNotifier, RecordingSender, RecordingWorkflow, textNotices, MemorySigner, MemorySharedData, MemoryArchive } from './memory-outside.ts';
 
 /**
  * In-memory fakes of every port, for unit tests of the use cases: no Java, no network. They keep
@@ -47,6 +48,7 @@ export class MemoryTable {
   readonly deliveries = new Map<string, Delivery>();
   readonly stats = new Map<string, DecisionStats>();
   readonly materialStats = new Map<string, MaterialStats>();
+  readonly archives = new Map<string, ArchiveRecord>();
   readonly years = new Map<number, YearArrangement>();
   readonly guides: GuideRevision[] = [];
   /** Follow-ups the steps left, by timer name (run them with `runFollowUps`). */
@@ -288,6 +290,14 @@ export class MemoryTable {
           this.guides.push(copy(g));
         },
       },
+      archives: {
+        getArchive: async (caseId: string) => copy(this.archives.get(caseId)),
+        putArchive: async (record: ArchiveRecord) => {
+          if (this.archives.has(record.caseId)) return false;
+          this.archives.set(record.caseId, copy(record));
+          return true;
+        },
+      },
       stats: {
         listDecisionStats: async (from: string, to: string) => copy([...this.stats.values()].filter((s) => s.month >= from && s.month <= to)),
         listMaterialStats: async (from: string, to: string) => copy([...this.materialStats.values()].filter((s) => s.month >= from && s.month <= to)),
@@ -307,6 +317,7 @@ export function memoryDeps() {
   const sender = new RecordingSender();
   const notifier = new RecordingNotifier();
   const sharedData = new MemorySharedData();
+  const archive = new MemoryArchive();
   const clock = new MovableClock();
   const deps: Deps = {
     ...table.ports(),
@@ -317,6 +328,7 @@ export function memoryDeps() {
     sender,
     notifier,
     sharedData,
+    archive,
     retryTimeScale: 1,
     clock,
     realClock: systemClock,
@@ -337,5 +349,5 @@ export function memoryDeps() {
     }
     return ran;
   }
-  return { deps, table, workflow, metrics, blobs, scheduler, sender, notifier, sharedData, clock, runFollowUps };
+  return { deps, table, workflow, metrics, blobs, scheduler, sender, notifier, sharedData, archive, clock, runFollowUps };
 }

@@ -38,13 +38,14 @@ describe('B3 E1 the case actions, each defined once', () => {
         'case.extend': ['approver'],
         'case.approve': ['approver'],
         'case.deny': ['approver'],
+        'case.issue_offline': ['approver'],
         'case.explain': ['approver'],
         'supervision.respond': ['approver'],
       });
     });
   });
 
-  it('shows the applicant the details of refusals, requests, recorded steps, clock changes and supervision, and not of the rest', () => {
+  it('shows the applicant the details of refusals, requests, recorded steps, clock changes, supervision and a paper issue, and not of the rest', () => {
     expect([...SHOWN_TO_APPLICANT].sort()).toEqual(
       [
         'case.rejected',
@@ -60,6 +61,7 @@ describe('B3 E1 the case actions, each defined once', () => {
         'case.supervision_answered',
         'case.supervision_escalated',
         'case.material_opened',
+        'case.issued_offline',
       ].sort(),
     );
   });

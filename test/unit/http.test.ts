@@ -38,6 +38,8 @@ const handler = httpFunction('admin-api', {
   listDeadLetters: async () => ({ status: 200, body: { items: [], nextCursor: null } }),
   redeliverDeadLetter: unused,
   revokeCertificate: unused,
+  getArchive: unused,
+  checkArchive: unused,
   loadCalendarYear: unused,
   publishGuide: unused,
   supervisionOverview: unused,

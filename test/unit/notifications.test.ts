@@ -214,3 +214,31 @@ describe('G4 the local SMS gateway stand-in', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('G1 a paper issue on the completion day (case.issue_offline)', () => {
+  async function completed() {
+    const m = await filed();
+    await staffAction(m.deps, reviewer, m.caseId, { type: 'case.accept', data: {} });
+    await staffAction(m.deps, approver, m.caseId, { type: 'case.approve', data: {} });
+    await runWorkflowTask(m.deps, { action: 'issueCertificate', caseId: m.caseId });
+    return m;
+  }
+
+  it('is recorded once, by an approver, with the paper certificate’s number', async () => {
+    const m = await completed();
+    await expect(staffAction(m.deps, reviewer, m.caseId, { type: 'case.issue_offline', data: {} })).rejects.toThrow(/needs the role approver/);
+    expect(await staffAction(m.deps, approver, m.caseId, { type: 'case.issue_offline', data: { certificateNo: '闽榕个体2026-001234' } })).toEqual({ caseId: m.caseId, status: 'completed' });
+    expect(m.table.cases.get(m.caseId)!.offlineIssue).toEqual({ at: expect.any(String), certificateNo: '闽榕个体2026-001234' });
+    expect(m.table.events.get(m.caseId)!.at(-1)).toMatchObject({ type: 'case.issued_offline', data: { certificateNo: '闽榕个体2026-001234' } });
+    await expect(staffAction(m.deps, approver, m.caseId, { type: 'case.issue_offline', data: {} })).rejects.toThrow(/was recorded on/);
+  });
+
+  it('is refused the day after the completion, and changes nothing', async () => {
+    const m = await completed();
+    const before = m.table.events.get(m.caseId)!.length;
+    m.clock.set(new Date('2026-11-24T09:00:00+08:00'));
+    await expect(staffAction(m.deps, approver, m.caseId, { type: 'case.issue_offline', data: {} })).rejects.toThrow(/on the day the case completed \(2026-11-23\)/);
+    expect(m.table.events.get(m.caseId)).toHaveLength(before);
+    expect(m.table.cases.get(m.caseId)!.offlineIssue).toBeUndefined();
+  });
+});

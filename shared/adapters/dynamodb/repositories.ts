@@ -6,6 +6,7 @@ import { DynamoDeliveries } from './deliveries.ts';
 import { DynamoMigrations } from './migrations/index.ts';
 import { DynamoCalendar, DynamoCatalog, DynamoDepartments, DynamoProgress, DynamoReplies, DynamoUploads, DynamoVerifications } from './records.ts';
 import { DynamoTimers } from './timers.ts';
+import { DynamoArchives } from './archives.ts';
 import { DynamoWorkflowRuns } from './workflow-runs.ts';
 
 /** Every repository on the single table, sharing one document client. */
@@ -25,6 +26,7 @@ export function dynamoRepositories(client: DynamoDBClient, tableName: string) {
     catalog: new DynamoCatalog(table),
     verifications: new DynamoVerifications(table),
     progress: new DynamoProgress(table),
+    archives: new DynamoArchives(table),
     stats: new DynamoDecisionStats(table),
     timers: new DynamoTimers(table),
     migrations: new DynamoMigrations(table),

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CopySourceChanged } from '../../errors.ts';
@@ -93,18 +92,14 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  async digest(key: string): Promise<{ size: number; sha256: string; etag: string } | undefined> {
+  async read(key: string): Promise<Buffer | undefined> {
     const { GetObjectCommand } = s3Sdk();
     const s3 = this.client;
     try {
       const out = await s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      const hash = createHash('sha256');
-      let size = 0;
-      for await (const chunk of out.Body as Readable) {
-        hash.update(chunk as Buffer);
-        size += (chunk as Buffer).length;
-      }
-      return { size, sha256: hash.digest('hex'), etag: out.ETag ?? '' };
+      const chunks: Buffer[] = [];
+      for await (const chunk of out.Body as Readable) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
     } catch (err) {
       if (isNoSuchKey(err)) return undefined;
       throw err;

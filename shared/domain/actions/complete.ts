@@ -12,6 +12,6 @@ export const complete = defineAction<CompleteCommand>()({
   to: 'completed',
   by: 'system',
   sms: (_data, { result }) => `已办结，电子证照“${result}”已存入您的电子证照库，可在网上办事平台查看、下载`,
-  apply: (record, command) => ({ certificates: [...record.certificates, command.certificateId] }),
+  apply: (record, command, _actor, at) => ({ certificates: [...record.certificates, command.certificateId], completedAt: at }),
   outbound: (record) => (record.supervisingDepartments ?? []).map((deptCode) => ({ deptCode, type: 'case.completed' as const })),
 });

@@ -10,6 +10,7 @@ import { deny } from './deny.ts';
 import { escalateSupervision } from './escalate-supervision.ts';
 import { explain } from './explain.ts';
 import { extend } from './extend.ts';
+import { issueOffline } from './issue-offline.ts';
 import { openMaterial } from './open-material.ts';
 import { openSupervisionAction } from './open-supervision.ts';
 import { opinion } from './opinion.ts';
@@ -38,6 +39,7 @@ export const ACTIONS = [
   approve,
   deny,
   complete,
+  issueOffline,
   signal,
   explain,
   openSupervisionAction,
