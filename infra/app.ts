@@ -3,7 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { StatefulStack } from './stacks/stateful.ts';
 import { StatelessStack } from './stacks/stateless.ts';
 import { filesBucketName, TABLE_NAME } from './names.ts';
-import { corsOriginsFrom, jwtAudienceFrom, jwtIssuerFrom, sharedDataUrlFrom } from './context.ts';
+import { corsOriginsFrom, endpointFrom, jwtAudienceFrom, jwtIssuerFrom } from './context.ts';
 
 /** The CDK app: stateful and stateless stacks, wired by typed props, checked by cdk-nag. */
 /** Feature flags the stacks rely on, set here so tests and `cdk synth` build the same app. */
@@ -34,7 +34,8 @@ export function buildApp(props: AppProps = {}) {
     bucketName: filesBucketName(),
     jwt: { issuer, audience: [audience] },
     corsOrigins,
-    sharedDataUrl: sharedDataUrlFrom(app.node.tryGetContext('sharedDataUrl')),
+    sharedDataUrl: endpointFrom('sharedDataUrl', app.node.tryGetContext('sharedDataUrl')),
+    logisticsUrl: endpointFrom('logisticsUrl', app.node.tryGetContext('logisticsUrl')),
   });
   stateless.addStackDependency(stateful, 'functions use the table and bucket');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -28,8 +28,11 @@ export function jwtIssuerFrom(value: unknown): string | undefined {
   return value;
 }
 
-/** `-c sharedDataUrl`: the government shared-data platform's https endpoint (C2), or undefined (the stack then asks CloudFormation for it). */
-export function sharedDataUrlFrom(value: unknown): string | undefined {
+/**
+ * `-c sharedDataUrl` (the government shared-data platform, C2) or `-c logisticsUrl` (the carrier,
+ * G4): an https endpoint, or undefined (the stack then asks CloudFormation for it).
+ */
+export function endpointFrom(key: 'sharedDataUrl' | 'logisticsUrl', value: unknown): string | undefined {
   if (value === undefined || value === '') return undefined;
   let url: URL | undefined;
   try {
@@ -37,7 +40,7 @@ export function sharedDataUrlFrom(value: unknown): string | undefined {
   } catch {
     url = undefined;
   }
-  if (!url || url.protocol !== 'https:' || url.search || url.hash) return fail('sharedDataUrl', value, 'the shared-data platform’s endpoint must be an https URL without query or fragment');
+  if (!url || url.protocol !== 'https:' || url.search || url.hash) return fail(key, value, 'the endpoint must be an https URL without query or fragment');
   return value as string;
 }
 

@@ -61,6 +61,12 @@ export const config = {
   get s3ForcePathStyle() {
     return process.env.S3_FORCE_PATH_STYLE === 'true';
   },
+  /** The carrier's endpoint (G4): where the mailing of paper results is booked. */
+  get logisticsUrl() {
+    const url = required('LOGISTICS_URL');
+    if (!/^https?:\/\//.test(url)) throw new Error('LOGISTICS_URL must be an http(s) URL');
+    return url;
+  },
   /** The shared-data platform's endpoint (C2): where fetchable materials are looked up. */
   get sharedDataUrl() {
     const url = required('SHARED_DATA_URL');

@@ -98,6 +98,9 @@ export class SharedDataUnavailable extends NotReady {
   override readonly title = 'The shared-data platform did not answer';
 }
 
+/** The carrier did not book a shipment: the follow-up that asked runs again. */
+export class LogisticsUnavailable extends Error {}
+
 /** Uniqueness conditions on a commit's companions failed (code taken, upload already used, key replayed…). */
 export class DuplicateCompanion<C extends { kind: string } = { kind: string }> extends Conflict {
   constructor(readonly failed: C[]) {

@@ -1,5 +1,6 @@
 import { HttpWebhookSender } from './adapters/http/webhook-sender.ts';
 import { HttpSharedData } from './adapters/http/shared-data.ts';
+import { HttpLogistics } from './adapters/http/logistics.ts';
 import { EventBridgeScheduler } from './adapters/scheduler/eventbridge.ts';
 import { TableScheduler } from './adapters/scheduler/table.ts';
 import { chineseDaysArrangement } from './adapters/calendar/chinese-days.ts';
@@ -14,7 +15,7 @@ import type { Signer } from './ports/signer.ts';
 import { config } from './config.ts';
 import { traced } from './log.ts';
 import { localCaseClock, systemClock } from './ports/clock.ts';
-import type { ArchiveStore, Notifier, NoticeRenderer, SharedData } from './ports/outside.ts';
+import type { ArchiveStore, Logistics, Notifier, NoticeRenderer, SharedData } from './ports/outside.ts';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { FolderArchive } from './adapters/archive/folder-archive.ts';
 import { S3Archive } from './adapters/archive/s3-archive.ts';
@@ -39,6 +40,7 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
   let renderer: NoticeRenderer | undefined;
   let notifier: Notifier | undefined;
   let sharedData: SharedData | undefined;
+  let logistics: Logistics | undefined;
   let archive: ArchiveStore | undefined;
   let s3: S3Client | undefined;
   const table = () => (store ??= tableFromEnv());
@@ -82,6 +84,9 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
         config.schedulerMode === 'table' ? new TableScheduler(table().timers) : new EventBridgeScheduler(traced(new (schedulerSdk().SchedulerClient)({})), config.schedulerTarget));
     },
     sender: new HttpWebhookSender({ allowLoopback: config.allowLoopbackWebhooks }),
+    get logistics() {
+      return (logistics ??= new HttpLogistics(config.logisticsUrl));
+    },
     get notifier() {
       const sms = config.sms;
       return (notifier ??= sms.kind === 'file' ? new LocalOutbox(sms.file, caseClock()) : new SnsNotifier(traced(new (snsSdk().SNSClient)({})), sms.senderId));

@@ -273,9 +273,9 @@ export class PlatformFunction extends Construct {
     return this;
   }
 
-  /** Looks up fetchable materials at the shared-data platform's endpoint (C2): outbound https, no AWS grant. */
-  useSharedData(url: string): this {
-    this.fn.addEnvironment('SHARED_DATA_URL', url);
+  /** Calls an outside service at its endpoint (the shared-data platform, the carrier): outbound https, no AWS grant. */
+  useEndpoint(variable: 'SHARED_DATA_URL' | 'LOGISTICS_URL', url: string): this {
+    this.fn.addEnvironment(variable, url);
     return this;
   }
 

@@ -11,6 +11,7 @@ import type { MendReport } from '#shared/ports/records.ts';
 import { HTTP_FUNCTIONS, type HttpFunctionName } from '#shared/http/routes.ts';
 import { DevClockRequest, DevOutboxQuery, DevSharedDataRequest, DevTokenRequest } from '#shared/schemas/api.ts';
 import { SharedDataStore, startSharedDataStandIn } from './shared-data.ts';
+import { startCarrierStandIn } from './carrier.ts';
 import { LocalOutbox } from '#shared/adapters/sms/local-outbox.ts';
 import { validate } from '#shared/schemas/validate.ts';
 import { RuleViolation } from '#shared/errors.ts';
@@ -97,6 +98,9 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
     const sharedData = new SharedDataStore(join(opts.dataDir, 'shared-data', 'records.json'));
     const sharedDataStandIn = await startSharedDataStandIn(sharedData);
     stops.push(sharedDataStandIn.stop);
+    // The carrier's stand-in (AWS: the contracted carrier's, at LOGISTICS_URL).
+    const carrier = await startCarrierStandIn(join(opts.dataDir, 'carrier', 'shipments.json'));
+    stops.push(carrier.stop);
     // The Lambdas' environment: the same variables as in AWS, with the standard endpoint
     // variables pointing the SDK clients at the stand-ins.
     Object.assign(process.env, {
@@ -119,6 +123,7 @@ export async function startLocalStack(opts: { port: number; dataDir: string; log
       // The SMS gateway's local stand-in (AWS: Amazon SNS): what it takes, GET /dev/outbox lists.
       SMS_OUTBOX_FILE: outboxFile,
       SHARED_DATA_URL: sharedDataStandIn.endpoint,
+      LOGISTICS_URL: carrier.endpoint,
       // The archive bucket's local stand-in (AWS: S3 with Object Lock, ARCHIVE_BUCKET): plain BagIt folders.
       ARCHIVE_DIR: join(opts.dataDir, 'archive'),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,

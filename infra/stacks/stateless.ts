@@ -41,6 +41,8 @@ export type StatelessStackProps = StackProps & {
   jwt: { issuer?: string; audience: string[] };
   /** The shared-data platform's endpoint (C2); absent: the SharedDataUrl parameter, given at deployment. */
   sharedDataUrl?: string;
+  /** The carrier's endpoint (G4); absent: the LogisticsUrl parameter, given at deployment. */
+  logisticsUrl?: string;
   /** Browser origins allowed to call the API (CORS); none, and no CORS configuration, by default. */
   corsOrigins?: readonly string[];
 };
@@ -131,7 +133,7 @@ export class StatelessStack extends Stack {
       'citizen-api': new PlatformFunction(this, 'CitizenApi', { name: 'citizen-api' })
         .bindTable(table)
         .bindBucket({ bucketName: props.bucketName, access: 'RW' })
-        .useSharedData(props.sharedDataUrl ?? this.sharedDataUrlParameter()),
+        .useEndpoint('SHARED_DATA_URL', props.sharedDataUrl ?? this.endpointParameter('SharedDataUrl', 'the government shared-data platform, where fetchable materials are looked up', 'sharedDataUrl')),
       'admin-api': new PlatformFunction(this, 'AdminApi', { name: 'admin-api' }).bindTable(table).allowTimers(timers).bindArchive({ bucketName: archiveBucketName(), access: 'R' }),
       // Department actions only write the table (their follow-ups render the notices, wake the
       // workflow and set the timers); material.link checks the pinned file and presigns a download.
@@ -157,6 +159,7 @@ export class StatelessStack extends Stack {
       .allowTimers(timers)
       .allowSms()
       .bindArchive({ bucketName: archiveBucketName(), access: 'W' })
+      .useEndpoint('LOGISTICS_URL', props.logisticsUrl ?? this.endpointParameter('LogisticsUrl', 'the carrier that mails paper results', 'logisticsUrl'))
       .allowReadStream(props.tableStreamArn);
     followUps.fn.addEventSourceMapping('TableStream', {
       eventSourceArn: props.tableStreamArn,
@@ -336,11 +339,11 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'SupervisionDashboard', { value: this.supervision.dashboard.dashboardName });
   }
 
-  /** The shared-data platform's endpoint as a parameter that must be given at deployment (no default). */
-  private sharedDataUrlParameter(): string {
-    return new CfnParameter(this, 'SharedDataUrl', {
+  /** An outside service's endpoint as a parameter that must be given at deployment (no default). */
+  private endpointParameter(id: string, what: string, contextKey: string): string {
+    return new CfnParameter(this, id, {
       type: 'String',
-      description: 'The https endpoint of the government shared-data platform, where fetchable materials are looked up (or synthesize with -c sharedDataUrl=…)',
+      description: `The https endpoint of ${what} (or synthesize with -c ${contextKey}=…)`,
       allowedPattern: '^https://[^\\s?#]+$',
       constraintDescription: 'must be an https URL without query or fragment',
     }).valueAsString;

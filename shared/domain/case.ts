@@ -86,7 +86,19 @@ export type CaseRecord = {
   materials: SubmittedMaterial[];
   /** C4: fields of the form that disagree with the shared record fetched for a material, flagged for the department. */
   dataMismatches?: DataMismatch[];
-  delivery?: { method: 'pickup' | 'mail'; address?: string };
+  /**
+   * How the paper result reaches the applicant (G4): picked up at the hall with the code the
+   * completion gives, or mailed — booked with the carrier once the case completed.
+   */
+  delivery?: {
+    method: 'pickup' | 'mail';
+    address?: string;
+    pickupCode?: string;
+    carrier?: string;
+    trackingNo?: string;
+    status?: 'booked' | 'in_transit' | 'delivered';
+    dispatchedAt?: string;
+  };
   supplementRequests: SupplementRequest[];
   /** Co-departments' opinions in joint processing (E3), by department code. */
   opinions: Record<string, Opinion>;

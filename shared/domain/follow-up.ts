@@ -52,6 +52,8 @@ export const FollowUp = z
     resume: z.boolean().optional(),
     /** The workflow attempt to start (filing: the first, counted by the filing's transaction). */
     startAttempt: z.number().int().positive().optional(),
+    /** Book the mailing of the completed case's paper result (G4). */
+    dispatch: z.literal(true).optional(),
     /** Archive the completed case (G6), once the step's files are written. */
     archive: z.literal(true).optional(),
     /** The days the watch had planned before the step (their timers move with the step). */

@@ -68,6 +68,18 @@ export interface SharedData {
   lookup(subject: string, materialId: string): Promise<SharedRecord | undefined>;
 }
 
+/** A shipment of a case's paper result (G4): the carrier's name, its tracking number, where it is. */
+export type Shipment = { carrier: string; trackingNo: string; status: 'booked' | 'in_transit' | 'delivered' };
+
+/**
+ * The carrier that mails paper results (G4): an HTTP service whose endpoint is configuration (a
+ * loopback stand-in locally). A shipment is booked once per reference (the case): booking again
+ * answers the one booked. Throws LogisticsUnavailable when the carrier cannot be asked.
+ */
+export interface Logistics {
+  ship(order: { reference: string; recipient: { name: string; phone?: string }; address: string; contents: string }): Promise<Shipment>;
+}
+
 /** One SMS to an applicant (G4): `id` is its delivery's, the same on every attempt. */
 export type OutgoingSms = { id: string; to: string; phone: string; caseId: string; template: string; text: string };
 

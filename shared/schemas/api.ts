@@ -202,6 +202,18 @@ export const CaseView = z.object({
       formVersion: z.number().int().optional().describe('the application form: which version of the form it was generated from'),
     }),
   ),
+  delivery: z
+    .object({
+      method: z.enum(['pickup', 'mail']),
+      address: z.string().optional(),
+      pickupCode: z.string().optional().describe('pickup: the code the paper result is picked up with, given at completion'),
+      carrier: z.string().optional(),
+      trackingNo: z.string().optional(),
+      status: z.enum(['booked', 'in_transit', 'delivered']).optional(),
+      dispatchedAt: isoTime.optional(),
+    })
+    .optional()
+    .describe('how the paper result reaches the applicant (G4)'),
   dataMismatches: z
     .array(z.object({ materialId: z.string(), field: z.string(), label: z.string(), dataset: z.string() }))
     .optional()

@@ -175,6 +175,7 @@ export async function viewCase(deps: CaseViewDeps, principal: Principal | undefi
       ...((m.source === 'certificate_library' || m.source === 'shared_data') && m.fetchedFrom ? { fetchedFrom: m.fetchedFrom, fetchedAt: m.fetchedAt, legalBasis: m.legalBasis } : {}),
     })),
     ...(record.dataMismatches?.length ? { dataMismatches: record.dataMismatches } : {}),
+    ...(record.delivery ? { delivery: record.delivery } : {}),
     timeline: events.map((e) => ({
       at: e.at,
       type: e.type,

@@ -1,7 +1,7 @@
 import type { WorkflowRunRepository } from '../ports/workflow-runs.ts';
 import type { ArrangementSource } from '../domain/calendar.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { ArchiveStore, BlobStore, MetricsSink, Notifier, NoticeRenderer, SharedData, WebhookSender, Workflow } from '../ports/outside.ts';
+import type { ArchiveStore, BlobStore, Logistics, MetricsSink, Notifier, NoticeRenderer, SharedData, WebhookSender, Workflow } from '../ports/outside.ts';
 import type { ArchiveRepository, CalendarRepository, CatalogRepository, DecisionStatsRepository, Migrations, CertificateRepository, DeliveryRepository, DepartmentRepository, IdempotencyStore, UploadRepository, VerificationRepository, WebhookLog } from '../ports/records.ts';
 import type { CaseRepository } from '../ports/cases.ts';
 import type { Scheduler, TimerStore } from '../ports/scheduler.ts';
@@ -29,6 +29,8 @@ export type Deps = {
   /** The table's timers: the steps' follow-ups (and, locally, every timer). */
   timers: TimerStore;
   sender: WebhookSender;
+  /** The carrier that mails paper results (G4). */
+  logistics: Logistics;
   /** The applicants' SMS (G4): SNS in AWS, the outbox file locally. */
   notifier: Notifier;
   /** Local runtime: retries run on a compressed schedule (1 = real durations). */

@@ -12,6 +12,7 @@ import { loadDepartment } from './departments.ts';
 import { runAttempt } from './reconcile.ts';
 import { watchCase, type WatchDeps } from './watch.ts';
 import { archiveCase, type ArchiveDeps } from './archive.ts';
+import { dispatchResult, type DispatchDeps } from './dispatch.ts';
 
 /** The step's follow-up as a companion of its transaction: a timer due now (case time). */
 export function followUpOf(deps: Pick<Deps, 'clock'>, f: Omit<FollowUp, 'task'>): Companion {
@@ -105,7 +106,7 @@ export async function sweepFollowUps(deps: Pick<Deps, 'timers' | 'clock'>): Prom
 }
 
 /** Everything a follow-up may do. */
-export type FollowUpDeps = FileJobDeps & DeliveryDeps & WatchDeps & ArchiveDeps & Pick<Deps, 'workflowRuns' | 'workflow'>;
+export type FollowUpDeps = FileJobDeps & DeliveryDeps & WatchDeps & ArchiveDeps & DispatchDeps & Pick<Deps, 'workflowRuns' | 'workflow'>;
 
 /**
  * Runs what a committed step left to do, each part safe to run again: the files (same key, same
@@ -124,6 +125,7 @@ export async function runFollowUp(deps: FollowUpDeps, f: FollowUp): Promise<{ ca
   const parts: Array<[string, Promise<unknown>]> = [
     ...files,
     ...(f.deliveries ?? []).map((id): [string, Promise<unknown>] => [`delivery ${id}`, written.then(() => attemptDelivery(deps, id, { firstOnly: true }))]),
+    ...(f.dispatch ? [['dispatch', dispatchResult(deps, f.caseId)] as [string, Promise<unknown>]] : []),
     // The package takes in the step's files (the certificate's PDF): once they are written.
     ...(f.archive ? [['archive', written.then(() => archiveCase(deps, f.caseId))] as [string, Promise<unknown>]] : []),
     ...(f.startAttempt ? [[`workflow attempt ${f.startAttempt}`, startIfStill(deps, f.caseId, f.startAttempt)] as [string, Promise<unknown>]] : []),

@@ -36,6 +36,7 @@ export function noticeContext(record: CaseRecord): NoticeContext | undefined {
     remedies: item.rightsAndRemedies,
     materialName: (id) => item.materials.find((m) => m.id === id)?.name ?? id,
     result: item.result.name,
+    hall: item.handling.halls[0] ?? '政务服务中心',
     date: chineseDate,
   };
 }

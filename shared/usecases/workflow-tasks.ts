@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import * as z from 'zod';
 import { findItem } from '../catalog/index.ts';
 import { pendingOpinions } from '../domain/actions/approve.ts';
@@ -113,7 +114,10 @@ async function issueCertificate(deps: Pick<Deps, 'cases' | 'clock' | 'signer'>, 
     };
     // Signed before the transaction: a retry signs its own (new id), and only the committed one is kept.
     const certificate = { ...unsigned, qr: await signCompact(deps.signer, certificateClaims(unsigned), CERTIFICATE_JWS_TYPE), status: 'valid' } satisfies Certificate;
-    const { record: next, event } = decide(record, { type: 'complete', certificateId: certificate.certificateId, certificate: verificationOf(certificate) }, system, certificate.issuedAt);
+    // G4: a paper result to be picked up gets its code with the completion.
+    const pickupCode = record.delivery?.method === 'pickup' ? String(randomInt(0, 1_000_000)).padStart(6, '0') : undefined;
+    const completion = { type: 'complete' as const, certificateId: certificate.certificateId, certificate: verificationOf(certificate), ...(pickupCode ? { pickupCode } : {}) };
+    const { record: next, event } = decide(record, completion, system, certificate.issuedAt);
     // Its PDF, with the QR, is rendered by the completion's follow-up (the function that renders PDFs).
     const pdf = { kind: 'notice' as const, objectKey: certificateDocumentKey(certificate.certificateId), deptCode: item.department.code, notice: certificateDocument(certificate) };
     const deliveries = deliveriesFor(deps, next, event);
@@ -125,7 +129,7 @@ async function issueCertificate(deps: Pick<Deps, 'cases' | 'clock' | 'signer'>, 
         { kind: 'putCertificate', certificate },
         { kind: 'publishCertificate', verification: verificationOf(certificate) },
         ...enqueue(deliveries),
-        followUpOf(deps, { caseId, version: next.version, files: [pdf], deliveries: deliveries.map((d) => d.deliveryId), archive: true }),
+        followUpOf(deps, { caseId, version: next.version, files: [pdf], deliveries: deliveries.map((d) => d.deliveryId), archive: true, ...(next.delivery?.method === 'mail' ? { dispatch: true as const } : {}) }),
       ],
     });
     logCaseChange(event);

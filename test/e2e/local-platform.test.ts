@@ -63,6 +63,8 @@ describe('README walkthrough, verbatim, against npm start', () => {
     expect(stdout).toContain('every payload file matches its manifest (sha256sum)');
     expect(stdout).toContain('{"intact":true,"checked":15,"differences":[]}');
     expect(stdout).toMatch(/[0-9a-f]{12} {2}\d+\tdata\/certificates\/\w+\/certificate\.jws/);
+    // G4: the joint case's paper permit mailed, tracked
+    expect(stdout).toMatch(/\{"method":"mail","carrier":"中国邮政EMS（本地模拟）","trackingNo":"EA\d{9}CN","status":"booked"\}/);
     // H1: the case's progress by its code and the applicant's name; another name is 404
     expect(stdout).toContain('{"status":"completed","department":"福州市市场监督管理局","steps":["case.submitted","case.accepted","case.approved","case.completed"]}');
     expect(stdout).toContain('{"status":404,"title":"Not found"}');
@@ -71,7 +73,7 @@ describe('README walkthrough, verbatim, against npm start', () => {
     expect(sms).toEqual([
       ['case.accepted', expect.stringMatching(/^【一网通办】陈美玲，您于\d{4}年\d+月\d+日提交的个体工商户设立登记申请已受理，承诺1个工作日内办结。监督码：350100-/)],
       ['case.approved', expect.stringContaining('申请已审查通过，营业执照（个体工商户）正在制发。')],
-      ['case.completed', expect.stringContaining('申请已办结，电子证照“营业执照（个体工商户）”已存入您的电子证照库')],
+      ['case.completed', expect.stringMatching(/申请已办结，电子证照“营业执照（个体工商户）”已存入您的电子证照库，可在网上办事平台查看、下载；纸质证照请凭取件码\d{6}到福州市行政服务中心/)],
     ]);
     // the supplement path
     expect(stdout).toMatch(/"case.submitted",\s*"case.supplement_requested",\s*"case.supplemented",\s*"case.accepted"/);

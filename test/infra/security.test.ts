@@ -250,6 +250,19 @@ describe('C2 the shared-data platform’s endpoint is the deployment’s to give
   });
 });
 
+describe('G4 the carrier’s endpoint is the deployment’s to give', () => {
+  const followUpsEnv = (t: Template) =>
+    Object.values(t.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment?.Variables ?? {}).filter((v) => 'LOGISTICS_URL' in v);
+
+  it('without -c logisticsUrl it is a required parameter given to the follow-ups (which book the mailing); with it, exactly that endpoint', () => {
+    const asked = Template.fromStack(buildApp({ context: NO_BUNDLING }).stateless);
+    expect((asked.toJSON().Parameters as Record<string, { Default?: string }>).LogisticsUrl).toEqual(expect.not.objectContaining({ Default: expect.anything() }));
+    expect(followUpsEnv(asked)).toEqual([expect.objectContaining({ LOGISTICS_URL: { Ref: 'LogisticsUrl' } })]);
+    const given = Template.fromStack(buildApp({ context: { ...NO_BUNDLING, logisticsUrl: 'https://api.ems.example.cn/v1' } }).stateless);
+    expect(followUpsEnv(given)).toEqual([expect.objectContaining({ LOGISTICS_URL: 'https://api.ems.example.cn/v1' })]);
+  });
+});
+
 describe('E CORS: the origins of the deployment, none by default', () => {
   const corsOf = (context: Record<string, unknown>) => {
     const api = ofTypeIn(Template.fromStack(buildApp({ context: { ...NO_BUNDLING, ...context } }).stateless), 'AWS::ApiGatewayV2::Api');

@@ -21,7 +21,7 @@ import { ensureTable } from '../../infra/local/dynamodb-local.ts';
 import { S3RVER_CREDENTIALS } from '../../infra/local/s3-local.ts';
 import { TEST_BUCKET } from './stand-ins.ts';
 import { RecordingMetrics, RecordingWorkflow } from './memory.ts';
-import { MemorySigner } from './memory-outside.ts';
+import { MemorySigner, RecordingLogistics } from './memory-outside.ts';
 import { LocalOutbox } from '#shared/adapters/sms/local-outbox.ts';
 import { FolderArchive } from '#shared/adapters/archive/folder-archive.ts';
 import { SharedDataStore } from '../../infra/local/shared-data.ts';
@@ -87,6 +87,7 @@ export async function integrationDeps(
     sender: new HttpWebhookSender({ allowLoopback: true }),
     // The local runtime's SMS gateway stand-in, on a file of this test's own.
     notifier: new LocalOutbox(join(tmpdir(), `sms-${randomUUID()}.jsonl`), clock),
+    logistics: new RecordingLogistics(),
     // The archive's local stand-in: a folder of this test's own.
     archive: new FolderArchive(join(tmpdir(), `archive-${randomUUID()}`)),
     // The shared-data platform's local stand-in, seeded as a fresh DATA_DIR is, on a file of this test's own.

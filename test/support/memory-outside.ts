@@ -2,8 +2,8 @@ import { createHash, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { publicJwkOf } from '#shared/domain/jws.ts';
 import type { MetricPoint } from '#shared/domain/metrics.ts';
 import { CopySourceChanged } from '#shared/errors.ts';
-import type { ArchiveStore, BlobStore, MetricsSink, Notifier, NoticeRenderer, OutgoingSms, SharedData, SharedRecord, WebhookSender, Workflow } from '#shared/ports/outside.ts';
-import { SharedDataUnavailable } from '#shared/errors.ts';
+import type { ArchiveStore, BlobStore, Logistics, Shipment, MetricsSink, Notifier, NoticeRenderer, OutgoingSms, SharedData, SharedRecord, WebhookSender, Workflow } from '#shared/ports/outside.ts';
+import { LogisticsUnavailable, SharedDataUnavailable } from '#shared/errors.ts';
 import { seedEntries } from '../../infra/local/shared-data.ts';
 import type { ScheduledTask, Scheduler } from '#shared/ports/scheduler.ts';
 import type { Signer } from '#shared/ports/signer.ts';
@@ -100,6 +100,20 @@ export class RecordingNotifier implements Notifier {
     if (this.down) return { ok: false, error: 'the SMS gateway is down' };
     this.sent.push(sms);
     return { ok: true };
+  }
+}
+
+/** A carrier that books in memory, once per reference; `down` makes it refuse. */
+export class RecordingLogistics implements Logistics {
+  readonly booked = new Map<string, Shipment & { order: Parameters<Logistics['ship']>[0] }>();
+  asked = 0;
+  down = false;
+  async ship(order: Parameters<Logistics['ship']>[0]): Promise<Shipment> {
+    this.asked++;
+    if (this.down) throw new LogisticsUnavailable('the carrier did not answer');
+    const found = this.booked.get(order.reference) ?? { carrier: '测试快递', trackingNo: `T${String(this.booked.size + 1).padStart(8, '0')}`, status: 'booked' as const, order };
+    this.booked.set(order.reference, found);
+    return { carrier: found.carrier, trackingNo: found.trackingNo, status: found.status };
   }
 }
 

@@ -18,7 +18,7 @@ import type { Timer, TimerStore } from '#shared/ports/scheduler.ts';
 import { runFollowUp } from '#shared/usecases/follow-ups.ts';
 import type { WorkflowRunRepository } from '#shared/ports/workflow-runs.ts';
 import type { Deps } from '#shared/usecases/deps.ts';
-import { MemoryBlobs, MemoryScheduler, RecordingMetrics, RecordingNotifier, RecordingSender, RecordingWorkflow, textNotices, MemorySigner, MemorySharedData, MemoryArchive } from './memory-outside.ts';
+import { MemoryBlobs, MemoryScheduler, RecordingMetrics, RecordingNotifier, RecordingSender, RecordingWorkflow, textNotices, MemorySigner, MemorySharedData, MemoryArchive, RecordingLogistics } from './memory-outside.ts';
 
 /**
  * In-memory fakes of every port, for unit tests of the use cases: no Java, no network. They keep
@@ -318,6 +318,7 @@ export function memoryDeps() {
   const notifier = new RecordingNotifier();
   const sharedData = new MemorySharedData();
   const archive = new MemoryArchive();
+  const logistics = new RecordingLogistics();
   const clock = new MovableClock();
   const deps: Deps = {
     ...table.ports(),
@@ -329,6 +330,7 @@ export function memoryDeps() {
     notifier,
     sharedData,
     archive,
+    logistics,
     retryTimeScale: 1,
     clock,
     realClock: systemClock,
@@ -349,5 +351,5 @@ export function memoryDeps() {
     }
     return ran;
   }
-  return { deps, table, workflow, metrics, blobs, scheduler, sender, notifier, sharedData, archive, clock, runFollowUps };
+  return { deps, table, workflow, metrics, blobs, scheduler, sender, notifier, sharedData, archive, logistics, clock, runFollowUps };
 }

@@ -45,7 +45,7 @@ describe('B3 E1 the case actions, each defined once', () => {
     });
   });
 
-  it('shows the applicant the details of refusals, requests, recorded steps, clock changes, supervision and a paper issue, and not of the rest', () => {
+  it('shows the applicant the details of refusals, requests, recorded steps, clock changes, supervision, a paper issue and a mailing, and not of the rest', () => {
     expect([...SHOWN_TO_APPLICANT].sort()).toEqual(
       [
         'case.rejected',
@@ -62,6 +62,7 @@ describe('B3 E1 the case actions, each defined once', () => {
         'case.supervision_escalated',
         'case.material_opened',
         'case.issued_offline',
+        'case.dispatched',
       ].sort(),
     );
   });

@@ -15,6 +15,7 @@ import { staffAction } from '#shared/usecases/department-actions.ts';
 import { contactPhone } from '#shared/usecases/notifications.ts';
 import { createUpload } from '#shared/usecases/uploads.ts';
 import { runWorkflowTask } from '#shared/usecases/workflow-tasks.ts';
+import { dispatchResult } from '#shared/usecases/dispatch.ts';
 import { admin, citizen, pdf, sha256 } from '../support/fixtures.ts';
 import { memoryDeps } from '../support/memory.ts';
 
@@ -26,7 +27,7 @@ const phone = item.formExample.phone as string;
 type ChangeSet = Parameters<CaseRepository['commit']>[0];
 
 /** 个体工商户设立登记 filed by 陈美玲 on 2026-11-23, its material in place; every commit kept. */
-async function filed() {
+async function filed(delivery?: { method: 'pickup' | 'mail'; address?: string }) {
   const m = memoryDeps();
   m.clock.set(new Date('2026-11-23T10:00:00+08:00'));
   const commits: ChangeSet[] = [];
@@ -39,7 +40,7 @@ async function filed() {
   const file = pdf();
   const slot = await createUpload(m.deps, applicant, { fileName: 'premises.pdf', contentType: 'application/pdf', size: file.length, sha256: sha256(file) });
   await m.blobs.put(m.table.uploads.get(slot.uploadId)!.objectKey, file, 'application/pdf');
-  const { body } = await fileCase(m.deps, applicant, { serviceItemCode: item.code, form: item.formExample, materials: [{ materialId: 'premises-proof', uploadId: slot.uploadId }] });
+  const { body } = await fileCase(m.deps, applicant, { serviceItemCode: item.code, form: item.formExample, materials: [{ materialId: 'premises-proof', uploadId: slot.uploadId }], ...(delivery ? { delivery } : {}) });
   await m.runFollowUps();
   const sms = () => [...m.table.deliveries.values()].filter((d): d is SmsDelivery => isSms(d) && d.caseId === body.caseId);
   return { ...m, caseId: body.caseId, commits, sms };
@@ -240,5 +241,50 @@ describe('G1 a paper issue on the completion day (case.issue_offline)', () => {
     await expect(staffAction(m.deps, approver, m.caseId, { type: 'case.issue_offline', data: {} })).rejects.toThrow(/on the day the case completed \(2026-11-23\)/);
     expect(m.table.events.get(m.caseId)).toHaveLength(before);
     expect(m.table.cases.get(m.caseId)!.offlineIssue).toBeUndefined();
+  });
+});
+
+describe('G4 the paper result: picked up with a code, or mailed with tracking', () => {
+  async function completed(delivery: { method: 'pickup' | 'mail'; address?: string }) {
+    const m = await filed(delivery);
+    await staffAction(m.deps, reviewer, m.caseId, { type: 'case.accept', data: {} });
+    await staffAction(m.deps, approver, m.caseId, { type: 'case.approve', data: {} });
+    await runWorkflowTask(m.deps, { action: 'issueCertificate', caseId: m.caseId });
+    return m;
+  }
+
+  it('gives a result to be picked up its pickup code on the completion SMS', async () => {
+    const m = await completed({ method: 'pickup' });
+    await m.runFollowUps();
+    const code = m.table.cases.get(m.caseId)!.delivery!.pickupCode!;
+    expect(code).toMatch(/^\d{6}$/);
+    expect(m.notifier.sent.at(-1)!.text).toContain(`纸质证照请凭取件码${code}到${item.handling.halls[0]}领取`);
+    expect(m.logistics.asked).toBe(0);
+  });
+
+  it('books the mailing once the case completed, puts carrier and tracking number on the case, and tells the applicant', async () => {
+    // Prepare
+    const m = await completed({ method: 'mail', address: '福州市鼓楼区南后街 26 号' });
+    // Act
+    await m.runFollowUps();
+    // Assess
+    const delivery = m.table.cases.get(m.caseId)!.delivery!;
+    expect(delivery).toMatchObject({ method: 'mail', address: '福州市鼓楼区南后街 26 号', carrier: '测试快递', trackingNo: 'T00000001', status: 'booked', dispatchedAt: expect.any(String) });
+    expect(m.logistics.booked.get(m.caseId)!.order).toMatchObject({ reference: m.caseId, recipient: { name: '陈美玲', phone }, address: '福州市鼓楼区南后街 26 号' });
+    expect(m.table.events.get(m.caseId)!.map((e) => e.type).slice(-2)).toEqual(['case.completed', 'case.dispatched']);
+    expect(m.notifier.sent.at(-1)).toMatchObject({ template: 'case.dispatched', text: expect.stringContaining('申请的纸质证照已通过测试快递寄出，运单号T00000001。') });
+    // Run again (a follow-up handed out twice): nothing booked twice.
+    await dispatchResult(m.deps, m.caseId);
+    expect(m.logistics.asked).toBe(1);
+  });
+
+  it('tries again while the carrier does not answer, and books once when it does', async () => {
+    const m = await completed({ method: 'mail', address: '福州市鼓楼区南后街 26 号' });
+    m.logistics.down = true;
+    await expect(m.runFollowUps()).rejects.toThrow(/dispatch: the carrier did not answer/);
+    expect(m.table.cases.get(m.caseId)!.delivery!.trackingNo).toBeUndefined();
+    m.logistics.down = false;
+    await dispatchResult(m.deps, m.caseId);
+    expect(m.table.cases.get(m.caseId)!.delivery!.trackingNo).toBe('T00000001');
   });
 });

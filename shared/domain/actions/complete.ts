@@ -2,7 +2,7 @@ import type { CertificateVerification } from '../certificate.ts';
 import { defineAction } from './define.ts';
 
 /** The certificate's public fields go with the completion: its trail keeps what was released and reported. */
-export type CompleteCommand = { type: 'complete'; certificateId: string; certificate: CertificateVerification };
+export type CompleteCommand = { type: 'complete'; certificateId: string; certificate: CertificateVerification; pickupCode?: string };
 
 /** 办结: the workflow put the certificate in the library (G1); the supervising departments are told (抄告, G5). */
 export const complete = defineAction<CompleteCommand>()({
@@ -11,7 +11,13 @@ export const complete = defineAction<CompleteCommand>()({
   from: ['approved'],
   to: 'completed',
   by: 'system',
-  sms: (_data, { result }) => `已办结，电子证照“${result}”已存入您的电子证照库，可在网上办事平台查看、下载`,
-  apply: (record, command, _actor, at) => ({ certificates: [...record.certificates, command.certificateId], completedAt: at }),
+  sms: (data, { result, hall }) =>
+    `已办结，电子证照“${result}”已存入您的电子证照库，可在网上办事平台查看、下载${data.pickupCode ? `；纸质证照请凭取件码${data.pickupCode}到${hall}领取` : ''}`,
+  // G4: a result to be picked up gets its pickup code now.
+  apply: (record, command, _actor, at) => ({
+    certificates: [...record.certificates, command.certificateId],
+    completedAt: at,
+    ...(command.pickupCode && record.delivery ? { delivery: { ...record.delivery, pickupCode: command.pickupCode } } : {}),
+  }),
   outbound: (record) => (record.supervisingDepartments ?? []).map((deptCode) => ({ deptCode, type: 'case.completed' as const })),
 });

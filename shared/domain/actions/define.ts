@@ -65,6 +65,8 @@ export type NoticeContext = {
   materialName: (materialId: string) => string;
   /** The name of the item's result (the certificate it issues). */
   result: string;
+  /** Where its paper results are picked up (the guide's first hall). */
+  hall: string;
   /** A date as 2026年11月23日. */
   date: (iso: string) => string;
 };

@@ -10,6 +10,7 @@ import { deny } from './deny.ts';
 import { escalateSupervision } from './escalate-supervision.ts';
 import { explain } from './explain.ts';
 import { extend } from './extend.ts';
+import { dispatch } from './dispatch.ts';
 import { issueOffline } from './issue-offline.ts';
 import { openMaterial } from './open-material.ts';
 import { openSupervisionAction } from './open-supervision.ts';
@@ -40,6 +41,7 @@ export const ACTIONS = [
   deny,
   complete,
   issueOffline,
+  dispatch,
   signal,
   explain,
   openSupervisionAction,

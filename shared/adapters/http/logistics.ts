@@ -1,0 +1,34 @@
+import * as z from 'zod';
+import { LogisticsUnavailable } from '../../errors.ts';
+import type { Logistics, Shipment } from '../../ports/outside.ts';
+
+const Booked = z.object({ carrier: z.string().min(1).max(60), trackingNo: z.string().min(1).max(40), status: z.enum(['booked', 'in_transit', 'delivered']) });
+const TIMEOUT_MS = 5_000;
+
+/**
+ * The carrier over HTTP (G4), at a configured endpoint — in AWS the contracted carrier's, locally
+ * the loopback stand-in (infra/local/carrier.ts): `POST {endpoint}/shipments` with the order and
+ * `Idempotency-Key: <reference>` answers 200 or 201 `{carrier, trackingNo, status}`, the same
+ * shipment for the same reference. Anything else is LogisticsUnavailable (the follow-up runs again).
+ */
+export class HttpLogistics implements Logistics {
+  constructor(private readonly endpoint: string) {}
+
+  async ship(order: Parameters<Logistics['ship']>[0]): Promise<Shipment> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.endpoint.replace(/\/+$/, '')}/shipments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': order.reference },
+        body: JSON.stringify(order),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+        redirect: 'error',
+      });
+    } catch (err) {
+      throw new LogisticsUnavailable(`the carrier did not answer (${(err as Error).name})`);
+    }
+    const body = res.ok ? Booked.safeParse(await res.json().catch(() => undefined)) : (await res.body?.cancel(), undefined);
+    if (!body?.success) throw new LogisticsUnavailable(`the carrier answered ${res.status} without a shipment`);
+    return body.data;
+  }
+}
