@@ -366,6 +366,8 @@ const planningPermit: CatalogItem = {
   fee: { charged: false, basis: '不收费' },
   handling: { online: true, hall: true, maxVisits: 1, halls: [HALL] },
   result: { type: 'construction_planning_permit', name: '建设工程规划许可证', sample: '/samples/construction-planning-permit.pdf' },
+  // 并联审批: 人防办's opinion on the civil-defence basement is issued as its own e-document, released with the permit.
+  jointResults: [{ type: 'civil_defence_approval', name: '结合民用建筑修建防空地下室审批意见书', issuer: DEPARTMENTS.civilDefence }],
   consultationPhone: '0591-12345',
   complaintPhone: '0591-12345',
   faqs: [{ question: '协办部门的意见会单独要求补材料吗？', answer: '不会。申请人一次提交，主办部门统一告知，协办部门共享同一套材料。' }],

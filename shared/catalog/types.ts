@@ -81,6 +81,8 @@ export type CatalogItem<Form extends FormSchema = FormSchema> = {
   fee: { charged: false; basis: string } | { charged: true; amountYuan: number; basis: string };
   handling: { online: boolean; hall: boolean; maxVisits: number; halls: string[] };
   result: { type: string; name: string; sample: string };
+  /** G3: the results a joint item yields beside its own, each issued by its department, released together with it. */
+  jointResults?: Array<{ type: string; name: string; issuer: DepartmentRef }>;
   consultationPhone: string;
   complaintPhone: string;
   faqs: { question: string; answer: string }[];

@@ -35,8 +35,8 @@ function webhooksFor(deps: Pick<Deps, 'clock'>, record: CaseRecord, event: Audit
       ...(type === 'case.assigned' ? { leadDepartment: record.leadDepartment, role: 'co-department' } : {}),
       // What the department works on (E1, E3): each material's digest; the file itself by material.link.
       ...(type === 'case.submitted' || type === 'case.assigned' || type === 'case.supplemented' ? { materials: openableMaterials(record) } : {}),
-      // G5 抄告: the certificate's public fields (the holder masked), as anyone verifying it sees them.
-      ...(event.type === 'case.completed' && event.data ? { certificate: event.data.certificate } : {}),
+      // G5 抄告: the certificates' public fields (the holder masked), as anyone verifying them sees them.
+      ...(event.type === 'case.completed' && event.data ? { certificates: event.data.certificates } : {}),
       // C4: what the shared records contradict, for the department to verify.
       ...((type === 'case.submitted' || type === 'case.assigned') && record.dataMismatches?.length ? { dataMismatches: record.dataMismatches } : {}),
       // deadline.*: {deptCode, stage, light, since, due, remainingWorkingDays}; supervision.opened: {supervisionId, deptCode, stage, respondBy};

@@ -84,8 +84,9 @@ export async function runWorkflowTask(deps: WorkflowTaskDeps, input: unknown): P
 }
 
 /**
- * Approved → the case completes with its certificate in the library and the applicant's SMS queued
- * (G1): one transaction, so neither is ever without the other.
+ * Approved → the case completes with its certificates in the library and the applicant's SMS queued
+ * (G1): one transaction, so neither is ever without the other. A joint item's results — its own and
+ * each co-department's (G3) — are released together, in that same transaction.
  */
 async function issueCertificate(deps: Pick<Deps, 'cases' | 'clock' | 'signer'>, caseId: string): Promise<Record<string, unknown>> {
   return retrying(async () => {
@@ -99,40 +100,48 @@ async function issueCertificate(deps: Pick<Deps, 'cases' | 'clock' | 'signer'>, 
     const given = approval?.data?.certificate?.summary ?? {};
     const now = deps.clock.now();
     if (!approval) throw new NotFound(`case ${caseId} is approved but its approval is not in its trail`);
-    const unsigned = {
-      certificateId: newId(now),
-      caseId,
-      supervisionCode: record.supervisionCode,
-      type: item.result.type,
-      name: item.result.name,
-      holder: { id: record.applicant.id, name: record.applicant.name },
-      issuer: item.department,
-      issuedAt: toShanghaiIso(now),
-      summary: { serviceItem: record.serviceItem.name, ...given },
-      guideVersion: record.serviceItem.version,
-      decisionEventHash: approval.hash,
-    };
-    // Signed before the transaction: a retry signs its own (new id), and only the committed one is kept.
-    const certificate = { ...unsigned, qr: await signCompact(deps.signer, certificateClaims(unsigned), CERTIFICATE_JWS_TYPE), status: 'valid' } satisfies Certificate;
+    const issuedAt = toShanghaiIso(now);
+    const results = [{ ...item.result, issuer: item.department, summary: given }, ...(item.jointResults ?? []).map((r) => ({ ...r, summary: {} }))];
+    // Signed before the transaction: a retry signs its own (new ids), and only the committed ones are kept.
+    const certificates = await Promise.all(
+      results.map(async (r) => {
+        const unsigned = {
+          certificateId: newId(now),
+          caseId,
+          supervisionCode: record.supervisionCode,
+          type: r.type,
+          name: r.name,
+          holder: { id: record.applicant.id, name: record.applicant.name },
+          issuer: r.issuer,
+          issuedAt,
+          summary: { serviceItem: record.serviceItem.name, ...r.summary },
+          guideVersion: record.serviceItem.version,
+          decisionEventHash: approval.hash,
+        };
+        return { ...unsigned, qr: await signCompact(deps.signer, certificateClaims(unsigned), CERTIFICATE_JWS_TYPE), status: 'valid' } satisfies Certificate;
+      }),
+    );
     // G4: a paper result to be picked up gets its code with the completion.
     const pickupCode = record.delivery?.method === 'pickup' ? String(randomInt(0, 1_000_000)).padStart(6, '0') : undefined;
-    const completion = { type: 'complete' as const, certificateId: certificate.certificateId, certificate: verificationOf(certificate), ...(pickupCode ? { pickupCode } : {}) };
-    const { record: next, event } = decide(record, completion, system, certificate.issuedAt);
-    // Its PDF, with the QR, is rendered by the completion's follow-up (the function that renders PDFs).
-    const pdf = { kind: 'notice' as const, objectKey: certificateDocumentKey(certificate.certificateId), deptCode: item.department.code, notice: certificateDocument(certificate) };
+    const completion = { type: 'complete' as const, certificates: certificates.map(verificationOf), ...(pickupCode ? { pickupCode } : {}) };
+    const { record: next, event } = decide(record, completion, system, issuedAt);
+    // Their PDFs, with their QR codes, are rendered by the completion's follow-up (the function that renders PDFs).
+    const pdfs = certificates.map((c) => ({ kind: 'notice' as const, objectKey: certificateDocumentKey(c.certificateId), deptCode: c.issuer.code, notice: certificateDocument(c) }));
     const deliveries = deliveriesFor(deps, next, event);
     await deps.cases.commit({
       record: next,
       event,
       expectedVersion: record.version,
       companions: [
-        { kind: 'putCertificate', certificate },
-        { kind: 'publishCertificate', verification: verificationOf(certificate) },
+        ...certificates.flatMap((certificate) => [
+          { kind: 'putCertificate' as const, certificate },
+          { kind: 'publishCertificate' as const, verification: verificationOf(certificate) },
+        ]),
         ...enqueue(deliveries),
-        followUpOf(deps, { caseId, version: next.version, files: [pdf], deliveries: deliveries.map((d) => d.deliveryId), archive: true, ...(next.delivery?.method === 'mail' ? { dispatch: true as const } : {}) }),
+        followUpOf(deps, { caseId, version: next.version, files: pdfs, deliveries: deliveries.map((d) => d.deliveryId), archive: true, ...(next.delivery?.method === 'mail' ? { dispatch: true as const } : {}) }),
       ],
     });
     logCaseChange(event);
-    return { status: next.status, certificateId: certificate.certificateId };
+    return { status: next.status, certificateIds: certificates.map((c) => c.certificateId) };
   });
 }

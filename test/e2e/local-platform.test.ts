@@ -80,7 +80,8 @@ describe('README walkthrough, verbatim, against npm start', () => {
     expect(stdout).toMatch(/"documents": \[\s*"补齐补正告知书",\s*"受理通知书"\s*\]/);
     // joint processing: approval refused while opinions are outstanding, then completed
     expect(stdout).toContain('waiting for the opinions of fz-zjj, fz-rfb');
-    expect(stdout).toMatch(/"certificates": \[\s*"建设工程规划许可证"\s*\]/);
+    // G3: the permit and 人防办's document, released together
+    expect(stdout).toMatch(/"certificates": \[\s*"建设工程规划许可证",\s*"结合民用建筑修建防空地下室审批意见书"\s*\]/);
     // each co-department's own clock: 城乡建设局's stopped at its opinion, 人防办's still running
     expect(stdout).toMatch(
       /\{"late":\[\],"clocks":\[\{"deptCode":"fz-zrzy","role":"lead","due":"[\d-]+","light":"green","running":true\},\{"deptCode":"fz-zjj","role":"co","due":"[\d-]+","light":"green","running":false\},\{"deptCode":"fz-rfb","role":"co","due":"[\d-]+","light":"green","running":true\}\]\}/,

@@ -77,7 +77,8 @@ describe('E3 kill -9 in the middle of a joint case', () => {
     expect(approve.body.status).toBe('approved');
     const done = await until(() => api(`/cases/${caseId}`, { token: company }), (r) => r.body.status === 'completed');
     expect(done.body.opinions).toMatchObject({ 'fz-zjj': { opinion: 'agree' }, 'fz-rfb': { opinion: 'agree', note: '同意' } });
-    expect(done.body.certificates).toHaveLength(1);
+    // G3: the permit and 人防办's document, released together
+    expect(done.body.certificates.map((c: { name: string }) => c.name)).toEqual(['建设工程规划许可证', '结合民用建筑修建防空地下室审批意见书']);
   });
 });
 

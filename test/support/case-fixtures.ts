@@ -21,8 +21,7 @@ export function filedCase(over: Partial<NewCase> = {}, by?: Actor) {
 /** A completion's command: the certificate and its public fields (as the workflow gives them). */
 export const completion = (certificateId: string) => ({
   type: 'complete' as const,
-  certificateId,
-  certificate: {
+  certificates: [{
     certificateId,
     supervisionCode: '350100-261123-7K3M9QXA-R',
     type: 'business_licence',
@@ -32,5 +31,5 @@ export const completion = (certificateId: string) => ({
     holder: { nameMasked: '陈*玲', idMasked: 'u****1' },
     summary: {},
     status: 'valid' as const,
-  },
+  }],
 });

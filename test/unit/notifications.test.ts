@@ -16,6 +16,7 @@ import { contactPhone } from '#shared/usecases/notifications.ts';
 import { createUpload } from '#shared/usecases/uploads.ts';
 import { runWorkflowTask } from '#shared/usecases/workflow-tasks.ts';
 import { dispatchResult } from '#shared/usecases/dispatch.ts';
+import { verifyQr } from '#shared/usecases/verify.ts';
 import { admin, citizen, pdf, sha256 } from '../support/fixtures.ts';
 import { memoryDeps } from '../support/memory.ts';
 
@@ -193,7 +194,7 @@ describe('G5 抄告: the departments that supervise afterwards are told of the c
       expect(d.data).toMatchObject({
         caseId: m.caseId,
         status: 'completed',
-        certificate: { certificateId: certId, name: item.result.name, type: item.result.type, holder: { nameMasked: '陈*玲' }, summary: { registrationNo: '92350102MA8X1234' }, status: 'valid' },
+        certificates: [{ certificateId: certId, name: item.result.name, type: item.result.type, holder: { nameMasked: '陈*玲' }, summary: { registrationNo: '92350102MA8X1234' }, status: 'valid' }],
       });
       // Nothing personal beyond the masked holder: not the name, not the ID number on the form.
       expect(JSON.stringify(d.data)).not.toMatch(/陈美玲|350102198806123013/);
@@ -286,5 +287,50 @@ describe('G4 the paper result: picked up with a code, or mailed with tracking', 
     m.logistics.down = false;
     await dispatchResult(m.deps, m.caseId);
     expect(m.table.cases.get(m.caseId)!.delivery!.trackingNo).toBe('T00000001');
+  });
+});
+
+describe('G3 a joint item releases all its results together', () => {
+  it('issues the lead’s permit and the co-department’s document in the completion’s one transaction, both signed and verifiable, and tells the applicant of both', async () => {
+    // Prepare: 建设工程规划许可证核发, its two co-departments' opinions given
+    const m = memoryDeps();
+    m.clock.set(new Date('2026-11-23T10:00:00+08:00'));
+    const plan = findItem('construction-planning-permit')!;
+    const company = citizen({ sub: 'c-fzct', name: '福州市城市建设投资集团有限公司', subjectType: 'company' });
+    const materials = [];
+    for (const materialId of ['design-scheme', 'civil-defence-plan', 'fire-design']) {
+      const file = pdf(materialId);
+      const slot = await createUpload(m.deps, company, { fileName: `${materialId}.pdf`, contentType: 'application/pdf', size: file.length, sha256: sha256(file) });
+      await m.blobs.put(m.table.uploads.get(slot.uploadId)!.objectKey, file, 'application/pdf');
+      materials.push({ materialId, uploadId: slot.uploadId });
+    }
+    const { body } = await fileCase(m.deps, company, { serviceItemCode: plan.code, form: plan.formExample, materials });
+    const staffOf = (dept: string): Principal => ({ kind: 'staff', sub: `s-${dept}`, name: '工作人员', dept, roles: ['reviewer', 'approver'] });
+    await staffAction(m.deps, staffOf('fz-zrzy'), body.caseId, { type: 'case.accept', data: {} });
+    for (const dept of ['fz-zjj', 'fz-rfb']) await staffAction(m.deps, staffOf(dept), body.caseId, { type: 'case.opinion', data: { opinion: 'agree' } });
+    await staffAction(m.deps, staffOf('fz-zrzy'), body.caseId, { type: 'case.approve', data: {} });
+    const commits: string[][] = [];
+    const commit = m.deps.cases.commit.bind(m.deps.cases);
+    m.deps.cases.commit = async (change) => {
+      commits.push((change.companions ?? []).filter((c) => c.kind === 'putCertificate').map((c) => (c.kind === 'putCertificate' ? c.certificate.name : '')));
+      await commit(change);
+    };
+    // Act
+    await runWorkflowTask(m.deps, { action: 'issueCertificate', caseId: body.caseId });
+    await m.runFollowUps();
+    // Assess: one transaction put both, and the case completed with both.
+    expect(commits[0]).toEqual(['建设工程规划许可证', '结合民用建筑修建防空地下室审批意见书']);
+    const record = m.table.cases.get(body.caseId)!;
+    expect(record.status).toBe('completed');
+    const certs = record.certificates.map((id) => m.table.certificates.get(id)!);
+    expect(certs.map((c) => [c.name, c.issuer.code])).toEqual([
+      ['建设工程规划许可证', 'fz-zrzy'],
+      ['结合民用建筑修建防空地下室审批意见书', 'fz-rfb'],
+    ]);
+    for (const c of certs) expect(await verifyQr(m.deps, { qr: c.qr! })).toMatchObject({ valid: true, certificate: { certificateId: c.certificateId, issuer: c.issuer } });
+    expect(m.notifier.sent.at(-1)!.text).toContain('电子证照“建设工程规划许可证”、“结合民用建筑修建防空地下室审批意见书”已存入您的电子证照库');
+    // Both PDFs are rendered, both in the archive.
+    const archived = m.table.archives.get(body.caseId)!.files.map((f) => f.path).filter((p) => p.endsWith('certificate.pdf'));
+    expect(archived).toHaveLength(2);
   });
 });

@@ -22,7 +22,7 @@ async function certified() {
   await staffAction(m.deps, staff(['reviewer']), body.caseId, { type: 'case.accept', data: {} });
   await staffAction(m.deps, staff(['approver']), body.caseId, { type: 'case.approve', data: { certificate: { summary: { registrationNo: '92350102MA8X1234' } } } });
   const issued = await runWorkflowTask(m.deps, { action: 'issueCertificate', caseId: body.caseId });
-  const certificate = await viewCertificate(m.deps, applicant, String(issued.certificateId));
+  const certificate = await viewCertificate(m.deps, applicant, (issued.certificateIds as string[])[0]!);
   return { ...m, supervisionCode: body.supervisionCode, certificate, qr: certificate.qr! };
 }
 
