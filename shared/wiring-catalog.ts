@@ -48,6 +48,7 @@ let following: ProgressDeps | undefined;
 export function progressDeps(): ProgressDeps {
   let records: DynamoProgress | undefined;
   following ??= {
+    realClock: systemClock,
     get progress() {
       return (records ??= new DynamoProgress(anonymousTable()));
     },

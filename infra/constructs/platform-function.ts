@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { TABLE } from '#shared/adapters/dynamodb/table.ts';
-import { CATALOG_PARTITION, PROGRESS_PREFIX, VERIFY_PREFIX } from '#shared/adapters/dynamodb/records.ts';
+import { CATALOG_PARTITION, MISSES, PROGRESS_PREFIX, VERIFY_PREFIX } from '#shared/adapters/dynamodb/records.ts';
 import { SERVICE_NAME } from '#shared/domain/metrics.ts';
 import { deployedRoutes } from '#shared/http/routes.ts';
 import { BUNDLING, LAMBDAS, ROOT, type LambdaName } from '../lambdas.ts';
@@ -151,6 +151,18 @@ export class PlatformFunction extends Construct {
         actions: ['dynamodb:Query'],
         resources: [this.tableArn(tableName)],
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [CATALOG_PARTITION, `${VERIFY_PREFIX}*`, `${PROGRESS_PREFIX}*`] } },
+      }),
+    );
+    // H1: a wrong name is counted on the code's progress item — that counter and nothing else.
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:UpdateItem'],
+        resources: [this.tableArn(tableName)],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${PROGRESS_PREFIX}*`], 'dynamodb:Attributes': ['pk', 'sk', `${MISSES}*`] },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+        },
       }),
     );
     this.fn.addEnvironment('TABLE_NAME', tableName);

@@ -18,6 +18,8 @@ export const PUBLIC_STEPS: ReadonlySet<string> = new Set([
   'case.approved',
   'case.denied',
   'case.completed',
+  'case.issued_offline',
+  'case.dispatched',
   'case.withdrawn',
 ]);
 
@@ -35,7 +37,16 @@ export type CaseProgress = {
   updatedAt: string;
   nameDigest: string;
   steps: Array<{ at: string; type: string }>;
+  /** Lookups with a wrong name, by Shanghai day (YYYY-MM-DD): past a few a day, the code answers nothing that day. */
+  misses?: Record<string, number>;
 };
+
+/**
+ * How many wrong names a code takes in a day before it answers nothing more that day: the
+ * verification shows the holder's name masked (陈*玲), so without a limit the hidden characters
+ * could be guessed by trying.
+ */
+export const MAX_MISSES_A_DAY = 5;
 
 /** The applicant's name as the lookup compares it: SHA-256 of the code and the trimmed name. */
 export const nameDigest = (supervisionCode: string, name: string): string => createHash('sha256').update(`${supervisionCode}\n${name.trim()}`).digest('hex');

@@ -46,6 +46,8 @@ export interface ArchiveRepository {
 /** Cases' public progress (H1), by supervision code: written with each step, read by anyone who has the code. */
 export interface ProgressRepository {
   getProgress(supervisionCode: string): Promise<CaseProgress | undefined>;
+  /** Counts a lookup with a wrong name against the code, for the day. */
+  recordMiss(supervisionCode: string, day: string): Promise<void>;
 }
 
 /** The certificates' public verification records, by supervision code (the only ones anonymous routes read beside the catalog). */

@@ -48,7 +48,8 @@ export async function archiveCase(deps: ArchiveDeps, caseId: string): Promise<Ar
   const completion = events.find((e) => e.type === 'case.completed');
   if (!completion) throw new Error(`case ${caseId} is not completed; only a completed case is archived`);
   const trail = events.filter((e) => e.seq <= completion.seq);
-  const now = deps.clock.now();
+  // Dated by the completion, so a run again (after one died half-way) writes the same tag files.
+  const now = new Date(completion.at);
   const item = findItem(record.serviceItem.code);
   const retainUntil = new Date(now);
   retainUntil.setUTCFullYear(retainUntil.getUTCFullYear() + (item?.archiveYears ?? DEFAULT_ARCHIVE_YEARS));
@@ -99,7 +100,7 @@ export async function archiveCase(deps: ArchiveDeps, caseId: string): Promise<Ar
   const archive: ArchiveRecord = {
     caseId,
     supervisionCode: record.supervisionCode,
-    archivedAt: toShanghaiIso(now),
+    archivedAt: toShanghaiIso(deps.clock.now()),
     guideVersion: record.serviceItem.version,
     chainHead: completion.hash,
     retainUntil: retainUntil.toISOString(),

@@ -120,14 +120,16 @@ export async function runFollowUp(deps: FollowUpDeps, f: FollowUp): Promise<{ ca
   // The webhooks go once the files are written: a department system that opens a material or a
   // notice as soon as it is told finds them there.
   const written = Promise.allSettled(files.map(([, p]) => p));
+  const archived = f.archive ? written.then(() => archiveCase(deps, f.caseId)) : Promise.resolve(undefined);
   // The case as it is now, read once for waking the workflow and for the watch.
   const current = deps.cases.getWithEvents(f.caseId);
   const parts: Array<[string, Promise<unknown>]> = [
     ...files,
     ...(f.deliveries ?? []).map((id): [string, Promise<unknown>] => [`delivery ${id}`, written.then(() => attemptDelivery(deps, id, { firstOnly: true }))]),
-    ...(f.dispatch ? [['dispatch', dispatchResult(deps, f.caseId)] as [string, Promise<unknown>]] : []),
-    // The package takes in the step's files (the certificate's PDF): once they are written.
-    ...(f.archive ? [['archive', written.then(() => archiveCase(deps, f.caseId))] as [string, Promise<unknown>]] : []),
+    // The package takes in the step's files (the certificate's PDF): once they are written. The
+    // mailing is booked after it, so the package holds the case as it completed.
+    ...(f.archive ? [['archive', archived] as [string, Promise<unknown>]] : []),
+    ...(f.dispatch ? [['dispatch', archived.catch(() => undefined).then(() => dispatchResult(deps, f.caseId))] as [string, Promise<unknown>]] : []),
     ...(f.startAttempt ? [[`workflow attempt ${f.startAttempt}`, startIfStill(deps, f.caseId, f.startAttempt)] as [string, Promise<unknown>]] : []),
     ...(f.resume ? [['resume', current.then((found) => found && resumeWaitsOver(deps, found.record))] as [string, Promise<unknown>]] : []),
     ['watch', current.then((found) => watchCase(deps, f.caseId, { ...(f.previousWatchDays ? { previousDays: f.previousWatchDays } : {}), ...(found ? { current: found } : {}) }))],

@@ -31,12 +31,21 @@ beforeAll(() => {
 });
 
 describe('A department secrets are out of reach of every anonymous route', () => {
-  it('public-api may only Query the CATALOG, VERIFY#… and PROGRESS#… partitions of the table: no Scan, no GetItem, no index', () => {
+  it('public-api may only Query the CATALOG, VERIFY#… and PROGRESS#… partitions of the table, and count a wrong name on a PROGRESS#… item: no Scan, no GetItem, no index', () => {
     const dynamo = statementsOf(functionId('public-api')).filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
-    expect(dynamo).toHaveLength(1);
+    expect(dynamo).toHaveLength(2);
     expect(dynamo[0]!.Action).toBe('dynamodb:Query');
     expect(resolve(dynamo[0]!.Resource)).toBe(TABLE_ARN);
     expect(dynamo[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CATALOG', 'VERIFY#*', 'PROGRESS#*'] } });
+    expect(dynamo[1]).toMatchObject({ Action: 'dynamodb:UpdateItem', Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PROGRESS#*'], 'dynamodb:Attributes': ['pk', 'sk', 'misses_*'] } } });
+    expect(resolve(dynamo[1]!.Resource)).toBe(TABLE_ARN);
+    const statements = statementsOf(functionId('public-api'));
+    const progress = progressKey('350100-261123-7K3M9QXA-R').pk;
+    expect(allows(statements, { action: 'dynamodb:UpdateItem', resource: TABLE_ARN, leadingKeys: [progress], attributes: ['pk', 'sk', 'misses_2026-12-02'] })).toBe(true);
+    // Not the progress itself, not any other item.
+    expect(allows(statements, { action: 'dynamodb:UpdateItem', resource: TABLE_ARN, leadingKeys: [progress], attributes: ['pk', 'sk', 'status'] })).toBe(false);
+    expect(allows(statements, { action: 'dynamodb:UpdateItem', resource: TABLE_ARN, leadingKeys: ['CASE#01K'], attributes: ['pk', 'sk', 'misses_2026-12-02'] })).toBe(false);
+    expect(allows(statements, { action: 'dynamodb:PutItem', resource: TABLE_ARN, leadingKeys: [progress] })).toBe(false);
     // The partitions the store reads published guide revisions and verification records from.
     expect(CATALOG_PARTITION).toBe(GuideRevisionEntity.key({ code: 'x', version: 1 }).pk);
     expect(VerificationEntity.key({ supervisionCode: 'S', certificateId: 'C' }).pk).toBe('VERIFY#S');
@@ -63,6 +72,10 @@ describe('A department secrets are out of reach of every anonymous route', () =>
     for (const id of ids) {
       const statements = statementsOf(id);
       for (const s of statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')))) {
+        if ([s.Action].flat().includes('dynamodb:UpdateItem')) {
+          expect(s.Condition?.['ForAllValues:StringLike'], id).toEqual({ 'dynamodb:LeadingKeys': ['PROGRESS#*'], 'dynamodb:Attributes': ['pk', 'sk', 'misses_*'] });
+          continue;
+        }
         expect(s.Condition, id).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [CATALOG_PARTITION, 'VERIFY#*', 'PROGRESS#*'] } });
         expect([s.Action].flat(), id).toEqual(['dynamodb:Query']);
       }

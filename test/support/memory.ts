@@ -137,10 +137,15 @@ export class MemoryTable {
   };
 
   /** Cases' public progress (H1), as the steps' transactions keep it. */
+  readonly progressMisses = new Map<string, Record<string, number>>();
   readonly progressRepository: ProgressRepository = {
     getProgress: async (code) => {
       const record = [...this.cases.values()].find((c) => c.supervisionCode === code);
-      return record && copy(progressOf(record, this.events.get(record.caseId) ?? []));
+      return record && copy({ ...progressOf(record, this.events.get(record.caseId) ?? []), misses: { ...this.progressMisses.get(code) } });
+    },
+    recordMiss: async (code, day) => {
+      const misses = this.progressMisses.get(code) ?? {};
+      this.progressMisses.set(code, { ...misses, [day]: (misses[day] ?? 0) + 1 });
     },
   };
 

@@ -1,4 +1,8 @@
 import fc from 'fast-check';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FolderArchive } from '#shared/adapters/archive/folder-archive.ts';
 import { describe, expect, it } from 'vitest';
 import { bagDeclaration, fileOf, parseManifest, payloadManifest, segment } from '#shared/domain/archive.ts';
 import { archiveCase } from '#shared/usecases/archive.ts';
@@ -46,5 +50,20 @@ describe('G6 only a completed case is archived, and only whole', () => {
     await expect(archiveCase(m.deps, body.caseId)).rejects.toThrow(/not completed/);
     expect(m.table.archives.size).toBe(0);
     expect(m.archive.files.size).toBe(0);
+  });
+});
+
+describe('G6 the local archive folder', () => {
+  it('writes a file once, whole: of two runs at once the first stands, and nothing half-written is left beside it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ywtb-archive-'));
+    const archive = new FolderArchive(root);
+    const opts = { contentType: 'text/plain', retainUntil: new Date('2056-01-01') };
+    const [a, b] = await Promise.all([archive.putOnce('01K', 'data/case.json', Buffer.from('first'), opts), archive.putOnce('01K', 'data/case.json', Buffer.from('second'), opts)]);
+    expect(a.toString()).toBe(b.toString());
+    expect((await archive.read('01K', 'data/case.json'))!.toString()).toBe(a.toString());
+    expect(readdirSync(join(root, '01K', 'data'))).toEqual(['case.json']);
+    await expect(archive.putOnce('..', 'x', Buffer.from('x'), opts)).rejects.toThrow(/leaves the archive/);
+    await expect(archive.putOnce('01K', '../../x', Buffer.from('x'), opts)).rejects.toThrow(/leaves the archive/);
+    rmSync(root, { recursive: true, force: true });
   });
 });

@@ -274,6 +274,10 @@ describe('G4 the paper result: picked up with a code, or mailed with tracking', 
     expect(m.logistics.booked.get(m.caseId)!.order).toMatchObject({ reference: m.caseId, recipient: { name: '陈美玲', phone }, address: '福州市鼓楼区南后街 26 号' });
     expect(m.table.events.get(m.caseId)!.map((e) => e.type).slice(-2)).toEqual(['case.completed', 'case.dispatched']);
     expect(m.notifier.sent.at(-1)).toMatchObject({ template: 'case.dispatched', text: expect.stringContaining('申请的纸质证照已通过测试快递寄出，运单号T00000001。') });
+    // The archive holds the case as it completed: booked after it.
+    const archived = JSON.parse(m.archive.files.get(`${m.caseId}/data/case.json`)!.toString('utf8')) as { status: string; delivery: Record<string, unknown> };
+    expect(archived).toMatchObject({ status: 'completed', delivery: { method: 'mail' } });
+    expect(archived.delivery.trackingNo).toBeUndefined();
     // Run again (a follow-up handed out twice): nothing booked twice.
     await dispatchResult(m.deps, m.caseId);
     expect(m.logistics.asked).toBe(1);

@@ -23,7 +23,7 @@ async function accepted() {
   await m.runFollowUps();
   await staffAction(m.deps, reviewer, body.caseId, { type: 'case.accept', data: {} });
   await openMaterial(m.deps, reviewer, body.caseId, 'premises-proof');
-  return { ...m, ...body, progress: { progress: m.table.progressRepository } };
+  return { ...m, ...body, progress: { progress: m.table.progressRepository, realClock: m.clock } };
 }
 
 describe('H1 anyone with the supervision code and the applicant’s name follows the case', () => {
@@ -58,5 +58,15 @@ describe('H1 anyone with the supervision code and the applicant’s name follows
     expect(wrong).toBeInstanceOf(NotFound);
     expect(unknown).toBeInstanceOf(NotFound);
     expect((wrong as Error).message.replace(m.supervisionCode, 'CODE')).toBe((unknown as Error).message.replace('350100-261123-00000000-X', 'CODE'));
+  });
+});
+
+describe('H1 the lookup cannot be used to guess the name the verification masks', () => {
+  it('answers nothing more for the day after five wrong names — not even the right one — and again the next day', async () => {
+    const m = await accepted();
+    for (const guess of ['陈一玲', '陈二玲', '陈三玲', '陈四玲', '陈五玲']) await expect(progressByCode(m.progress, m.supervisionCode, guess)).rejects.toBeInstanceOf(NotFound);
+    await expect(progressByCode(m.progress, m.supervisionCode, '陈美玲')).rejects.toBeInstanceOf(NotFound);
+    m.clock.set(new Date('2026-11-24T09:00:00+08:00'));
+    expect((await progressByCode(m.progress, m.supervisionCode, '陈美玲')).status).toBe('accepted');
   });
 });

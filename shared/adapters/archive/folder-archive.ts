@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ArchiveStore } from '../../ports/outside.ts';
@@ -19,16 +20,27 @@ export class FolderArchive implements ArchiveStore {
     return file;
   }
 
-  async putOnce(caseId: string, path: string, body: Buffer): Promise<Buffer> {
+  async putOnce(caseId: string, path: string, body: Buffer, _opts?: { contentType: string; retainUntil: Date }): Promise<Buffer> {
     const file = this.fileOf(caseId, path);
     mkdirSync(dirname(file), { recursive: true });
+    // Whole or not at all: written aside and synced, then linked into place — which fails if the
+    // file is there already (an earlier run's), so a kill -9 never leaves half a file in the package.
+    const aside = `${file}.${randomUUID()}.part`;
+    const fd = openSync(aside, 'wx', 0o444);
     try {
-      writeFileSync(file, body, { flag: 'wx', mode: 0o444 });
-      chmodSync(file, 0o444);
+      writeSync(fd, body);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      linkSync(aside, file);
       return body;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file);
       throw err;
+    } finally {
+      rmSync(aside, { force: true });
     }
   }
 

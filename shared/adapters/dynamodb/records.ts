@@ -143,16 +143,36 @@ export class DynamoCalendar implements CalendarRepository {
 /** PROGRESS#<code> · PROGRESS: a case's public progress (H1), written with each of its steps (cases.ts), read by the anonymous lookup. */
 export const PROGRESS_PREFIX = 'PROGRESS#';
 export const progressKey = (supervisionCode: string) => ({ pk: `${PROGRESS_PREFIX}${supervisionCode}`, sk: 'PROGRESS' });
+/** The progress item's counter of wrong names on a day: `misses_<YYYY-MM-DD>`, the only attribute the anonymous function may write. */
+export const MISSES = 'misses_';
 
 export class DynamoProgress implements ProgressRepository {
   constructor(private readonly table: TableClient) {}
 
-  // A Query, not a GetItem: the anonymous function's grant is Query on its partitions only.
+  // A Query, not a GetItem: the anonymous function's grant is Query (and UpdateItem of the misses) on its partitions only.
   async getProgress(supervisionCode: string): Promise<CaseProgress | undefined> {
     const [item] = await this.table.queryAll({ partition: progressKey(supervisionCode).pk });
     if (!item) return undefined;
-    const { pk: _pk, sk: _sk, ...progress } = item;
-    return progress as CaseProgress;
+    const misses: Record<string, number> = {};
+    const progress: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(item)) {
+      if (k.startsWith(MISSES)) misses[k.slice(MISSES.length)] = Number(v);
+      else if (k !== 'pk' && k !== 'sk') progress[k] = v;
+    }
+    return { ...(progress as CaseProgress), misses };
+  }
+
+  async recordMiss(supervisionCode: string, day: string): Promise<void> {
+    await this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.name,
+        Key: progressKey(supervisionCode),
+        UpdateExpression: 'ADD #day :one',
+        ConditionExpression: EXISTS,
+        ExpressionAttributeNames: { '#day': `${MISSES}${day}` },
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    ).catch((err: Error) => (err.name === 'ConditionalCheckFailedException' ? undefined : Promise.reject(err)));
   }
 }
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { LogisticsUnavailable } from '../../errors.ts';
 import type { Logistics, Shipment } from '../../ports/outside.ts';
+import { boundedJson } from './answers.ts';
 
 const Booked = z.object({ carrier: z.string().min(1).max(60), trackingNo: z.string().min(1).max(40), status: z.enum(['booked', 'in_transit', 'delivered']) });
 const TIMEOUT_MS = 5_000;
@@ -27,7 +28,7 @@ export class HttpLogistics implements Logistics {
     } catch (err) {
       throw new LogisticsUnavailable(`the carrier did not answer (${(err as Error).name})`);
     }
-    const body = res.ok ? Booked.safeParse(await res.json().catch(() => undefined)) : (await res.body?.cancel(), undefined);
+    const body = res.ok ? Booked.safeParse(await boundedJson(res, 16 * 1024)) : (await res.body?.cancel(), undefined);
     if (!body?.success) throw new LogisticsUnavailable(`the carrier answered ${res.status} without a shipment`);
     return body.data;
   }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { SharedDataUnavailable } from '../../errors.ts';
 import type { SharedData, SharedRecord } from '../../ports/outside.ts';
+import { boundedJson } from './answers.ts';
 
 const Answer = z.object({ record: z.record(z.string(), z.unknown()), updatedAt: z.string().max(40).optional() });
 /** "Nothing on file" is a 404 that says so: a 404 of anything else (a wrong base path, a proxy) is not taken for it. */
@@ -12,20 +13,6 @@ const TIMEOUT_MS = 3_000;
 const MAX_ANSWER_BYTES = 64 * 1024;
 /** What may stand in a path segment: an account id, a material id — never `.` or `..`. */
 const SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._@:-]{1,80}$/;
-
-const parsed = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
-
-/** The answer's text, or undefined when it is longer than a record may be. */
-async function bounded(res: Response): Promise<string | undefined> {
-  const buf = Buffer.from(await res.arrayBuffer());
-  return buf.length > MAX_ANSWER_BYTES ? undefined : buf.toString('utf8');
-}
 
 /**
  * The shared-data platform over HTTP (C2), at a configured endpoint — in AWS the government's,
@@ -46,8 +33,7 @@ export class HttpSharedData implements SharedData {
     } catch (err) {
       throw new SharedDataUnavailable(`the shared-data platform did not answer for ${materialId} (${(err as Error).name}); try again, or upload it`);
     }
-    const text = res.status === 404 || res.ok ? await bounded(res) : (await res.body?.cancel(), undefined);
-    const json = text === undefined ? undefined : parsed(text);
+    const json = res.status === 404 || res.ok ? await boundedJson(res, MAX_ANSWER_BYTES) : (await res.body?.cancel(), undefined);
     if (res.status === 404 && NothingOnFile.safeParse(json).success) return undefined;
     const body = res.ok ? Answer.safeParse(json) : undefined;
     if (!body?.success) throw new SharedDataUnavailable(`the shared-data platform answered ${res.status} for ${materialId} with no record; try again, or upload it`);

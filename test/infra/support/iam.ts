@@ -70,7 +70,7 @@ export function resolve(value: unknown): string {
 }
 const glob = (pattern: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 
-type Request = { action: string; resource: string; leadingKeys?: string[] };
+type Request = { action: string; resource: string; leadingKeys?: string[]; attributes?: string[] };
 
 /** Whether a statement speaks of the request: its action, its resource and its conditions. */
 function matches(s: Statement, req: Request): boolean {
@@ -78,12 +78,15 @@ function matches(s: Statement, req: Request): boolean {
   if (![s.Resource].flat().some((r) => glob(resolve(r)).test(req.resource))) return false;
   for (const [operator, byKey] of Object.entries(s.Condition ?? {})) {
     for (const [key, expected] of Object.entries(byKey)) {
-      if (!['ForAllValues:StringEquals', 'ForAllValues:StringLike'].includes(operator) || key !== 'dynamodb:LeadingKeys') throw new Error(`the evaluator does not know ${operator} ${key}`);
+      // Requests here never ask for values back: ReturnValues is absent (or NONE).
+      if (operator === 'StringEqualsIfExists' && key === 'dynamodb:ReturnValues' && expected === 'NONE') continue;
+      if (!['ForAllValues:StringEquals', 'ForAllValues:StringLike'].includes(operator) || !['dynamodb:LeadingKeys', 'dynamodb:Attributes'].includes(key)) throw new Error(`the evaluator does not know ${operator} ${key}`);
       // ForAllValues holds when every value of the request matches one listed (and for none at all);
       // StringLike's * and ? are wildcards, StringEquals' are not.
       const patterns = [expected].flat().map(String);
       const like = (k: string, p: string) => (operator.endsWith('StringLike') ? glob(p).test(k) : k === p);
-      if (!(req.leadingKeys ?? []).every((k) => patterns.some((p) => like(k, p)))) return false;
+      const values = (key === 'dynamodb:LeadingKeys' ? req.leadingKeys : req.attributes) ?? [];
+      if (!values.every((k) => patterns.some((p) => like(k, p)))) return false;
     }
   }
   return true;
