@@ -307,6 +307,8 @@ const pensionClaim: CatalogItem = {
   fee: { charged: false, basis: '不收费' },
   handling: { online: true, hall: true, maxVisits: 0, halls: [HALL, '各区社会保险经办窗口'] },
   result: { type: 'pension_entitlement', name: '基本养老金待遇核定表', sample: '/samples/pension-entitlement.pdf' },
+  // 社会保险业务档案: kept for good (100 years here).
+  archiveYears: 100,
   consultationPhone: '0591-12333',
   complaintPhone: '0591-12345',
   faqs: [{ question: '待遇从什么时候开始发放？', answer: '从办理退休手续的次月起按月发放。' }],
@@ -366,6 +368,8 @@ const planningPermit: CatalogItem = {
   fee: { charged: false, basis: '不收费' },
   handling: { online: true, hall: true, maxVisits: 1, halls: [HALL] },
   result: { type: 'construction_planning_permit', name: '建设工程规划许可证', sample: '/samples/construction-planning-permit.pdf' },
+  // 城建档案: kept for the life of the building; a century here.
+  archiveYears: 100,
   // 并联审批: 人防办's opinion on the civil-defence basement is issued as its own e-document, released with the permit.
   jointResults: [{ type: 'civil_defence_approval', name: '结合民用建筑修建防空地下室审批意见书', issuer: DEPARTMENTS.civilDefence }],
   consultationPhone: '0591-12345',

@@ -95,6 +95,7 @@ export const Guide = ServiceItemSummary.omit({ department: true }).extend({
   fee: z.object({ charged: z.boolean(), amountYuan: z.number().optional(), basis: z.string() }),
   handling: z.object({ online: z.boolean(), hall: z.boolean(), maxVisits: z.number(), halls: z.array(z.string()) }),
   result: z.object({ type: z.string(), name: z.string(), sample: z.string() }),
+  archiveYears: z.number().int().optional().describe('how many years its cases’ archive packages are kept unchanged (30 when absent)'),
   jointResults: z.array(z.object({ type: z.string(), name: z.string(), issuer: DepartmentRef })).optional().describe('joint items: the co-departments’ results, released together with the item’s own'),
   consultationPhone: z.string(),
   complaintPhone: z.string(),
