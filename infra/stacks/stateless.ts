@@ -1,5 +1,6 @@
-import { Annotations, ArnFormat, Aws, CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
 import { archiveBucketName } from '../names.ts';
+import { endpointParameter, jwtIssuerParameter } from './parameters.ts';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -26,7 +27,6 @@ import { TABLE } from '#shared/adapters/dynamodb/table.ts';
 import { uploadKey } from '#shared/usecases/uploads.ts';
 import { timerKeyPrefix } from '#shared/adapters/dynamodb/timers.ts';
 import { FOLLOW_UP_PREFIX } from '#shared/ports/scheduler.ts';
-import { JWT_ISSUER_PATTERN } from '../context.ts';
 
 export type StatelessStackProps = StackProps & {
   /** Physical names of the stateful stack's table and bucket (infra/names.ts). */
@@ -133,7 +133,7 @@ export class StatelessStack extends Stack {
       'citizen-api': new PlatformFunction(this, 'CitizenApi', { name: 'citizen-api' })
         .bindTable(table)
         .bindBucket({ bucketName: props.bucketName, access: 'RW' })
-        .useEndpoint('SHARED_DATA_URL', props.sharedDataUrl ?? this.endpointParameter('SharedDataUrl', 'the government shared-data platform, where fetchable materials are looked up', 'sharedDataUrl')),
+        .useEndpoint('SHARED_DATA_URL', props.sharedDataUrl ?? endpointParameter(this, 'SharedDataUrl', 'the government shared-data platform, where fetchable materials are looked up', 'sharedDataUrl')),
       'admin-api': new PlatformFunction(this, 'AdminApi', { name: 'admin-api' }).bindTable(table).allowTimers(timers).bindArchive({ bucketName: archiveBucketName(), access: 'R' }),
       // Department actions only write the table (their follow-ups render the notices, wake the
       // workflow and set the timers); material.link checks the pinned file and presigns a download.
@@ -159,7 +159,7 @@ export class StatelessStack extends Stack {
       .allowTimers(timers)
       .allowSms()
       .bindArchive({ bucketName: archiveBucketName(), access: 'W' })
-      .useEndpoint('LOGISTICS_URL', props.logisticsUrl ?? this.endpointParameter('LogisticsUrl', 'the carrier that mails paper results', 'logisticsUrl'))
+      .useEndpoint('LOGISTICS_URL', props.logisticsUrl ?? endpointParameter(this, 'LogisticsUrl', 'the carrier that mails paper results', 'logisticsUrl'))
       .allowReadStream(props.tableStreamArn);
     followUps.fn.addEventSourceMapping('TableStream', {
       eventSourceArn: props.tableStreamArn,
@@ -305,7 +305,7 @@ export class StatelessStack extends Stack {
       throttle: { rateLimit: 200, burstLimit: 400 },
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)) },
     });
-    const jwt = new HttpJwtAuthorizer('Jwt', props.jwt.issuer ?? this.jwtIssuerParameter(), { jwtAudience: props.jwt.audience });
+    const jwt = new HttpJwtAuthorizer('Jwt', props.jwt.issuer ?? jwtIssuerParameter(this), { jwtAudience: props.jwt.audience });
     for (const route of deployedRoutes()) {
       const [added] = this.api.addRoutes({
         path: route.path,
@@ -337,30 +337,5 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
     new CfnOutput(this, 'SupervisionAlertsTopic', { value: this.supervision.alerts.topicArn, description: 'subscribe supervisors and operators to the alarms (red cases, escalations, dead letters; functions, workflow, API, table)' });
     new CfnOutput(this, 'SupervisionDashboard', { value: this.supervision.dashboard.dashboardName });
-  }
-
-  /** An outside service's endpoint as a parameter that must be given at deployment (no default). */
-  private endpointParameter(id: string, what: string, contextKey: string): string {
-    return new CfnParameter(this, id, {
-      type: 'String',
-      description: `The https endpoint of ${what} (or synthesize with -c ${contextKey}=…)`,
-      allowedPattern: '^https://[^\\s?#]+$',
-      constraintDescription: 'must be an https URL without query or fragment',
-    }).valueAsString;
-  }
-
-  /** The issuer as a parameter that must be given at deployment (no default): `cdk deploy` refuses to go on without it. */
-  private jwtIssuerParameter(): string {
-    const issuer = new CfnParameter(this, 'JwtIssuer', {
-      type: 'String',
-      description: 'The https URL of the identity provider whose JWTs the API accepts, exactly as in their iss claim (or synthesize with -c jwtIssuer=…)',
-      allowedPattern: JWT_ISSUER_PATTERN,
-      constraintDescription: 'must be the https URL of a real identity provider: no query or fragment, not a reserved .invalid, .test, .example or .localhost name',
-    });
-    Annotations.of(this).addWarningV2(
-      'yiwangtongban:jwtIssuer',
-      `No -c jwtIssuer: the JWT issuer is the CloudFormation parameter JwtIssuer, which has no default. \`cdk deploy\` stops ("The following CloudFormation Parameters are missing a value: JwtIssuer") unless given -c jwtIssuer=https://… or --parameters ${this.stackName}:JwtIssuer=https://….`,
-    );
-    return issuer.valueAsString;
   }
 }

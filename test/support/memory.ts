@@ -1,6 +1,5 @@
 import type { ArchiveRecord } from '#shared/domain/archive.ts';
-import { progressOf } from '#shared/domain/progress.ts';
-import type { ProgressRepository } from '#shared/ports/records.ts';
+import { memoryProgress } from './memory-progress.ts';
 import { chineseDaysArrangement } from '#shared/adapters/calendar/chinese-days.ts';
 import type { YearArrangement } from '#shared/domain/calendar.ts';
 import { FINAL_STATUSES, type AuditEvent, type CaseRecord } from '#shared/domain/case.ts';
@@ -137,17 +136,7 @@ export class MemoryTable {
   };
 
   /** Cases' public progress (H1), as the steps' transactions keep it. */
-  readonly progressMisses = new Map<string, Record<string, number>>();
-  readonly progressRepository: ProgressRepository = {
-    getProgress: async (code) => {
-      const record = [...this.cases.values()].find((c) => c.supervisionCode === code);
-      return record && copy({ ...progressOf(record, this.events.get(record.caseId) ?? []), misses: { ...this.progressMisses.get(code) } });
-    },
-    recordMiss: async (code, day) => {
-      const misses = this.progressMisses.get(code) ?? {};
-      this.progressMisses.set(code, { ...misses, [day]: (misses[day] ?? 0) + 1 });
-    },
-  };
+  readonly progressRepository = memoryProgress(this.cases, this.events);
 
   readonly caseRepository: CaseRepository = {
     get: async (caseId) => copy(this.cases.get(caseId)),
