@@ -1,6 +1,6 @@
 import { httpFunction, reply } from '#shared/http/handler.ts';
 import { supplementCase, withdrawCase } from '#shared/usecases/applicant-actions.ts';
-import { fileCase, listCases, viewCase, viewCertificate } from '#shared/usecases/cases.ts';
+import { fileCase, listCases, listCertificates, viewCase, viewCertificate } from '#shared/usecases/cases.ts';
 import { certificateDocumentLink, documentLink } from '#shared/usecases/notices.ts';
 import { openMaterial } from '#shared/usecases/materials.ts';
 import { createUpload } from '#shared/usecases/uploads.ts';
@@ -18,5 +18,6 @@ export const handler = httpFunction('citizen-api', {
   getCaseMaterial: reply(200, (req) => openMaterial(lambdaDeps(), req.principal, req.params.caseId, req.params.materialId)),
   getCaseDocument: reply(200, (req) => documentLink(lambdaDeps(), req.principal, req.params.caseId, req.params.docId)),
   getCertificate: reply(200, (req) => viewCertificate(lambdaDeps(), req.principal, req.params.certificateId)),
+  listCertificates: reply(200, (req) => listCertificates(lambdaDeps(), req.principal)),
   getCertificateDocument: reply(200, (req) => certificateDocumentLink(lambdaDeps(), req.principal, req.params.certificateId)),
 });

@@ -1,5 +1,6 @@
 import * as api from '../schemas/api.ts';
 import { route } from './route-types.ts';
+import { DEV_ROUTES } from './route-table-dev.ts';
 
 /**
  * The route table: every HTTP route, once, by operationId. The CDK stack makes API Gateway routes
@@ -157,6 +158,15 @@ export const API = {
     responses: { 200: { description: 'the download link and the digest of its bytes', schema: api.MaterialLink } },
     problems: [401, 404, 503],
   }),
+  listCertificates: route({
+    method: 'GET',
+    path: '/certificates',
+    summary: 'The holder’s e-certificates in the library, newest first',
+    fn: 'citizen-api',
+    auth: 'jwt',
+    responses: { 200: { description: 'the certificates', schema: api.CertificateList } },
+    problems: [401, 403],
+  }),
   getCertificate: route({
     method: 'GET',
     path: '/certificates/{certificateId}',
@@ -303,48 +313,6 @@ export const API = {
     responses: { 200: { description: 'applied', schema: api.CaseStatusResponse } },
     problems: [400, 401, 403, 404, 409, 422],
   }),
-  issueDevToken: route({
-    method: 'POST',
-    path: '/dev/token',
-    summary: 'Local runtime only: a signed test JWT',
-    fn: 'public-api',
-    auth: 'none',
-    body: api.DevTokenRequest,
-    responses: { 200: { description: 'a token', schema: api.DevTokenResponse } },
-    problems: [400, 422],
-    localOnly: true,
-  }),
-  putDevSharedData: route({
-    method: 'POST',
-    path: '/dev/shared-data',
-    summary: 'Local runtime only: put a record into the shared-data platform’s stand-in (what a fetchable material is fetched from)',
-    fn: 'public-api',
-    auth: 'none',
-    body: api.DevSharedDataRequest,
-    responses: { 200: { description: 'on file', schema: api.DevSharedDataRequest } },
-    problems: [400, 422],
-    localOnly: true,
-  }),
-  readDevOutbox: route({
-    method: 'GET',
-    path: '/dev/outbox',
-    summary: 'Local runtime only: the SMS the platform sent (the SMS gateway stand-in’s outbox), oldest first',
-    fn: 'public-api',
-    auth: 'none',
-    query: api.DevOutboxQuery,
-    responses: { 200: { description: 'the messages sent', schema: api.DevOutbox } },
-    problems: [400, 422],
-    localOnly: true,
-  }),
-  moveDevClock: route({
-    method: 'POST',
-    path: '/dev/clock',
-    summary: 'Local runtime only: move case time forward (deadlines, timers, notices); security checks keep real time',
-    fn: 'public-api',
-    auth: 'none',
-    body: api.DevClockRequest,
-    responses: { 200: { description: 'the new case time', schema: api.DevClockResponse } },
-    problems: [400, 422],
-    localOnly: true,
-  }),
+  // The local runtime's own routes (route-table-dev.ts): the same table, never deployed.
+  ...DEV_ROUTES,
 };

@@ -19,6 +19,7 @@ export const CertificateView = z.object({
   status: z.enum(['valid', 'revoked']),
   qr: z.string().optional().describe('the text of the certificate’s QR code: a compact JWS (ES256) of its public fields, verifiable with GET /.well-known/jwks.json; absent on certificates issued before they were signed'),
 });
+export const CertificateList = z.object({ items: z.array(CertificateView) });
 
 export const VerifyRequest = z.object({ qr: z.string().trim().min(1).max(4096).describe('the text of a certificate’s QR code') }).strict();
 export const RevokeRequest = z.object({ reason: z.string().trim().min(2).max(500) }).strict();

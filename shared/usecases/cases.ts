@@ -27,6 +27,7 @@ import { idempotencyOf, remember, replay } from './idempotency.ts';
 import { pinForm } from './materials.ts';
 import { checkMaterials, claimsOf } from './check-materials.ts';
 import { maskedHolder, statusOf } from '../domain/certificate.ts';
+import type { Certificate } from '../domain/records.ts';
 
 type CreateCase = z.output<typeof CreateCaseRequest>;
 
@@ -250,8 +251,18 @@ export async function listCases(deps: Pick<Deps, 'cases'>, principal: Principal 
   };
 }
 
-export async function viewCertificate(deps: Pick<Deps, 'certificates'>, principal: Principal | undefined, certificateId: string) {
-  const cert = await holdersCertificate(deps, principal, certificateId);
+/** A certificate as its holder sees it: the holder masked as on its QR, its status. */
+function certificateView(cert: Certificate) {
   const { holder, revoked: _revoked, ...rest } = cert;
   return { ...rest, status: statusOf(cert), holder: maskedHolder(holder) };
+}
+
+export async function viewCertificate(deps: Pick<Deps, 'certificates'>, principal: Principal | undefined, certificateId: string) {
+  return certificateView(await holdersCertificate(deps, principal, certificateId));
+}
+
+/** GET /certificates: the holder's e-certificates in the library (the 电子证照库 as they see it), newest first. */
+export async function listCertificates(deps: Pick<Deps, 'certificates'>, principal: Principal | undefined) {
+  const holder = requireCitizen(principal, 1, 'listing your certificates');
+  return { items: (await deps.certificates.listHolderCertificates(holder.sub)).map(certificateView) };
 }

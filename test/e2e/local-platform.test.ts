@@ -48,6 +48,7 @@ describe('README walkthrough, verbatim, against npm start', () => {
     // The certificate's QR, verified offline by jose with the published keys; its holder masked.
     expect(stdout).toMatch(/signature valid ywtb-certificate\+jws \{[\s\S]*nameMasked: '陈\*玲'/);
     expect(stdout).toContain('"nameMasked": "陈*玲"');
+    expect(stdout).toContain('[{"name":"营业执照（个体工商户）","status":"valid"}]'); // GET /certificates
     expect(stdout).toContain('{"valid":true,"revoked":false,"signatureValid":true,"holder":{"nameMasked":"陈*玲","idMasked":"u****n"}}');
     expect(stdout).toContain('{"valid":true,"signatureValid":true}');
     expect(stdout).toContain('{"valid":false,"revoked":false,"signatureValid":false,"reason":"the signature does not match"}');

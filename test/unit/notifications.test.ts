@@ -9,7 +9,7 @@ import { isSms, MAX_ATTEMPTS, type SmsDelivery } from '#shared/domain/delivery.t
 import { METRIC } from '#shared/domain/metrics.ts';
 import type { Principal } from '#shared/domain/principal.ts';
 import type { CaseRepository } from '#shared/ports/cases.ts';
-import { fileCase } from '#shared/usecases/cases.ts';
+import { fileCase, listCertificates } from '#shared/usecases/cases.ts';
 import { attemptDelivery, listDeadLetters, redeliver } from '#shared/usecases/deliveries.ts';
 import { staffAction } from '#shared/usecases/department-actions.ts';
 import { contactPhone } from '#shared/usecases/notifications.ts';
@@ -333,6 +333,11 @@ describe('G3 a joint item releases all its results together', () => {
     ]);
     for (const c of certs) expect(await verifyQr(m.deps, { qr: c.qr! })).toMatchObject({ valid: true, certificate: { certificateId: c.certificateId, issuer: c.issuer } });
     expect(m.notifier.sent.at(-1)!.text).toContain('电子证照“建设工程规划许可证”、“结合民用建筑修建防空地下室审批意见书”已存入您的电子证照库');
+    // Its holder finds both in their library (GET /certificates); nobody else does.
+    const library = await listCertificates(m.deps, company);
+    expect(library.items.map((c) => c.name).sort()).toEqual(['建设工程规划许可证', '结合民用建筑修建防空地下室审批意见书'].sort());
+    expect(library.items.every((c) => c.holder.nameMasked === '福*************司' && c.status === 'valid')).toBe(true);
+    expect((await listCertificates(m.deps, citizen())).items).toEqual([]);
     // Both PDFs are rendered, both in the archive.
     const archived = m.table.archives.get(body.caseId)!.files.map((f) => f.path).filter((p) => p.endsWith('certificate.pdf'));
     expect(archived).toHaveLength(2);
