@@ -11,6 +11,13 @@ function required(name: string): string {
   return value;
 }
 
+/** An outside service's endpoint: an http(s) URL. */
+function httpUrl(name: string): string {
+  const url = required(name);
+  if (!/^https?:\/\//.test(url)) throw new Error(`${name} must be an http(s) URL`);
+  return url;
+}
+
 export const config = {
   get tableName() {
     return required('TABLE_NAME');
@@ -63,15 +70,11 @@ export const config = {
   },
   /** The carrier's endpoint (G4): where the mailing of paper results is booked. */
   get logisticsUrl() {
-    const url = required('LOGISTICS_URL');
-    if (!/^https?:\/\//.test(url)) throw new Error('LOGISTICS_URL must be an http(s) URL');
-    return url;
+    return httpUrl('LOGISTICS_URL');
   },
   /** The shared-data platform's endpoint (C2): where fetchable materials are looked up. */
   get sharedDataUrl() {
-    const url = required('SHARED_DATA_URL');
-    if (!/^https?:\/\//.test(url)) throw new Error('SHARED_DATA_URL must be an http(s) URL');
-    return url;
+    return httpUrl('SHARED_DATA_URL');
   },
   /**
    * Where case packages are archived (G6): ARCHIVE_DIR, the local stand-in's folder (under

@@ -18,24 +18,8 @@ const { DynamoDBClient } = dynamodbSdk();
 export const tableFromEnv = (): DynamoRepositories => dynamoRepositories(traced(new DynamoDBClient({})), config.tableName);
 
 let publicTable: TableClient | undefined;
-/** public-api's one client of the table (it reads only the catalog and the verification records). */
+/** public-api's one client of the table (it reads only the catalog, the verification records and cases' public progress). */
 const anonymousTable = () => (publicTable ??= new TableClient(traced(new DynamoDBClient({})), config.tableName));
-
-let verifying: VerifyDeps | undefined;
-/** The signer's published keys and the certificates' public records (JWKS, /verify), built on first use. */
-export function verifyDeps(): VerifyDeps {
-  let records: DynamoVerifications | undefined;
-  let signer: Signer | undefined;
-  verifying ??= {
-    get signer() {
-      return (signer ??= signerFromEnv());
-    },
-    get verifications() {
-      return (records ??= new DynamoVerifications(anonymousTable()));
-    },
-  };
-  return verifying;
-}
 
 /** The signer configuration names (config.signing): a key file locally, KMS keys in AWS. */
 export function signerFromEnv(): Signer {
@@ -43,31 +27,33 @@ export function signerFromEnv(): Signer {
   return signing.kind === 'file' ? new LocalSigner(signing.file) : new KmsSigner(traced(new (kmsSdk().KMSClient)({})), signing.keyIds);
 }
 
-let following: ProgressDeps | undefined;
-/** Cases' public progress by supervision code (H1), built on first use. */
-export function progressDeps(): ProgressDeps {
-  let records: DynamoProgress | undefined;
-  following ??= {
-    realClock: systemClock,
-    get progress() {
-      return (records ??= new DynamoProgress(anonymousTable()));
-    },
-  };
-  return following;
-}
+/** public-api's dependencies: the published guide revisions, the certificates' public records, cases' public progress, the signer's published keys. */
+export type PublicDeps = CatalogDeps & VerifyDeps & ProgressDeps;
 
-let deps: CatalogDeps | undefined;
+let publicOnes: PublicDeps | undefined;
+let catalog: DynamoCatalog | undefined;
+let verifications: DynamoVerifications | undefined;
+let progress: DynamoProgress | undefined;
+let signer: Signer | undefined;
 /**
- * public-api's dependencies for the catalog: only its published revisions. Kept apart from
+ * public-api's dependencies, each built on first use, all on its one table client. Kept apart from
  * shared/wiring.ts so the anonymous, most-called function bundles none of the other adapters.
  */
-export function catalogDeps(): CatalogDeps {
-  let store: DynamoCatalog | undefined;
-  deps ??= {
+export function publicDeps(): PublicDeps {
+  publicOnes ??= {
     realClock: systemClock,
     get catalog() {
-      return (store ??= new DynamoCatalog(anonymousTable()));
+      return (catalog ??= new DynamoCatalog(anonymousTable()));
+    },
+    get verifications() {
+      return (verifications ??= new DynamoVerifications(anonymousTable()));
+    },
+    get progress() {
+      return (progress ??= new DynamoProgress(anonymousTable()));
+    },
+    get signer() {
+      return (signer ??= signerFromEnv());
     },
   };
-  return deps;
+  return publicOnes;
 }

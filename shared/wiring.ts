@@ -44,7 +44,9 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
   let archive: ArchiveStore | undefined;
   let s3: S3Client | undefined;
   const table = () => (store ??= tableFromEnv());
-  const caseClock = () => (config.movableCaseClock ? localCaseClock : systemClock);
+  const caseClock = config.movableCaseClock ? localCaseClock : systemClock;
+  const archiveFrom = (where: typeof config.archive): ArchiveStore => (where.kind === 'folder' ? new FolderArchive(where.dir) : new S3Archive(s3Client(), where.bucket));
+  const notifierFrom = (sms: typeof config.sms): Notifier => (sms.kind === 'file' ? new LocalOutbox(sms.file, caseClock) : new SnsNotifier(traced(new (snsSdk().SNSClient)({})), sms.senderId));
   // One S3 client for the files and the archive buckets.
   const s3Client = () =>
     (s3 ??= traced(
@@ -73,8 +75,7 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
       return (blobs ??= new S3BlobStore(s3Client(), config.bucketName));
     },
     get archive() {
-      const where = config.archive;
-      return (archive ??= where.kind === 'folder' ? new FolderArchive(where.dir) : new S3Archive(s3Client(), where.bucket));
+      return (archive ??= archiveFrom(config.archive));
     },
     get archives() { return table().archives; },
     get deliveries() { return table().deliveries; },
@@ -88,8 +89,7 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
       return (logistics ??= new HttpLogistics(config.logisticsUrl));
     },
     get notifier() {
-      const sms = config.sms;
-      return (notifier ??= sms.kind === 'file' ? new LocalOutbox(sms.file, caseClock()) : new SnsNotifier(traced(new (snsSdk().SNSClient)({})), sms.senderId));
+      return (notifier ??= notifierFrom(config.sms));
     },
     retryTimeScale: config.retryTimeScale,
     get workflow() {
@@ -104,7 +104,7 @@ export function buildDeps(opts: { notices?: () => Promise<NoticeRenderer> } = {}
         return renderer.render(notice);
       },
     },
-    clock: caseClock(),
+    clock: caseClock,
     realClock: systemClock,
     regionCode: config.regionCode,
     get calendars() { return table().calendars; },

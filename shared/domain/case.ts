@@ -41,6 +41,9 @@ export const openableMaterials = (record: Pick<CaseRecord, 'materials'>) =>
 /** A field of the form that disagrees with the shared record of a material (C4). */
 export type DataMismatch = { materialId: string; field: string; label: string; dataset: string };
 
+/** What the applicant is told of fields the shared records contradict (the filing's warnings, its SMS). */
+export const mismatchSentence = (labels: string, datasets: string) => `${labels}与${datasets}的记录不一致，已提示受理部门核实；如填写有误，请在补正时更正`;
+
 export type SupplementItem = { materialId: string; reason: string };
 
 /** 一次性告知: one notice listing everything to fix, and the applicant's answer to it. */

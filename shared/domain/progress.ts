@@ -6,7 +6,7 @@ import type { AuditEvent, CaseRecord } from './case.ts';
  * department, status and the steps it went through, never who acted, why, or anything filed.
  * These are the steps shown; the rest (materials opened, lights, supervision) stay inside.
  */
-export const PUBLIC_STEPS: ReadonlySet<string> = new Set([
+const PUBLIC_STEPS: ReadonlySet<string> = new Set([
   'case.submitted',
   'case.accepted',
   'case.rejected',

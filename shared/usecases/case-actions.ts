@@ -117,3 +117,29 @@ export async function actOnCase(
   deps.metrics.emit(metricsFor(decided.record, decided.event));
   return { record: decided.record, duplicate: false };
 }
+
+const SYSTEM = { kind: 'system' as const, id: 'workflow' as const };
+
+/**
+ * A step the platform takes itself (the completion, the mailing): decided on the case as read,
+ * written with its deliveries (webhooks, the applicant's SMS), any companions and its follow-up in
+ * one transaction. Throws as a commit does (the caller's retrying() reads the case again).
+ */
+export async function commitSystemStep(
+  deps: Pick<Deps, 'cases' | 'clock'>,
+  record: CaseRecord,
+  command: Command,
+  at: string,
+  opts: { companions?: Companion[]; followUp?: Omit<Parameters<typeof followUpOf>[1], 'caseId' | 'version' | 'deliveries'> } = {},
+): Promise<{ record: CaseRecord; event: AuditEvent }> {
+  const { record: next, event } = decide(record, command, SYSTEM, at);
+  const deliveries = deliveriesFor(deps, next, event);
+  await deps.cases.commit({
+    record: next,
+    event,
+    expectedVersion: record.version,
+    companions: [...(opts.companions ?? []), ...enqueue(deliveries), followUpOf(deps, { ...opts.followUp, caseId: record.caseId, version: next.version, deliveries: deliveries.map((d) => d.deliveryId) })],
+  });
+  logCaseChange(event);
+  return { record: next, event };
+}

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { itemOf } from './catalog.ts';
-import { FINAL_STATUSES, fileCase as fileCaseRecord, type DataMismatch, type Light, type SubmittedMaterial } from '../domain/case.ts';
+import { FINAL_STATUSES, fileCase as fileCaseRecord, mismatchSentence, type DataMismatch, type Light, type SubmittedMaterial } from '../domain/case.ts';
 import { isRecovering } from '../domain/workflow.ts';
 import { makeSupervisionCode } from '../domain/supervision-code.ts';
 import { acceptanceView } from '../domain/acceptance-clock.ts';
@@ -51,7 +51,7 @@ function countByHow(materials: SubmittedMaterial[]): { fetched: number; given: n
 
 /** C4: what the applicant is told of the fields the shared records contradict (the case is flagged for the department). */
 const warningsOf = (mismatches: DataMismatch[]): FieldError[] =>
-  mismatches.map((m) => ({ path: `form.${m.field}`, message: `${m.label}与${m.dataset}的记录不一致，已提示受理部门核实；如填写有误，请在补正时更正` }));
+  mismatches.map((m) => ({ path: `form.${m.field}`, message: mismatchSentence(m.label, m.dataset) }));
 
 /** Filing: the guide, the materials and their files, what is fetched, the idempotency record, the supervision code, case time. */
 export type FilingDeps = Pick<Deps, 'cases' | 'uploads' | 'certificates' | 'sharedData' | 'idempotency' | 'blobs' | 'clock' | 'realClock' | 'regionCode' | 'catalog'>;

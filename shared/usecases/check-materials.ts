@@ -13,7 +13,7 @@ import { uploadKey } from './uploads.ts';
 type MaterialRef = z.output<typeof CreateCaseRequest>['materials'][number];
 
 /** Checking materials: certificates and uploads of the applicant, the stored files, and (filing) what can be fetched. */
-export type MaterialCheckDeps = Pick<Deps, 'uploads' | 'certificates' | 'blobs' | 'clock' | 'sharedData'>;
+type MaterialCheckDeps = Pick<Deps, 'uploads' | 'certificates' | 'blobs' | 'clock' | 'sharedData'>;
 
 /**
  * Checks materials against the guide and the stored files, collecting every problem at once.

@@ -1,18 +1,13 @@
 import { findItem } from '../catalog/index.ts';
-import { decide } from '../domain/decide.ts';
 import { NotFound } from '../errors.ts';
-import { logCaseChange } from '../log.ts';
 import { toShanghaiIso } from '../time.ts';
-import { deliveriesFor, enqueue } from './deliveries.ts';
 import type { Deps } from './deps.ts';
-import { followUpOf } from './follow-ups.ts';
 import { contactPhone } from './notifications.ts';
 import { retrying } from './retry.ts';
+import { commitSystemStep } from './case-actions.ts';
 
 /** Mailing a result: the case, the carrier, case time. */
 export type DispatchDeps = Pick<Deps, 'cases' | 'logistics' | 'clock'>;
-
-const system = { kind: 'system' as const, id: 'workflow' as const };
 
 /**
  * G4: a completed case whose result is to be mailed is booked with the carrier, and the shipment
@@ -33,14 +28,6 @@ export async function dispatchResult(deps: DispatchDeps, caseId: string): Promis
       address: record.delivery.address ?? '',
       contents: `${item?.result.name ?? record.serviceItem.name}（监督码 ${record.supervisionCode}）`,
     });
-    const { record: next, event } = decide(record, { type: 'dispatch', ...shipment }, system, toShanghaiIso(deps.clock.now()));
-    const deliveries = deliveriesFor(deps, next, event);
-    await deps.cases.commit({
-      record: next,
-      event,
-      expectedVersion: record.version,
-      companions: [...enqueue(deliveries), followUpOf(deps, { caseId, version: next.version, deliveries: deliveries.map((d) => d.deliveryId) })],
-    });
-    logCaseChange(event);
+    await commitSystemStep(deps, record, { type: 'dispatch', ...shipment }, toShanghaiIso(deps.clock.now()));
   });
 }

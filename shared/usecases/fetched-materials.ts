@@ -10,7 +10,7 @@ import { pinCertificate, pinSharedRecord } from './materials.ts';
 export const FETCH_LEGAL_BASIS = '《福州市网上办事管理办法（试行）》第十三条';
 
 /** Fetching: the applicant's certificates in the library, the shared-data platform, case time. */
-export type FetchDeps = Pick<Deps, 'certificates' | 'sharedData' | 'clock'>;
+type FetchDeps = Pick<Deps, 'certificates' | 'sharedData' | 'clock'>;
 
 export type Fetched = { material: SubmittedMaterial; file: FileJob; mismatches: DataMismatch[] };
 

@@ -1,5 +1,5 @@
 import { smsClauseFor } from '../domain/actions/index.ts';
-import type { AuditEvent, CaseRecord } from '../domain/case.ts';
+import { mismatchSentence, type AuditEvent, type CaseRecord } from '../domain/case.ts';
 import type { SmsDelivery } from '../domain/delivery.ts';
 import { newId } from '../ids.ts';
 import { logger } from '../log.ts';
@@ -9,7 +9,7 @@ import type { Deps } from './deps.ts';
 import { noticeContext } from './notices.ts';
 
 /** The SMS signature (签名) every message begins with, as registered with the gateway. */
-export const SMS_SIGNATURE = '【一网通办】';
+const SMS_SIGNATURE = '【一网通办】';
 
 /** The contact mobile number the applicant filed: every item's form has one, `phone` (the catalog's test holds it). */
 export function contactPhone(record: CaseRecord): string | undefined {
@@ -26,7 +26,7 @@ function mismatchClause(record: CaseRecord): string | undefined {
   if (!found.length) return undefined;
   const fields = [...new Set(found.map((m) => m.label))].join('、');
   const sets = [...new Set(found.map((m) => m.dataset))].join('、');
-  return `中，${fields}与${sets}的记录不一致，已提示受理部门核实；如填写有误，请在补正时更正`;
+  return `中，${mismatchSentence(fields, sets)}`;
 }
 
 /**
@@ -36,8 +36,8 @@ function mismatchClause(record: CaseRecord): string | undefined {
  * (C4), from the case as it is after the step.
  */
 export function smsFor(deps: Pick<Deps, 'clock'>, record: CaseRecord, event: AuditEvent): SmsDelivery[] {
-  const ctx = noticeContext(record);
-  const clause = event.type === 'case.submitted' ? mismatchClause(record) : ctx && smsClauseFor(event, ctx);
+  const ctx = event.type === 'case.submitted' ? undefined : noticeContext(record);
+  const clause = ctx ? smsClauseFor(event, ctx) : event.type === 'case.submitted' ? mismatchClause(record) : undefined;
   if (!clause) return [];
   const phone = contactPhone(record);
   if (!phone) {

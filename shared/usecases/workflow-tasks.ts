@@ -2,7 +2,6 @@ import { randomInt } from 'node:crypto';
 import * as z from 'zod';
 import { findItem } from '../catalog/index.ts';
 import { pendingOpinions } from '../domain/actions/approve.ts';
-import { decide } from '../domain/decide.ts';
 import type { AuditEvent } from '../domain/case.ts';
 import { isWaitOver, type Wait } from '../domain/workflow.ts';
 import { NotFound } from '../errors.ts';
@@ -10,15 +9,13 @@ import { retrying } from './retry.ts';
 import { newId } from '../ids.ts';
 import type { Certificate } from '../domain/records.ts';
 import { CERTIFICATE_JWS_TYPE, certificateClaims, certificateDocument, certificateDocumentKey, verificationOf } from '../domain/certificate.ts';
-import { followUpOf } from './follow-ups.ts';
-import { deliveriesFor, enqueue } from './deliveries.ts';
+import { commitSystemStep } from './case-actions.ts';
 import { signCompact } from '../domain/jws.ts';
 import { CASE_STATUSES } from '../domain/case.ts';
 import { validate } from '../schemas/validate.ts';
 import { toShanghaiIso } from '../time.ts';
 import type { Deps } from './deps.ts';
 import { recordWorkflowStop } from './reconcile.ts';
-import { logCaseChange } from '../log.ts';
 
 /**
  * The work the case state machine's Task states do (statemachines/case.asl.json). The same code
@@ -48,8 +45,6 @@ export const WorkflowTask = z.discriminatedUnion('action', [
     .strict(),
 ]);
 export type WorkflowTask = z.infer<typeof WorkflowTask>;
-
-const system = { kind: 'system' as const, id: 'workflow' as const };
 
 /** The workflow's tasks: the case and its waits, the certificate, a stop recorded on the run. */
 export type WorkflowTaskDeps = Pick<Deps, 'cases' | 'workflowRuns' | 'workflow' | 'clock' | 'realClock' | 'signer'>;
@@ -97,9 +92,9 @@ async function issueCertificate(deps: Pick<Deps, 'cases' | 'clock' | 'signer'>, 
     const item = findItem(record.serviceItem.code);
     if (!item) throw new NotFound(`service item ${record.serviceItem.code} is gone`);
     const approval = events.findLast((e): e is Extract<AuditEvent, { type: 'case.approved' }> => e.type === 'case.approved');
-    const given = approval?.data?.certificate?.summary ?? {};
-    const now = deps.clock.now();
     if (!approval) throw new NotFound(`case ${caseId} is approved but its approval is not in its trail`);
+    const given = approval.data?.certificate?.summary ?? {};
+    const now = deps.clock.now();
     const issuedAt = toShanghaiIso(now);
     const results = [{ ...item.result, issuer: item.department, summary: given }, ...(item.jointResults ?? []).map((r) => ({ ...r, summary: {} }))];
     // Signed before the transaction: a retry signs its own (new ids), and only the committed ones are kept.
@@ -123,25 +118,17 @@ async function issueCertificate(deps: Pick<Deps, 'cases' | 'clock' | 'signer'>, 
     );
     // G4: a paper result to be picked up gets its code with the completion.
     const pickupCode = record.delivery?.method === 'pickup' ? String(randomInt(0, 1_000_000)).padStart(6, '0') : undefined;
-    const completion = { type: 'complete' as const, certificates: certificates.map(verificationOf), ...(pickupCode ? { pickupCode } : {}) };
-    const { record: next, event } = decide(record, completion, system, issuedAt);
+    const published = certificates.map(verificationOf);
+    const completion = { type: 'complete' as const, certificates: published, ...(pickupCode ? { pickupCode } : {}) };
     // Their PDFs, with their QR codes, are rendered by the completion's follow-up (the function that renders PDFs).
     const pdfs = certificates.map((c) => ({ kind: 'notice' as const, objectKey: certificateDocumentKey(c.certificateId), deptCode: c.issuer.code, notice: certificateDocument(c) }));
-    const deliveries = deliveriesFor(deps, next, event);
-    await deps.cases.commit({
-      record: next,
-      event,
-      expectedVersion: record.version,
-      companions: [
-        ...certificates.flatMap((certificate) => [
-          { kind: 'putCertificate' as const, certificate },
-          { kind: 'publishCertificate' as const, verification: verificationOf(certificate) },
-        ]),
-        ...enqueue(deliveries),
-        followUpOf(deps, { caseId, version: next.version, files: pdfs, deliveries: deliveries.map((d) => d.deliveryId), archive: true, ...(next.delivery?.method === 'mail' ? { dispatch: true as const } : {}) }),
-      ],
+    const { record: next } = await commitSystemStep(deps, record, completion, issuedAt, {
+      companions: certificates.flatMap((certificate, i) => [
+        { kind: 'putCertificate' as const, certificate },
+        { kind: 'publishCertificate' as const, verification: published[i]! },
+      ]),
+      followUp: { files: pdfs, archive: true, ...(record.delivery?.method === 'mail' ? { dispatch: true as const } : {}) },
     });
-    logCaseChange(event);
     return { status: next.status, certificateIds: certificates.map((c) => c.certificateId) };
   });
 }

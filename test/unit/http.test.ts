@@ -6,7 +6,7 @@ import { principalFromClaims } from '#shared/http/principal.ts';
 import { deployedRoutes, matchRoute, ROUTES, routeKey } from '#shared/http/routes.ts';
 import { Conflict } from '#shared/errors.ts';
 import { getServiceItem } from '#shared/usecases/catalog.ts';
-import { catalogDeps } from '#shared/wiring-catalog.ts';
+import { publicDeps } from '#shared/wiring-catalog.ts';
 
 function event(routeKeyValue: string, body?: string, claims?: Record<string, string>): APIGatewayProxyEventV2 {
   const [method, path] = routeKeyValue.split(' ') as [string, string];
@@ -215,7 +215,7 @@ describe('the operations are typed from the route table (tsc checks the @ts-expe
       httpFunction('public-api', {
         ...publicOps,
         // @ts-expect-error the path parameter is `code`
-        getServiceItem: reply(200, (req) => getServiceItem(catalogDeps(), req.params.kode)),
+        getServiceItem: reply(200, (req) => getServiceItem(publicDeps(), req.params.kode)),
       }),
     ];
     expect(unchecked).toBeTypeOf('function');

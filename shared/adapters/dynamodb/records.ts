@@ -163,16 +163,19 @@ export class DynamoProgress implements ProgressRepository {
   }
 
   async recordMiss(supervisionCode: string, day: string): Promise<void> {
-    await this.table.doc.send(
-      new UpdateCommand({
-        TableName: this.table.name,
-        Key: progressKey(supervisionCode),
-        UpdateExpression: 'ADD #day :one',
-        ConditionExpression: EXISTS,
-        ExpressionAttributeNames: { '#day': `${MISSES}${day}` },
-        ExpressionAttributeValues: { ':one': 1 },
-      }),
-    ).catch((err: Error) => (err.name === 'ConditionalCheckFailedException' ? undefined : Promise.reject(err)));
+    // No item (the case is gone): nothing to count on.
+    await conditionHolds(
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: progressKey(supervisionCode),
+          UpdateExpression: 'ADD #day :one',
+          ConditionExpression: EXISTS,
+          ExpressionAttributeNames: { '#day': `${MISSES}${day}` },
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      ),
+    );
   }
 }
 

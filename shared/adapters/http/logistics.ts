@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { LogisticsUnavailable } from '../../errors.ts';
 import type { Logistics, Shipment } from '../../ports/outside.ts';
-import { boundedJson } from './answers.ts';
+import { boundedJson, callOutside } from './answers.ts';
 
 const Booked = z.object({ carrier: z.string().min(1).max(60), trackingNo: z.string().min(1).max(40), status: z.enum(['booked', 'in_transit', 'delivered']) });
 const TIMEOUT_MS = 5_000;
@@ -16,18 +16,12 @@ export class HttpLogistics implements Logistics {
   constructor(private readonly endpoint: string) {}
 
   async ship(order: Parameters<Logistics['ship']>[0]): Promise<Shipment> {
-    let res: Response;
-    try {
-      res = await fetch(`${this.endpoint.replace(/\/+$/, '')}/shipments`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': order.reference },
-        body: JSON.stringify(order),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-        redirect: 'error',
-      });
-    } catch (err) {
-      throw new LogisticsUnavailable(`the carrier did not answer (${(err as Error).name})`);
-    }
+    const res = await callOutside(
+      this.endpoint,
+      '/shipments',
+      { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': order.reference }, body: JSON.stringify(order) },
+      { timeoutMs: TIMEOUT_MS, unavailable: (why) => new LogisticsUnavailable(`the carrier ${why}`) },
+    );
     const body = res.ok ? Booked.safeParse(await boundedJson(res, 16 * 1024)) : (await res.body?.cancel(), undefined);
     if (!body?.success) throw new LogisticsUnavailable(`the carrier answered ${res.status} without a shipment`);
     return body.data;

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { SharedDataUnavailable } from '../../errors.ts';
 import type { SharedData, SharedRecord } from '../../ports/outside.ts';
-import { boundedJson } from './answers.ts';
+import { boundedJson, callOutside } from './answers.ts';
 
 const Answer = z.object({ record: z.record(z.string(), z.unknown()), updatedAt: z.string().max(40).optional() });
 /** "Nothing on file" is a 404 that says so: a 404 of anything else (a wrong base path, a proxy) is not taken for it. */
@@ -26,13 +26,10 @@ export class HttpSharedData implements SharedData {
 
   async lookup(subject: string, materialId: string): Promise<SharedRecord | undefined> {
     if (!SEGMENT.test(subject) || !SEGMENT.test(materialId)) return undefined;
-    const url = `${this.endpoint.replace(/\/+$/, '')}/subjects/${encodeURIComponent(subject)}/materials/${encodeURIComponent(materialId)}`;
-    let res: Response;
-    try {
-      res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error' });
-    } catch (err) {
-      throw new SharedDataUnavailable(`the shared-data platform did not answer for ${materialId} (${(err as Error).name}); try again, or upload it`);
-    }
+    const res = await callOutside(this.endpoint, `/subjects/${encodeURIComponent(subject)}/materials/${encodeURIComponent(materialId)}`, {}, {
+      timeoutMs: TIMEOUT_MS,
+      unavailable: (why) => new SharedDataUnavailable(`the shared-data platform ${why} for ${materialId}; try again, or upload it`),
+    });
     const json = res.status === 404 || res.ok ? await boundedJson(res, MAX_ANSWER_BYTES) : (await res.body?.cancel(), undefined);
     if (res.status === 404 && NothingOnFile.safeParse(json).success) return undefined;
     const body = res.ok ? Answer.safeParse(json) : undefined;

@@ -23,24 +23,17 @@ export class LocalOutbox implements Notifier {
   }
 
   list(to?: string): SentSms[] {
-    // A line a kill -9 cut short is passed over (the message it held is sent again: it was not taken).
-    const sent = this.text().split('\n').flatMap((line) => {
-      try {
-        return line ? [JSON.parse(line) as SentSms] : [];
-      } catch {
-        return [];
-      }
-    });
+    const sent = parse(this.text());
     return to === undefined ? sent : sent.filter((m) => m.to === to);
   }
 
   async send(sms: OutgoingSms): Promise<{ ok: boolean; error?: string }> {
     try {
-      if (this.list().some((m) => m.id === sms.id)) return { ok: true };
+      const text = this.text();
+      if (parse(text).some((m) => m.id === sms.id)) return { ok: true };
       mkdirSync(dirname(this.file), { recursive: true });
       const sent: SentSms = { ...sms, sentAt: toShanghaiIso(this.clock.now()) };
       // After a line a kill -9 cut short, on a line of its own.
-      const text = this.text();
       const torn = text.length > 0 && !text.endsWith('\n');
       appendFileSync(this.file, `${torn ? '\n' : ''}${JSON.stringify(sent)}\n`, { mode: 0o600 });
       return { ok: true };
@@ -48,4 +41,15 @@ export class LocalOutbox implements Notifier {
       return { ok: false, error: `the local outbox ${this.file} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
     }
   }
+}
+
+/** The outbox's messages; a line a kill -9 cut short is passed over (the message it held is sent again: it was not taken). */
+function parse(text: string): SentSms[] {
+  return text.split('\n').flatMap((line) => {
+    try {
+      return line ? [JSON.parse(line) as SentSms] : [];
+    } catch {
+      return [];
+    }
+  });
 }
